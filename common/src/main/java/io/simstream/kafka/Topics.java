@@ -1,0 +1,29 @@
+package io.simstream.kafka;
+
+import io.simstream.config.Settings;
+import io.simstream.config.SimstreamConfig;
+import io.simstream.run.DatasetRecord;
+import io.simstream.run.SimilarityRun;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * simstream's topics. Change events travel as raw bytes so that the indexer can send a malformed
+ * one to the dead-letter topic exactly as it arrived; {@link io.simstream.event.ChangeEventCodec}
+ * reads and writes them.
+ */
+public record Topics(Topic<String, byte[]> changes, Topic<String, SimilarityRun> runs,
+                     Topic<String, DatasetRecord> datasets, Topic<String, byte[]> deadLetters) {
+
+  /** Header of a dead letter that says why it could not be indexed. */
+  public static final String DEAD_LETTER_REASON_HEADER = "simstream.dlq.reason";
+  /** Header of a dead letter naming the topic it came from. */
+  public static final String DEAD_LETTER_SOURCE_HEADER = "simstream.dlq.source";
+
+  public static Topics from(SimstreamConfig config) {
+    return new Topics(
+        new Topic<>(config.get(Settings.TOPIC_CHANGES), Serdes.String(), Serdes.ByteArray()),
+        new Topic<>(config.get(Settings.TOPIC_RUNS), Serdes.String(), JsonSerde.of(SimilarityRun.class)),
+        new Topic<>(config.get(Settings.TOPIC_DATASETS), Serdes.String(), JsonSerde.of(DatasetRecord.class)),
+        new Topic<>(config.get(Settings.TOPIC_DEAD_LETTERS), Serdes.String(), Serdes.ByteArray()));
+  }
+}

@@ -1,0 +1,56 @@
+package io.simstream.run;
+
+import io.simstream.event.SampleKey;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * A similarity index of one dataset (a "run", as FiftyOne calls a brain method's result): which
+ * Elasticsearch index holds it, which vectors go in and how they are compared.
+ *
+ * @param id           stable identity, kept across renames of the brain key
+ * @param model        {@link #PRECOMPUTED} when producers send the vectors, else an embedding model name
+ * @param patchesField null for an index of whole samples, else the label field whose patches are indexed
+ * @param indexOptions Elasticsearch dense_vector index type, e.g. int8_hnsw
+ */
+public record SimilarityRun(String id, String dataset, String brainKey, String indexName, String model,
+                            Metric metric, int dims, String patchesField, String indexOptions,
+                            boolean supportsPrompts, Instant createdAt) {
+  public static final String PRECOMPUTED = "precomputed";
+  /** The embeddings key a producer may use when an event carries one vector for every run. */
+  public static final String DEFAULT_EMBEDDING = "default";
+
+  /** The key of this run on the runs topic. */
+  public String key() {
+    return keyOf(dataset, brainKey);
+  }
+
+  public static String keyOf(String dataset, String brainKey) {
+    return SampleKey.prefixOf(dataset) + brainKey;
+  }
+
+  public boolean indexesPatches() {
+    return patchesField != null;
+  }
+
+  public boolean isPrecomputed() {
+    return PRECOMPUTED.equals(model);
+  }
+
+  public SimilarityRun withBrainKey(String newBrainKey) {
+    return new SimilarityRun(id, dataset, newBrainKey, indexName, model, metric, dims, patchesField, indexOptions,
+        supportsPrompts, createdAt);
+  }
+
+  /**
+   * The vector an event carries for this run: the one keyed by the brain key, else by the model,
+   * else the default one; null when the event carries none (it must then be embedded).
+   */
+  public float[] vectorFrom(Map<String, float[]> embeddings) {
+    float[] vector = embeddings.get(brainKey);
+    if (vector == null && !isPrecomputed()) {
+      vector = embeddings.get(model);
+    }
+    return vector != null ? vector : embeddings.get(DEFAULT_EMBEDDING);
+  }
+}
