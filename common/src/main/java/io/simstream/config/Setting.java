@@ -10,101 +10,101 @@ import java.util.function.Predicate;
  * and how to parse and validate it. Every setting of simstream is declared in {@link Settings}.
  */
 public final class Setting<T> {
-    private static final String ENV_PREFIX = "SIMSTREAM_";
+  private static final String ENV_PREFIX = "SIMSTREAM_";
 
-    private final String key;
-    private final String description;
-    private final String defaultValue;
-    private final Function<String, T> parser;
-    private final Predicate<T> valid;
-    private final String validDescription;
+  private final String key;
+  private final String description;
+  private final String defaultValue;
+  private final Function<String, T> parser;
+  private final Predicate<T> valid;
+  private final String validDescription;
 
-    private Setting(String key, String description, String defaultValue, Function<String, T> parser,
-                                    Predicate<T> valid, String validDescription) {
-        this.key = Objects.requireNonNull(key);
-        this.description = description;
-        this.defaultValue = defaultValue;
-        this.parser = parser;
-        this.valid = valid;
-        this.validDescription = validDescription;
+  private Setting(String key, String description, String defaultValue, Function<String, T> parser,
+                  Predicate<T> valid, String validDescription) {
+    this.key = Objects.requireNonNull(key);
+    this.description = description;
+    this.defaultValue = defaultValue;
+    this.parser = parser;
+    this.valid = valid;
+    this.validDescription = validDescription;
+  }
+
+  static Setting<String> string(String key, String defaultValue, String description) {
+    return new Setting<>(key, description, defaultValue, String::trim, s -> true, "any text");
+  }
+
+  static Setting<String> nonBlank(String key, String defaultValue, String description) {
+    return new Setting<>(key, description, defaultValue, String::trim, s -> !s.isBlank(), "a non-empty value");
+  }
+
+  static Setting<Integer> intRange(String key, int defaultValue, int min, int max, String description) {
+    return new Setting<>(key, description, Integer.toString(defaultValue), s -> Integer.parseInt(s.trim()),
+        v -> v >= min && v <= max, "an integer in [" + min + ", " + max + "]");
+  }
+
+  static Setting<Long> longRange(String key, long defaultValue, long min, long max, String description) {
+    return new Setting<>(key, description, Long.toString(defaultValue), s -> Long.parseLong(s.trim()),
+        v -> v >= min && v <= max, "an integer in [" + min + ", " + max + "]");
+  }
+
+  static Setting<Boolean> bool(String key, boolean defaultValue, String description) {
+    return new Setting<>(key, description, Boolean.toString(defaultValue), Setting::parseBoolean, v -> true,
+        "true or false");
+  }
+
+  static <E extends Enum<E>> Setting<E> oneOf(String key, E defaultValue, Class<E> type, String description) {
+    return new Setting<>(key, description, defaultValue.name().toLowerCase(Locale.ROOT),
+        s -> Enum.valueOf(type, s.trim().toUpperCase(Locale.ROOT)), v -> true,
+        "one of " + java.util.Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT));
+  }
+
+  private static boolean parseBoolean(String s) {
+    return switch (s.trim().toLowerCase(Locale.ROOT)) {
+      case "true", "yes", "1" -> true;
+      case "false", "no", "0" -> false;
+      default -> throw new IllegalArgumentException("not a boolean");
+    };
+  }
+
+  /** Key in a configuration file, e.g. {@code es.hosts}. */
+  public String key() {
+    return key;
+  }
+
+  /** Environment variable, e.g. {@code SIMSTREAM_ES_HOSTS}. */
+  public String envName() {
+    return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+  }
+
+  public String description() {
+    return description;
+  }
+
+  /** The default as text, or null when the setting is optional and has none. */
+  public String defaultValue() {
+    return defaultValue;
+  }
+
+  /** Parses and validates a raw value; the message says which setting and what it expects. */
+  T parse(String raw, String source) {
+    T value;
+    try {
+      value = parser.apply(raw);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(describe(raw, source));
     }
-
-    static Setting<String> string(String key, String defaultValue, String description) {
-        return new Setting<>(key, description, defaultValue, String::trim, s -> true, "any text");
+    if (!valid.test(value)) {
+      throw new IllegalArgumentException(describe(raw, source));
     }
+    return value;
+  }
 
-    static Setting<String> nonBlank(String key, String defaultValue, String description) {
-        return new Setting<>(key, description, defaultValue, String::trim, s -> !s.isBlank(), "a non-empty value");
-    }
+  private String describe(String raw, String source) {
+    return envName() + " (" + key + ", from " + source + ") = '" + raw + "' is not " + validDescription;
+  }
 
-    static Setting<Integer> intRange(String key, int defaultValue, int min, int max, String description) {
-        return new Setting<>(key, description, Integer.toString(defaultValue), s -> Integer.parseInt(s.trim()),
-                v -> v >= min && v <= max, "an integer in [" + min + ", " + max + "]");
-    }
-
-    static Setting<Long> longRange(String key, long defaultValue, long min, long max, String description) {
-        return new Setting<>(key, description, Long.toString(defaultValue), s -> Long.parseLong(s.trim()),
-                v -> v >= min && v <= max, "an integer in [" + min + ", " + max + "]");
-    }
-
-    static Setting<Boolean> bool(String key, boolean defaultValue, String description) {
-        return new Setting<>(key, description, Boolean.toString(defaultValue), Setting::parseBoolean, v -> true,
-                "true or false");
-    }
-
-    static <E extends Enum<E>> Setting<E> oneOf(String key, E defaultValue, Class<E> type, String description) {
-        return new Setting<>(key, description, defaultValue.name().toLowerCase(Locale.ROOT),
-                s -> Enum.valueOf(type, s.trim().toUpperCase(Locale.ROOT)), v -> true,
-                "one of " + java.util.Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT));
-    }
-
-    private static boolean parseBoolean(String s) {
-        return switch (s.trim().toLowerCase(Locale.ROOT)) {
-            case "true", "yes", "1" -> true;
-            case "false", "no", "0" -> false;
-            default -> throw new IllegalArgumentException("not a boolean");
-        };
-    }
-
-    /** Key in a configuration file, e.g. {@code es.hosts}. */
-    public String key() {
-        return key;
-    }
-
-    /** Environment variable, e.g. {@code SIMSTREAM_ES_HOSTS}. */
-    public String envName() {
-        return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
-    }
-
-    public String description() {
-        return description;
-    }
-
-    /** The default as text, or null when the setting is optional and has none. */
-    public String defaultValue() {
-        return defaultValue;
-    }
-
-    /** Parses and validates a raw value; the message says which setting and what it expects. */
-    T parse(String raw, String source) {
-        T value;
-        try {
-            value = parser.apply(raw);
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException(describe(raw, source));
-        }
-        if (!valid.test(value)) {
-            throw new IllegalArgumentException(describe(raw, source));
-        }
-        return value;
-    }
-
-    private String describe(String raw, String source) {
-        return envName() + " (" + key + ", from " + source + ") = '" + raw + "' is not " + validDescription;
-    }
-
-    @Override
-    public String toString() {
-        return key;
-    }
+  @Override
+  public String toString() {
+    return key;
+  }
 }

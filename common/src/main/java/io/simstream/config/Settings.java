@@ -8,79 +8,79 @@ import java.util.List;
  * named by {@code SIMSTREAM_CONFIG_FILE}, else from its default.
  */
 public final class Settings {
-    private Settings() {
-    }
+  private Settings() {
+  }
 
-    /** The file variable itself is only read from the environment. */
-    public static final String CONFIG_FILE_ENV = "SIMSTREAM_CONFIG_FILE";
+  /** The file variable itself is only read from the environment. */
+  public static final String CONFIG_FILE_ENV = "SIMSTREAM_CONFIG_FILE";
 
-    public static final Setting<String> KAFKA_BOOTSTRAP_SERVERS = Setting.nonBlank("kafka.bootstrap.servers",
-            "localhost:9092", "Kafka bootstrap servers, comma separated");
-    public static final Setting<String> TOPIC_CHANGES = Setting.nonBlank("topic.changes", "simstream.changes",
-            "Sample change events, keyed by dataset/sampleId");
-    public static final Setting<String> TOPIC_RUNS = Setting.nonBlank("topic.runs", "simstream.runs",
-            "Compacted topic of similarity index definitions (runs), keyed by dataset/brainKey");
-    public static final Setting<String> TOPIC_DATASETS = Setting.nonBlank("topic.datasets", "simstream.datasets",
-            "Compacted topic of registered datasets, keyed by dataset name");
-    public static final Setting<String> TOPIC_DEAD_LETTERS = Setting.nonBlank("topic.dead-letters",
-            "simstream.dead-letters", "Events that could not be indexed, with the reason in a header");
-    public static final Setting<Integer> TOPIC_PARTITIONS = Setting.intRange("topic.partitions", 3, 1, 10_000,
-            "Partitions of the change topic when simstream creates it; never change it afterwards");
-    public static final Setting<Integer> TOPIC_REPLICATION = Setting.intRange("topic.replication-factor", 1, 1, 16,
-            "Replication factor of the topics simstream creates");
+  public static final Setting<String> KAFKA_BOOTSTRAP_SERVERS = Setting.nonBlank("kafka.bootstrap.servers",
+      "localhost:9092", "Kafka bootstrap servers, comma separated");
+  public static final Setting<String> TOPIC_CHANGES = Setting.nonBlank("topic.changes", "simstream.changes",
+      "Sample change events, keyed by dataset/sampleId");
+  public static final Setting<String> TOPIC_RUNS = Setting.nonBlank("topic.runs", "simstream.runs",
+      "Compacted topic of similarity index definitions (runs), keyed by dataset/brainKey");
+  public static final Setting<String> TOPIC_DATASETS = Setting.nonBlank("topic.datasets", "simstream.datasets",
+      "Compacted topic of registered datasets, keyed by dataset name");
+  public static final Setting<String> TOPIC_DEAD_LETTERS = Setting.nonBlank("topic.dead-letters",
+      "simstream.dead-letters", "Events that could not be indexed, with the reason in a header");
+  public static final Setting<Integer> TOPIC_PARTITIONS = Setting.intRange("topic.partitions", 3, 1, 10_000,
+      "Partitions of the change topic when simstream creates it; never change it afterwards");
+  public static final Setting<Integer> TOPIC_REPLICATION = Setting.intRange("topic.replication-factor", 1, 1, 16,
+      "Replication factor of the topics simstream creates");
 
-    public static final Setting<String> ES_HOSTS = Setting.nonBlank("es.hosts", "http://localhost:9200",
-            "Elasticsearch URLs, comma separated");
-    public static final Setting<String> ES_USERNAME = Setting.string("es.username", "", "Basic auth user");
-    public static final Setting<String> ES_PASSWORD = Setting.string("es.password", "", "Basic auth password");
-    public static final Setting<String> ES_API_KEY = Setting.string("es.api-key", "",
-            "Encoded API key (takes precedence over username/password)");
-    public static final Setting<String> ES_CA_CERT = Setting.string("es.ca-cert", "",
-            "Path of a PEM CA certificate for https hosts");
-    public static final Setting<Integer> ES_TIMEOUT_MS = Setting.intRange("es.timeout-ms", 30_000, 100, 600_000,
-            "Socket timeout of Elasticsearch requests");
+  public static final Setting<String> ES_HOSTS = Setting.nonBlank("es.hosts", "http://localhost:9200",
+      "Elasticsearch URLs, comma separated");
+  public static final Setting<String> ES_USERNAME = Setting.string("es.username", "", "Basic auth user");
+  public static final Setting<String> ES_PASSWORD = Setting.string("es.password", "", "Basic auth password");
+  public static final Setting<String> ES_API_KEY = Setting.string("es.api-key", "",
+      "Encoded API key (takes precedence over username/password)");
+  public static final Setting<String> ES_CA_CERT = Setting.string("es.ca-cert", "",
+      "Path of a PEM CA certificate for https hosts");
+  public static final Setting<Integer> ES_TIMEOUT_MS = Setting.intRange("es.timeout-ms", 30_000, 100, 600_000,
+      "Socket timeout of Elasticsearch requests");
 
-    public static final Setting<String> INDEXER_APPLICATION_ID = Setting.nonBlank("indexer.application-id",
-            "simstream-indexer", "Kafka Streams application id (consumer group) of the indexer");
-    public static final Setting<String> INDEXER_STATE_DIR = Setting.nonBlank("indexer.state-dir",
-            System.getProperty("java.io.tmpdir") + "/simstream-indexer", "Local state directory of the indexer");
-    public static final Setting<Integer> INDEXER_THREADS = Setting.intRange("indexer.threads", 1, 1, 64,
-            "Stream threads per indexer instance");
-    public static final Setting<Integer> INDEXER_BATCH_SIZE = Setting.intRange("indexer.batch.size", 256, 1, 100_000,
-            "Changed samples gathered before embedding and writing");
-    public static final Setting<Integer> INDEXER_BATCH_MAX_WAIT_MS = Setting.intRange("indexer.batch.max-wait-ms", 50,
-            1, 60_000, "Longest time a change waits for its batch to fill");
-    public static final Setting<Integer> INDEXER_EMBED_BATCH_SIZE = Setting.intRange("indexer.embed.batch-size", 64, 1,
-            4096, "Images sent to the embedding model at once");
-    public static final Setting<Integer> INDEXER_BULK_MAX_ACTIONS = Setting.intRange("indexer.bulk.max-actions", 1000,
-            1, 100_000, "Operations per Elasticsearch bulk request");
-    public static final Setting<Integer> INDEXER_BULK_MAX_BYTES = Setting.intRange("indexer.bulk.max-bytes",
-            5 * 1024 * 1024, 1024, 100 * 1024 * 1024, "Bytes per Elasticsearch bulk request");
-    public static final Setting<Integer> INDEXER_BULK_MAX_IN_FLIGHT = Setting.intRange("indexer.bulk.max-in-flight", 2,
-            1, 64, "Bulk requests in flight at once per stream thread");
-    public static final Setting<Integer> INDEXER_RETRY_MAX_MS = Setting.intRange("indexer.retry.max-ms", 120_000, 100,
-            3_600_000, "How long a failing Elasticsearch write is retried before the stream thread restarts");
-    public static final Setting<Integer> INDEXER_ADMIN_PORT = Setting.intRange("indexer.admin-port", 9401, 0, 65_535,
-            "Port of the indexer's /metrics and /health endpoints (0 = any free port)");
-    public static final Setting<Integer> INDEXER_BACKFILL_CHUNK = Setting.intRange("indexer.backfill.chunk", 500, 1,
-            100_000, "Samples read from the dataset state per backfill step (bounds heap use)");
+  public static final Setting<String> INDEXER_APPLICATION_ID = Setting.nonBlank("indexer.application-id",
+      "simstream-indexer", "Kafka Streams application id (consumer group) of the indexer");
+  public static final Setting<String> INDEXER_STATE_DIR = Setting.nonBlank("indexer.state-dir",
+      System.getProperty("java.io.tmpdir") + "/simstream-indexer", "Local state directory of the indexer");
+  public static final Setting<Integer> INDEXER_THREADS = Setting.intRange("indexer.threads", 1, 1, 64,
+      "Stream threads per indexer instance");
+  public static final Setting<Integer> INDEXER_BATCH_SIZE = Setting.intRange("indexer.batch.size", 256, 1, 100_000,
+      "Changed samples gathered before embedding and writing");
+  public static final Setting<Integer> INDEXER_BATCH_MAX_WAIT_MS = Setting.intRange("indexer.batch.max-wait-ms", 50,
+      1, 60_000, "Longest time a change waits for its batch to fill");
+  public static final Setting<Integer> INDEXER_EMBED_BATCH_SIZE = Setting.intRange("indexer.embed.batch-size", 64, 1,
+      4096, "Images sent to the embedding model at once");
+  public static final Setting<Integer> INDEXER_BULK_MAX_ACTIONS = Setting.intRange("indexer.bulk.max-actions", 1000,
+      1, 100_000, "Operations per Elasticsearch bulk request");
+  public static final Setting<Integer> INDEXER_BULK_MAX_BYTES = Setting.intRange("indexer.bulk.max-bytes",
+      5 * 1024 * 1024, 1024, 100 * 1024 * 1024, "Bytes per Elasticsearch bulk request");
+  public static final Setting<Integer> INDEXER_BULK_MAX_IN_FLIGHT = Setting.intRange("indexer.bulk.max-in-flight", 2,
+      1, 64, "Bulk requests in flight at once per stream thread");
+  public static final Setting<Integer> INDEXER_RETRY_MAX_MS = Setting.intRange("indexer.retry.max-ms", 120_000, 100,
+      3_600_000, "How long a failing Elasticsearch write is retried before the stream thread restarts");
+  public static final Setting<Integer> INDEXER_ADMIN_PORT = Setting.intRange("indexer.admin-port", 9401, 0, 65_535,
+      "Port of the indexer's /metrics and /health endpoints (0 = any free port)");
+  public static final Setting<Integer> INDEXER_BACKFILL_CHUNK = Setting.intRange("indexer.backfill.chunk", 500, 1,
+      100_000, "Samples read from the dataset state per backfill step (bounds heap use)");
 
-    public static final Setting<Integer> API_PORT = Setting.intRange("api.port", 8080, 0, 65_535,
-            "Port of the query API (0 = any free port)");
-    public static final Setting<String> API_TOKEN = Setting.string("api.token", "",
-            "Bearer token required on every route but health and metrics (empty = no auth)");
+  public static final Setting<Integer> API_PORT = Setting.intRange("api.port", 8080, 0, 65_535,
+      "Port of the query API (0 = any free port)");
+  public static final Setting<String> API_TOKEN = Setting.string("api.token", "",
+      "Bearer token required on every route but health and metrics (empty = no auth)");
 
-    public static final Setting<String> EMBEDDING_ENGINE = Setting.nonBlank("embedding.engine", "auto",
-            "auto (TensorRT when a GPU is usable, else CPU), cpu or tensorrt");
-    public static final Setting<String> EMBEDDING_CLIP_DIR = Setting.string("embedding.clip-dir", "",
-            "Directory with user-supplied CLIP ONNX towers and tokenizer.json");
+  public static final Setting<String> EMBEDDING_ENGINE = Setting.nonBlank("embedding.engine", "auto",
+      "auto (TensorRT when a GPU is usable, else CPU), cpu or tensorrt");
+  public static final Setting<String> EMBEDDING_CLIP_DIR = Setting.string("embedding.clip-dir", "",
+      "Directory with user-supplied CLIP ONNX towers and tokenizer.json");
 
-    /** All settings, for validation and documentation. */
-    public static final List<Setting<?>> ALL = List.of(
-            KAFKA_BOOTSTRAP_SERVERS, TOPIC_CHANGES, TOPIC_RUNS, TOPIC_DATASETS, TOPIC_DEAD_LETTERS, TOPIC_PARTITIONS,
-            TOPIC_REPLICATION, ES_HOSTS, ES_USERNAME, ES_PASSWORD, ES_API_KEY, ES_CA_CERT, ES_TIMEOUT_MS,
-            INDEXER_APPLICATION_ID, INDEXER_STATE_DIR, INDEXER_THREADS, INDEXER_BATCH_SIZE, INDEXER_BATCH_MAX_WAIT_MS,
-            INDEXER_EMBED_BATCH_SIZE, INDEXER_BULK_MAX_ACTIONS, INDEXER_BULK_MAX_BYTES, INDEXER_BULK_MAX_IN_FLIGHT,
-            INDEXER_RETRY_MAX_MS, INDEXER_ADMIN_PORT, INDEXER_BACKFILL_CHUNK, API_PORT, API_TOKEN, EMBEDDING_ENGINE,
-            EMBEDDING_CLIP_DIR);
+  /** All settings, for validation and documentation. */
+  public static final List<Setting<?>> ALL = List.of(
+      KAFKA_BOOTSTRAP_SERVERS, TOPIC_CHANGES, TOPIC_RUNS, TOPIC_DATASETS, TOPIC_DEAD_LETTERS, TOPIC_PARTITIONS,
+      TOPIC_REPLICATION, ES_HOSTS, ES_USERNAME, ES_PASSWORD, ES_API_KEY, ES_CA_CERT, ES_TIMEOUT_MS,
+      INDEXER_APPLICATION_ID, INDEXER_STATE_DIR, INDEXER_THREADS, INDEXER_BATCH_SIZE, INDEXER_BATCH_MAX_WAIT_MS,
+      INDEXER_EMBED_BATCH_SIZE, INDEXER_BULK_MAX_ACTIONS, INDEXER_BULK_MAX_BYTES, INDEXER_BULK_MAX_IN_FLIGHT,
+      INDEXER_RETRY_MAX_MS, INDEXER_ADMIN_PORT, INDEXER_BACKFILL_CHUNK, API_PORT, API_TOKEN, EMBEDDING_ENGINE,
+      EMBEDDING_CLIP_DIR);
 }

@@ -15,90 +15,90 @@ import java.util.Properties;
  * then default. All problems are reported together at start.
  */
 public final class SimstreamConfig {
-    private final Map<Setting<?>, Object> values;
-    private final Map<Setting<?>, String> sources;
+  private final Map<Setting<?>, Object> values;
+  private final Map<Setting<?>, String> sources;
 
-    private SimstreamConfig(Map<Setting<?>, Object> values, Map<Setting<?>, String> sources) {
-        this.values = values;
-        this.sources = sources;
-    }
+  private SimstreamConfig(Map<Setting<?>, Object> values, Map<Setting<?>, String> sources) {
+    this.values = values;
+    this.sources = sources;
+  }
 
-    /** Reads the process environment and the file it names. */
-    public static SimstreamConfig fromEnvironment() {
-        return load(System.getenv());
-    }
+  /** Reads the process environment and the file it names. */
+  public static SimstreamConfig fromEnvironment() {
+    return load(System.getenv());
+  }
 
-    /** Resolves every setting from the given environment (and the file it may name). */
-    public static SimstreamConfig load(Map<String, String> env) {
-        List<String> problems = new ArrayList<>();
-        Properties file = new Properties();
-        String filePath = env.get(Settings.CONFIG_FILE_ENV);
-        if (filePath != null && !filePath.isBlank()) {
-            try (Reader reader = Files.newBufferedReader(Path.of(filePath.trim()))) {
-                file.load(reader);
-            } catch (IOException e) {
-                problems.add(Settings.CONFIG_FILE_ENV + " = '" + filePath + "' cannot be read: " + e.getMessage());
-            }
-            for (String key : file.stringPropertyNames()) {
-                if (Settings.ALL.stream().noneMatch(s -> s.key().equals(key))) {
-                    problems.add("unknown key '" + key + "' in " + filePath);
-                }
-            }
+  /** Resolves every setting from the given environment (and the file it may name). */
+  public static SimstreamConfig load(Map<String, String> env) {
+    List<String> problems = new ArrayList<>();
+    Properties file = new Properties();
+    String filePath = env.get(Settings.CONFIG_FILE_ENV);
+    if (filePath != null && !filePath.isBlank()) {
+      try (Reader reader = Files.newBufferedReader(Path.of(filePath.trim()))) {
+        file.load(reader);
+      } catch (IOException e) {
+        problems.add(Settings.CONFIG_FILE_ENV + " = '" + filePath + "' cannot be read: " + e.getMessage());
+      }
+      for (String key : file.stringPropertyNames()) {
+        if (Settings.ALL.stream().noneMatch(s -> s.key().equals(key))) {
+          problems.add("unknown key '" + key + "' in " + filePath);
         }
-        Map<Setting<?>, Object> values = new HashMap<>();
-        Map<Setting<?>, String> sources = new HashMap<>();
-        for (Setting<?> setting : Settings.ALL) {
-            String raw;
-            String source;
-            if (env.containsKey(setting.envName())) {
-                raw = env.get(setting.envName());
-                source = "environment";
-            } else if (file.containsKey(setting.key())) {
-                raw = file.getProperty(setting.key());
-                source = "file " + filePath;
-            } else {
-                raw = setting.defaultValue();
-                source = "default";
-            }
-            try {
-                values.put(setting, setting.parse(raw, source));
-                sources.put(setting, source);
-            } catch (IllegalArgumentException e) {
-                problems.add(e.getMessage());
-            }
-        }
-        if (!problems.isEmpty()) {
-            throw new ConfigException(problems);
-        }
-        return new SimstreamConfig(values, sources);
+      }
     }
+    Map<Setting<?>, Object> values = new HashMap<>();
+    Map<Setting<?>, String> sources = new HashMap<>();
+    for (Setting<?> setting : Settings.ALL) {
+      String raw;
+      String source;
+      if (env.containsKey(setting.envName())) {
+        raw = env.get(setting.envName());
+        source = "environment";
+      } else if (file.containsKey(setting.key())) {
+        raw = file.getProperty(setting.key());
+        source = "file " + filePath;
+      } else {
+        raw = setting.defaultValue();
+        source = "default";
+      }
+      try {
+        values.put(setting, setting.parse(raw, source));
+        sources.put(setting, source);
+      } catch (IllegalArgumentException e) {
+        problems.add(e.getMessage());
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
+    }
+    return new SimstreamConfig(values, sources);
+  }
 
-    /** Starts from this configuration with some settings replaced (tests, the local run). */
-    public SimstreamConfig with(Map<Setting<?>, String> overrides) {
-        Map<Setting<?>, Object> copy = new HashMap<>(values);
-        Map<Setting<?>, String> copySources = new HashMap<>(sources);
-        List<String> problems = new ArrayList<>();
-        overrides.forEach((setting, raw) -> {
-            try {
-                copy.put(setting, setting.parse(raw, "override"));
-                copySources.put(setting, "override");
-            } catch (IllegalArgumentException e) {
-                problems.add(e.getMessage());
-            }
-        });
-        if (!problems.isEmpty()) {
-            throw new ConfigException(problems);
-        }
-        return new SimstreamConfig(copy, copySources);
+  /** Starts from this configuration with some settings replaced (tests, the local run). */
+  public SimstreamConfig with(Map<Setting<?>, String> overrides) {
+    Map<Setting<?>, Object> copy = new HashMap<>(values);
+    Map<Setting<?>, String> copySources = new HashMap<>(sources);
+    List<String> problems = new ArrayList<>();
+    overrides.forEach((setting, raw) -> {
+      try {
+        copy.put(setting, setting.parse(raw, "override"));
+        copySources.put(setting, "override");
+      } catch (IllegalArgumentException e) {
+        problems.add(e.getMessage());
+      }
+    });
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
     }
+    return new SimstreamConfig(copy, copySources);
+  }
 
-    @SuppressWarnings("unchecked")
-    public <T> T get(Setting<T> setting) {
-        return (T) values.get(setting);
-    }
+  @SuppressWarnings("unchecked")
+  public <T> T get(Setting<T> setting) {
+    return (T) values.get(setting);
+  }
 
-    /** Where a value came from: environment, file or default. */
-    public String sourceOf(Setting<?> setting) {
-        return sources.get(setting);
-    }
+  /** Where a value came from: environment, file or default. */
+  public String sourceOf(Setting<?> setting) {
+    return sources.get(setting);
+  }
 }

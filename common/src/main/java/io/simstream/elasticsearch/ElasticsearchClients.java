@@ -23,61 +23,61 @@ import org.elasticsearch.client.RestClientBuilder;
 
 /** Builds the Elasticsearch client from configuration: hosts, basic auth or API key, CA certificate. */
 public final class ElasticsearchClients {
-    private ElasticsearchClients() {
-    }
+  private ElasticsearchClients() {
+  }
 
-    public static ElasticsearchClient create(SimstreamConfig config) {
-        HttpHost[] hosts = Arrays.stream(config.get(Settings.ES_HOSTS).split(","))
-                .map(String::trim).filter(h -> !h.isEmpty()).map(ElasticsearchClients::host).toArray(HttpHost[]::new);
-        RestClientBuilder builder = RestClient.builder(hosts);
-        String apiKey = config.get(Settings.ES_API_KEY);
-        if (!apiKey.isEmpty()) {
-            builder.setDefaultHeaders(new Header[] {new BasicHeader("Authorization", "ApiKey " + apiKey)});
-        }
-        String user = config.get(Settings.ES_USERNAME);
-        SSLContext ssl = sslContext(config.get(Settings.ES_CA_CERT));
-        int timeoutMs = config.get(Settings.ES_TIMEOUT_MS);
-        builder.setRequestConfigCallback(rc -> rc.setSocketTimeout(timeoutMs).setConnectTimeout(Math.min(timeoutMs, 5000)));
-        builder.setHttpClientConfigCallback(http -> {
-            if (apiKey.isEmpty() && !user.isEmpty()) {
-                BasicCredentialsProvider credentials = new BasicCredentialsProvider();
-                credentials.setCredentials(AuthScope.ANY,
-                        new UsernamePasswordCredentials(user, config.get(Settings.ES_PASSWORD)));
-                http.setDefaultCredentialsProvider(credentials);
-            }
-            if (ssl != null) {
-                http.setSSLContext(ssl);
-            }
-            // Enough connections for the indexer's concurrent bulks and the API's concurrent queries.
-            return http.setMaxConnTotal(64).setMaxConnPerRoute(64);
-        });
-        RestClientTransport transport = new RestClientTransport(builder.build(), new JacksonJsonpMapper(Json.MAPPER));
-        return new ElasticsearchClient(transport);
+  public static ElasticsearchClient create(SimstreamConfig config) {
+    HttpHost[] hosts = Arrays.stream(config.get(Settings.ES_HOSTS).split(","))
+        .map(String::trim).filter(h -> !h.isEmpty()).map(ElasticsearchClients::host).toArray(HttpHost[]::new);
+    RestClientBuilder builder = RestClient.builder(hosts);
+    String apiKey = config.get(Settings.ES_API_KEY);
+    if (!apiKey.isEmpty()) {
+      builder.setDefaultHeaders(new Header[] {new BasicHeader("Authorization", "ApiKey " + apiKey)});
     }
+    String user = config.get(Settings.ES_USERNAME);
+    SSLContext ssl = sslContext(config.get(Settings.ES_CA_CERT));
+    int timeoutMs = config.get(Settings.ES_TIMEOUT_MS);
+    builder.setRequestConfigCallback(rc -> rc.setSocketTimeout(timeoutMs).setConnectTimeout(Math.min(timeoutMs, 5000)));
+    builder.setHttpClientConfigCallback(http -> {
+      if (apiKey.isEmpty() && !user.isEmpty()) {
+        BasicCredentialsProvider credentials = new BasicCredentialsProvider();
+        credentials.setCredentials(AuthScope.ANY,
+            new UsernamePasswordCredentials(user, config.get(Settings.ES_PASSWORD)));
+        http.setDefaultCredentialsProvider(credentials);
+      }
+      if (ssl != null) {
+        http.setSSLContext(ssl);
+      }
+      // Enough connections for the indexer's concurrent bulks and the API's concurrent queries.
+      return http.setMaxConnTotal(64).setMaxConnPerRoute(64);
+    });
+    RestClientTransport transport = new RestClientTransport(builder.build(), new JacksonJsonpMapper(Json.MAPPER));
+    return new ElasticsearchClient(transport);
+  }
 
-    private static HttpHost host(String url) {
-        URI uri = URI.create(url.contains("://") ? url : "http://" + url);
-        int port = uri.getPort() > 0 ? uri.getPort() : 9200;
-        return new HttpHost(uri.getHost(), port, uri.getScheme());
-    }
+  private static HttpHost host(String url) {
+    URI uri = URI.create(url.contains("://") ? url : "http://" + url);
+    int port = uri.getPort() > 0 ? uri.getPort() : 9200;
+    return new HttpHost(uri.getHost(), port, uri.getScheme());
+  }
 
-    private static SSLContext sslContext(String caCertPath) {
-        if (caCertPath.isEmpty()) {
-            return null;
-        }
-        File file = new File(caCertPath);
-        if (!file.canRead()) {
-            throw new IllegalArgumentException(Settings.ES_CA_CERT.envName() + " = '" + caCertPath + "' cannot be read");
-        }
-        try {
-            return TransportUtils.sslContextFromHttpCaCrt(file);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot load CA certificate " + caCertPath + ": " + e.getMessage(), e);
-        }
+  private static SSLContext sslContext(String caCertPath) {
+    if (caCertPath.isEmpty()) {
+      return null;
     }
+    File file = new File(caCertPath);
+    if (!file.canRead()) {
+      throw new IllegalArgumentException(Settings.ES_CA_CERT.envName() + " = '" + caCertPath + "' cannot be read");
+    }
+    try {
+      return TransportUtils.sslContextFromHttpCaCrt(file);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot load CA certificate " + caCertPath + ": " + e.getMessage(), e);
+    }
+  }
 
-    /** The low-level client under the typed one, for requests the typed API does not model. */
-    public static RestClient restClient(ElasticsearchClient client) {
-        return ((RestClientTransport) client._transport()).restClient();
-    }
+  /** The low-level client under the typed one, for requests the typed API does not model. */
+  public static RestClient restClient(ElasticsearchClient client) {
+    return ((RestClientTransport) client._transport()).restClient();
+  }
 }

@@ -11,26 +11,26 @@ import java.util.List;
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
-        @JsonSubTypes.Type(value = SampleAdded.class, name = "sample_added"),
-        @JsonSubTypes.Type(value = SampleUpdated.class, name = "sample_updated"),
-        @JsonSubTypes.Type(value = SampleDeleted.class, name = "sample_deleted")
+    @JsonSubTypes.Type(value = SampleAdded.class, name = "sample_added"),
+    @JsonSubTypes.Type(value = SampleUpdated.class, name = "sample_updated"),
+    @JsonSubTypes.Type(value = SampleDeleted.class, name = "sample_deleted")
 })
 public sealed interface ChangeEvent permits SampleUpsert, SampleDeleted {
-    /** The schema version producers write today; readers accept this one and older. */
-    int CURRENT_SCHEMA_VERSION = 1;
+  /** The schema version producers write today; readers accept this one and older. */
+  int CURRENT_SCHEMA_VERSION = 1;
 
-    int schemaVersion();
+  int schemaVersion();
 
-    String dataset();
+  String dataset();
 
-    String sampleId();
+  String sampleId();
 
-    Instant eventTime();
+  Instant eventTime();
 
-    default SampleKey key() {
-        return new SampleKey(dataset(), sampleId());
-    }
+  default SampleKey key() {
+    return new SampleKey(dataset(), sampleId());
+  }
 
-    /** Problems that make the event unusable, empty when it is valid. */
-    List<String> problems();
+  /** Problems that make the event unusable, empty when it is valid. */
+  List<String> problems();
 }

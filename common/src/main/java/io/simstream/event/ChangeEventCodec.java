@@ -8,40 +8,40 @@ import java.util.List;
 
 /** Reads and writes change events as JSON, rejecting events that cannot be indexed. */
 public final class ChangeEventCodec {
-    private ChangeEventCodec() {
-    }
+  private ChangeEventCodec() {
+  }
 
-    public static byte[] encode(ChangeEvent event) {
-        try {
-            return Json.MAPPER.writeValueAsBytes(event);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
+  public static byte[] encode(ChangeEvent event) {
+    try {
+      return Json.MAPPER.writeValueAsBytes(event);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
     }
+  }
 
-    /** Parses and validates one event; the exception's message says what is wrong. */
-    public static ChangeEvent decode(byte[] bytes) throws InvalidEventException {
-        if (bytes == null || bytes.length == 0) {
-            throw new InvalidEventException("empty event");
-        }
-        ChangeEvent event;
-        try {
-            event = Json.MAPPER.readValue(bytes, ChangeEvent.class);
-        } catch (IOException e) {
-            throw new InvalidEventException("unparseable event: " + firstLine(e.getMessage()));
-        }
-        List<String> problems = event.problems();
-        if (!problems.isEmpty()) {
-            throw new InvalidEventException(String.join("; ", problems));
-        }
-        return event;
+  /** Parses and validates one event; the exception's message says what is wrong. */
+  public static ChangeEvent decode(byte[] bytes) throws InvalidEventException {
+    if (bytes == null || bytes.length == 0) {
+      throw new InvalidEventException("empty event");
     }
+    ChangeEvent event;
+    try {
+      event = Json.MAPPER.readValue(bytes, ChangeEvent.class);
+    } catch (IOException e) {
+      throw new InvalidEventException("unparseable event: " + firstLine(e.getMessage()));
+    }
+    List<String> problems = event.problems();
+    if (!problems.isEmpty()) {
+      throw new InvalidEventException(String.join("; ", problems));
+    }
+    return event;
+  }
 
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "no detail";
-        }
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "no detail";
     }
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message : message.substring(0, newline);
+  }
 }

@@ -10,26 +10,26 @@ import java.util.Map;
  * takes only that field's patches, and patches without a field belong to every patch index.
  */
 public record Patch(String labelId, String field, String label, BoundingBox boundingBox,
-                                        Map<String, float[]> embeddings) {
-    public Patch {
-        embeddings = embeddings == null ? Map.of() : Map.copyOf(embeddings);
-    }
+                    Map<String, float[]> embeddings) {
+  public Patch {
+    embeddings = embeddings == null ? Map.of() : Map.copyOf(embeddings);
+  }
 
-    public boolean belongsTo(String patchesField) {
-        return field == null || field.equals(patchesField);
-    }
+  public boolean belongsTo(String patchesField) {
+    return field == null || field.equals(patchesField);
+  }
 
-    List<String> problems() {
-        List<String> problems = new ArrayList<>();
-        if (labelId == null || labelId.isBlank()) {
-            problems.add("missing field: patches[].labelId");
-        }
-        if (boundingBox == null) {
-            problems.add("missing field: patches[].boundingBox of '" + labelId + "'");
-        } else {
-            problems.addAll(boundingBox.problems());
-        }
-        problems.addAll(Vectors.problems("patches[].embeddings", embeddings));
-        return problems;
+  List<String> problems() {
+    List<String> problems = new ArrayList<>();
+    if (labelId == null || labelId.isBlank()) {
+      problems.add("missing field: patches[].labelId");
     }
+    if (boundingBox == null) {
+      problems.add("missing field: patches[].boundingBox of '" + labelId + "'");
+    } else {
+      problems.addAll(boundingBox.problems());
+    }
+    problems.addAll(Vectors.problems("patches[].embeddings", embeddings));
+    return problems;
+  }
 }

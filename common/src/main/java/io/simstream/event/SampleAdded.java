@@ -6,10 +6,10 @@ import java.util.Map;
 
 /** A new sample. */
 public record SampleAdded(int schemaVersion, String dataset, String sampleId, String imageUri,
-                                                    Map<String, float[]> embeddings, List<Patch> patches, Instant eventTime)
-        implements SampleUpsert {
-    public SampleAdded {
-        embeddings = embeddings == null ? Map.of() : Map.copyOf(embeddings);
-        patches = patches == null ? List.of() : List.copyOf(patches);
-    }
+                          Map<String, float[]> embeddings, List<Patch> patches, Instant eventTime)
+    implements SampleUpsert {
+  public SampleAdded {
+    embeddings = embeddings == null ? Map.of() : Map.copyOf(embeddings);
+    patches = patches == null ? List.of() : List.copyOf(patches);
+  }
 }

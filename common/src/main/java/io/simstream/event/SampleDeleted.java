@@ -5,9 +5,9 @@ import java.util.List;
 
 /** A removed sample; its patches go with it. */
 public record SampleDeleted(int schemaVersion, String dataset, String sampleId, Instant eventTime)
-        implements ChangeEvent {
-    @Override
-    public List<String> problems() {
-        return SampleKey.problems(dataset, sampleId);
-    }
+    implements ChangeEvent {
+  @Override
+  public List<String> problems() {
+    return SampleKey.problems(dataset, sampleId);
+  }
 }

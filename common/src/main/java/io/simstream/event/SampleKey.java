@@ -6,42 +6,42 @@ import java.util.regex.Pattern;
 
 /** The Kafka key of a sample, {@code dataset/sampleId}: one sample, one partition, one order. */
 public record SampleKey(String dataset, String sampleId) {
-    private static final char SEPARATOR = '/';
-    /** Dataset names become parts of index names and keys, so they are kept simple. */
-    private static final Pattern DATASET_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+  private static final char SEPARATOR = '/';
+  /** Dataset names become parts of index names and keys, so they are kept simple. */
+  private static final Pattern DATASET_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
-    public static SampleKey parse(String key) {
-        int at = key == null ? -1 : key.indexOf(SEPARATOR);
-        if (at <= 0 || at == key.length() - 1) {
-            throw new IllegalArgumentException("key '" + key + "' is not dataset/sampleId");
-        }
-        return new SampleKey(key.substring(0, at), key.substring(at + 1));
+  public static SampleKey parse(String key) {
+    int at = key == null ? -1 : key.indexOf(SEPARATOR);
+    if (at <= 0 || at == key.length() - 1) {
+      throw new IllegalArgumentException("key '" + key + "' is not dataset/sampleId");
     }
+    return new SampleKey(key.substring(0, at), key.substring(at + 1));
+  }
 
-    /** The prefix every key of a dataset starts with. */
-    public static String prefixOf(String dataset) {
-        return dataset + SEPARATOR;
-    }
+  /** The prefix every key of a dataset starts with. */
+  public static String prefixOf(String dataset) {
+    return dataset + SEPARATOR;
+  }
 
-    public static boolean isValidDatasetName(String dataset) {
-        return dataset != null && DATASET_NAME.matcher(dataset).matches();
-    }
+  public static boolean isValidDatasetName(String dataset) {
+    return dataset != null && DATASET_NAME.matcher(dataset).matches();
+  }
 
-    static List<String> problems(String dataset, String sampleId) {
-        List<String> problems = new ArrayList<>();
-        if (dataset == null || dataset.isBlank()) {
-            problems.add("missing field: dataset");
-        } else if (!isValidDatasetName(dataset)) {
-            problems.add("dataset '" + dataset + "' must match " + DATASET_NAME.pattern());
-        }
-        if (sampleId == null || sampleId.isBlank()) {
-            problems.add("missing field: sampleId");
-        }
-        return problems;
+  static List<String> problems(String dataset, String sampleId) {
+    List<String> problems = new ArrayList<>();
+    if (dataset == null || dataset.isBlank()) {
+      problems.add("missing field: dataset");
+    } else if (!isValidDatasetName(dataset)) {
+      problems.add("dataset '" + dataset + "' must match " + DATASET_NAME.pattern());
     }
+    if (sampleId == null || sampleId.isBlank()) {
+      problems.add("missing field: sampleId");
+    }
+    return problems;
+  }
 
-    @Override
-    public String toString() {
-        return dataset + SEPARATOR + sampleId;
-    }
+  @Override
+  public String toString() {
+    return dataset + SEPARATOR + sampleId;
+  }
 }

@@ -8,32 +8,32 @@ import java.util.Set;
 
 /** An add or update: both carry the full new state of the sample. */
 public sealed interface SampleUpsert extends ChangeEvent permits SampleAdded, SampleUpdated {
-    /** Image location: a file path, file: URI or http(s) URL; may be absent when vectors are given. */
-    String imageUri();
+  /** Image location: a file path, file: URI or http(s) URL; may be absent when vectors are given. */
+  String imageUri();
 
-    /** Precomputed vectors keyed by brain key or model name. */
-    Map<String, float[]> embeddings();
+  /** Precomputed vectors keyed by brain key or model name. */
+  Map<String, float[]> embeddings();
 
-    List<Patch> patches();
+  List<Patch> patches();
 
-    @Override
-    default List<String> problems() {
-        List<String> problems = new ArrayList<>(SampleKey.problems(dataset(), sampleId()));
-        if (schemaVersion() > CURRENT_SCHEMA_VERSION) {
-            problems.add("schemaVersion " + schemaVersion() + " is newer than " + CURRENT_SCHEMA_VERSION);
-        }
-        boolean hasImage = imageUri() != null && !imageUri().isBlank();
-        if (!hasImage && embeddings().isEmpty() && patches().isEmpty()) {
-            problems.add("missing field: imageUri or embeddings");
-        }
-        problems.addAll(Vectors.problems("embeddings", embeddings()));
-        Set<String> labelIds = new HashSet<>();
-        for (Patch patch : patches()) {
-            problems.addAll(patch.problems());
-            if (patch.labelId() != null && !labelIds.add(patch.labelId())) {
-                problems.add("duplicate patch labelId '" + patch.labelId() + "'");
-            }
-        }
-        return problems;
+  @Override
+  default List<String> problems() {
+    List<String> problems = new ArrayList<>(SampleKey.problems(dataset(), sampleId()));
+    if (schemaVersion() > CURRENT_SCHEMA_VERSION) {
+      problems.add("schemaVersion " + schemaVersion() + " is newer than " + CURRENT_SCHEMA_VERSION);
     }
+    boolean hasImage = imageUri() != null && !imageUri().isBlank();
+    if (!hasImage && embeddings().isEmpty() && patches().isEmpty()) {
+      problems.add("missing field: imageUri or embeddings");
+    }
+    problems.addAll(Vectors.problems("embeddings", embeddings()));
+    Set<String> labelIds = new HashSet<>();
+    for (Patch patch : patches()) {
+      problems.addAll(patch.problems());
+      if (patch.labelId() != null && !labelIds.add(patch.labelId())) {
+        problems.add("duplicate patch labelId '" + patch.labelId() + "'");
+      }
+    }
+    return problems;
+  }
 }

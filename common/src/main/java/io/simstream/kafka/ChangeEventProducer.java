@@ -14,34 +14,34 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  * order. Idempotent and acks=all, so a retried send never duplicates or reorders an event.
  */
 public final class ChangeEventProducer implements AutoCloseable {
-    private final KafkaProducer<String, byte[]> producer;
-    private final Topic<String, byte[]> topic;
+  private final KafkaProducer<String, byte[]> producer;
+  private final Topic<String, byte[]> topic;
 
-    public ChangeEventProducer(String bootstrapServers, Topic<String, byte[]> changes) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        this.producer = new KafkaProducer<>(props, changes.keySerde().serializer(), changes.valueSerde().serializer());
-        this.topic = changes;
-    }
+  public ChangeEventProducer(String bootstrapServers, Topic<String, byte[]> changes) {
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+    this.producer = new KafkaProducer<>(props, changes.keySerde().serializer(), changes.valueSerde().serializer());
+    this.topic = changes;
+  }
 
-    public Future<RecordMetadata> send(ChangeEvent event) {
-        return producer.send(new ProducerRecord<>(topic.name(), event.key().toString(), ChangeEventCodec.encode(event)));
-    }
+  public Future<RecordMetadata> send(ChangeEvent event) {
+    return producer.send(new ProducerRecord<>(topic.name(), event.key().toString(), ChangeEventCodec.encode(event)));
+  }
 
-    /** Sends bytes as they are, for producers that already hold encoded events (and for tests of bad input). */
-    public Future<RecordMetadata> sendRaw(String key, byte[] value) {
-        return producer.send(new ProducerRecord<>(topic.name(), key, value));
-    }
+  /** Sends bytes as they are, for producers that already hold encoded events (and for tests of bad input). */
+  public Future<RecordMetadata> sendRaw(String key, byte[] value) {
+    return producer.send(new ProducerRecord<>(topic.name(), key, value));
+  }
 
-    public void flush() {
-        producer.flush();
-    }
+  public void flush() {
+    producer.flush();
+  }
 
-    @Override
-    public void close() {
-        producer.close();
-    }
+  @Override
+  public void close() {
+    producer.close();
+  }
 }

@@ -21,106 +21,106 @@ import org.slf4j.LoggerFactory;
  * for the view to reach the topic's end offsets makes the write visible.
  */
 public final class CompactedTopicView<V> implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(CompactedTopicView.class);
+  private static final Logger LOG = LoggerFactory.getLogger(CompactedTopicView.class);
 
-    private final Topic<String, V> topic;
-    private final KafkaConsumer<String, V> consumer;
-    private final Map<String, V> values = new ConcurrentHashMap<>();
-    private final Map<TopicPartition, Long> positions = new ConcurrentHashMap<>();
-    private final Thread poller;
-    private volatile boolean running = true;
+  private final Topic<String, V> topic;
+  private final KafkaConsumer<String, V> consumer;
+  private final Map<String, V> values = new ConcurrentHashMap<>();
+  private final Map<TopicPartition, Long> positions = new ConcurrentHashMap<>();
+  private final Thread poller;
+  private volatile boolean running = true;
 
-    public CompactedTopicView(String bootstrapServers, Topic<String, V> topic) {
-        this.topic = topic;
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        this.consumer = new KafkaConsumer<>(props, topic.keySerde().deserializer(), topic.valueSerde().deserializer());
-        List<TopicPartition> partitions = consumer.partitionsFor(topic.name(), Duration.ofSeconds(30)).stream()
-                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
-        this.poller = new Thread(this::poll, "view-" + topic.name());
-        poller.setDaemon(true);
-        poller.start();
-    }
+  public CompactedTopicView(String bootstrapServers, Topic<String, V> topic) {
+    this.topic = topic;
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    this.consumer = new KafkaConsumer<>(props, topic.keySerde().deserializer(), topic.valueSerde().deserializer());
+    List<TopicPartition> partitions = consumer.partitionsFor(topic.name(), Duration.ofSeconds(30)).stream()
+        .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+    consumer.assign(partitions);
+    consumer.seekToBeginning(partitions);
+    this.poller = new Thread(this::poll, "view-" + topic.name());
+    poller.setDaemon(true);
+    poller.start();
+  }
 
-    private void poll() {
-        try {
-            while (running) {
-                for (ConsumerRecord<String, V> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (record.value() == null) {
-                        values.remove(record.key());
-                    } else {
-                        values.put(record.key(), record.value());
-                    }
-                }
-                for (TopicPartition partition : consumer.assignment()) {
-                    positions.put(partition, consumer.position(partition));
-                }
-            }
-        } catch (WakeupException e) {
-            if (running) {
-                LOG.error("View of {} stopped unexpectedly", topic.name(), e);
-            }
-        } catch (RuntimeException e) {
-            LOG.error("View of {} failed", topic.name(), e);
-        } finally {
-            consumer.close(Duration.ofSeconds(5));
+  private void poll() {
+    try {
+      while (running) {
+        for (ConsumerRecord<String, V> record : consumer.poll(Duration.ofMillis(200))) {
+          if (record.value() == null) {
+            values.remove(record.key());
+          } else {
+            values.put(record.key(), record.value());
+          }
         }
-    }
-
-    public Optional<V> get(String key) {
-        return Optional.ofNullable(values.get(key));
-    }
-
-    /** A snapshot of all current values. */
-    public Map<String, V> snapshot() {
-        return Map.copyOf(values);
-    }
-
-    /** Waits until everything written to the topic before this call is in the view. */
-    public void awaitCaughtUp(String bootstrapServers, Duration timeout) throws TimeoutException {
-        Map<TopicPartition, Long> ends = endOffsets(bootstrapServers);
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!ends.entrySet().stream().allMatch(e -> positions.getOrDefault(e.getKey(), 0L) >= e.getValue())) {
-            if (!poller.isAlive()) {
-                throw new IllegalStateException("the view of " + topic.name() + " has stopped");
-            }
-            if (System.nanoTime() > deadline) {
-                throw new TimeoutException("view of " + topic.name() + " did not catch up within " + timeout);
-            }
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new TimeoutException("interrupted");
-            }
+        for (TopicPartition partition : consumer.assignment()) {
+          positions.put(partition, consumer.position(partition));
         }
+      }
+    } catch (WakeupException e) {
+      if (running) {
+        LOG.error("View of {} stopped unexpectedly", topic.name(), e);
+      }
+    } catch (RuntimeException e) {
+      LOG.error("View of {} failed", topic.name(), e);
+    } finally {
+      consumer.close(Duration.ofSeconds(5));
     }
+  }
 
-    private Map<TopicPartition, Long> endOffsets(String bootstrapServers) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        try (KafkaConsumer<byte[], byte[]> probe = new KafkaConsumer<>(props,
-                new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
-                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = probe.partitionsFor(topic.name()).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            return probe.endOffsets(partitions);
-        }
-    }
+  public Optional<V> get(String key) {
+    return Optional.ofNullable(values.get(key));
+  }
 
-    @Override
-    public void close() {
-        running = false;
-        consumer.wakeup();
-        try {
-            poller.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+  /** A snapshot of all current values. */
+  public Map<String, V> snapshot() {
+    return Map.copyOf(values);
+  }
+
+  /** Waits until everything written to the topic before this call is in the view. */
+  public void awaitCaughtUp(String bootstrapServers, Duration timeout) throws TimeoutException {
+    Map<TopicPartition, Long> ends = endOffsets(bootstrapServers);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!ends.entrySet().stream().allMatch(e -> positions.getOrDefault(e.getKey(), 0L) >= e.getValue())) {
+      if (!poller.isAlive()) {
+        throw new IllegalStateException("the view of " + topic.name() + " has stopped");
+      }
+      if (System.nanoTime() > deadline) {
+        throw new TimeoutException("view of " + topic.name() + " did not catch up within " + timeout);
+      }
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new TimeoutException("interrupted");
+      }
     }
+  }
+
+  private Map<TopicPartition, Long> endOffsets(String bootstrapServers) {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    try (KafkaConsumer<byte[], byte[]> probe = new KafkaConsumer<>(props,
+        new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+        new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+      List<TopicPartition> partitions = probe.partitionsFor(topic.name()).stream()
+          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+      return probe.endOffsets(partitions);
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    consumer.wakeup();
+    try {
+      poller.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
 }

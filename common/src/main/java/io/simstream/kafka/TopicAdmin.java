@@ -16,43 +16,43 @@ import org.slf4j.LoggerFactory;
 
 /** Creates simstream's topics when they are missing; both services call it at start. */
 public final class TopicAdmin {
-    private static final Logger LOG = LoggerFactory.getLogger(TopicAdmin.class);
+  private static final Logger LOG = LoggerFactory.getLogger(TopicAdmin.class);
 
-    private TopicAdmin() {
-    }
+  private TopicAdmin() {
+  }
 
-    public static void ensureTopics(SimstreamConfig config) {
-        Topics topics = Topics.from(config);
-        int partitions = config.get(Settings.TOPIC_PARTITIONS);
-        short replication = config.get(Settings.TOPIC_REPLICATION).shortValue();
-        Map<String, String> compacted = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
-        List<NewTopic> wanted = List.of(
-                new NewTopic(topics.changes().name(), partitions, replication),
-                new NewTopic(topics.runs().name(), 1, replication).configs(compacted),
-                new NewTopic(topics.datasets().name(), 1, replication).configs(compacted),
-                new NewTopic(topics.deadLetters().name(), 1, replication));
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(Settings.KAFKA_BOOTSTRAP_SERVERS));
-        try (Admin admin = Admin.create(props)) {
-            Set<String> existing = admin.listTopics().names().get();
-            List<NewTopic> missing = wanted.stream().filter(t -> !existing.contains(t.name())).toList();
-            if (missing.isEmpty()) {
-                return;
-            }
-            try {
-                admin.createTopics(missing).all().get();
-                LOG.info("Created topics {}", missing.stream().map(NewTopic::name).toList());
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
-                    throw e;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while creating topics", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot create topics on " + config.get(Settings.KAFKA_BOOTSTRAP_SERVERS)
-                    + ": " + e.getCause().getMessage(), e.getCause());
+  public static void ensureTopics(SimstreamConfig config) {
+    Topics topics = Topics.from(config);
+    int partitions = config.get(Settings.TOPIC_PARTITIONS);
+    short replication = config.get(Settings.TOPIC_REPLICATION).shortValue();
+    Map<String, String> compacted = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+    List<NewTopic> wanted = List.of(
+        new NewTopic(topics.changes().name(), partitions, replication),
+        new NewTopic(topics.runs().name(), 1, replication).configs(compacted),
+        new NewTopic(topics.datasets().name(), 1, replication).configs(compacted),
+        new NewTopic(topics.deadLetters().name(), 1, replication));
+    Properties props = new Properties();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(Settings.KAFKA_BOOTSTRAP_SERVERS));
+    try (Admin admin = Admin.create(props)) {
+      Set<String> existing = admin.listTopics().names().get();
+      List<NewTopic> missing = wanted.stream().filter(t -> !existing.contains(t.name())).toList();
+      if (missing.isEmpty()) {
+        return;
+      }
+      try {
+        admin.createTopics(missing).all().get();
+        LOG.info("Created topics {}", missing.stream().map(NewTopic::name).toList());
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
+          throw e;
         }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating topics", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot create topics on " + config.get(Settings.KAFKA_BOOTSTRAP_SERVERS)
+          + ": " + e.getCause().getMessage(), e.getCause());
     }
+  }
 }

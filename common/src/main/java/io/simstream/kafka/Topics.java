@@ -12,18 +12,18 @@ import org.apache.kafka.common.serialization.Serdes;
  * reads and writes them.
  */
 public record Topics(Topic<String, byte[]> changes, Topic<String, SimilarityRun> runs,
-                                         Topic<String, DatasetRecord> datasets, Topic<String, byte[]> deadLetters) {
+                     Topic<String, DatasetRecord> datasets, Topic<String, byte[]> deadLetters) {
 
-    /** Header of a dead letter that says why it could not be indexed. */
-    public static final String DEAD_LETTER_REASON_HEADER = "simstream.dlq.reason";
-    /** Header of a dead letter naming the topic it came from. */
-    public static final String DEAD_LETTER_SOURCE_HEADER = "simstream.dlq.source";
+  /** Header of a dead letter that says why it could not be indexed. */
+  public static final String DEAD_LETTER_REASON_HEADER = "simstream.dlq.reason";
+  /** Header of a dead letter naming the topic it came from. */
+  public static final String DEAD_LETTER_SOURCE_HEADER = "simstream.dlq.source";
 
-    public static Topics from(SimstreamConfig config) {
-        return new Topics(
-                new Topic<>(config.get(Settings.TOPIC_CHANGES), Serdes.String(), Serdes.ByteArray()),
-                new Topic<>(config.get(Settings.TOPIC_RUNS), Serdes.String(), JsonSerde.of(SimilarityRun.class)),
-                new Topic<>(config.get(Settings.TOPIC_DATASETS), Serdes.String(), JsonSerde.of(DatasetRecord.class)),
-                new Topic<>(config.get(Settings.TOPIC_DEAD_LETTERS), Serdes.String(), Serdes.ByteArray()));
-    }
+  public static Topics from(SimstreamConfig config) {
+    return new Topics(
+        new Topic<>(config.get(Settings.TOPIC_CHANGES), Serdes.String(), Serdes.ByteArray()),
+        new Topic<>(config.get(Settings.TOPIC_RUNS), Serdes.String(), JsonSerde.of(SimilarityRun.class)),
+        new Topic<>(config.get(Settings.TOPIC_DATASETS), Serdes.String(), JsonSerde.of(DatasetRecord.class)),
+        new Topic<>(config.get(Settings.TOPIC_DEAD_LETTERS), Serdes.String(), Serdes.ByteArray()));
+  }
 }

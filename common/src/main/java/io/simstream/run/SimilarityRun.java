@@ -14,43 +14,43 @@ import java.util.Map;
  * @param indexOptions Elasticsearch dense_vector index type, e.g. int8_hnsw
  */
 public record SimilarityRun(String id, String dataset, String brainKey, String indexName, String model,
-                                                        Metric metric, int dims, String patchesField, String indexOptions,
-                                                        boolean supportsPrompts, Instant createdAt) {
-    public static final String PRECOMPUTED = "precomputed";
-    /** The embeddings key a producer may use when an event carries one vector for every run. */
-    public static final String DEFAULT_EMBEDDING = "default";
+                            Metric metric, int dims, String patchesField, String indexOptions,
+                            boolean supportsPrompts, Instant createdAt) {
+  public static final String PRECOMPUTED = "precomputed";
+  /** The embeddings key a producer may use when an event carries one vector for every run. */
+  public static final String DEFAULT_EMBEDDING = "default";
 
-    /** The key of this run on the runs topic. */
-    public String key() {
-        return keyOf(dataset, brainKey);
-    }
+  /** The key of this run on the runs topic. */
+  public String key() {
+    return keyOf(dataset, brainKey);
+  }
 
-    public static String keyOf(String dataset, String brainKey) {
-        return SampleKey.prefixOf(dataset) + brainKey;
-    }
+  public static String keyOf(String dataset, String brainKey) {
+    return SampleKey.prefixOf(dataset) + brainKey;
+  }
 
-    public boolean indexesPatches() {
-        return patchesField != null;
-    }
+  public boolean indexesPatches() {
+    return patchesField != null;
+  }
 
-    public boolean isPrecomputed() {
-        return PRECOMPUTED.equals(model);
-    }
+  public boolean isPrecomputed() {
+    return PRECOMPUTED.equals(model);
+  }
 
-    public SimilarityRun withBrainKey(String newBrainKey) {
-        return new SimilarityRun(id, dataset, newBrainKey, indexName, model, metric, dims, patchesField, indexOptions,
-                supportsPrompts, createdAt);
-    }
+  public SimilarityRun withBrainKey(String newBrainKey) {
+    return new SimilarityRun(id, dataset, newBrainKey, indexName, model, metric, dims, patchesField, indexOptions,
+        supportsPrompts, createdAt);
+  }
 
-    /**
-     * The vector an event carries for this run: the one keyed by the brain key, else by the model,
-     * else the default one; null when the event carries none (it must then be embedded).
-     */
-    public float[] vectorFrom(Map<String, float[]> embeddings) {
-        float[] vector = embeddings.get(brainKey);
-        if (vector == null && !isPrecomputed()) {
-            vector = embeddings.get(model);
-        }
-        return vector != null ? vector : embeddings.get(DEFAULT_EMBEDDING);
+  /**
+   * The vector an event carries for this run: the one keyed by the brain key, else by the model,
+   * else the default one; null when the event carries none (it must then be embedded).
+   */
+  public float[] vectorFrom(Map<String, float[]> embeddings) {
+    float[] vector = embeddings.get(brainKey);
+    if (vector == null && !isPrecomputed()) {
+      vector = embeddings.get(model);
     }
+    return vector != null ? vector : embeddings.get(DEFAULT_EMBEDDING);
+  }
 }

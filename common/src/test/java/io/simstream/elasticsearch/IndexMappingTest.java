@@ -9,17 +9,17 @@ import org.junit.jupiter.api.Test;
 
 class IndexMappingTest {
 
-    @Test
-    void createBodySetsSimilarityDimsAndExplicitIndexOptions() throws Exception {
-        JsonNode body = Json.MAPPER.readTree(IndexMapping.createIndexBody(new VectorFieldSpec(Metric.EUCLIDEAN, 512,
-                "int8_hnsw")));
-        JsonNode vector = body.at("/mappings/properties/vector");
-        assertThat(vector.get("type").asText()).isEqualTo("dense_vector");
-        assertThat(vector.get("dims").asInt()).isEqualTo(512);
-        assertThat(vector.get("similarity").asText()).isEqualTo("l2_norm");
-        assertThat(vector.at("/index_options/type").asText()).isEqualTo("int8_hnsw");
-        assertThat(body.at("/mappings/properties/sample_id/type").asText()).isEqualTo("keyword");
-        assertThat(body.at("/mappings/dynamic").asText()).isEqualTo("strict");
-        assertThat(body.at("/settings/index/refresh_interval").asText()).isEqualTo("1s");
-    }
+  @Test
+  void createBodySetsSimilarityDimsAndExplicitIndexOptions() throws Exception {
+    JsonNode body = Json.MAPPER.readTree(IndexMapping.createIndexBody(new VectorFieldSpec(Metric.EUCLIDEAN, 512,
+        "int8_hnsw")));
+    JsonNode vector = body.at("/mappings/properties/vector");
+    assertThat(vector.get("type").asText()).isEqualTo("dense_vector");
+    assertThat(vector.get("dims").asInt()).isEqualTo(512);
+    assertThat(vector.get("similarity").asText()).isEqualTo("l2_norm");
+    assertThat(vector.at("/index_options/type").asText()).isEqualTo("int8_hnsw");
+    assertThat(body.at("/mappings/properties/sample_id/type").asText()).isEqualTo("keyword");
+    assertThat(body.at("/mappings/dynamic").asText()).isEqualTo("strict");
+    assertThat(body.at("/settings/index/refresh_interval").asText()).isEqualTo("1s");
+  }
 }

@@ -11,74 +11,74 @@ import org.junit.jupiter.api.Test;
 
 class ChangeEventCodecTest {
 
-    private static byte[] json(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
-    }
+  private static byte[] json(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
 
-    @Test
-    void roundTripsAnAddWithVectorsAndPatches() throws Exception {
-        SampleAdded added = new SampleAdded(1, "demo", "s1", "file:///data/s1.jpg",
-                Map.of("default", new float[] {1f, 2f}),
-                List.of(new Patch("l1", "ground_truth", "cat", new BoundingBox(0.1, 0.2, 0.3, 0.4),
-                        Map.of("default", new float[] {3f, 4f}))),
-                Instant.parse("2026-11-29T10:00:00Z"));
-        ChangeEvent decoded = ChangeEventCodec.decode(ChangeEventCodec.encode(added));
-        assertThat(decoded).isInstanceOf(SampleAdded.class);
-        SampleAdded back = (SampleAdded) decoded;
-        assertThat(back.key()).isEqualTo(new SampleKey("demo", "s1"));
-        assertThat(back.embeddings().get("default")).containsExactly(1f, 2f);
-        assertThat(back.patches().get(0).boundingBox()).isEqualTo(new BoundingBox(0.1, 0.2, 0.3, 0.4));
-        assertThat(back.patches().get(0).embeddings().get("default")).containsExactly(3f, 4f);
-        assertThat(back.eventTime()).isEqualTo(added.eventTime());
-    }
+  @Test
+  void roundTripsAnAddWithVectorsAndPatches() throws Exception {
+    SampleAdded added = new SampleAdded(1, "demo", "s1", "file:///data/s1.jpg",
+        Map.of("default", new float[] {1f, 2f}),
+        List.of(new Patch("l1", "ground_truth", "cat", new BoundingBox(0.1, 0.2, 0.3, 0.4),
+            Map.of("default", new float[] {3f, 4f}))),
+        Instant.parse("2026-11-29T10:00:00Z"));
+    ChangeEvent decoded = ChangeEventCodec.decode(ChangeEventCodec.encode(added));
+    assertThat(decoded).isInstanceOf(SampleAdded.class);
+    SampleAdded back = (SampleAdded) decoded;
+    assertThat(back.key()).isEqualTo(new SampleKey("demo", "s1"));
+    assertThat(back.embeddings().get("default")).containsExactly(1f, 2f);
+    assertThat(back.patches().get(0).boundingBox()).isEqualTo(new BoundingBox(0.1, 0.2, 0.3, 0.4));
+    assertThat(back.patches().get(0).embeddings().get("default")).containsExactly(3f, 4f);
+    assertThat(back.eventTime()).isEqualTo(added.eventTime());
+  }
 
-    @Test
-    void readsTheDocumentedWireFormat() throws Exception {
-        ChangeEvent event = ChangeEventCodec.decode(json("""
-                {"type":"sample_updated","schemaVersion":1,"dataset":"demo","sampleId":"s9",
-                 "embeddings":{"clip":[0.5,0.25]},
-                 "patches":[{"labelId":"p1","label":"dog","boundingBox":[0,0,0.5,0.5]}],
-                 "someFutureField":true}"""));
-        assertThat(event).isInstanceOf(SampleUpdated.class);
-        assertThat(((SampleUpdated) event).patches()).extracting(Patch::labelId).containsExactly("p1");
+  @Test
+  void readsTheDocumentedWireFormat() throws Exception {
+    ChangeEvent event = ChangeEventCodec.decode(json("""
+        {"type":"sample_updated","schemaVersion":1,"dataset":"demo","sampleId":"s9",
+         "embeddings":{"clip":[0.5,0.25]},
+         "patches":[{"labelId":"p1","label":"dog","boundingBox":[0,0,0.5,0.5]}],
+         "someFutureField":true}"""));
+    assertThat(event).isInstanceOf(SampleUpdated.class);
+    assertThat(((SampleUpdated) event).patches()).extracting(Patch::labelId).containsExactly("p1");
 
-        ChangeEvent deleted = ChangeEventCodec.decode(json(
-                "{\"type\":\"sample_deleted\",\"schemaVersion\":1,\"dataset\":\"demo\",\"sampleId\":\"s9\"}"));
-        assertThat(deleted).isEqualTo(new SampleDeleted(1, "demo", "s9", null));
-    }
+    ChangeEvent deleted = ChangeEventCodec.decode(json(
+        "{\"type\":\"sample_deleted\",\"schemaVersion\":1,\"dataset\":\"demo\",\"sampleId\":\"s9\"}"));
+    assertThat(deleted).isEqualTo(new SampleDeleted(1, "demo", "s9", null));
+  }
 
-    @Test
-    void rejectsUnparseableJsonWithAReason() {
-        assertThatThrownBy(() -> ChangeEventCodec.decode(json("{not json")))
-                .isInstanceOf(InvalidEventException.class).hasMessageStartingWith("unparseable event");
-        assertThatThrownBy(() -> ChangeEventCodec.decode(json("{\"type\":\"sample_exploded\"}")))
-                .isInstanceOf(InvalidEventException.class).hasMessageStartingWith("unparseable event");
-        assertThatThrownBy(() -> ChangeEventCodec.decode(new byte[0]))
-                .isInstanceOf(InvalidEventException.class).hasMessage("empty event");
-    }
+  @Test
+  void rejectsUnparseableJsonWithAReason() {
+    assertThatThrownBy(() -> ChangeEventCodec.decode(json("{not json")))
+        .isInstanceOf(InvalidEventException.class).hasMessageStartingWith("unparseable event");
+    assertThatThrownBy(() -> ChangeEventCodec.decode(json("{\"type\":\"sample_exploded\"}")))
+        .isInstanceOf(InvalidEventException.class).hasMessageStartingWith("unparseable event");
+    assertThatThrownBy(() -> ChangeEventCodec.decode(new byte[0]))
+        .isInstanceOf(InvalidEventException.class).hasMessage("empty event");
+  }
 
-    @Test
-    void rejectsEventsThatCannotBeIndexed() {
-        assertThatThrownBy(() -> ChangeEventCodec.decode(json("{\"type\":\"sample_added\",\"dataset\":\"demo\"}")))
-                .isInstanceOf(InvalidEventException.class)
-                .hasMessageContaining("missing field: sampleId")
-                .hasMessageContaining("missing field: imageUri or embeddings");
-        assertThatThrownBy(() -> ChangeEventCodec.decode(json(
-                "{\"type\":\"sample_added\",\"dataset\":\"a/b\",\"sampleId\":\"s\",\"imageUri\":\"x.jpg\"}")))
-                .isInstanceOf(InvalidEventException.class).hasMessageContaining("dataset 'a/b'");
-        assertThatThrownBy(() -> ChangeEventCodec.decode(json("""
-                {"type":"sample_added","dataset":"d","sampleId":"s","embeddings":{"k":[]},
-                 "patches":[{"labelId":"p","boundingBox":[0.8,0,0.5,0.5]},{"labelId":"p","boundingBox":[0,0,1,1]}]}""")))
-                .isInstanceOf(InvalidEventException.class)
-                .hasMessageContaining("embeddings.k is empty")
-                .hasMessageContaining("is not inside [0, 1]")
-                .hasMessageContaining("duplicate patch labelId 'p'");
-    }
+  @Test
+  void rejectsEventsThatCannotBeIndexed() {
+    assertThatThrownBy(() -> ChangeEventCodec.decode(json("{\"type\":\"sample_added\",\"dataset\":\"demo\"}")))
+        .isInstanceOf(InvalidEventException.class)
+        .hasMessageContaining("missing field: sampleId")
+        .hasMessageContaining("missing field: imageUri or embeddings");
+    assertThatThrownBy(() -> ChangeEventCodec.decode(json(
+        "{\"type\":\"sample_added\",\"dataset\":\"a/b\",\"sampleId\":\"s\",\"imageUri\":\"x.jpg\"}")))
+        .isInstanceOf(InvalidEventException.class).hasMessageContaining("dataset 'a/b'");
+    assertThatThrownBy(() -> ChangeEventCodec.decode(json("""
+        {"type":"sample_added","dataset":"d","sampleId":"s","embeddings":{"k":[]},
+         "patches":[{"labelId":"p","boundingBox":[0.8,0,0.5,0.5]},{"labelId":"p","boundingBox":[0,0,1,1]}]}""")))
+        .isInstanceOf(InvalidEventException.class)
+        .hasMessageContaining("embeddings.k is empty")
+        .hasMessageContaining("is not inside [0, 1]")
+        .hasMessageContaining("duplicate patch labelId 'p'");
+  }
 
-    @Test
-    void sampleKeysSplitAtTheFirstSlash() {
-        assertThat(SampleKey.parse("demo/a/b")).isEqualTo(new SampleKey("demo", "a/b"));
-        assertThat(new SampleKey("demo", "a/b").toString()).isEqualTo("demo/a/b");
-        assertThatThrownBy(() -> SampleKey.parse("nodataset")).isInstanceOf(IllegalArgumentException.class);
-    }
+  @Test
+  void sampleKeysSplitAtTheFirstSlash() {
+    assertThat(SampleKey.parse("demo/a/b")).isEqualTo(new SampleKey("demo", "a/b"));
+    assertThat(new SampleKey("demo", "a/b").toString()).isEqualTo("demo/a/b");
+    assertThatThrownBy(() -> SampleKey.parse("nodataset")).isInstanceOf(IllegalArgumentException.class);
+  }
 }
