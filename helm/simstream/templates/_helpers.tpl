@@ -1,0 +1,98 @@
+{{/*
+Chart name, truncated to the 63 characters of a DNS label.
+*/}}
+{{- define "simstream.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/*
+Fully qualified release name. Component suffixes (-indexer, -query-api, -config) are appended to it, so it
+stays at most 52 characters.
+*/}}
+{{- define "simstream.fullname" -}}
+{{- if .Values.fullnameOverride -}}
+{{- .Values.fullnameOverride | trunc 52 | trimSuffix "-" -}}
+{{- else -}}
+{{- $name := default .Chart.Name .Values.nameOverride -}}
+{{- if contains $name .Release.Name -}}
+{{- .Release.Name | trunc 52 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name $name | trunc 52 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "simstream.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/*
+Common labels.
+*/}}
+{{- define "simstream.labels" -}}
+helm.sh/chart: {{ include "simstream.chart" . }}
+{{ include "simstream.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: simstream
+{{- end -}}
+
+{{/*
+Selector labels (each workload adds app.kubernetes.io/component).
+*/}}
+{{- define "simstream.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "simstream.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+
+{{/*
+Image reference; the tag defaults to the chart's appVersion. Call with (dict "image" <the image values> "root" $).
+*/}}
+{{- define "simstream.image" -}}
+{{- printf "%s:%s" .image.repository (default .root.Chart.AppVersion .image.tag | toString) -}}
+{{- end -}}
+
+{{/*
+Name of the ConfigMap holding the non-secret SIMSTREAM_* variables.
+*/}}
+{{- define "simstream.configMapName" -}}
+{{- printf "%s-config" (include "simstream.fullname" .) -}}
+{{- end -}}
+
+{{/*
+Name of the Secret the chart creates (Elasticsearch credentials and/or API token).
+*/}}
+{{- define "simstream.secretName" -}}
+{{- printf "%s-secret" (include "simstream.fullname" .) -}}
+{{- end -}}
+
+{{/*
+Secret holding the Elasticsearch credentials: the existing one, else the chart's.
+*/}}
+{{- define "simstream.esSecretName" -}}
+{{- if .Values.elasticsearch.auth.existingSecret -}}
+{{- .Values.elasticsearch.auth.existingSecret -}}
+{{- else -}}
+{{- include "simstream.secretName" . -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+Secret holding the query API token: the existing one, else the chart's.
+*/}}
+{{- define "simstream.apiTokenSecretName" -}}
+{{- if .Values.queryApi.apiToken.existingSecret -}}
+{{- .Values.queryApi.apiToken.existingSecret -}}
+{{- else -}}
+{{- include "simstream.secretName" . -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+Whether the chart creates its Secret: "true" or "".
+*/}}
+{{- define "simstream.createSecret" -}}
+{{- if or (not .Values.elasticsearch.auth.existingSecret) (and .Values.queryApi.apiToken.enabled (not .Values.queryApi.apiToken.existingSecret)) -}}
+true
+{{- end -}}
+{{- end -}}
