@@ -1,0 +1,135 @@
+package io.simstream.api;
+
+import io.javalin.Javalin;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.simstream.api.dataset.DatasetHandlers;
+import io.simstream.api.dataset.DatasetService;
+import io.simstream.api.elasticsearch.ElasticsearchGateway;
+import io.simstream.api.elasticsearch.VectorIndexAdmin;
+import io.simstream.api.embeddings.EmbeddingsHandlers;
+import io.simstream.api.embeddings.EmbeddingsService;
+import io.simstream.api.health.HealthHandlers;
+import io.simstream.api.http.ApiRoutes;
+import io.simstream.api.http.BearerTokenAuth;
+import io.simstream.api.http.ErrorResponses;
+import io.simstream.api.http.RequestMetrics;
+import io.simstream.api.prompt.TextEmbedders;
+import io.simstream.api.registry.CompactedTopicStore;
+import io.simstream.api.run.RunHandlers;
+import io.simstream.api.run.RunService;
+import io.simstream.api.search.SearchHandlers;
+import io.simstream.api.search.SimilaritySearchService;
+import io.simstream.config.Settings;
+import io.simstream.config.SimstreamConfig;
+import io.simstream.elasticsearch.ElasticsearchClients;
+import io.simstream.kafka.TopicAdmin;
+import io.simstream.kafka.Topics;
+import io.simstream.run.DatasetRecord;
+import io.simstream.run.SimilarityRun;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The query API: an HTTP server over the runs and datasets topics and the Elasticsearch indexes.
+ * Start it with {@link #start}; it runs until {@link #close}.
+ */
+public final class QueryApi implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(QueryApi.class);
+
+  private static final long MAX_REQUEST_BYTES = 64L * 1024 * 1024;
+
+  private final Javalin app;
+  private final List<AutoCloseable> resources;
+
+  private QueryApi(Javalin app, List<AutoCloseable> resources) {
+    this.app = app;
+    this.resources = resources;
+  }
+
+  /** Starts with no text embedders: runs with prompts cannot exist yet. */
+  public static QueryApi start(SimstreamConfig config) {
+    return start(config, TextEmbedders.none());
+  }
+
+  /**
+   * Ensures the topics exist, loads the runs and datasets views, connects to Elasticsearch and
+   * listens on {@link Settings#API_PORT} (0 = a free port, see {@link #port()}).
+   */
+  public static QueryApi start(SimstreamConfig config, TextEmbedders textEmbedders) {
+    List<AutoCloseable> resources = new ArrayList<>();
+    try {
+      TopicAdmin.ensureTopics(config);
+      Topics topics = Topics.from(config);
+      String bootstrap = config.get(Settings.KAFKA_BOOTSTRAP_SERVERS);
+      CompactedTopicStore<SimilarityRun> runStore = new CompactedTopicStore<>(bootstrap, topics.runs());
+      resources.add(runStore);
+      CompactedTopicStore<DatasetRecord> datasetStore = new CompactedTopicStore<>(bootstrap, topics.datasets());
+      resources.add(datasetStore);
+      ElasticsearchGateway es = new ElasticsearchGateway(ElasticsearchClients.create(config));
+      resources.add(es);
+
+      Clock clock = Clock.systemUTC();
+      DatasetService datasets = new DatasetService(datasetStore, clock);
+      RunService runs = new RunService(runStore, datasets, new VectorIndexAdmin(es), textEmbedders, clock);
+      Map<String, CompactedTopicStore<?>> views = new LinkedHashMap<>();
+      views.put("runsView", runStore);
+      views.put("datasetsView", datasetStore);
+      RequestMetrics metrics = new RequestMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+      String token = config.get(Settings.API_TOKEN);
+
+      Javalin app = Javalin.create(javalin -> {
+        javalin.startup.showJavalinBanner = false;
+        // Restrictions to 100,000+ ids and batches of query vectors exceed Javalin's 1 MB default.
+        javalin.http.maxRequestSize = MAX_REQUEST_BYTES;
+        javalin.requestLogger.http(metrics::record);
+        if (!token.isEmpty()) {
+          javalin.routes.before(new BearerTokenAuth(token));
+        }
+        ErrorResponses.register(javalin.routes);
+        ApiRoutes.register(javalin.routes, new DatasetHandlers(datasets), new RunHandlers(runs),
+            new SearchHandlers(new SimilaritySearchService(runs, es, textEmbedders)),
+            new EmbeddingsHandlers(new EmbeddingsService(runs, es)), new HealthHandlers(es, views), metrics);
+      });
+      app.start(config.get(Settings.API_PORT));
+      LOG.info("Query API listening on port {}{}", app.port(), token.isEmpty() ? " (no auth)" : " (bearer token)");
+      return new QueryApi(app, resources);
+    } catch (RuntimeException e) {
+      closeAll(resources);
+      throw e;
+    }
+  }
+
+  public int port() {
+    return app.port();
+  }
+
+  /** "METHOD /path" of every registered route, as Javalin holds them. */
+  public List<String> registeredRoutes() {
+    return app.unsafe.internalRouter.allHttpHandlers().stream()
+        .map(parsed -> parsed.endpoint.method.name() + " " + parsed.endpoint.path)
+        .filter(route -> !route.startsWith("BEFORE") && !route.startsWith("AFTER"))
+        .toList();
+  }
+
+  @Override
+  public void close() {
+    app.stop();
+    closeAll(resources);
+  }
+
+  private static void closeAll(List<AutoCloseable> resources) {
+    for (AutoCloseable resource : resources) {
+      try {
+        resource.close();
+      } catch (Exception e) {
+        LOG.warn("closing {} failed", resource, e);
+      }
+    }
+  }
+}

@@ -1,0 +1,23 @@
+package io.simstream.api;
+
+import io.simstream.config.ConfigException;
+import io.simstream.config.SimstreamConfig;
+
+/** Command-line entry point: configuration from the environment (and SIMSTREAM_CONFIG_FILE). */
+public final class QueryApiMain {
+  private QueryApiMain() {
+  }
+
+  public static void main(String[] args) {
+    SimstreamConfig config;
+    try {
+      config = SimstreamConfig.fromEnvironment();
+    } catch (ConfigException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
+    }
+    QueryApi api = QueryApi.start(config);
+    Runtime.getRuntime().addShutdownHook(new Thread(api::close, "query-api-shutdown"));
+  }
+}

@@ -1,0 +1,117 @@
+package io.simstream.api.embeddings;
+
+import io.simstream.api.elasticsearch.ElasticsearchGateway;
+import io.simstream.api.elasticsearch.ElasticsearchStatusException;
+import io.simstream.api.elasticsearch.IdFilters;
+import io.simstream.api.elasticsearch.IndexDocument;
+import io.simstream.api.elasticsearch.IndexScanner;
+import io.simstream.api.elasticsearch.VectorLookup;
+import io.simstream.api.error.BadRequestException;
+import io.simstream.api.error.NotFoundException;
+import io.simstream.api.run.RunService;
+import io.simstream.elasticsearch.IndexMapping;
+import io.simstream.run.SimilarityRun;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Get embeddings: the stored vectors of given sample or label ids, or every vector of an index in
+ * pages (point in time + search_after, so past the 10,000-document window that breaks the
+ * reference's from/size listing).
+ */
+public final class EmbeddingsService {
+  public static final int DEFAULT_PAGE_SIZE = 1000;
+  public static final int MAX_PAGE_SIZE = 10_000;
+  private static final int SCAN_PAGE_SIZE = 2000;
+
+  private final RunService runs;
+  private final VectorLookup lookup;
+  private final IndexScanner scanner;
+
+  public EmbeddingsService(RunService runs, ElasticsearchGateway es) {
+    this.runs = runs;
+    this.lookup = new VectorLookup(es);
+    this.scanner = new IndexScanner(es);
+  }
+
+  public EmbeddingsPage get(String dataset, String brainKey, EmbeddingsRequest request) {
+    SimilarityRun run = runs.require(dataset, brainKey);
+    if (request.sampleIds() != null && request.labelIds() != null) {
+      throw new BadRequestException("give sampleIds or labelIds, not both");
+    }
+    try {
+      if (request.sampleIds() != null) {
+        return bySampleIds(run, nonEmpty(request.sampleIds(), "sampleIds"));
+      }
+      if (request.labelIds() != null) {
+        if (!run.indexesPatches()) {
+          throw new BadRequestException("labelIds applies to patch runs only; run '" + run.key()
+              + "' indexes whole samples");
+        }
+        return byDocumentIds(run, nonEmpty(request.labelIds(), "labelIds"));
+      }
+      return page(run, request);
+    } catch (ElasticsearchStatusException e) {
+      if (e.errorType().equals("search_context_missing_exception")) {
+        throw new BadRequestException("pageToken has expired; start again without one");
+      }
+      if (e.elasticsearchStatus() == 404) {
+        throw new NotFoundException("index '" + run.indexName() + "' of run '" + run.key() + "' does not exist");
+      }
+      throw e;
+    }
+  }
+
+  /** Whole-sample runs key documents by sample id; patch runs hold every patch of each sample. */
+  private EmbeddingsPage bySampleIds(SimilarityRun run, List<String> sampleIds) {
+    if (!run.indexesPatches()) {
+      return byDocumentIds(run, sampleIds);
+    }
+    List<Embedding> embeddings = new ArrayList<>();
+    Set<String> missing = new LinkedHashSet<>(sampleIds);
+    scanner.scan(run.indexName(), IdFilters.anyOf(IndexMapping.SAMPLE_ID, sampleIds), SCAN_PAGE_SIZE, doc -> {
+      embeddings.add(embedding(doc));
+      missing.remove(doc.sampleId());
+    });
+    return new EmbeddingsPage(embeddings, List.copyOf(missing), null);
+  }
+
+  private EmbeddingsPage byDocumentIds(SimilarityRun run, List<String> ids) {
+    Collection<IndexDocument> found = lookup.byIds(run.indexName(), ids).values();
+    Set<String> missing = new LinkedHashSet<>(ids);
+    List<Embedding> embeddings = new ArrayList<>(found.size());
+    for (IndexDocument doc : found) {
+      embeddings.add(embedding(doc));
+      missing.remove(doc.id());
+    }
+    return new EmbeddingsPage(embeddings, List.copyOf(missing), null);
+  }
+
+  private EmbeddingsPage page(SimilarityRun run, EmbeddingsRequest request) {
+    int size = request.pageSize() == null ? DEFAULT_PAGE_SIZE : request.pageSize();
+    if (size < 1 || size > MAX_PAGE_SIZE) {
+      throw new BadRequestException("pageSize must be in 1.." + MAX_PAGE_SIZE + ", got " + size);
+    }
+    PageToken token = request.pageToken() == null
+        ? new PageToken(scanner.open(run.indexName()), null)
+        : PageToken.decode(request.pageToken());
+    IndexScanner.Page page = scanner.page(token.pitId(), null, size, token.searchAfter());
+    List<Embedding> embeddings = page.documents().stream().map(EmbeddingsService::embedding).toList();
+    String next = page.searchAfter() == null ? null : new PageToken(page.pitId(), page.searchAfter()).encode();
+    return new EmbeddingsPage(embeddings, null, next);
+  }
+
+  private static Embedding embedding(IndexDocument doc) {
+    return new Embedding(doc.id(), doc.sampleId(), doc.labelId(), doc.vector());
+  }
+
+  private static List<String> nonEmpty(List<String> ids, String field) {
+    if (ids.isEmpty()) {
+      throw new BadRequestException(field + " is empty");
+    }
+    return ids;
+  }
+}

@@ -1,0 +1,7 @@
+package io.simstream.api.prompt;
+
+/** Turns a text prompt into a query vector in the same space as a model's image embeddings. */
+@FunctionalInterface
+public interface TextEmbedder {
+  float[] embed(String prompt);
+}

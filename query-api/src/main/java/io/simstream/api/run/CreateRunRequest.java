@@ -1,0 +1,9 @@
+package io.simstream.api.run;
+
+/**
+ * Body of {@code POST /v1/datasets/{dataset}/similarity}. Null fields take their defaults, or,
+ * when {@code indexName} names an existing index, the values read from its mapping.
+ */
+public record CreateRunRequest(String brainKey, String model, String metric, String indexName, String patchesField,
+                               Integer dims, String indexOptions) {
+}

@@ -1,0 +1,231 @@
+package io.simstream.api.run;
+
+import io.simstream.api.dataset.DatasetService;
+import io.simstream.api.elasticsearch.VectorIndexAdmin;
+import io.simstream.api.error.BadRequestException;
+import io.simstream.api.error.ConflictException;
+import io.simstream.api.error.NotFoundException;
+import io.simstream.api.prompt.TextEmbedders;
+import io.simstream.api.registry.CompactedTopicStore;
+import io.simstream.elasticsearch.IndexMapping;
+import io.simstream.elasticsearch.VectorFieldSpec;
+import io.simstream.run.Metric;
+import io.simstream.run.SimilarityRun;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * The lifecycle of similarity runs: create (a new index or a connection to an existing one),
+ * list, info, rename, delete and cleanup. Runs live on the compacted runs topic, which the
+ * indexer follows to backfill and keep each index in sync. Changes are serialised in this
+ * process so that two requests cannot claim the same brain key or index at once.
+ */
+public final class RunService {
+  private static final Pattern BRAIN_KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+  private static final Pattern INDEX_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,239}");
+  /** Elasticsearch's own limit on dense_vector dims. */
+  private static final int MAX_DIMS = 4096;
+
+  private final CompactedTopicStore<SimilarityRun> runs;
+  private final DatasetService datasets;
+  private final VectorIndexAdmin indexes;
+  private final TextEmbedders textEmbedders;
+  private final Clock clock;
+
+  public RunService(CompactedTopicStore<SimilarityRun> runs, DatasetService datasets, VectorIndexAdmin indexes,
+                    TextEmbedders textEmbedders, Clock clock) {
+    this.runs = runs;
+    this.datasets = datasets;
+    this.indexes = indexes;
+    this.textEmbedders = textEmbedders;
+    this.clock = clock;
+  }
+
+  /** The outcome of a creation: the run and whether its index was created (false: connected). */
+  public record Creation(SimilarityRun run, boolean indexCreated) {
+  }
+
+  public synchronized Creation create(String dataset, CreateRunRequest request) {
+    datasets.require(dataset);
+    String brainKey = validBrainKey(request.brainKey(), "brainKey");
+    if (runs.get(SimilarityRun.keyOf(dataset, brainKey)).isPresent()) {
+      throw new ConflictException("dataset '" + dataset + "' already has a similarity run with brain key '"
+          + brainKey + "'");
+    }
+    String model = blankToNull(request.model()) == null ? SimilarityRun.PRECOMPUTED : request.model().trim();
+    Metric metric = request.metric() == null ? null : metric(request.metric());
+    String indexOptions = request.indexOptions() == null ? null : indexOptions(request.indexOptions());
+    Integer dims = request.dims();
+    if (dims != null && (dims < 1 || dims > MAX_DIMS)) {
+      throw new BadRequestException("dims must be in 1.." + MAX_DIMS + ", got " + dims);
+    }
+    String patchesField = blankToNull(request.patchesField());
+
+    String indexName;
+    VectorFieldSpec spec;
+    boolean created;
+    Optional<VectorFieldSpec> existing = Optional.empty();
+    if (request.indexName() != null) {
+      indexName = request.indexName().trim();
+      if (!INDEX_NAME.matcher(indexName).matches()) {
+        throw new BadRequestException("indexName '" + indexName + "' is not a valid Elasticsearch index name: use "
+            + "lowercase letters, digits, '.', '_' and '-', starting with a letter or digit, at most 240 characters");
+      }
+      runUsingIndex(indexName).ifPresent(other -> {
+        throw new ConflictException("index '" + indexName + "' already backs run '" + other.key() + "'");
+      });
+      existing = indexes.describe(indexName);
+    } else {
+      indexName = uniqueIndexName(dataset, brainKey);
+    }
+    if (existing.isPresent()) {
+      spec = matching(indexName, existing.get(), metric, dims, indexOptions);
+      created = false;
+    } else {
+      if (dims == null) {
+        throw new BadRequestException("dims is required to create a new index (model '" + model
+            + "' vectors are " + (SimilarityRun.PRECOMPUTED.equals(model) ? "sent by producers" : "of unknown size")
+            + ")");
+      }
+      spec = new VectorFieldSpec(metric == null ? Metric.COSINE : metric, dims,
+          indexOptions == null ? IndexMapping.DEFAULT_INDEX_OPTIONS : indexOptions);
+      indexes.create(indexName, spec);
+      created = true;
+    }
+    SimilarityRun run = new SimilarityRun(UUID.randomUUID().toString(), dataset, brainKey, indexName, model,
+        spec.metric(), spec.dims(), patchesField, spec.indexOptions(), textEmbedders.forModel(model).isPresent(),
+        clock.instant());
+    try {
+      runs.put(run.key(), run);
+    } catch (RuntimeException e) {
+      if (created) {
+        indexes.delete(indexName); // no record points at it: do not leave it behind
+      }
+      throw e;
+    }
+    return new Creation(run, created);
+  }
+
+  /** Runs sorted by dataset and brain key; each filter applies only when given. */
+  public List<SimilarityRun> list(String dataset, String patchesField, Boolean supportsPrompts) {
+    return runs.snapshot().values().stream()
+        .filter(r -> dataset == null || r.dataset().equals(dataset))
+        .filter(r -> patchesField == null || patchesField.equals(r.patchesField()))
+        .filter(r -> supportsPrompts == null || r.supportsPrompts() == supportsPrompts)
+        .sorted(Comparator.comparing(SimilarityRun::dataset).thenComparing(SimilarityRun::brainKey))
+        .toList();
+  }
+
+  /** The run, or 404 naming whether the dataset or the brain key is unknown. */
+  public SimilarityRun require(String dataset, String brainKey) {
+    return runs.get(SimilarityRun.keyOf(dataset, brainKey)).orElseThrow(() -> {
+      datasets.require(dataset);
+      return new NotFoundException("dataset '" + dataset + "' has no similarity run with brain key '" + brainKey
+          + "'");
+    });
+  }
+
+  public RunView info(String dataset, String brainKey) {
+    SimilarityRun run = require(dataset, brainKey);
+    Optional<Long> size = indexes.count(run.indexName());
+    return RunView.of(run).withIndex(size.isPresent(), size.orElse(0L));
+  }
+
+  /** Documents in the run's index (samples, or patches); empty when the index does not exist. */
+  public Optional<Long> size(String dataset, String brainKey) {
+    return indexes.count(require(dataset, brainKey).indexName());
+  }
+
+  /** Renames the brain key: the record moves to the new key, index and identity unchanged. */
+  public synchronized SimilarityRun rename(String dataset, String brainKey, String newBrainKey) {
+    SimilarityRun run = require(dataset, brainKey);
+    String target = validBrainKey(newBrainKey, "newBrainKey");
+    if (target.equals(brainKey)) {
+      return run;
+    }
+    if (runs.get(SimilarityRun.keyOf(dataset, target)).isPresent()) {
+      throw new ConflictException("dataset '" + dataset + "' already has a similarity run with brain key '"
+          + target + "'");
+    }
+    SimilarityRun renamed = run.withBrainKey(target);
+    runs.move(run.key(), renamed.key(), renamed);
+    return renamed;
+  }
+
+  /** Deletes the run record; its Elasticsearch index is kept (see {@link #cleanup}). */
+  public synchronized void delete(String dataset, String brainKey) {
+    runs.remove(require(dataset, brainKey).key());
+  }
+
+  /** Deletes the run's Elasticsearch index; false when it did not exist. The run record stays. */
+  public synchronized boolean cleanup(String dataset, String brainKey) {
+    return indexes.delete(require(dataset, brainKey).indexName());
+  }
+
+  private VectorFieldSpec matching(String indexName, VectorFieldSpec actual, Metric metric, Integer dims,
+                                   String indexOptions) {
+    if (metric != null && metric != actual.metric()) {
+      throw new ConflictException("index '" + indexName + "' exists with metric " + actual.metric().apiName()
+          + ", but the request asks for " + metric.apiName());
+    }
+    if (dims != null && dims != actual.dims()) {
+      throw new ConflictException("index '" + indexName + "' exists with " + actual.dims()
+          + " dims, but the request asks for " + dims);
+    }
+    if (indexOptions != null && !indexOptions.equals(actual.indexOptions())) {
+      throw new ConflictException("index '" + indexName + "' exists with index options " + actual.indexOptions()
+          + ", but the request asks for " + indexOptions);
+    }
+    return actual;
+  }
+
+  /** "simstream-dataset-brainkey", lowercased, with a numeric suffix when taken by an index or a run. */
+  private String uniqueIndexName(String dataset, String brainKey) {
+    String base = ("simstream-" + dataset + "-" + brainKey).toLowerCase(Locale.ROOT);
+    base = base.substring(0, Math.min(base.length(), 230));
+    String candidate = base;
+    for (int n = 2; indexes.exists(candidate) || runUsingIndex(candidate).isPresent(); n++) {
+      candidate = base + "-" + n;
+    }
+    return candidate;
+  }
+
+  private Optional<SimilarityRun> runUsingIndex(String indexName) {
+    return runs.snapshot().values().stream().filter(r -> r.indexName().equals(indexName)).findFirst();
+  }
+
+  private static String validBrainKey(String brainKey, String field) {
+    if (brainKey == null || brainKey.isBlank()) {
+      throw new BadRequestException("missing field: " + field);
+    }
+    if (!BRAIN_KEY.matcher(brainKey).matches()) {
+      throw new BadRequestException(field + " '" + brainKey + "' must match " + BRAIN_KEY.pattern());
+    }
+    return brainKey;
+  }
+
+  private static Metric metric(String name) {
+    try {
+      return Metric.fromApiName(name);
+    } catch (IllegalArgumentException e) {
+      throw new BadRequestException(e.getMessage());
+    }
+  }
+
+  private static String indexOptions(String type) {
+    if (!IndexMapping.INDEX_OPTIONS.contains(type)) {
+      throw new BadRequestException("indexOptions '" + type + "' is not one of "
+          + IndexMapping.INDEX_OPTIONS.stream().sorted().toList());
+    }
+    return type;
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
+  }
+}

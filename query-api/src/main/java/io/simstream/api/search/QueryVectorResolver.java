@@ -1,0 +1,106 @@
+package io.simstream.api.search;
+
+import io.simstream.api.elasticsearch.ElasticsearchStatusException;
+import io.simstream.api.elasticsearch.IndexDocument;
+import io.simstream.api.elasticsearch.VectorLookup;
+import io.simstream.api.error.BadRequestException;
+import io.simstream.api.error.NotFoundException;
+import io.simstream.api.prompt.TextEmbedder;
+import io.simstream.api.prompt.TextEmbedders;
+import io.simstream.run.SimilarityRun;
+import io.simstream.run.VectorMath;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Turns the query of a request into the one vector searched for: the stored vector of an id, the
+ * mean of several (as the reference aggregates), a given vector, or an embedded text prompt.
+ * Checks dims, and normalises for metrics that require unit vectors.
+ */
+final class QueryVectorResolver {
+  private final VectorLookup lookup;
+  private final TextEmbedders textEmbedders;
+
+  QueryVectorResolver(VectorLookup lookup, TextEmbedders textEmbedders) {
+    this.lookup = lookup;
+    this.textEmbedders = textEmbedders;
+  }
+
+  float[] resolve(SimilarityRun run, SortBySimilarityRequest request) {
+    long given = Stream.of(request.id(), request.ids(), request.vector(), request.vectors(), request.text())
+        .filter(q -> q != null).count();
+    if (given != 1) {
+      throw new BadRequestException("give exactly one query: id, ids, vector, vectors or text (got " + given + ")");
+    }
+    float[] query;
+    if (request.id() != null) {
+      query = storedMean(run, List.of(request.id()));
+    } else if (request.ids() != null) {
+      if (request.ids().isEmpty()) {
+        throw new BadRequestException("ids is empty");
+      }
+      query = storedMean(run, request.ids());
+    } else if (request.vector() != null) {
+      query = checkDims(run, request.vector(), "vector");
+    } else if (request.vectors() != null) {
+      if (request.vectors().isEmpty()) {
+        throw new BadRequestException("vectors is empty");
+      }
+      List<float[]> vectors = new ArrayList<>();
+      for (int i = 0; i < request.vectors().size(); i++) {
+        vectors.add(checkDims(run, request.vectors().get(i), "vectors[" + i + "]"));
+      }
+      query = VectorMath.mean(vectors);
+    } else {
+      query = checkDims(run, embed(run, request.text()), "the embedded text");
+    }
+    if (VectorMath.norm(query) == 0) {
+      throw new BadRequestException("the query vector is all zeros, which has no direction to compare with");
+    }
+    return run.metric().normalizesVectors() ? VectorMath.normalized(query) : query;
+  }
+
+  /** The mean stored vector of the ids that exist; 400 only when none does (as the reference). */
+  private float[] storedMean(SimilarityRun run, List<String> ids) {
+    Map<String, IndexDocument> found;
+    try {
+      found = lookup.byIds(run.indexName(), ids);
+    } catch (ElasticsearchStatusException e) {
+      if (e.elasticsearchStatus() == 404) {
+        throw new NotFoundException("index '" + run.indexName() + "' of run '" + run.key() + "' does not exist");
+      }
+      throw e;
+    }
+    if (found.isEmpty()) {
+      throw new BadRequestException(ids.size() == 1
+          ? "id '" + ids.get(0) + "' is not in the index of run '" + run.key() + "'"
+          : "none of the " + ids.size() + " ids is in the index of run '" + run.key() + "'");
+    }
+    Collection<IndexDocument> documents = found.values();
+    return VectorMath.mean(documents.stream().map(IndexDocument::vector).toList());
+  }
+
+  private float[] embed(SimilarityRun run, String text) {
+    if (text.isBlank()) {
+      throw new BadRequestException("text is empty");
+    }
+    if (!run.supportsPrompts()) {
+      throw new BadRequestException("run '" + run.key() + "' uses model '" + run.model()
+          + "', which cannot embed text prompts; query by id, ids, vector or vectors");
+    }
+    TextEmbedder embedder = textEmbedders.forModel(run.model()).orElseThrow(() -> new BadRequestException(
+        "no text embedder for model '" + run.model() + "' is available in this API process"));
+    return embedder.embed(text);
+  }
+
+  private static float[] checkDims(SimilarityRun run, float[] vector, String what) {
+    if (vector.length != run.dims()) {
+      throw new BadRequestException(what + " has " + vector.length + " dims, but run '" + run.key() + "' has "
+          + run.dims());
+    }
+    return vector;
+  }
+}

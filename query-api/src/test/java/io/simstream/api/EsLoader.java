@@ -1,0 +1,69 @@
+package io.simstream.api;
+
+import io.simstream.json.Json;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Loads documents straight into Elasticsearch with bulk requests, as the indexer would write them. */
+final class EsLoader {
+  private static final int BULK = 5000;
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  private EsLoader() {
+  }
+
+  /** A document: its id, the sample it belongs to, its label id (patches only, else null), its vector. */
+  record Doc(String id, String sampleId, String labelId, float[] vector) {
+  }
+
+  static void load(String index, List<Doc> docs) {
+    for (int from = 0; from < docs.size(); from += BULK) {
+      ByteArrayOutputStream body = new ByteArrayOutputStream();
+      for (Doc doc : docs.subList(from, Math.min(docs.size(), from + BULK))) {
+        Map<String, Object> source = new LinkedHashMap<>();
+        source.put("sample_id", doc.sampleId());
+        if (doc.labelId() != null) {
+          source.put("label_id", doc.labelId());
+        }
+        source.put("vector", doc.vector());
+        write(body, Map.of("index", Map.of("_id", doc.id())));
+        write(body, source);
+      }
+      String response = send("POST", "/" + index + "/_bulk", body.toByteArray(), "application/x-ndjson");
+      if (response.contains("\"errors\":true")) {
+        throw new IllegalStateException("bulk failed: " + response.substring(0, Math.min(500, response.length())));
+      }
+    }
+    send("POST", "/" + index + "/_refresh", new byte[0], "application/json");
+  }
+
+  static String send(String method, String path, byte[] body, String contentType) {
+    try {
+      HttpRequest request = HttpRequest.newBuilder(URI.create(TestBackends.elasticsearch() + path))
+          .header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofByteArray(body)).build();
+      return HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void write(ByteArrayOutputStream out, Object line) {
+    try {
+      out.write(Json.MAPPER.writeValueAsBytes(line));
+      out.write('\n');
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,145 @@
+package io.simstream.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.simstream.run.Metric;
+import java.util.Collections;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** Datasets and runs: register, create (new or existing index), list, info, rename, delete, cleanup, size. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RunLifecycleTest {
+  private final ApiClient api = SharedApi.client();
+  private final String dataset = "Life-" + UUID.randomUUID().toString().substring(0, 8);
+
+  @BeforeAll
+  void register() {
+    assertThat(api.post("/v1/datasets", Map.of("name", dataset)).status()).isEqualTo(201);
+  }
+
+  @Test
+  void datasetRegistrationIsIdempotentAndListed() {
+    ApiClient.Response again = api.post("/v1/datasets", Map.of("name", dataset));
+    assertThat(again.status()).isEqualTo(200);
+    assertThat(again.json().path("name").asText()).isEqualTo(dataset);
+    assertThat(api.get("/v1/datasets").json().path("datasets").findValuesAsText("name")).contains(dataset);
+  }
+
+  @Test
+  void createWithDefaultsThenInfoListRenameDeleteCleanup() {
+    ApiClient.Response created = create(Map.of("brainKey", "Clip_A", "dims", 16));
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    JsonNode run = created.json().path("run");
+    String index = run.path("indexName").asText();
+    assertThat(index).isEqualTo(("simstream-" + dataset + "-clip_a").toLowerCase());
+    assertThat(created.json().path("indexCreated").asBoolean()).isTrue();
+    assertThat(run.path("model").asText()).isEqualTo("precomputed");
+    assertThat(run.path("metric").asText()).isEqualTo("cosine");
+    assertThat(run.path("indexOptions").asText()).isEqualTo("int8_hnsw");
+    assertThat(run.path("supportsPrompts").asBoolean()).isFalse();
+
+    EsLoader.load(index, VectorData.clustered("s", 25, Metric.COSINE, 4));
+    JsonNode info = api.get(runPath("Clip_A")).json();
+    assertThat(info.path("indexSize").asLong()).isEqualTo(25);
+    assertThat(info.path("indexExists").asBoolean()).isTrue();
+    assertThat(api.get(runPath("Clip_A") + "/size").json().path("size").asLong()).isEqualTo(25);
+    assertThat(api.get("/v1/similarity?dataset=" + dataset).json().path("runs").findValuesAsText("brainKey"))
+        .contains("Clip_A");
+    assertThat(api.get("/v1/similarity?dataset=" + dataset + "&supportsPrompts=true").json().path("runs")).isEmpty();
+
+    ApiClient.Response renamed = api.patch(runPath("Clip_A"), Map.of("brainKey", "clip_b"));
+    assertThat(renamed.status()).as(renamed.body()).isEqualTo(200);
+    assertThat(renamed.json().path("id").asText()).isEqualTo(run.path("id").asText());
+    assertThat(api.get(runPath("Clip_A")).status()).isEqualTo(404);
+    assertThat(api.get(runPath("clip_b")).json().path("indexName").asText()).isEqualTo(index);
+
+    ApiClient.Response cleaned = api.post(runPath("clip_b") + "/cleanup", null);
+    assertThat(cleaned.status()).as(cleaned.body()).isEqualTo(200);
+    assertThat(cleaned.json().path("deleted").asBoolean()).isTrue();
+    assertThat(api.get(runPath("clip_b") + "/size").json().path("indexExists").asBoolean()).isFalse();
+    ApiClient.Response searchAfterCleanup = api.post(runPath("clip_b") + "/sort-by-similarity",
+        Map.of("vector", Collections.nCopies(16, 1.0)));
+    assertThat(searchAfterCleanup.status()).isEqualTo(404);
+    assertThat(searchAfterCleanup.error()).contains(index).contains("does not exist");
+
+    assertThat(api.delete(runPath("clip_b")).status()).isEqualTo(204);
+    assertThat(api.get(runPath("clip_b")).status()).isEqualTo(404);
+  }
+
+  @Test
+  void generatedIndexNamesAreMadeUnique() {
+    String taken = ("simstream-" + dataset + "-taken").toLowerCase();
+    EsLoader.send("PUT", "/" + taken, "{}".getBytes(), "application/json");
+    ApiClient.Response created = create(Map.of("brainKey", "taken", "dims", 8));
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    assertThat(created.json().path("run").path("indexName").asText()).isEqualTo(taken + "-2");
+  }
+
+  @Test
+  void connectingToAnExistingIndexReadsItsMapping() {
+    ApiClient.Response first = create(Map.of("brainKey", "src", "metric", "euclidean", "dims", 12,
+        "indexOptions", "hnsw"));
+    String index = first.json().path("run").path("indexName").asText();
+    assertThat(api.delete(runPath("src")).status()).isEqualTo(204);
+
+    ApiClient.Response connected = create(Map.of("brainKey", "again", "indexName", index));
+    assertThat(connected.status()).as(connected.body()).isEqualTo(201);
+    assertThat(connected.json().path("indexCreated").asBoolean()).isFalse();
+    JsonNode run = connected.json().path("run");
+    assertThat(run.path("metric").asText()).isEqualTo("euclidean");
+    assertThat(run.path("dims").asInt()).isEqualTo(12);
+    assertThat(run.path("indexOptions").asText()).isEqualTo("hnsw");
+
+    ApiClient.Response shared = create(Map.of("brainKey", "third", "indexName", index));
+    assertThat(shared.status()).isEqualTo(409);
+    assertThat(shared.error()).contains("already backs run");
+  }
+
+  @Test
+  void existingIndexWithAnotherMetricOrDimsIsAConflict() {
+    String index = ("other-" + dataset).toLowerCase();
+    EsLoader.send("PUT", "/" + index, ("{\"mappings\":{\"properties\":{\"vector\":{\"type\":\"dense_vector\","
+        + "\"dims\":4,\"index\":true,\"similarity\":\"l2_norm\"}}}}").getBytes(), "application/json");
+    ApiClient.Response wrongMetric = create(Map.of("brainKey", "m", "indexName", index, "metric", "cosine"));
+    assertThat(wrongMetric.status()).isEqualTo(409);
+    assertThat(wrongMetric.error()).contains("metric euclidean").contains("cosine");
+    ApiClient.Response wrongDims = create(Map.of("brainKey", "d", "indexName", index, "dims", 5));
+    assertThat(wrongDims.status()).isEqualTo(409);
+    assertThat(wrongDims.error()).contains("4 dims");
+  }
+
+  @Test
+  void creationErrors() {
+    assertThat(create(Map.of("brainKey", "nodims")).error()).contains("dims is required");
+    create(Map.of("brainKey", "dup", "dims", 4));
+    ApiClient.Response duplicate = create(Map.of("brainKey", "dup", "dims", 4));
+    assertThat(duplicate.status()).isEqualTo(409);
+    assertThat(create(Map.of("dims", 4)).error()).isEqualTo("missing field: brainKey");
+    ApiClient.Response badMetric = create(Map.of("brainKey", "x", "dims", 4, "metric", "manhattan"));
+    assertThat(badMetric.status()).isEqualTo(400);
+    assertThat(badMetric.error()).contains("manhattan");
+    assertThat(create(Map.of("brainKey", "x", "dims", 4, "indexOptions", "ivf")).status()).isEqualTo(400);
+    assertThat(create(Map.of("brainKey", "x", "dims", 4, "indexName", "Bad*Name")).status()).isEqualTo(400);
+    ApiClient.Response unknownDataset = api.post("/v1/datasets/no-such-dataset/similarity",
+        Map.of("brainKey", "x", "dims", 4));
+    assertThat(unknownDataset.status()).isEqualTo(404);
+    assertThat(unknownDataset.error()).contains("no-such-dataset");
+    assertThat(api.post("/v1/datasets", Map.of("name", "bad/name")).status()).isEqualTo(400);
+    assertThat(api.patch(runPath("dup"), Map.of("brainKey", "dup2")).status()).isEqualTo(200);
+    create(Map.of("brainKey", "dup3", "dims", 4));
+    assertThat(api.patch(runPath("dup2"), Map.of("brainKey", "dup3")).status()).isEqualTo(409);
+  }
+
+  private ApiClient.Response create(Map<String, Object> body) {
+    return api.post("/v1/datasets/" + dataset + "/similarity", body);
+  }
+
+  private String runPath(String brainKey) {
+    return "/v1/datasets/" + dataset + "/similarity/" + brainKey;
+  }
+}
