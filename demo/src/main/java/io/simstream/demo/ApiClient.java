@@ -1,0 +1,41 @@
+package io.simstream.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.simstream.json.Json;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** A small JSON client of the query API, used the way any user would use it: over HTTP. */
+public final class ApiClient {
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final String baseUrl;
+
+  public ApiClient(String baseUrl) {
+    this.baseUrl = baseUrl;
+  }
+
+  public JsonNode get(String path) throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET());
+  }
+
+  public JsonNode post(String path, Object body) throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(URI.create(baseUrl + path))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(Json.MAPPER.writeValueAsBytes(body))));
+  }
+
+  private JsonNode send(HttpRequest.Builder request) throws IOException, InterruptedException {
+    HttpResponse<byte[]> response = http.send(request.timeout(Duration.ofSeconds(60)).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    JsonNode body = Json.MAPPER.readTree(response.body());
+    if (response.statusCode() >= 300) {
+      throw new IOException(request.build().method() + " " + request.build().uri() + " answered "
+          + response.statusCode() + ": " + body);
+    }
+    return body;
+  }
+}
