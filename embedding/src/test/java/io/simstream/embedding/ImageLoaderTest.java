@@ -1,0 +1,169 @@
+package io.simstream.embedding;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Fetching over a local HTTP server and from files, with the time, byte and pixel limits. */
+class ImageLoaderTest {
+
+  /** Generous, so a loaded machine never fails the requests meant to succeed. */
+  private static final Duration TIMEOUT = Duration.ofSeconds(10);
+  /** For the requests meant to time out; the slow endpoints take far longer than this. */
+  private static final Duration SHORT_TIMEOUT = Duration.ofMillis(500);
+  private static final long SLOW_MILLIS = 6_000;
+  private static final long MAX_BYTES = 200_000;
+
+  @TempDir
+  static Path dir;
+
+  private static HttpServer server;
+  private static ExecutorService serverThreads;
+  private static byte[] png;
+  private static String base;
+
+  private final ImageLoader loader = new ImageLoader(TIMEOUT, MAX_BYTES, 1_000_000);
+
+  @BeforeAll
+  static void startServer() throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ImageIO.write(TestImages.scene(3, 160, 120), "png", out);
+    png = out.toByteArray();
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/ok.png", ex -> respond(ex, 200, png, png.length));
+    server.createContext("/missing.png", ex -> respond(ex, 404, new byte[0], -1));
+    server.createContext("/error.png", ex -> respond(ex, 500, new byte[0], -1));
+    server.createContext("/big-declared.png", ex -> respond(ex, 200, new byte[300_000], 300_000));
+    server.createContext("/big-chunked.png", ex -> respond(ex, 200, new byte[300_000], 0));
+    server.createContext("/slow-headers.png", ex -> {
+      sleep(SLOW_MILLIS);
+      respond(ex, 200, png, png.length);
+    });
+    server.createContext("/slow-body.png", ex -> {
+      ex.sendResponseHeaders(200, png.length);
+      try (OutputStream body = ex.getResponseBody()) {
+        int chunk = png.length / 20 + 1; // 20 chunks over SLOW_MILLIS
+        for (int i = 0; i < png.length; i += chunk) {
+          body.write(png, i, Math.min(chunk, png.length - i));
+          body.flush();
+          sleep(SLOW_MILLIS / 20);
+        }
+      } catch (IOException e) {
+        // client gave up, as intended
+      }
+    });
+    server.createContext("/redirect.png", ex -> {
+      ex.getResponseHeaders().add("Location", "/ok.png");
+      respond(ex, 302, new byte[0], -1);
+    });
+    serverThreads = Executors.newCachedThreadPool();
+    server.setExecutor(serverThreads);
+    server.start();
+    base = "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  @AfterAll
+  static void stopServer() {
+    server.stop(0);
+    serverThreads.shutdownNow();
+  }
+
+  @Test
+  void downloadsAndDecodesOverHttp() throws Exception {
+    assertThat(loader.load(URI.create(base + "/ok.png")).getWidth()).isEqualTo(160);
+    assertThat(loader.load(URI.create(base + "/redirect.png")).getHeight()).isEqualTo(120);
+  }
+
+  @Test
+  void httpErrorsAreClassified() {
+    assertFailure(base + "/missing.png", EmbeddingFailure.NOT_FOUND, "HTTP 404");
+    assertFailure(base + "/error.png", EmbeddingFailure.FETCH_FAILED, "HTTP 500");
+    assertFailure("http://127.0.0.1:1/nothing-listens.png", EmbeddingFailure.FETCH_FAILED, "cannot fetch");
+  }
+
+  @Test
+  void oversizedDownloadsAreCutOff() {
+    assertFailure(base + "/big-declared.png", EmbeddingFailure.TOO_LARGE, "Content-Length");
+    assertFailure(base + "/big-chunked.png", EmbeddingFailure.TOO_LARGE, "exceeds " + MAX_BYTES);
+  }
+
+  @Test
+  void slowServersTimeOut() {
+    ImageLoader impatient = new ImageLoader(SHORT_TIMEOUT, MAX_BYTES, 1_000_000);
+    for (String path : List.of("/slow-headers.png", "/slow-body.png")) {
+      long start = System.nanoTime();
+      assertThatThrownBy(() -> impatient.load(URI.create(base + path)))
+          .isInstanceOfSatisfying(ImageLoadException.class,
+              e -> assertThat(e.failure()).isEqualTo(EmbeddingFailure.TIMEOUT));
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).as(path).isLessThan(Duration.ofMillis(SLOW_MILLIS / 2));
+    }
+  }
+
+  @Test
+  void filesObeyTheSameLimits() throws Exception {
+    Path big = Files.write(dir.resolve("big.png"), new byte[300_000]);
+    assertFailure(big.toUri().toString(), EmbeddingFailure.TOO_LARGE, "limit " + MAX_BYTES);
+    Path image = Files.write(dir.resolve("ok.png"), png);
+    assertThat(new ImageLoader(TIMEOUT, MAX_BYTES, 160 * 120).load(image.toUri()).getWidth()).isEqualTo(160);
+    assertThatThrownBy(() -> new ImageLoader(TIMEOUT, MAX_BYTES, 160 * 120 - 1).load(image.toUri()))
+        .isInstanceOfSatisfying(ImageLoadException.class,
+            e -> assertThat(e.failure()).isEqualTo(EmbeddingFailure.TOO_LARGE))
+        .hasMessageContaining("160x120");
+  }
+
+  @Test
+  void embedderReadsHttpUrlsLikeFiles() throws Exception {
+    Path file = Files.write(dir.resolve("same.png"), png);
+    try (Embedder embedder = EmbedderFactory.create(EmbeddingConfig.defaults()
+        .withEngine(EngineChoice.CPU)
+        .withImageLimits(Duration.ofSeconds(3), MAX_BYTES, 1_000_000)
+        .withCacheDirectory(dir.resolve("cache")))) {
+      List<EmbeddingResult> results = embedder.embedImages(List.of(
+          ImageInput.of(base + "/ok.png"), ImageInput.of(file), ImageInput.of(base + "/slow-headers.png")));
+      assertThat(results.get(0).vector()).containsExactly(results.get(1).vector());
+      assertThat(results.get(2).failure()).isEqualTo(EmbeddingFailure.TIMEOUT);
+    }
+  }
+
+  private void assertFailure(String uri, EmbeddingFailure failure, String message) {
+    assertThatThrownBy(() -> loader.load(URI.create(uri)))
+        .isInstanceOfSatisfying(ImageLoadException.class, e -> assertThat(e.failure()).isEqualTo(failure))
+        .hasMessageContaining(message);
+  }
+
+  private static void respond(HttpExchange exchange, int status, byte[] body, long length) throws IOException {
+    exchange.sendResponseHeaders(status, length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(body);
+    } catch (IOException e) {
+      // client cancelled an oversized body
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
