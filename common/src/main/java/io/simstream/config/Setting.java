@@ -37,6 +37,11 @@ public final class Setting<T> {
     return new Setting<>(key, description, defaultValue, String::trim, s -> !s.isBlank(), "a non-empty value");
   }
 
+  static Setting<String> choice(String key, String defaultValue, java.util.Set<String> choices, String description) {
+    return new Setting<>(key, description, defaultValue, s -> s.trim().toLowerCase(Locale.ROOT), choices::contains,
+        "one of " + new java.util.TreeSet<>(choices));
+  }
+
   static Setting<Integer> intRange(String key, int defaultValue, int min, int max, String description) {
     return new Setting<>(key, description, Integer.toString(defaultValue), s -> Integer.parseInt(s.trim()),
         v -> v >= min && v <= max, "an integer in [" + min + ", " + max + "]");

@@ -70,10 +70,17 @@ public final class Settings {
   public static final Setting<String> API_TOKEN = Setting.string("api.token", "",
       "Bearer token required on every route but health and metrics (empty = no auth)");
 
-  public static final Setting<String> EMBEDDING_ENGINE = Setting.nonBlank("embedding.engine", "auto",
-      "auto (TensorRT when a GPU is usable, else CPU), cpu or tensorrt");
+  public static final Setting<String> EMBEDDING_ENGINE = Setting.choice("embedding.engine", "auto",
+      java.util.Set.of("auto", "cpu", "tensorrt"), "auto (TensorRT when a GPU is usable, else CPU), cpu or tensorrt");
   public static final Setting<String> EMBEDDING_CLIP_DIR = Setting.string("embedding.clip-dir", "",
-      "Directory with user-supplied CLIP ONNX towers and tokenizer.json");
+      "Directory with user-supplied CLIP ONNX towers and tokenizer.json (enables the clip-onnx model)");
+  public static final Setting<Integer> EMBEDDING_IMAGE_TIMEOUT_MS = Setting.intRange("embedding.image-timeout-ms",
+      10_000, 100, 600_000, "Longest time to fetch one image");
+  public static final Setting<Integer> EMBEDDING_MAX_IMAGE_BYTES = Setting.intRange("embedding.max-image-bytes",
+      32 * 1024 * 1024, 1024, Integer.MAX_VALUE, "Larger image files or downloads fail (dead letter)");
+  public static final Setting<String> EMBEDDING_CACHE_DIR = Setting.nonBlank("embedding.cache-dir",
+      System.getProperty("java.io.tmpdir") + "/simstream-embedding",
+      "Where the bundled model is unpacked and TensorRT inputs are cached");
 
   /** All settings, for validation and documentation. */
   public static final List<Setting<?>> ALL = List.of(
@@ -82,5 +89,5 @@ public final class Settings {
       INDEXER_APPLICATION_ID, INDEXER_STATE_DIR, INDEXER_THREADS, INDEXER_BATCH_SIZE, INDEXER_BATCH_MAX_WAIT_MS,
       INDEXER_EMBED_BATCH_SIZE, INDEXER_BULK_MAX_ACTIONS, INDEXER_BULK_MAX_BYTES, INDEXER_BULK_MAX_IN_FLIGHT,
       INDEXER_RETRY_MAX_MS, INDEXER_ADMIN_PORT, INDEXER_BACKFILL_CHUNK, API_PORT, API_TOKEN, EMBEDDING_ENGINE,
-      EMBEDDING_CLIP_DIR);
+      EMBEDDING_CLIP_DIR, EMBEDDING_IMAGE_TIMEOUT_MS, EMBEDDING_MAX_IMAGE_BYTES, EMBEDDING_CACHE_DIR);
 }

@@ -1,0 +1,59 @@
+package io.simstream.embedding;
+
+import io.simstream.config.Settings;
+import io.simstream.config.SimstreamConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The embedders a process uses, opened on first use and shared: the indexer embeds images with
+ * them and the query API embeds prompts, each naming the model by the name a run stores.
+ */
+public final class EmbedderRegistry implements AutoCloseable {
+  private final EmbeddingConfig base;
+  private final Map<String, Embedder> open = new ConcurrentHashMap<>();
+
+  public EmbedderRegistry(EmbeddingConfig base) {
+    this.base = base;
+  }
+
+  /** Engine, image limits, cache folder and CLIP directory from simstream's configuration. */
+  public static EmbedderRegistry from(SimstreamConfig config) {
+    EmbeddingConfig base = EmbeddingConfig.defaults()
+        .withEngine(EngineChoice.valueOf(config.get(Settings.EMBEDDING_ENGINE).toUpperCase(Locale.ROOT)))
+        .withBatchSize(config.get(Settings.INDEXER_EMBED_BATCH_SIZE))
+        .withImageLimits(Duration.ofMillis(config.get(Settings.EMBEDDING_IMAGE_TIMEOUT_MS)),
+            config.get(Settings.EMBEDDING_MAX_IMAGE_BYTES), EmbeddingConfig.DEFAULT_MAX_IMAGE_PIXELS)
+        .withCacheDirectory(Path.of(config.get(Settings.EMBEDDING_CACHE_DIR)));
+    String clipDir = config.get(Settings.EMBEDDING_CLIP_DIR);
+    return new EmbedderRegistry(clipDir.isEmpty() ? base : base.withClipDirectory(Path.of(clipDir)));
+  }
+
+  /**
+   * The embedder of a catalog model; empty for a name the catalog does not know, or for the CLIP
+   * model when no CLIP directory is configured.
+   *
+   * @throws EmbeddingException when a known model's files cannot be loaded
+   */
+  public Optional<Embedder> find(String model) {
+    boolean known = ModelCatalog.models().stream().anyMatch(m -> m.name().equals(model));
+    if (!known || (ModelCatalog.CLIP_ONNX.equals(model) && base.clipDirectory() == null)) {
+      return Optional.empty();
+    }
+    return Optional.of(open.computeIfAbsent(model, name -> EmbedderFactory.create(configFor(name))));
+  }
+
+  private EmbeddingConfig configFor(String model) {
+    return ModelCatalog.CLIP_ONNX.equals(model) ? base : base.withModel(model);
+  }
+
+  @Override
+  public void close() {
+    open.values().forEach(Embedder::close);
+    open.clear();
+  }
+}
