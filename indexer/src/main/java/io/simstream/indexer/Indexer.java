@@ -1,0 +1,169 @@
+package io.simstream.indexer;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.simstream.config.Settings;
+import io.simstream.config.SimstreamConfig;
+import io.simstream.elasticsearch.ElasticsearchClients;
+import io.simstream.indexer.embed.CatalogEmbedderProvider;
+import io.simstream.indexer.embed.EmbedderProvider;
+import io.simstream.indexer.metrics.AdminServer;
+import io.simstream.indexer.metrics.IndexSizeMonitor;
+import io.simstream.indexer.metrics.IndexerMetrics;
+import io.simstream.indexer.topology.IndexerTopology;
+import io.simstream.indexer.topology.TopicDatasetCatalog;
+import io.simstream.indexer.topology.TopologyOptions;
+import io.simstream.indexer.write.BulkVectorWriter;
+import io.simstream.kafka.CompactedTopicView;
+import io.simstream.kafka.TopicAdmin;
+import io.simstream.kafka.Topics;
+import io.simstream.run.SimilarityRun;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running indexer: topics ensured, Kafka Streams started, admin HTTP server (/metrics, /health) up.
+ * Several instances with the same application id share the change topic's partitions.
+ */
+public final class Indexer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Indexer.class);
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+  private final KafkaStreams streams;
+  private final KafkaStreamsMetrics streamsMetrics;
+  private final AdminServer admin;
+  private final IndexSizeMonitor sizeMonitor;
+  private final TopicDatasetCatalog datasets;
+  private final BulkVectorWriter writer;
+  private final ElasticsearchClient es;
+  private final AutoCloseable embedders;
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private volatile boolean failed;
+
+  private Indexer(SimstreamConfig config, EmbedderProvider embedders, AutoCloseable ownedEmbedders)
+      throws IOException {
+    this.embedders = ownedEmbedders;
+    TopicAdmin.ensureTopics(config);
+    Topics topics = Topics.from(config);
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    IndexerMetrics metrics = new IndexerMetrics(registry);
+    es = ElasticsearchClients.create(config);
+    writer = new BulkVectorWriter(es, new BulkVectorWriter.Limits(config.get(Settings.INDEXER_BULK_MAX_ACTIONS),
+        config.get(Settings.INDEXER_BULK_MAX_BYTES), config.get(Settings.INDEXER_BULK_MAX_IN_FLIGHT),
+        Duration.ofMillis(config.get(Settings.INDEXER_RETRY_MAX_MS))), metrics);
+    String bootstrap = config.get(Settings.KAFKA_BOOTSTRAP_SERVERS);
+    datasets = new TopicDatasetCatalog(new CompactedTopicView<>(bootstrap, topics.datasets()), bootstrap);
+    streams = new KafkaStreams(IndexerTopology.build(topics, datasets, writer, embedders,
+        TopologyOptions.from(config), metrics), IndexerStreamsConfig.from(config));
+    // A failed flush (Elasticsearch down past the retry budget) replaces the thread; its tasks resume
+    // from the last commit, where the outbox still holds every unwritten change.
+    streams.setUncaughtExceptionHandler(e -> {
+      LOG.error("Stream thread failed, replacing it", e);
+      return StreamThreadExceptionResponse.REPLACE_THREAD;
+    });
+    streams.setStateListener((now, before) -> {
+      LOG.info("Indexer state {} -> {}", before, now);
+      if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
+        failed = now == KafkaStreams.State.ERROR;
+        stopped.countDown();
+      }
+    });
+    streamsMetrics = new KafkaStreamsMetrics(streams);
+    streamsMetrics.bindTo(registry);
+    streams.start();
+    admin = new AdminServer(config.get(Settings.INDEXER_ADMIN_PORT), registry, this::health);
+    sizeMonitor = new IndexSizeMonitor(es, this::runs, metrics);
+    LOG.info("Indexer started: application {}, admin port {}", config.get(Settings.INDEXER_APPLICATION_ID),
+        admin.port());
+  }
+
+  /** Starts an indexer whose model runs use the embedding module's models, opened on first use. */
+  public static Indexer start(SimstreamConfig config) {
+    CatalogEmbedderProvider models = CatalogEmbedderProvider.from(config);
+    return start(config, models, models);
+  }
+
+  /** Starts an indexer whose model runs embed images with {@code embedders} (the caller closes them). */
+  public static Indexer start(SimstreamConfig config, EmbedderProvider embedders) {
+    return start(config, embedders, () -> { });
+  }
+
+  private static Indexer start(SimstreamConfig config, EmbedderProvider embedders, AutoCloseable owned) {
+    try {
+      return new Indexer(config, embedders, owned);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start the indexer: " + e.getMessage(), e);
+    }
+  }
+
+  public KafkaStreams.State state() {
+    return streams.state();
+  }
+
+  public int adminPort() {
+    return admin.port();
+  }
+
+  /** Waits until Kafka Streams stops on its own or fails; true when it failed. */
+  public boolean awaitStop(Duration timeout) throws InterruptedException {
+    stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    return failed;
+  }
+
+  private AdminServer.Health health() {
+    KafkaStreams.State state = streams.state();
+    boolean healthy = state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING;
+    return new AdminServer.Health(healthy, state.name());
+  }
+
+  private List<SimilarityRun> runs() {
+    List<SimilarityRun> runs = new ArrayList<>();
+    try {
+      ReadOnlyKeyValueStore<String, SimilarityRun> store = streams.store(
+          StoreQueryParameters.fromNameAndType(IndexerTopology.RUNS_STORE, QueryableStoreTypes.keyValueStore()));
+      try (KeyValueIterator<String, SimilarityRun> it = store.all()) {
+        it.forEachRemaining(kv -> runs.add(kv.value));
+      }
+    } catch (InvalidStateStoreException e) {
+      LOG.debug("Runs store not queryable yet: {}", e.getMessage());
+    }
+    return runs;
+  }
+
+  @Override
+  public void close() {
+    sizeMonitor.close();
+    admin.close();
+    streams.close(CLOSE_TIMEOUT);
+    streamsMetrics.close();
+    datasets.close();
+    writer.close();
+    try {
+      es._transport().close();
+    } catch (IOException e) {
+      LOG.warn("Closing the Elasticsearch client failed: {}", e.toString());
+    }
+    try {
+      embedders.close();
+    } catch (Exception e) {
+      LOG.warn("Closing the embedding models failed: {}", e.toString());
+    }
+    stopped.countDown();
+  }
+}

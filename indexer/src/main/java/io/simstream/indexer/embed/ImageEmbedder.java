@@ -1,0 +1,31 @@
+package io.simstream.indexer.embed;
+
+import java.util.List;
+
+/**
+ * The indexer's view of an embedding model. The {@code embedding} module's Embedder is adapted to
+ * this seam where the indexer is wired (see {@link EmbedderProvider}).
+ */
+public interface ImageEmbedder {
+  String modelName();
+
+  int dimensions();
+
+  /** One outcome per image, in order; an unreadable image fails alone. */
+  List<Outcome> embedImages(List<String> imageUris);
+
+  /** A vector, or the reason there is none. */
+  record Outcome(float[] vector, String error) {
+    public static Outcome of(float[] vector) {
+      return new Outcome(vector, null);
+    }
+
+    public static Outcome failed(String error) {
+      return new Outcome(null, error);
+    }
+
+    public boolean succeeded() {
+      return vector != null;
+    }
+  }
+}

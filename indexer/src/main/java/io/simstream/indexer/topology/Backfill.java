@@ -1,0 +1,90 @@
+package io.simstream.indexer.topology;
+
+import io.simstream.event.SampleKey;
+import io.simstream.indexer.metrics.IndexerMetrics;
+import io.simstream.indexer.state.BackfillProgress;
+import io.simstream.indexer.state.SampleState;
+import io.simstream.run.SimilarityRun;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes the samples that existed before a run appeared into the run's index, from this task's
+ * samples store, a chunk at a time, recording progress after each chunk (changelogged, so a restart
+ * resumes). Samples changed after the run appeared are written live by the flush; both write the
+ * current state with the same versions, so their overlap is harmless.
+ */
+final class Backfill {
+  private static final Logger LOG = LoggerFactory.getLogger(Backfill.class);
+  /** '/' + 1: keys of a dataset sort between "dataset/" and "dataset0". */
+  private static final char AFTER_SEPARATOR = '0';
+  /** The smallest string after a key, to resume just past it. */
+  private static final String SUCCESSOR = "\u0000";
+
+  private final KeyValueStore<String, SampleState> samples;
+  private final KeyValueStore<String, BackfillProgress> progress;
+  private final RunCatalog runs;
+  private final DocumentSync sync;
+  private final int chunk;
+  private final String task;
+  private final IndexerMetrics metrics;
+
+  Backfill(KeyValueStore<String, SampleState> samples, KeyValueStore<String, BackfillProgress> progress,
+           RunCatalog runs, DocumentSync sync, int chunk, String task, IndexerMetrics metrics) {
+    this.samples = samples;
+    this.progress = progress;
+    this.runs = runs;
+    this.sync = sync;
+    this.chunk = chunk;
+    this.task = task;
+    this.metrics = metrics;
+  }
+
+  /** Works on unfinished runs for about {@code budgetMs}, at least one chunk, so commits keep coming. */
+  void step(long budgetMs, DeadLetterSink deadLetters) {
+    long deadline = System.currentTimeMillis() + budgetMs;
+    for (SimilarityRun run : runs.all()) {
+      BackfillProgress current = progress.get(run.id());
+      if (current == null) {
+        current = BackfillProgress.START;
+        LOG.info("Backfill of run {} ({}) starts in task {}", run.brainKey(), run.indexName(), task);
+      }
+      while (!current.done()) {
+        current = chunk(run, current, deadLetters);
+        progress.put(run.id(), current);
+        metrics.backfillProgress(run.id(), task, current.count());
+        if (current.done()) {
+          LOG.info("Backfill of run {} ({}) done in task {}: {} samples", run.brainKey(), run.indexName(), task,
+              current.count());
+        }
+        if (System.currentTimeMillis() >= deadline) {
+          return;
+        }
+      }
+    }
+  }
+
+  private BackfillProgress chunk(SimilarityRun run, BackfillProgress current, DeadLetterSink deadLetters) {
+    String from = current.lastKey() == null ? SampleKey.prefixOf(run.dataset()) : current.lastKey() + SUCCESSOR;
+    String to = run.dataset() + AFTER_SEPARATOR;
+    List<DocumentSync.Item> items = new ArrayList<>(chunk);
+    try (KeyValueIterator<String, SampleState> it = samples.range(from, to)) {
+      while (items.size() < chunk && it.hasNext()) {
+        KeyValue<String, SampleState> entry = it.next();
+        items.add(new DocumentSync.Item(entry.key, entry.value, entry.value.version(), Set.of()));
+      }
+    }
+    if (items.isEmpty()) {
+      return current.finished();
+    }
+    sync.sync(items, dataset -> List.of(run), deadLetters);
+    BackfillProgress next = current.advance(items.get(items.size() - 1).key(), items.size());
+    return items.size() < chunk ? next.finished() : next;
+  }
+}

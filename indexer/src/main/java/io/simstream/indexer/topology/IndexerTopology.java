@@ -1,0 +1,90 @@
+package io.simstream.indexer.topology;
+
+import io.simstream.indexer.embed.EmbedderProvider;
+import io.simstream.indexer.metrics.IndexerMetrics;
+import io.simstream.indexer.state.BackfillProgress;
+import io.simstream.indexer.state.PendingChange;
+import io.simstream.indexer.state.SampleStateSerde;
+import io.simstream.indexer.write.VectorIndexWriter;
+import io.simstream.kafka.JsonSerde;
+import io.simstream.kafka.Topic;
+import io.simstream.kafka.Topics;
+import io.simstream.run.SimilarityRun;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The indexer's topology: change topic (bytes) -> {@link ChangeProcessor} (samples, pending and backfill
+ * stores; runs as a global store) -> Elasticsearch through a {@link VectorIndexWriter}, and bad events to
+ * the dead-letter topic.
+ */
+public final class IndexerTopology {
+  public static final String SOURCE = "changes";
+  public static final String PROCESSOR = "index-changes";
+  public static final String DEAD_LETTER_SINK = "dead-letters";
+  /** sampleKey -> SampleState of every live sample (persistent, changelogged). */
+  public static final String SAMPLES_STORE = "samples";
+  /** sampleKey -> PendingChange: the outbox of samples whose documents are not written yet. */
+  public static final String PENDING_STORE = "pending";
+  /** run id -> BackfillProgress of this task's samples. */
+  public static final String BACKFILL_STORE = "backfill";
+  /** dataset/brainKey -> SimilarityRun, every run, on every instance. */
+  public static final String RUNS_STORE = "runs";
+
+  private IndexerTopology() {
+  }
+
+  public static Topology build(Topics topics, DatasetCatalog datasets, VectorIndexWriter writer,
+                               EmbedderProvider embedders, TopologyOptions options, IndexerMetrics metrics) {
+    StreamsBuilder builder = new StreamsBuilder();
+    Topic<String, SimilarityRun> runsTopic = topics.runs();
+    // The global store's changelog is the (compacted) runs topic itself, so logging is off.
+    builder.addGlobalStore(
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RUNS_STORE), Serdes.String(),
+            runsTopic.valueSerde()).withLoggingDisabled(),
+        runsTopic.name(), Consumed.with(runsTopic.keySerde(), runsTopic.valueSerde()), RunsUpdater::new);
+
+    Topology topology = builder.build();
+    Topic<String, byte[]> changes = topics.changes();
+    Topic<String, byte[]> deadLetters = topics.deadLetters();
+    topology.addSource(SOURCE, changes.keySerde().deserializer(), changes.valueSerde().deserializer(), changes.name());
+    topology.addProcessor(PROCESSOR,
+        () -> new ChangeProcessor(changes.name(), datasets, writer, embedders, options, metrics), SOURCE);
+    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SAMPLES_STORE),
+        Serdes.String(), new SampleStateSerde()), PROCESSOR);
+    // Small (at most a batch of entries), so kept in memory and rebuilt from its changelog on restore.
+    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PENDING_STORE),
+        Serdes.String(), JsonSerde.of(PendingChange.class)), PROCESSOR);
+    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BACKFILL_STORE),
+        Serdes.String(), JsonSerde.of(BackfillProgress.class)), PROCESSOR);
+    topology.addSink(DEAD_LETTER_SINK, deadLetters.name(), deadLetters.keySerde().serializer(),
+        deadLetters.valueSerde().serializer(), PROCESSOR);
+    return topology;
+  }
+
+  /** Keeps the runs global store equal to the runs topic (a tombstone removes a run). */
+  private static final class RunsUpdater implements Processor<String, SimilarityRun, Void, Void> {
+    private KeyValueStore<String, SimilarityRun> store;
+
+    @Override
+    public void init(ProcessorContext<Void, Void> context) {
+      store = context.getStateStore(RUNS_STORE);
+    }
+
+    @Override
+    public void process(Record<String, SimilarityRun> record) {
+      if (record.value() == null) {
+        store.delete(record.key());
+      } else {
+        store.put(record.key(), record.value());
+      }
+    }
+  }
+}

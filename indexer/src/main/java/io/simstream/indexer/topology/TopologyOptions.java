@@ -1,0 +1,21 @@
+package io.simstream.indexer.topology;
+
+import io.simstream.config.Settings;
+import io.simstream.config.SimstreamConfig;
+import java.time.Duration;
+
+/**
+ * Batching of the topology.
+ *
+ * @param batchSize      pending samples that trigger a flush
+ * @param maxWait        longest time a pending sample waits for its flush (wall clock)
+ * @param embedBatchSize images per embedding call
+ * @param backfillChunk  samples read from the store per backfill step
+ */
+public record TopologyOptions(int batchSize, Duration maxWait, int embedBatchSize, int backfillChunk) {
+  public static TopologyOptions from(SimstreamConfig config) {
+    return new TopologyOptions(config.get(Settings.INDEXER_BATCH_SIZE),
+        Duration.ofMillis(config.get(Settings.INDEXER_BATCH_MAX_WAIT_MS)),
+        config.get(Settings.INDEXER_EMBED_BATCH_SIZE), config.get(Settings.INDEXER_BACKFILL_CHUNK));
+  }
+}

@@ -1,0 +1,52 @@
+package io.simstream.indexer.topology;
+
+import io.simstream.event.Patch;
+import io.simstream.indexer.state.SampleState;
+import io.simstream.indexer.write.WriteOp;
+import io.simstream.run.SimilarityRun;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The writes that make one run's index match one sample's current state. Documents are sample ids for
+ * whole-sample runs and label ids for patch runs; label ids must be unique within a dataset.
+ */
+final class WritePlanner {
+  private WritePlanner() {
+  }
+
+  /**
+   * @param state           the current state, null when the sample is deleted
+   * @param version         the external version of every write: the offset of the sample's latest event
+   * @param removedLabelIds patches that left the sample (or changed field) since it was last written
+   */
+  static void plan(String sampleId, SampleState state, long version, Set<String> removedLabelIds,
+                   SimilarityRun run, List<WriteOp> out) {
+    if (!run.indexesPatches()) {
+      float[] vector = state == null ? null
+          : RunVectors.forIndex(run, RunVectors.raw(run, state.embeddings(), state.computed()));
+      out.add(vector == null ? WriteOp.delete(run, sampleId, version, sampleId)
+          : WriteOp.index(run, sampleId, version, sampleId, null, vector));
+      return;
+    }
+    Set<String> written = new HashSet<>();
+    if (state != null) {
+      for (Patch patch : state.patches()) {
+        if (patch.belongsTo(run.patchesField())) {
+          float[] vector = RunVectors.forIndex(run, RunVectors.raw(run, patch.embeddings(), Map.of()));
+          out.add(vector == null ? WriteOp.delete(run, patch.labelId(), version, sampleId)
+              : WriteOp.index(run, patch.labelId(), version, sampleId, patch.labelId(), vector));
+          written.add(patch.labelId());
+        }
+      }
+    }
+    // A removed label written above moved into this run's field: its write replaces the delete.
+    for (String labelId : removedLabelIds) {
+      if (!written.contains(labelId)) {
+        out.add(WriteOp.delete(run, labelId, version, sampleId));
+      }
+    }
+  }
+}

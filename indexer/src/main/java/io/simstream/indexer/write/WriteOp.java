@@ -1,0 +1,21 @@
+package io.simstream.indexer.write;
+
+import io.simstream.run.SimilarityRun;
+
+/**
+ * One document write: index or delete one document of one run's index, externally versioned with the
+ * offset of the sample's latest event. {@code labelId} is null for whole-sample documents.
+ */
+public record WriteOp(Action action, String index, String id, long version, String sampleId, String labelId,
+                      float[] vector) {
+  public enum Action { INDEX, DELETE }
+
+  public static WriteOp index(SimilarityRun run, String id, long version, String sampleId, String labelId,
+                              float[] vector) {
+    return new WriteOp(Action.INDEX, run.indexName(), id, version, sampleId, labelId, vector);
+  }
+
+  public static WriteOp delete(SimilarityRun run, String id, long version, String sampleId) {
+    return new WriteOp(Action.DELETE, run.indexName(), id, version, sampleId, null, null);
+  }
+}

@@ -1,0 +1,34 @@
+package io.simstream.indexer.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.simstream.event.BoundingBox;
+import io.simstream.event.Patch;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SampleStateSerdeTest {
+  @Test
+  void roundTripsEveryField() {
+    SampleState state = new SampleState(42, "file:/a.jpg", Map.of("default", new float[] {1.5f, -2f}),
+        Map.of("clip", new float[] {0.25f}),
+        List.of(new Patch("l1", "ground_truth", "car", new BoundingBox(0.1, 0.2, 0.3, 0.4),
+            Map.of("default", new float[] {3f})), new Patch("l2", null, null, new BoundingBox(0, 0, 1, 1), Map.of())));
+    SampleStateSerde serde = new SampleStateSerde();
+
+    SampleState back = serde.deserializer().deserialize("t", serde.serializer().serialize("t", state));
+
+    assertThat(back.version()).isEqualTo(42);
+    assertThat(back.imageUri()).isEqualTo("file:/a.jpg");
+    assertThat(back.embeddings().get("default")).containsExactly(1.5f, -2f);
+    assertThat(back.computed().get("clip")).containsExactly(0.25f);
+    assertThat(back.patches()).hasSize(2);
+    assertThat(back.patches().get(0).labelId()).isEqualTo("l1");
+    assertThat(back.patches().get(0).field()).isEqualTo("ground_truth");
+    assertThat(back.patches().get(0).boundingBox()).isEqualTo(new BoundingBox(0.1, 0.2, 0.3, 0.4));
+    assertThat(back.patches().get(0).embeddings().get("default")).containsExactly(3f);
+    assertThat(back.patches().get(1).field()).isNull();
+    assertThat(back.patches().get(1).label()).isNull();
+  }
+}

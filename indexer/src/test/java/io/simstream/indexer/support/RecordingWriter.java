@@ -1,0 +1,85 @@
+package io.simstream.indexer.support;
+
+import io.simstream.indexer.write.VectorIndexWriter;
+import io.simstream.indexer.write.WriteOp;
+import io.simstream.indexer.write.WriteResult;
+import io.simstream.run.SimilarityRun;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * An in-memory index with Elasticsearch's external-versioning rule (a write needs a higher version
+ * than the one stored, deletes leave their version behind), recording every batch it was given.
+ */
+public final class RecordingWriter implements VectorIndexWriter {
+  public record Doc(String sampleId, String labelId, float[] vector, long version) {
+  }
+
+  private final Map<String, Map<String, Doc>> indexes = new HashMap<>();
+  private final Map<String, Long> tombstones = new HashMap<>();
+  private final List<List<WriteOp>> batches = new ArrayList<>();
+  private final List<String> ensured = new ArrayList<>();
+  private int conflicts;
+  private RuntimeException failure;
+
+  /** The next writes throw this until {@link #recover()}. */
+  public void failWith(RuntimeException e) {
+    failure = e;
+  }
+
+  public void recover() {
+    failure = null;
+  }
+
+  @Override
+  public void ensureIndex(SimilarityRun run) {
+    if (!ensured.contains(run.indexName())) {
+      ensured.add(run.indexName());
+    }
+  }
+
+  @Override
+  public WriteResult write(List<WriteOp> ops) {
+    if (failure != null) {
+      throw failure;
+    }
+    batches.add(List.copyOf(ops));
+    int applied = 0;
+    for (WriteOp op : ops) {
+      Map<String, Doc> docs = indexes.computeIfAbsent(op.index(), i -> new TreeMap<>());
+      Doc current = docs.get(op.id());
+      long stored = current != null ? current.version() : tombstones.getOrDefault(op.index() + "/" + op.id(), -1L);
+      if (stored >= op.version()) {
+        conflicts++;
+        continue;
+      }
+      applied++;
+      if (op.action() == WriteOp.Action.INDEX) {
+        docs.put(op.id(), new Doc(op.sampleId(), op.labelId(), op.vector(), op.version()));
+      } else {
+        docs.remove(op.id());
+        tombstones.put(op.index() + "/" + op.id(), op.version());
+      }
+    }
+    return new WriteResult(applied, conflicts, List.of());
+  }
+
+  public Map<String, Doc> index(String name) {
+    return indexes.getOrDefault(name, Map.of());
+  }
+
+  public List<List<WriteOp>> batches() {
+    return batches;
+  }
+
+  public List<String> ensured() {
+    return ensured;
+  }
+
+  public int conflicts() {
+    return conflicts;
+  }
+}

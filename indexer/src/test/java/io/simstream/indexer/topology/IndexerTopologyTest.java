@@ -1,0 +1,330 @@
+package io.simstream.indexer.topology;
+
+import static io.simstream.indexer.support.Events.added;
+import static io.simstream.indexer.support.Events.bytes;
+import static io.simstream.indexer.support.Events.deleted;
+import static io.simstream.indexer.support.Events.patch;
+import static io.simstream.indexer.support.Events.patchRun;
+import static io.simstream.indexer.support.Events.run;
+import static io.simstream.indexer.support.Events.updated;
+import static io.simstream.indexer.support.Events.vec;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.simstream.config.SimstreamConfig;
+import io.simstream.event.SampleKey;
+import io.simstream.indexer.embed.EmbedderProvider;
+import io.simstream.indexer.embed.ImageEmbedder;
+import io.simstream.indexer.metrics.IndexerMetrics;
+import io.simstream.indexer.state.BackfillProgress;
+import io.simstream.indexer.state.PendingChange;
+import io.simstream.indexer.state.SampleState;
+import io.simstream.indexer.support.Events;
+import io.simstream.indexer.support.RecordingWriter;
+import io.simstream.indexer.write.IndexWriteException;
+import io.simstream.kafka.Topics;
+import io.simstream.run.Metric;
+import io.simstream.run.SimilarityRun;
+import io.simstream.run.VectorMath;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class IndexerTopologyTest {
+  private static final String DS = "cars";
+  private static final Duration TICK = Duration.ofMillis(100);
+
+  @TempDir
+  Path stateDir;
+
+  private final Topics topics = Topics.from(SimstreamConfig.load(Map.of()));
+  private final RecordingWriter writer = new RecordingWriter();
+  private final AtomicInteger embedCalls = new AtomicInteger();
+  private TopologyTestDriver driver;
+  private TestInputTopic<String, byte[]> changes;
+  private TestInputTopic<String, SimilarityRun> runs;
+  private TestOutputTopic<String, byte[]> deadLetters;
+
+  @BeforeEach
+  void start() {
+    ImageEmbedder fakeClip = new ImageEmbedder() {
+      @Override
+      public String modelName() {
+        return "clip";
+      }
+
+      @Override
+      public int dimensions() {
+        return 3;
+      }
+
+      @Override
+      public List<Outcome> embedImages(List<String> uris) {
+        embedCalls.incrementAndGet();
+        return uris.stream().map(u -> u.contains("broken") ? Outcome.failed("cannot decode " + u)
+            : Outcome.of(vec(u.length(), 1, 2))).toList();
+      }
+    };
+    var topology = IndexerTopology.build(topics, DatasetCatalog.of(Set.of(DS, "other")), writer,
+        EmbedderProvider.of(Map.of("clip", fakeClip)), new TopologyOptions(1000, Duration.ofMillis(50), 2, 3),
+        IndexerMetrics.inMemory());
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "indexer-test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    driver = new TopologyTestDriver(topology, props);
+    changes = driver.createInputTopic(topics.changes().name(), topics.changes().keySerde().serializer(),
+        topics.changes().valueSerde().serializer());
+    runs = driver.createInputTopic(topics.runs().name(), topics.runs().keySerde().serializer(),
+        topics.runs().valueSerde().serializer());
+    deadLetters = driver.createOutputTopic(topics.deadLetters().name(), topics.deadLetters().keySerde().deserializer(),
+        topics.deadLetters().valueSerde().deserializer());
+  }
+
+  @AfterEach
+  void stop() {
+    driver.close();
+  }
+
+  private void register(SimilarityRun run) {
+    runs.pipeInput(run.key(), run);
+  }
+
+  private void send(io.simstream.event.ChangeEvent event) {
+    changes.pipeInput(event.key().toString(), bytes(event));
+  }
+
+  private void flush() {
+    driver.advanceWallClockTime(TICK);
+  }
+
+  private static String key(String sampleId) {
+    return new SampleKey(DS, sampleId).toString();
+  }
+
+  @Test
+  void fansEachChangeOutToEveryRunOfItsDatasetAndNormalisesDotProduct() {
+    SimilarityRun cosine = run(DS, "cos", Metric.COSINE, 2);
+    SimilarityRun dot = run(DS, "dot", Metric.DOTPRODUCT, 2);
+    SimilarityRun elsewhere = run("other", "cos", Metric.COSINE, 2);
+    register(cosine);
+    register(dot);
+    register(elsewhere);
+
+    send(added(DS, "s1", vec(3, 4)));
+    assertThat(writer.batches()).as("nothing is written before the flush").isEmpty();
+    flush();
+
+    assertThat(writer.index(cosine.indexName())).containsOnlyKeys("s1");
+    assertThat(writer.index(cosine.indexName()).get("s1").vector()).containsExactly(3, 4);
+    assertThat(writer.index(dot.indexName()).get("s1").vector()).containsExactly(0.6f, 0.8f);
+    assertThat(writer.index(elsewhere.indexName())).isEmpty();
+    assertThat(writer.ensured()).containsExactlyInAnyOrder(cosine.indexName(), dot.indexName());
+  }
+
+  @Test
+  void flushWritesTheCurrentStateOnceAndADeleteNeverLeavesAGhost() {
+    SimilarityRun cosine = run(DS, "cos", Metric.COSINE, 2);
+    register(cosine);
+    send(added(DS, "s1", vec(1, 0)));
+    send(updated(DS, "s1", vec(0, 1)));
+    send(added(DS, "s2", vec(1, 1)));
+    send(deleted(DS, "s2"));
+    flush();
+
+    assertThat(writer.batches()).hasSize(1);
+    assertThat(writer.batches().get(0)).hasSize(2);
+    assertThat(writer.index(cosine.indexName())).containsOnlyKeys("s1");
+    assertThat(writer.index(cosine.indexName()).get("s1").vector()).containsExactly(0, 1);
+    assertThat(writer.index(cosine.indexName()).get("s1").version()).isEqualTo(1);
+
+    send(deleted(DS, "s1"));
+    flush();
+    assertThat(writer.index(cosine.indexName())).isEmpty();
+    KeyValueStore<String, SampleState> samples = driver.getKeyValueStore(IndexerTopology.SAMPLES_STORE);
+    assertThat(samples.get(key("s1"))).isNull();
+  }
+
+  @Test
+  void outboxEntriesStayUntilTheWriteSucceeds() {
+    restartWithBatchSize(2);
+    register(run(DS, "cos", Metric.COSINE, 2));
+    writer.failWith(new IndexWriteException("es down", null));
+    send(added(DS, "s1", vec(1, 0)));
+    assertThatThrownBy(() -> send(added(DS, "s2", vec(1, 0)))).hasRootCauseInstanceOf(IndexWriteException.class);
+    KeyValueStore<String, PendingChange> pending = driver.getKeyValueStore(IndexerTopology.PENDING_STORE);
+    assertThat(pending.get(key("s1"))).isNotNull();
+    assertThat(pending.get(key("s2"))).isNotNull();
+
+    writer.recover();
+    send(added(DS, "s3", vec(1, 0)));
+    assertThat(pending.get(key("s1"))).isNull();
+    assertThat(pending.get(key("s2"))).isNull();
+    assertThat(writer.index("idx-cars-cos")).containsOnlyKeys("s1", "s2", "s3");
+  }
+
+  @Test
+  void batchSizeTriggersAFlushWithoutWaitingForTheClock() {
+    restartWithBatchSize(2);
+    register(run(DS, "cos", Metric.COSINE, 2));
+    send(added(DS, "a", vec(1, 0)));
+    assertThat(writer.batches()).isEmpty();
+    send(added(DS, "b", vec(1, 0)));
+    assertThat(writer.batches()).hasSize(1);
+    assertThat(writer.index("idx-cars-cos")).containsOnlyKeys("a", "b");
+  }
+
+  /** A driver whose flushes come from the batch size only (the clock's would be hours away). */
+  private void restartWithBatchSize(int batchSize) {
+    driver.close();
+    var topology = IndexerTopology.build(topics, DatasetCatalog.of(Set.of(DS)), writer, EmbedderProvider.none(),
+        new TopologyOptions(batchSize, Duration.ofHours(1), 2, 3), IndexerMetrics.inMemory());
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "indexer-test-batch");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("batch").toString());
+    driver = new TopologyTestDriver(topology, props);
+    changes = driver.createInputTopic(topics.changes().name(), topics.changes().keySerde().serializer(),
+        topics.changes().valueSerde().serializer());
+    runs = driver.createInputTopic(topics.runs().name(), topics.runs().keySerde().serializer(),
+        topics.runs().valueSerde().serializer());
+  }
+
+  @Test
+  void patchRunsIndexTheirFieldsPatchesAndDropRemovedOnes() {
+    SimilarityRun patches = patchRun(DS, "gt", "ground_truth", 2);
+    register(patches);
+    send(Events.withPatches(DS, "s1", List.of(patch("l1", "ground_truth", vec(1, 0)),
+        patch("l2", null, vec(0, 1)), patch("l3", "predictions", vec(1, 1)))));
+    flush();
+    assertThat(writer.index(patches.indexName())).containsOnlyKeys("l1", "l2");
+    assertThat(writer.index(patches.indexName()).get("l1").sampleId()).isEqualTo("s1");
+    assertThat(writer.index(patches.indexName()).get("l1").labelId()).isEqualTo("l1");
+
+    send(Events.updatedPatches(DS, "s1", List.of(patch("l2", null, vec(0, 1)),
+        patch("l3", "ground_truth", vec(1, 1)))));
+    flush();
+    assertThat(writer.index(patches.indexName())).containsOnlyKeys("l2", "l3");
+
+    send(deleted(DS, "s1"));
+    flush();
+    assertThat(writer.index(patches.indexName())).isEmpty();
+  }
+
+  @Test
+  void badEventsGoToTheDeadLetterTopicWithTheirOriginalBytesAndReason() {
+    register(run(DS, "cos", Metric.COSINE, 2));
+    register(Events.modelRun("other", "ghost", "no-such-model", 3));
+    byte[] notJson = "{not json".getBytes(StandardCharsets.UTF_8);
+    byte[] missingFields = "{\"type\":\"sample_added\",\"schemaVersion\":1,\"dataset\":\"cars\"}"
+        .getBytes(StandardCharsets.UTF_8);
+    byte[] wrongKey = bytes(added(DS, "s9", vec(1, 0)));
+    byte[] unknownDataset = bytes(added("nope", "s1", vec(1, 0)));
+    byte[] wrongDims = bytes(added(DS, "s2", vec(1, 0, 0)));
+    byte[] needsModel = bytes(Events.withImage("other", "o1", "file:/tmp/a.jpg"));
+
+    send(added(DS, "good1", vec(1, 0)));
+    changes.pipeInput(key("x"), notJson);
+    changes.pipeInput(key("x"), missingFields);
+    changes.pipeInput(key("s1"), wrongKey);
+    changes.pipeInput("nope/s1", unknownDataset);
+    changes.pipeInput(key("s2"), wrongDims);
+    changes.pipeInput("other/o1", needsModel);
+    send(added(DS, "good2", vec(0, 1)));
+    flush();
+
+    List<TestRecord<String, byte[]>> letters = deadLetters.readRecordsToList();
+    assertThat(letters).extracting(r -> reason(r).substring(0, reason(r).indexOf(':'))).containsExactly(
+        "unparseable", "invalid_event", "key_mismatch", "unknown_dataset", "wrong_dims", "model_unavailable");
+    assertThat(letters).extracting(TestRecord::value).containsExactly(notJson, missingFields, wrongKey,
+        unknownDataset, wrongDims, needsModel);
+    assertThat(letters).allSatisfy(r -> assertThat(header(r, Topics.DEAD_LETTER_SOURCE_HEADER))
+        .isEqualTo(topics.changes().name()));
+    assertThat(reason(letters.get(1))).contains("missing field: sampleId");
+    assertThat(reason(letters.get(4))).contains("3 dims").contains("2 dims");
+    assertThat(reason(letters.get(5))).contains("model no-such-model is not available");
+    assertThat(writer.index("idx-cars-cos")).containsOnlyKeys("good1", "good2");
+  }
+
+  @Test
+  void aRunCreatedLaterIsBackfilledFromTheSamplesStore() {
+    for (int i = 0; i < 10; i++) {
+      send(added(DS, "s" + i, vec(i + 1, 1)));
+    }
+    send(added("other", "o1", vec(1, 1)));
+    send(deleted(DS, "s3"));
+    flush();
+    assertThat(writer.batches()).as("no runs yet, nothing to write").isEmpty();
+
+    SimilarityRun late = run(DS, "late", Metric.EUCLIDEAN, 2);
+    register(late);
+    for (int i = 0; i < 10; i++) {
+      driver.advanceWallClockTime(Duration.ofMillis(500));
+    }
+    assertThat(writer.index(late.indexName())).hasSize(9).doesNotContainKey("s3");
+    assertThat(writer.index(late.indexName()).get("s7").vector()).containsExactly(8, 1);
+    KeyValueStore<String, BackfillProgress> progress = driver.getKeyValueStore(IndexerTopology.BACKFILL_STORE);
+    assertThat(progress.get(late.id()).done()).isTrue();
+    assertThat(progress.get(late.id()).count()).isEqualTo(9);
+  }
+
+  @Test
+  void modelRunsEmbedImagesOnceAndDeadLetterUnreadableOnes() {
+    SimilarityRun clip = Events.modelRun(DS, "clip", "clip", 3);
+    register(clip);
+    send(Events.withImage(DS, "a", "file:/a.jpg"));
+    send(Events.withImage(DS, "b", "file:/b.jpg"));
+    send(Events.withImage(DS, "c", "file:/c.jpg"));
+    send(Events.withImage(DS, "bad", "file:/broken.jpg"));
+    flush();
+    assertThat(writer.index(clip.indexName())).containsOnlyKeys("a", "b", "c");
+    assertThat(embedCalls.get()).as("batches of 2").isEqualTo(2);
+    List<TestRecord<String, byte[]>> letters = deadLetters.readRecordsToList();
+    assertThat(letters).hasSize(1);
+    assertThat(reason(letters.get(0))).startsWith("unreadable_image: cannot decode file:/broken.jpg");
+
+    KeyValueStore<String, SampleState> samples = driver.getKeyValueStore(IndexerTopology.SAMPLES_STORE);
+    assertThat(samples.get(key("a")).computed()).containsKey("clip");
+    send(new io.simstream.event.SampleUpdated(1, DS, "a", "file:/a.jpg", Map.of(), List.of(), Events.T0));
+    flush();
+    assertThat(embedCalls.get()).as("same image, vector kept").isEqualTo(2);
+    assertThat(writer.index(clip.indexName()).get("a").version()).isEqualTo(4);
+  }
+
+  @Test
+  void replayedWritesAreVersionConflictsNotFailures() {
+    register(run(DS, "cos", Metric.COSINE, 2));
+    send(added(DS, "s1", vec(1, 0)));
+    flush();
+    List<io.simstream.indexer.write.WriteOp> first = new ArrayList<>(writer.batches().get(0));
+    writer.write(first);
+    assertThat(writer.conflicts()).isEqualTo(1);
+    assertThat(VectorMath.norm(writer.index("idx-cars-cos").get("s1").vector())).isEqualTo(1.0);
+  }
+
+  private static String reason(TestRecord<String, byte[]> record) {
+    return header(record, Topics.DEAD_LETTER_REASON_HEADER);
+  }
+
+  private static String header(TestRecord<String, byte[]> record, String name) {
+    Header header = record.headers().lastHeader(name);
+    return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,49 @@
+package io.simstream.indexer.write;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.simstream.config.Settings;
+import io.simstream.config.SimstreamConfig;
+import io.simstream.elasticsearch.ElasticsearchClients;
+import io.simstream.indexer.metrics.IndexerMetrics;
+import io.simstream.run.Metric;
+import io.simstream.run.SimilarityRun;
+import io.simstream.servers.LocalServers;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Per-item outcomes of the bulk writer against a real node: applied, 409, 404 on delete, 400. */
+class BulkVectorWriterIT {
+  @Test
+  void classifiesEveryItemOutcome() {
+    SimstreamConfig config = SimstreamConfig.load(Map.of()).with(Map.of(Settings.ES_HOSTS,
+        LocalServers.elasticsearch().httpUrl()));
+    SimilarityRun run = new SimilarityRun("w", "ds", "bk", "bulk-writer-it-" + ProcessHandle.current().pid(),
+        SimilarityRun.PRECOMPUTED, Metric.COSINE, 2, null, "flat", false, Instant.now());
+    IndexerMetrics metrics = IndexerMetrics.inMemory();
+    BulkVectorWriter writer = new BulkVectorWriter(ElasticsearchClients.create(config),
+        new BulkVectorWriter.Limits(2, 1 << 20, 2, Duration.ofSeconds(10)), metrics);
+    writer.ensureIndex(run);
+
+    WriteResult first = writer.write(List.of(
+        WriteOp.index(run, "a", 5, "a", null, new float[] {1, 0}),
+        WriteOp.index(run, "b", 5, "b", null, new float[] {1, 0, 0}),
+        WriteOp.delete(run, "never-indexed", 5, "never-indexed")));
+    assertThat(first.applied()).isEqualTo(2);
+    assertThat(first.rejected()).hasSize(1);
+    assertThat(first.rejected().get(0).op().id()).isEqualTo("b");
+    assertThat(first.rejected().get(0).reason()).contains("document_parsing_exception");
+
+    WriteResult replay = writer.write(List.of(WriteOp.index(run, "a", 5, "a", null, new float[] {0, 1}),
+        WriteOp.delete(run, "a", 4, "a")));
+    assertThat(replay.conflicts()).as("the older delete was dropped by deduplication").isEqualTo(1);
+    assertThat(writer.write(List.of(WriteOp.delete(run, "a", 4, "a"))).conflicts()).isEqualTo(1);
+    assertThat(metrics.registry().get("simstream.indexer.version.conflicts").counter().count()).isEqualTo(2);
+
+    WriteResult newer = writer.write(List.of(WriteOp.delete(run, "a", 6, "a")));
+    assertThat(newer.applied()).isEqualTo(1);
+  }
+}

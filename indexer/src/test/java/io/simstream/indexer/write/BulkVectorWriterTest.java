@@ -1,0 +1,67 @@
+package io.simstream.indexer.write;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.simstream.config.Settings;
+import io.simstream.config.SimstreamConfig;
+import io.simstream.elasticsearch.ElasticsearchClients;
+import io.simstream.indexer.metrics.IndexerMetrics;
+import io.simstream.json.Json;
+import io.simstream.run.Metric;
+import io.simstream.run.SimilarityRun;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class BulkVectorWriterTest {
+  private static final SimilarityRun RUN = new SimilarityRun("r", "ds", "bk", "idx \"q\"", SimilarityRun.PRECOMPUTED,
+      Metric.COSINE, 2, null, "flat", false, Instant.EPOCH);
+
+  @Test
+  void writesValidNdjsonWithExternalVersions() throws Exception {
+    byte[] body = BulkVectorWriter.BulkBody.encode(List.of(
+        WriteOp.index(RUN, "s\"1", 7, "s\"1", null, new float[] {1.5f, -1e-7f}),
+        WriteOp.index(RUN, "l1", 8, "s2", "l1", new float[] {0f, 2f}),
+        WriteOp.delete(RUN, "s3", 9, "s3")));
+    String[] lines = new String(body, StandardCharsets.UTF_8).split("\n");
+
+    assertThat(lines).hasSize(5);
+    JsonNode action = Json.MAPPER.readTree(lines[0]).path("index");
+    assertThat(action.path("_index").asText()).isEqualTo("idx \"q\"");
+    assertThat(action.path("_id").asText()).isEqualTo("s\"1");
+    assertThat(action.path("version").asLong()).isEqualTo(7);
+    assertThat(action.path("version_type").asText()).isEqualTo("external");
+    JsonNode source = Json.MAPPER.readTree(lines[1]);
+    assertThat(source.path("sample_id").asText()).isEqualTo("s\"1");
+    assertThat(source.has("label_id")).isFalse();
+    assertThat((float) source.path("vector").get(1).asDouble()).isEqualTo(-1e-7f);
+    assertThat(Json.MAPPER.readTree(lines[3]).path("label_id").asText()).isEqualTo("l1");
+    assertThat(Json.MAPPER.readTree(lines[4]).path("delete").path("version").asLong()).isEqualTo(9);
+  }
+
+  @Test
+  void givesUpAfterTheRetryBudgetWhenElasticsearchIsUnreachable() throws Exception {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    SimstreamConfig config = SimstreamConfig.load(Map.of()).with(Map.of(Settings.ES_HOSTS,
+        "http://127.0.0.1:" + closedPort));
+    IndexerMetrics metrics = IndexerMetrics.inMemory();
+    BulkVectorWriter writer = new BulkVectorWriter(ElasticsearchClients.create(config),
+        new BulkVectorWriter.Limits(100, 1 << 20, 2, Duration.ofMillis(700)), metrics);
+    long start = System.nanoTime();
+
+    assertThatThrownBy(() -> writer.write(List.of(WriteOp.delete(RUN, "s1", 1, "s1"))))
+        .isInstanceOf(IndexWriteException.class).hasMessageContaining("within");
+
+    assertThat((System.nanoTime() - start) / 1_000_000).isBetween(600L, 5_000L);
+    assertThat(metrics.registry().get("simstream.indexer.bulk.failures").counter().count()).isGreaterThan(1);
+  }
+}
