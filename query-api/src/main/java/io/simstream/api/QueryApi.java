@@ -14,7 +14,8 @@ import io.simstream.api.http.ApiRoutes;
 import io.simstream.api.http.BearerTokenAuth;
 import io.simstream.api.http.ErrorResponses;
 import io.simstream.api.http.RequestMetrics;
-import io.simstream.api.prompt.TextEmbedders;
+import io.simstream.api.model.EmbeddingModels;
+import io.simstream.embedding.EmbedderRegistry;
 import io.simstream.api.registry.CompactedTopicStore;
 import io.simstream.api.run.RunHandlers;
 import io.simstream.api.run.RunService;
@@ -52,17 +53,23 @@ public final class QueryApi implements AutoCloseable {
     this.resources = resources;
   }
 
-  /** Starts with no text embedders: runs with prompts cannot exist yet. */
+  /** Starts with the embedding module's models (opened on first use, closed with the API). */
   public static QueryApi start(SimstreamConfig config) {
-    return start(config, TextEmbedders.none());
+    EmbedderRegistry registry = EmbedderRegistry.from(config);
+    return start(config, EmbeddingModels.of(registry), registry);
   }
 
   /**
    * Ensures the topics exist, loads the runs and datasets views, connects to Elasticsearch and
    * listens on {@link Settings#API_PORT} (0 = a free port, see {@link #port()}).
    */
-  public static QueryApi start(SimstreamConfig config, TextEmbedders textEmbedders) {
+  public static QueryApi start(SimstreamConfig config, EmbeddingModels models) {
+    return start(config, models, () -> { });
+  }
+
+  private static QueryApi start(SimstreamConfig config, EmbeddingModels models, AutoCloseable ownedModels) {
     List<AutoCloseable> resources = new ArrayList<>();
+    resources.add(ownedModels);
     try {
       TopicAdmin.ensureTopics(config);
       Topics topics = Topics.from(config);
@@ -76,7 +83,7 @@ public final class QueryApi implements AutoCloseable {
 
       Clock clock = Clock.systemUTC();
       DatasetService datasets = new DatasetService(datasetStore, clock);
-      RunService runs = new RunService(runStore, datasets, new VectorIndexAdmin(es), textEmbedders, clock);
+      RunService runs = new RunService(runStore, datasets, new VectorIndexAdmin(es), models, clock);
       Map<String, CompactedTopicStore<?>> views = new LinkedHashMap<>();
       views.put("runsView", runStore);
       views.put("datasetsView", datasetStore);
@@ -93,7 +100,7 @@ public final class QueryApi implements AutoCloseable {
         }
         ErrorResponses.register(javalin.routes);
         ApiRoutes.register(javalin.routes, new DatasetHandlers(datasets), new RunHandlers(runs),
-            new SearchHandlers(new SimilaritySearchService(runs, es, textEmbedders)),
+            new SearchHandlers(new SimilaritySearchService(runs, es, models)),
             new EmbeddingsHandlers(new EmbeddingsService(runs, es)), new HealthHandlers(es, views), metrics);
       });
       app.start(config.get(Settings.API_PORT));

@@ -2,8 +2,9 @@ package io.simstream.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.simstream.api.prompt.TextEmbedder;
-import io.simstream.api.prompt.TextEmbedders;
+import io.simstream.api.model.EmbeddingModel;
+import io.simstream.api.model.EmbeddingModels;
+import io.simstream.api.model.TextEmbedder;
 import io.simstream.run.Metric;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +29,8 @@ class TextPromptTest {
   void start() {
     // The toy text tower embeds every prompt as the vector of sample s7.
     TextEmbedder toy = prompt -> docs.get(7).vector();
-    TextEmbedders embedders = model -> MODEL.equals(model) ? Optional.of(toy) : Optional.empty();
+    EmbeddingModels embedders = model -> MODEL.equals(model)
+        ? Optional.of(new EmbeddingModel(VectorData.DIMS, Optional.of(toy))) : Optional.empty();
     api = QueryApi.start(SharedApi.config(), embedders);
     client = new ApiClient("http://127.0.0.1:" + api.port(), null);
     client.post("/v1/datasets", Map.of("name", dataset));

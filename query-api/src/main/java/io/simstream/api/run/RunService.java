@@ -5,7 +5,8 @@ import io.simstream.api.elasticsearch.VectorIndexAdmin;
 import io.simstream.api.error.BadRequestException;
 import io.simstream.api.error.ConflictException;
 import io.simstream.api.error.NotFoundException;
-import io.simstream.api.prompt.TextEmbedders;
+import io.simstream.api.model.EmbeddingModel;
+import io.simstream.api.model.EmbeddingModels;
 import io.simstream.api.registry.CompactedTopicStore;
 import io.simstream.elasticsearch.IndexMapping;
 import io.simstream.elasticsearch.VectorFieldSpec;
@@ -34,15 +35,15 @@ public final class RunService {
   private final CompactedTopicStore<SimilarityRun> runs;
   private final DatasetService datasets;
   private final VectorIndexAdmin indexes;
-  private final TextEmbedders textEmbedders;
+  private final EmbeddingModels models;
   private final Clock clock;
 
   public RunService(CompactedTopicStore<SimilarityRun> runs, DatasetService datasets, VectorIndexAdmin indexes,
-                    TextEmbedders textEmbedders, Clock clock) {
+                    EmbeddingModels models, Clock clock) {
     this.runs = runs;
     this.datasets = datasets;
     this.indexes = indexes;
-    this.textEmbedders = textEmbedders;
+    this.models = models;
     this.clock = clock;
   }
 
@@ -63,6 +64,17 @@ public final class RunService {
     Integer dims = request.dims();
     if (dims != null && (dims < 1 || dims > MAX_DIMS)) {
       throw new BadRequestException("dims must be in 1.." + MAX_DIMS + ", got " + dims);
+    }
+    Optional<EmbeddingModel> embeddingModel = SimilarityRun.PRECOMPUTED.equals(model) ? Optional.empty()
+        : Optional.of(models.find(model).orElseThrow(() -> new BadRequestException("model '" + model
+            + "' is not available on this server: use 'precomputed', 'mobilenet-v2-nsfwjs', or 'clip-onnx' once "
+            + "SIMSTREAM_EMBEDDING_CLIP_DIR points at CLIP files")));
+    if (embeddingModel.isPresent()) {
+      int modelDims = embeddingModel.get().dimensions();
+      if (dims != null && dims != modelDims) {
+        throw new BadRequestException("model '" + model + "' makes " + modelDims + "-d vectors, but dims is " + dims);
+      }
+      dims = modelDims;
     }
     String patchesField = blankToNull(request.patchesField());
 
@@ -88,9 +100,7 @@ public final class RunService {
       created = false;
     } else {
       if (dims == null) {
-        throw new BadRequestException("dims is required to create a new index (model '" + model
-            + "' vectors are " + (SimilarityRun.PRECOMPUTED.equals(model) ? "sent by producers" : "of unknown size")
-            + ")");
+        throw new BadRequestException("dims is required to create a new index of precomputed vectors");
       }
       spec = new VectorFieldSpec(metric == null ? Metric.COSINE : metric, dims,
           indexOptions == null ? IndexMapping.DEFAULT_INDEX_OPTIONS : indexOptions);
@@ -98,7 +108,8 @@ public final class RunService {
       created = true;
     }
     SimilarityRun run = new SimilarityRun(UUID.randomUUID().toString(), dataset, brainKey, indexName, model,
-        spec.metric(), spec.dims(), patchesField, spec.indexOptions(), textEmbedders.forModel(model).isPresent(),
+        spec.metric(), spec.dims(), patchesField, spec.indexOptions(),
+        embeddingModel.flatMap(EmbeddingModel::text).isPresent(),
         clock.instant());
     try {
       runs.put(run.key(), run);

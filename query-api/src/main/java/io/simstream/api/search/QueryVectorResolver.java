@@ -5,8 +5,9 @@ import io.simstream.api.elasticsearch.IndexDocument;
 import io.simstream.api.elasticsearch.VectorLookup;
 import io.simstream.api.error.BadRequestException;
 import io.simstream.api.error.NotFoundException;
-import io.simstream.api.prompt.TextEmbedder;
-import io.simstream.api.prompt.TextEmbedders;
+import io.simstream.api.model.EmbeddingModel;
+import io.simstream.api.model.EmbeddingModels;
+import io.simstream.api.model.TextEmbedder;
 import io.simstream.run.SimilarityRun;
 import io.simstream.run.VectorMath;
 import java.util.ArrayList;
@@ -22,11 +23,11 @@ import java.util.stream.Stream;
  */
 final class QueryVectorResolver {
   private final VectorLookup lookup;
-  private final TextEmbedders textEmbedders;
+  private final EmbeddingModels models;
 
-  QueryVectorResolver(VectorLookup lookup, TextEmbedders textEmbedders) {
+  QueryVectorResolver(VectorLookup lookup, EmbeddingModels models) {
     this.lookup = lookup;
-    this.textEmbedders = textEmbedders;
+    this.models = models;
   }
 
   float[] resolve(SimilarityRun run, SortBySimilarityRequest request) {
@@ -91,7 +92,7 @@ final class QueryVectorResolver {
       throw new BadRequestException("run '" + run.key() + "' uses model '" + run.model()
           + "', which cannot embed text prompts; query by id, ids, vector or vectors");
     }
-    TextEmbedder embedder = textEmbedders.forModel(run.model()).orElseThrow(() -> new BadRequestException(
+    TextEmbedder embedder = models.find(run.model()).flatMap(EmbeddingModel::text).orElseThrow(() -> new BadRequestException(
         "no text embedder for model '" + run.model() + "' is available in this API process"));
     return embedder.embed(text);
   }

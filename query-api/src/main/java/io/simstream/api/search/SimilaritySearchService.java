@@ -11,7 +11,7 @@ import io.simstream.api.elasticsearch.VectorIndexAdmin;
 import io.simstream.api.elasticsearch.VectorLookup;
 import io.simstream.api.error.BadRequestException;
 import io.simstream.api.error.NotFoundException;
-import io.simstream.api.prompt.TextEmbedders;
+import io.simstream.api.model.EmbeddingModels;
 import io.simstream.api.run.RunService;
 import io.simstream.elasticsearch.IndexMapping;
 import io.simstream.json.Json;
@@ -49,9 +49,9 @@ public final class SimilaritySearchService {
   private final ExactScan exactScan;
   private final VectorIndexAdmin indexes;
 
-  public SimilaritySearchService(RunService runs, ElasticsearchGateway es, TextEmbedders textEmbedders) {
+  public SimilaritySearchService(RunService runs, ElasticsearchGateway es, EmbeddingModels models) {
     this.runs = runs;
-    this.queries = new QueryVectorResolver(new VectorLookup(es), textEmbedders);
+    this.queries = new QueryVectorResolver(new VectorLookup(es), models);
     this.knn = new KnnSearch(es);
     this.exactScan = new ExactScan(new IndexScanner(es));
     this.indexes = new VectorIndexAdmin(es);

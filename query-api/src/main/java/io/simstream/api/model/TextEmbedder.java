@@ -1,4 +1,4 @@
-package io.simstream.api.prompt;
+package io.simstream.api.model;
 
 /** Turns a text prompt into a query vector in the same space as a model's image embeddings. */
 @FunctionalInterface

@@ -1,0 +1,47 @@
+package io.simstream.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** Runs that name a real embedding model take their size and prompt support from the model itself. */
+class ModelRunTest {
+  private final ApiClient client = SharedApi.client();
+  private final String dataset = "models-" + UUID.randomUUID().toString().substring(0, 8);
+
+  @Test
+  void theBundledModelSetsDimsAndRefusesTextPrompts() {
+    client.post("/v1/datasets", Map.of("name", dataset));
+    ApiClient.Response created = client.post("/v1/datasets/" + dataset + "/similarity",
+        Map.of("brainKey", "mobilenet", "model", "mobilenet-v2-nsfwjs"));
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    assertThat(created.json().path("run").path("dims").asInt()).isEqualTo(1280);
+    assertThat(created.json().path("run").path("supportsPrompts").asBoolean()).isFalse();
+
+    ApiClient.Response text = client.post("/v1/datasets/" + dataset + "/similarity/mobilenet/sort-by-similarity",
+        Map.of("text", "a cat"));
+    assertThat(text.status()).isEqualTo(400);
+    assertThat(text.json().path("error").asText()).contains("cannot embed text prompts");
+  }
+
+  @Test
+  void unknownModelsAndWrongDimsAreRefused() {
+    client.post("/v1/datasets", Map.of("name", dataset));
+    ApiClient.Response unknown = client.post("/v1/datasets/" + dataset + "/similarity",
+        Map.of("brainKey", "x", "model", "resnet-9000"));
+    assertThat(unknown.status()).isEqualTo(400);
+    assertThat(unknown.json().path("error").asText()).contains("resnet-9000").contains("precomputed");
+
+    ApiClient.Response clip = client.post("/v1/datasets/" + dataset + "/similarity",
+        Map.of("brainKey", "y", "model", "clip-onnx"));
+    assertThat(clip.status()).isEqualTo(400);
+    assertThat(clip.json().path("error").asText()).contains("SIMSTREAM_EMBEDDING_CLIP_DIR");
+
+    ApiClient.Response wrongDims = client.post("/v1/datasets/" + dataset + "/similarity",
+        Map.of("brainKey", "z", "model", "mobilenet-v2-nsfwjs", "dims", 512));
+    assertThat(wrongDims.status()).isEqualTo(400);
+    assertThat(wrongDims.json().path("error").asText()).contains("1280").contains("512");
+  }
+}
