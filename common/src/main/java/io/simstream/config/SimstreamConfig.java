@@ -23,9 +23,23 @@ public final class SimstreamConfig {
     this.sources = sources;
   }
 
+  /** Exit status of a service whose configuration is invalid. */
+  public static final int EXIT_INVALID_CONFIG = 2;
+
   /** Reads the process environment and the file it names. */
   public static SimstreamConfig fromEnvironment() {
     return load(System.getenv());
+  }
+
+  /** For a main method: the configuration, or every problem printed and exit status 2. */
+  public static SimstreamConfig fromEnvironmentOrExit() {
+    try {
+      return fromEnvironment();
+    } catch (ConfigException e) {
+      System.err.println(e.getMessage());
+      System.exit(EXIT_INVALID_CONFIG);
+      throw e;
+    }
   }
 
   /** Resolves every setting from the given environment (and the file it may name). */

@@ -2,7 +2,6 @@ package io.simstream.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.simstream.api.QueryApi;
-import io.simstream.config.ConfigException;
 import io.simstream.config.Settings;
 import io.simstream.config.SimstreamConfig;
 import io.simstream.event.SampleAdded;
@@ -34,14 +33,7 @@ public final class DemoMain {
 
   public static void main(String[] args) throws Exception {
     boolean exitWhenDone = List.of(args).contains("--exit");
-    SimstreamConfig config;
-    try {
-      config = SimstreamConfig.fromEnvironment();
-    } catch (ConfigException e) {
-      System.err.println(e.getMessage());
-      System.exit(2);
-      return;
-    }
+    SimstreamConfig config = SimstreamConfig.fromEnvironmentOrExit();
     say("Starting a local Kafka broker and Elasticsearch node (real servers, loopback only)...");
     KafkaBroker kafka = LocalServers.kafka();
     ElasticsearchNode es = LocalServers.elasticsearch();

@@ -1,26 +1,17 @@
 package io.simstream.indexer;
 
-import io.simstream.config.ConfigException;
 import io.simstream.config.SimstreamConfig;
 import java.time.Duration;
 
 /** Runs one indexer instance configured from the environment until it is stopped (SIGTERM) or fails. */
 public final class IndexerMain {
-  private static final int EXIT_CONFIG = 2;
   private static final int EXIT_FAILED = 1;
 
   private IndexerMain() {
   }
 
   public static void main(String[] args) throws InterruptedException {
-    SimstreamConfig config;
-    try {
-      config = SimstreamConfig.fromEnvironment();
-    } catch (ConfigException e) {
-      System.err.println(e.getMessage());
-      System.exit(EXIT_CONFIG);
-      return;
-    }
+    SimstreamConfig config = SimstreamConfig.fromEnvironmentOrExit();
     Indexer indexer = Indexer.start(config);
     Runtime.getRuntime().addShutdownHook(new Thread(indexer::close, "indexer-shutdown"));
     boolean failed = indexer.awaitStop(Duration.ofDays(365_000));

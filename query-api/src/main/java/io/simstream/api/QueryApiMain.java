@@ -1,6 +1,5 @@
 package io.simstream.api;
 
-import io.simstream.config.ConfigException;
 import io.simstream.config.SimstreamConfig;
 
 /** Command-line entry point: configuration from the environment (and SIMSTREAM_CONFIG_FILE). */
@@ -9,14 +8,7 @@ public final class QueryApiMain {
   }
 
   public static void main(String[] args) {
-    SimstreamConfig config;
-    try {
-      config = SimstreamConfig.fromEnvironment();
-    } catch (ConfigException e) {
-      System.err.println(e.getMessage());
-      System.exit(2);
-      return;
-    }
+    SimstreamConfig config = SimstreamConfig.fromEnvironmentOrExit();
     QueryApi api = QueryApi.start(config);
     Runtime.getRuntime().addShutdownHook(new Thread(api::close, "query-api-shutdown"));
   }
