@@ -1,15 +1,23 @@
 package io.simstream.kafka;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -27,6 +35,9 @@ public final class CompactedTopicView<V> implements AutoCloseable {
   private final KafkaConsumer<String, V> consumer;
   private final Map<String, V> values = new ConcurrentHashMap<>();
   private final Map<TopicPartition, Long> positions = new ConcurrentHashMap<>();
+  private final List<TopicPartition> consumerPartitions;
+  // One admin client for every catch-up check: a consumer per check was costly on hot paths.
+  private final Admin admin;
   private final Thread poller;
   private volatile boolean running = true;
 
@@ -37,8 +48,10 @@ public final class CompactedTopicView<V> implements AutoCloseable {
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     this.consumer = new KafkaConsumer<>(props, topic.keySerde().deserializer(), topic.valueSerde().deserializer());
+    this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
     List<TopicPartition> partitions = consumer.partitionsFor(topic.name(), Duration.ofSeconds(30)).stream()
         .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+    this.consumerPartitions = partitions;
     consumer.assign(partitions);
     consumer.seekToBeginning(partitions);
     this.poller = new Thread(this::poll, "view-" + topic.name());
@@ -81,8 +94,8 @@ public final class CompactedTopicView<V> implements AutoCloseable {
   }
 
   /** Waits until everything written to the topic before this call is in the view. */
-  public void awaitCaughtUp(String bootstrapServers, Duration timeout) throws TimeoutException {
-    Map<TopicPartition, Long> ends = endOffsets(bootstrapServers);
+  public void awaitCaughtUp(Duration timeout) throws TimeoutException {
+    Map<TopicPartition, Long> ends = endOffsets(timeout);
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!ends.entrySet().stream().allMatch(e -> positions.getOrDefault(e.getKey(), 0L) >= e.getValue())) {
       if (!poller.isAlive()) {
@@ -100,16 +113,23 @@ public final class CompactedTopicView<V> implements AutoCloseable {
     }
   }
 
-  private Map<TopicPartition, Long> endOffsets(String bootstrapServers) {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    try (KafkaConsumer<byte[], byte[]> probe = new KafkaConsumer<>(props,
-        new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
-        new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = probe.partitionsFor(topic.name()).stream()
-          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-      return probe.endOffsets(partitions);
+  private Map<TopicPartition, Long> endOffsets(Duration timeout) throws TimeoutException {
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    positions.keySet().forEach(partition -> latest.put(partition, OffsetSpec.latest()));
+    if (latest.isEmpty()) {
+      consumerPartitions.forEach(partition -> latest.put(partition, OffsetSpec.latest()));
+    }
+    try {
+      Map<TopicPartition, Long> ends = new HashMap<>();
+      admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all()
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+          .forEach((partition, info) -> ends.put(partition, info.offset()));
+      return ends;
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot read the end offsets of " + topic.name(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TimeoutException("interrupted");
     }
   }
 
@@ -122,5 +142,6 @@ public final class CompactedTopicView<V> implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    admin.close(Duration.ofSeconds(5));
   }
 }

@@ -68,7 +68,7 @@ public final class Indexer implements AutoCloseable {
         config.get(Settings.INDEXER_BULK_MAX_BYTES), config.get(Settings.INDEXER_BULK_MAX_IN_FLIGHT),
         Duration.ofMillis(config.get(Settings.INDEXER_RETRY_MAX_MS))), metrics);
     String bootstrap = config.get(Settings.KAFKA_BOOTSTRAP_SERVERS);
-    datasets = new TopicDatasetCatalog(new CompactedTopicView<>(bootstrap, topics.datasets()), bootstrap);
+    datasets = new TopicDatasetCatalog(new CompactedTopicView<>(bootstrap, topics.datasets()));
     streams = new KafkaStreams(IndexerTopology.build(topics, datasets, writer, embedders,
         TopologyOptions.from(config), metrics), IndexerStreamsConfig.from(config));
     // A failed flush (Elasticsearch down past the retry budget) replaces the thread; its tasks resume

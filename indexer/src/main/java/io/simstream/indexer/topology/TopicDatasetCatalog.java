@@ -16,11 +16,9 @@ public final class TopicDatasetCatalog implements DatasetCatalog, AutoCloseable 
   private static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(30);
 
   private final CompactedTopicView<DatasetRecord> view;
-  private final String bootstrapServers;
 
-  public TopicDatasetCatalog(CompactedTopicView<DatasetRecord> view, String bootstrapServers) {
+  public TopicDatasetCatalog(CompactedTopicView<DatasetRecord> view) {
     this.view = view;
-    this.bootstrapServers = bootstrapServers;
   }
 
   @Override
@@ -29,7 +27,7 @@ public final class TopicDatasetCatalog implements DatasetCatalog, AutoCloseable 
       return true;
     }
     try {
-      view.awaitCaughtUp(bootstrapServers, CATCH_UP_TIMEOUT);
+      view.awaitCaughtUp(CATCH_UP_TIMEOUT);
     } catch (TimeoutException e) {
       // Saying "unknown" would dead-letter a good event; failing restarts the task from its last commit.
       throw new IllegalStateException("the datasets view did not catch up: " + e.getMessage(), e);

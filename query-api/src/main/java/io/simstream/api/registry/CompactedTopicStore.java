@@ -27,13 +27,11 @@ public final class CompactedTopicStore<V> implements AutoCloseable {
   /** How long a write may take, acknowledgement and view catch-up together, before it is a 503. */
   private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(15);
 
-  private final String bootstrapServers;
   private final Topic<String, V> topic;
   private final CompactedTopicView<V> view;
   private final KafkaProducer<String, V> producer;
 
   public CompactedTopicStore(String bootstrapServers, Topic<String, V> topic) {
-    this.bootstrapServers = bootstrapServers;
     this.topic = topic;
     this.view = new CompactedTopicView<>(bootstrapServers, topic);
     Properties props = new Properties();
@@ -80,7 +78,7 @@ public final class CompactedTopicStore<V> implements AutoCloseable {
       for (Future<RecordMetadata> future : sent) {
         future.get(WRITE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       }
-      view.awaitCaughtUp(bootstrapServers, WRITE_TIMEOUT);
+      view.awaitCaughtUp(WRITE_TIMEOUT);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw unavailable(e);
@@ -91,7 +89,7 @@ public final class CompactedTopicStore<V> implements AutoCloseable {
 
   /** Checks that the view runs and has read everything written so far (readiness). */
   public void awaitCaughtUp(Duration timeout) throws TimeoutException {
-    view.awaitCaughtUp(bootstrapServers, timeout);
+    view.awaitCaughtUp(timeout);
   }
 
   private BackendUnavailableException unavailable(Exception e) {
