@@ -8,6 +8,7 @@ import io.simstream.elasticsearch.ElasticsearchClients;
 import io.simstream.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.function.Predicate;
 import org.apache.http.entity.ByteArrayEntity;
 import org.apache.http.entity.ContentType;
 import org.elasticsearch.client.Request;
@@ -24,6 +25,8 @@ import org.elasticsearch.client.RestClient;
 public final class ElasticsearchGateway implements AutoCloseable {
   private final ElasticsearchClient typed;
   private final RestClient rest;
+  /** Whether an answer without vectors has shown that this server needs the explicit option. */
+  private volatile boolean sourceVectorsOption;
 
   public ElasticsearchGateway(ElasticsearchClient typed) {
     this.typed = typed;
@@ -44,6 +47,58 @@ public final class ElasticsearchGateway implements AutoCloseable {
     } catch (IOException e) {
       throw unavailable(e);
     }
+  }
+
+  /** One form of a read request: endpoint (with its query string) and JSON body (null: none). */
+  public record Read(String endpoint, Object body) {
+  }
+
+  /**
+   * A read whose documents must carry their dense vectors in {@code _source}. Elasticsearch 9.x
+   * leaves vectors out of {@code _source} for indices it creates unless asked: naming the field in
+   * the source includes is enough on 9.5 (and harmless on 8.19), so {@code plain} does that; the
+   * explicit option ({@code "_source": {"exclude_vectors": false}} in a search body,
+   * {@code _source_exclude_vectors=false} on get/mget) is in {@code withOption}, which 8.19
+   * refuses on mget (400 unrecognized parameter). So {@code plain} is sent first, and
+   * {@code withOption} only when an answer holds a document without its vector
+   * ({@code anyWithoutVector}); once that helped, this process sends {@code withOption} first. A
+   * server that refuses the option gets {@code plain}, whose answer then stands (8.x returns every
+   * stored vector: such a document has none, and {@link IndexDocument#fromHit} says so).
+   */
+  public JsonNode readVectors(String method, Read plain, Read withOption, Predicate<JsonNode> anyWithoutVector) {
+    if (sourceVectorsOption) {
+      try {
+        return request(method, withOption.endpoint(), withOption.body());
+      } catch (ElasticsearchStatusException e) {
+        if (!refusesSourceVectorsOption(e)) {
+          throw e;
+        }
+      }
+      return request(method, plain.endpoint(), plain.body());
+    }
+    JsonNode response = request(method, plain.endpoint(), plain.body());
+    if (!anyWithoutVector.test(response)) {
+      return response;
+    }
+    try {
+      JsonNode asked = request(method, withOption.endpoint(), withOption.body());
+      sourceVectorsOption = true;
+      return asked;
+    } catch (ElasticsearchStatusException e) {
+      if (!refusesSourceVectorsOption(e)) {
+        throw e;
+      }
+      return response;
+    }
+  }
+
+  /** Whether {@link #readVectors} sends the explicit 9.x option first (learned, see there). */
+  public boolean sourceVectorsOption() {
+    return sourceVectorsOption;
+  }
+
+  private static boolean refusesSourceVectorsOption(ElasticsearchStatusException e) {
+    return e.elasticsearchStatus() == 400 && e.getMessage().contains("exclude_vectors");
   }
 
   /** Sends a request with an optional JSON body and returns the parsed JSON response. */

@@ -2,13 +2,41 @@ package io.simstream.api.elasticsearch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.simstream.elasticsearch.IndexMapping;
+import java.util.List;
 
 /** One document of a similarity index: its id (sample or label id), sample id, label id, vector. */
 public record IndexDocument(String id, String sampleId, String labelId, float[] vector) {
 
+  /** The source fields a reader asks for (the vector named explicitly: see {@link #hasVector}). */
+  public static final List<String> SOURCE_FIELDS = List.of(IndexMapping.SAMPLE_ID, IndexMapping.LABEL_ID,
+      IndexMapping.VECTOR);
+
+  /**
+   * Whether a search hit or mget doc carries its vector. Elasticsearch 9.x leaves dense vectors out
+   * of {@code _source} by default unless asked (see {@link ElasticsearchGateway#readVectors}).
+   */
+  public static boolean hasVector(JsonNode hit) {
+    return hit.path("_source").path(IndexMapping.VECTOR).isArray();
+  }
+
+  /** Whether any document of search hits or mget docs (those found) lacks its vector. */
+  public static boolean anyWithoutVector(JsonNode docs) {
+    for (JsonNode doc : docs) {
+      boolean found = doc.has("found") ? doc.path("found").asBoolean() : !doc.has("error");
+      if (found && !hasVector(doc)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Reads a search hit or mget doc whose _source holds the vector. */
   public static IndexDocument fromHit(JsonNode hit) {
     JsonNode source = hit.path("_source");
+    if (!hasVector(hit)) {
+      throw new ElasticsearchStatusException(200, "missing_vector", "document '" + hit.path("_id").asText()
+          + "' of index '" + hit.path("_index").asText() + "' came back without its vector in _source");
+    }
     JsonNode labelId = source.path(IndexMapping.LABEL_ID);
     return new IndexDocument(hit.path("_id").asText(), source.path(IndexMapping.SAMPLE_ID).asText(null),
         labelId.isTextual() ? labelId.asText() : null, vector(source.path(IndexMapping.VECTOR)));

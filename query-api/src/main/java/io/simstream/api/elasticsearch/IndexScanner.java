@@ -2,7 +2,6 @@ package io.simstream.api.elasticsearch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.simstream.elasticsearch.IndexMapping;
 import io.simstream.json.Json;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,18 +41,10 @@ public final class IndexScanner {
 
   /** Reads the page after {@code searchAfter} (null for the first page); closes the PIT after the last. */
   public Page page(String pitId, JsonNode filter, int size, JsonNode searchAfter) {
-    ObjectNode body = Json.MAPPER.createObjectNode();
-    body.put("size", size).put("track_total_hits", false);
-    body.putObject("pit").put("id", pitId).put("keep_alive", KEEP_ALIVE);
-    body.putArray("sort").addObject().put("_shard_doc", "asc");
-    body.putArray("_source").add(IndexMapping.SAMPLE_ID).add(IndexMapping.LABEL_ID).add(IndexMapping.VECTOR);
-    if (filter != null) {
-      body.putObject("query").putObject("bool").set("filter", filter);
-    }
-    if (searchAfter != null) {
-      body.set("search_after", searchAfter);
-    }
-    JsonNode response = es.request("POST", "/_search", body);
+    JsonNode response = es.readVectors("POST",
+        new ElasticsearchGateway.Read("/_search", body(pitId, filter, size, searchAfter, false)),
+        new ElasticsearchGateway.Read("/_search", body(pitId, filter, size, searchAfter, true)),
+        r -> IndexDocument.anyWithoutVector(r.path("hits").path("hits")));
     String nextPit = response.path("pit_id").asText(pitId);
     JsonNode hits = response.path("hits").path("hits");
     List<IndexDocument> documents = new ArrayList<>(hits.size());
@@ -63,6 +54,28 @@ public final class IndexScanner {
       return new Page(documents, nextPit, null);
     }
     return new Page(documents, nextPit, hits.get(hits.size() - 1).path("sort"));
+  }
+
+  private static ObjectNode body(String pitId, JsonNode filter, int size, JsonNode searchAfter,
+                                 boolean sourceVectorsOption) {
+    ObjectNode body = Json.MAPPER.createObjectNode();
+    body.put("size", size).put("track_total_hits", false);
+    body.putObject("pit").put("id", pitId).put("keep_alive", KEEP_ALIVE);
+    body.putArray("sort").addObject().put("_shard_doc", "asc");
+    if (sourceVectorsOption) {
+      ObjectNode source = body.putObject("_source");
+      IndexDocument.SOURCE_FIELDS.forEach(source.putArray("includes")::add);
+      source.put("exclude_vectors", false);
+    } else {
+      IndexDocument.SOURCE_FIELDS.forEach(body.putArray("_source")::add);
+    }
+    if (filter != null) {
+      body.putObject("query").putObject("bool").set("filter", filter);
+    }
+    if (searchAfter != null) {
+      body.set("search_after", searchAfter);
+    }
+    return body;
   }
 
   /** Visits every matching document; the point in time is released even when the visitor fails. */

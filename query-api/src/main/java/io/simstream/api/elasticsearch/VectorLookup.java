@@ -2,7 +2,6 @@ package io.simstream.api.elasticsearch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.simstream.elasticsearch.IndexMapping;
 import io.simstream.json.Json;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,8 +23,9 @@ public final class VectorLookup {
     for (int from = 0; from < ids.size(); from += BATCH) {
       ObjectNode body = Json.MAPPER.createObjectNode();
       ids.subList(from, Math.min(ids.size(), from + BATCH)).forEach(body.putArray("ids")::add);
-      JsonNode response = es.request("POST", "/" + index + "/_mget?_source_includes=" + IndexMapping.SAMPLE_ID + ","
-          + IndexMapping.LABEL_ID + "," + IndexMapping.VECTOR, body);
+      JsonNode response = es.readVectors("POST", new ElasticsearchGateway.Read(endpoint(index, false), body),
+          new ElasticsearchGateway.Read(endpoint(index, true), body),
+          r -> IndexDocument.anyWithoutVector(r.path("docs")));
       for (JsonNode doc : response.path("docs")) {
         if (doc.path("found").asBoolean(false)) {
           IndexDocument document = IndexDocument.fromHit(doc);
@@ -34,5 +34,11 @@ public final class VectorLookup {
       }
     }
     return found;
+  }
+
+  /** The vector is named in the includes (enough on 8.19 and 9.5); the 9.x option when needed. */
+  private static String endpoint(String index, boolean sourceVectorsOption) {
+    return "/" + index + "/_mget?_source_includes=" + String.join(",", IndexDocument.SOURCE_FIELDS)
+        + (sourceVectorsOption ? "&_source_exclude_vectors=false" : "");
   }
 }

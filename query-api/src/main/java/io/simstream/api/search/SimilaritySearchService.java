@@ -78,7 +78,8 @@ public final class SimilaritySearchService {
           || k > KNN_FULL_OVERSAMPLING_MAX_K && indexes.count(run.indexName(), filter) <= EXACT_SCAN_MAX_DOCS;
       List<SimilarityHit> hits = exact
           ? exactScan.top(run.indexName(), run.metric(), query, k, filter, reverse)
-          : knn.search(run, reverse ? VectorMath.negated(query) : query, k, filter, distanceOf(run.metric(), reverse));
+          : knn.search(run, reverse ? VectorMath.negated(query) : query, reverse, k, filter,
+              distanceOf(run.metric(), reverse));
       return new SimilarityResult(dataset, brainKey, run.metric(), k, reverse, exact ? "exact-scan" : "knn", hits);
     } catch (ElasticsearchStatusException e) {
       if (e.elasticsearchStatus() == 404) {
