@@ -1,6 +1,8 @@
 package io.simstream.indexer.embed;
 
 import io.simstream.config.SimstreamConfig;
+import io.simstream.event.BoundingBox;
+import io.simstream.embedding.CropBox;
 import io.simstream.embedding.Embedder;
 import io.simstream.embedding.EmbedderRegistry;
 import io.simstream.embedding.EmbeddingResult;
@@ -68,14 +70,33 @@ public final class CatalogEmbedderProvider implements EmbedderProvider, AutoClos
     }
 
     @Override
-    public List<Outcome> embedImages(List<String> imageUris) {
-      List<ImageInput> inputs = imageUris.stream().map(ImageInput::of).toList();
-      List<Outcome> outcomes = new ArrayList<>(inputs.size());
-      for (EmbeddingResult result : embedder.embedImages(inputs)) {
-        outcomes.add(result.isSuccess() ? Outcome.of(result.vector())
-            : Outcome.failed(result.failure().name().toLowerCase(Locale.ROOT) + ": " + result.error()));
+    public List<Outcome> embedImages(List<Image> images) {
+      Outcome[] outcomes = new Outcome[images.size()];
+      List<ImageInput> inputs = new ArrayList<>(images.size());
+      List<Integer> positions = new ArrayList<>(images.size());
+      for (int i = 0; i < images.size(); i++) {
+        try {
+          inputs.add(input(images.get(i)));
+          positions.add(i);
+        } catch (IllegalArgumentException e) {
+          outcomes[i] = Outcome.failed("invalid_input: " + e.getMessage());
+        }
       }
-      return outcomes;
+      List<EmbeddingResult> results = inputs.isEmpty() ? List.of() : embedder.embedImages(inputs);
+      for (int j = 0; j < results.size(); j++) {
+        EmbeddingResult result = results.get(j);
+        outcomes[positions.get(j)] = result.isSuccess() ? Outcome.of(result.vector())
+            : Outcome.failed(result.failure().name().toLowerCase(Locale.ROOT) + ": " + result.error());
+      }
+      return List.of(outcomes);
+    }
+
+    /** Events accept boxes overshooting the image by rounding (1e-4); the model's crop must not, so it is clamped. */
+    private static ImageInput input(Image image) {
+      ImageInput input = ImageInput.of(image.uri());
+      BoundingBox box = image.crop();
+      return box == null ? input : input.withCrop(new CropBox(box.x(), box.y(),
+          Math.min(box.width(), 1 - box.x()), Math.min(box.height(), 1 - box.y())));
     }
   }
 }

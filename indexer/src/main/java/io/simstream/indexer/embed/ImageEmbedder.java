@@ -1,5 +1,6 @@
 package io.simstream.indexer.embed;
 
+import io.simstream.event.BoundingBox;
 import java.util.List;
 
 /**
@@ -12,7 +13,22 @@ public interface ImageEmbedder {
   int dimensions();
 
   /** One outcome per image, in order; an unreadable image fails alone. */
-  List<Outcome> embedImages(List<String> imageUris);
+  List<Outcome> embedImages(List<Image> images);
+
+  /**
+   * An image to embed: the whole of it, or the part a patch's box covers.
+   *
+   * @param crop relative box {@code [x, y, width, height]}, null for the whole image
+   */
+  record Image(String uri, BoundingBox crop) {
+    public static Image whole(String uri) {
+      return new Image(uri, null);
+    }
+
+    public static Image cropped(String uri, BoundingBox crop) {
+      return new Image(uri, crop);
+    }
+  }
 
   /** A vector, or the reason there is none. */
   record Outcome(float[] vector, String error) {

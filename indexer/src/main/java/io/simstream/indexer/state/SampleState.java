@@ -1,5 +1,6 @@
 package io.simstream.indexer.state;
 
+import io.simstream.event.BoundingBox;
 import io.simstream.event.Patch;
 import io.simstream.event.SampleUpsert;
 import java.util.HashMap;
@@ -12,29 +13,59 @@ import java.util.Objects;
  * to Elasticsearch is built from this state, never from an event's content, so a replayed old event
  * cannot bring back what a later event changed or deleted.
  *
- * @param version    offset of the sample's latest event: monotonic per sample (one key, one partition)
- * @param embeddings vectors sent by the producer, keyed by brain key, model or "default"
- * @param computed   vectors computed by embedding models for this image, keyed by model name, kept so
- *                   that they are never recomputed while the image stays the same
+ * @param version         offset of the sample's latest event: monotonic per sample (one key, one partition)
+ * @param embeddings      vectors sent by the producer, keyed by brain key, model or "default"
+ * @param computed        vectors computed by embedding models for this image, keyed by model name, kept so
+ *                        that they are never recomputed while the image stays the same
+ * @param patchesComputed vectors computed for patches, by label id then model name, kept while the image
+ *                        and the patch's box stay the same
  */
 public record SampleState(long version, String imageUri, Map<String, float[]> embeddings,
-                          Map<String, float[]> computed, List<Patch> patches) {
+                          Map<String, float[]> computed, List<Patch> patches,
+                          Map<String, Map<String, float[]>> patchesComputed) {
   public SampleState {
     embeddings = Map.copyOf(embeddings);
     computed = Map.copyOf(computed);
     patches = List.copyOf(patches);
+    Map<String, Map<String, float[]>> byLabel = new HashMap<>();
+    patchesComputed.forEach((labelId, vectors) -> byLabel.put(labelId, Map.copyOf(vectors)));
+    patchesComputed = Map.copyOf(byLabel);
   }
 
-  /** The state after {@code event}; vectors computed for the same image are carried over. */
+  /** The state after {@code event}; vectors computed for the same image (and the same boxes) are carried over. */
   public static SampleState after(SampleState previous, SampleUpsert event, long version) {
     boolean sameImage = previous != null && Objects.equals(previous.imageUri, event.imageUri());
     Map<String, float[]> computed = sameImage ? previous.computed : Map.of();
-    return new SampleState(version, event.imageUri(), event.embeddings(), computed, event.patches());
+    Map<String, Map<String, float[]>> patchesComputed = new HashMap<>();
+    if (sameImage) {
+      Map<String, BoundingBox> oldBoxes = new HashMap<>();
+      previous.patches.forEach(p -> oldBoxes.put(p.labelId(), p.boundingBox()));
+      for (Patch patch : event.patches()) {
+        Map<String, float[]> vectors = previous.patchesComputed.get(patch.labelId());
+        if (vectors != null && patch.boundingBox().equals(oldBoxes.get(patch.labelId()))) {
+          patchesComputed.put(patch.labelId(), vectors);
+        }
+      }
+    }
+    return new SampleState(version, event.imageUri(), event.embeddings(), computed, event.patches(), patchesComputed);
+  }
+
+  /** The vectors computed for a patch, by model name; empty when none. */
+  public Map<String, float[]> computedFor(String labelId) {
+    return patchesComputed.getOrDefault(labelId, Map.of());
   }
 
   public SampleState withComputed(String model, float[] vector) {
     Map<String, float[]> copy = new HashMap<>(computed);
     copy.put(model, vector);
-    return new SampleState(version, imageUri, embeddings, copy, patches);
+    return new SampleState(version, imageUri, embeddings, copy, patches, patchesComputed);
+  }
+
+  public SampleState withPatchComputed(String labelId, String model, float[] vector) {
+    Map<String, float[]> vectors = new HashMap<>(computedFor(labelId));
+    vectors.put(model, vector);
+    Map<String, Map<String, float[]>> copy = new HashMap<>(patchesComputed);
+    copy.put(labelId, vectors);
+    return new SampleState(version, imageUri, embeddings, computed, patches, copy);
   }
 }

@@ -21,7 +21,9 @@ import org.apache.kafka.common.serialization.Serializer;
  * which costs far less CPU than JSON (Elasticsearch shares the cores and is CPU-bound).
  */
 public final class SampleStateSerde implements Serde<SampleState> {
-  private static final byte FORMAT = 1;
+  private static final byte FORMAT = 2;
+  /** States written before patch vectors were computed: no patch vectors, read as such. */
+  private static final byte FORMAT_WITHOUT_PATCH_VECTORS = 1;
 
   @Override
   public Serializer<SampleState> serializer() {
@@ -53,6 +55,11 @@ public final class SampleStateSerde implements Serde<SampleState> {
         out.writeDouble(box.height());
         writeVectors(out, patch.embeddings());
       }
+      out.writeInt(state.patchesComputed().size());
+      for (Map.Entry<String, Map<String, float[]>> entry : state.patchesComputed().entrySet()) {
+        out.writeUTF(entry.getKey());
+        writeVectors(out, entry.getValue());
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -62,7 +69,7 @@ public final class SampleStateSerde implements Serde<SampleState> {
   static SampleState read(byte[] bytes) {
     try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes))) {
       byte format = in.readByte();
-      if (format != FORMAT) {
+      if (format != FORMAT && format != FORMAT_WITHOUT_PATCH_VECTORS) {
         throw new SerializationException("unknown sample state format " + format);
       }
       long version = in.readLong();
@@ -78,7 +85,12 @@ public final class SampleStateSerde implements Serde<SampleState> {
         BoundingBox box = new BoundingBox(in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble());
         patches.add(new Patch(labelId, field, label, box, readVectors(in)));
       }
-      return new SampleState(version, imageUri, embeddings, computed, patches);
+      Map<String, Map<String, float[]>> patchesComputed = new HashMap<>();
+      int labelCount = format == FORMAT ? in.readInt() : 0;
+      for (int i = 0; i < labelCount; i++) {
+        patchesComputed.put(in.readUTF(), readVectors(in));
+      }
+      return new SampleState(version, imageUri, embeddings, computed, patches, patchesComputed);
     } catch (IOException e) {
       throw new SerializationException("cannot read sample state", e);
     }

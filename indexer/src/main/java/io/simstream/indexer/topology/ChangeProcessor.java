@@ -144,23 +144,28 @@ final class ChangeProcessor implements Processor<String, byte[], String, byte[]>
   /** Vectors that do not fit a run, and models this indexer lacks, reject the whole event. */
   private Rejection checkAgainstRuns(SampleUpsert event, List<SimilarityRun> datasetRuns) {
     for (SimilarityRun run : datasetRuns) {
+      boolean needsModel = false;
       if (run.indexesPatches()) {
         for (Patch patch : event.patches()) {
-          float[] vector = patch.belongsTo(run.patchesField()) ? run.vectorFrom(patch.embeddings()) : null;
+          if (!patch.belongsTo(run.patchesField())) {
+            continue;
+          }
+          float[] vector = run.vectorFrom(patch.embeddings());
           String problem = vector == null ? null : RunVectors.problem(run, vector);
           if (problem != null) {
             return new Rejection(DeadLetterKind.WRONG_DIMS, "patch '" + patch.labelId() + "': " + problem);
           }
+          needsModel |= vector == null;
         }
-        continue;
-      }
-      float[] vector = run.vectorFrom(event.embeddings());
-      if (vector != null) {
-        String problem = RunVectors.problem(run, vector);
+      } else {
+        float[] vector = run.vectorFrom(event.embeddings());
+        String problem = vector == null ? null : RunVectors.problem(run, vector);
         if (problem != null) {
           return new Rejection(DeadLetterKind.WRONG_DIMS, problem);
         }
-      } else if (!run.isPrecomputed() && embedders.find(run.model()).isEmpty()) {
+        needsModel = vector == null;
+      }
+      if (needsModel && !run.isPrecomputed() && embedders.find(run.model()).isEmpty()) {
         return new Rejection(DeadLetterKind.MODEL_UNAVAILABLE, "model " + run.model() + " is not available (run '"
             + run.brainKey() + "' needs it and the event carries no vector for it)");
       }

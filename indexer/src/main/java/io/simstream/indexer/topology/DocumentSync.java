@@ -1,5 +1,7 @@
 package io.simstream.indexer.topology;
 
+import io.simstream.event.BoundingBox;
+import io.simstream.event.Patch;
 import io.simstream.event.SampleKey;
 import io.simstream.indexer.embed.EmbedderProvider;
 import io.simstream.indexer.embed.ImageEmbedder;
@@ -14,17 +16,20 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Brings the documents of a batch of samples in line with their current state: computes missing
- * vectors with the runs' models (storing them in the sample state, so they are never recomputed),
- * plans the writes of every run and writes them. Shared by the flush of pending changes and the backfill.
+ * vectors of images and patches with the runs' models (storing them in the sample state, so they are
+ * never recomputed), plans the writes of every run and writes them. Shared by the flush of pending
+ * changes and the backfill.
  */
 final class DocumentSync {
   /** One sample to write: its store key, current state (null = deleted), version and removed patches. */
@@ -92,10 +97,18 @@ final class DocumentSync {
     return Json.MAPPER.valueToTree(doc).toString().getBytes(StandardCharsets.UTF_8);
   }
 
-  /** Embeds the images of samples whose model runs have no vector yet, batch by batch. */
+  /** One image or patch a model must embed: the item it belongs to and the patch, null for the whole image. */
+  private record Job(int item, String labelId, BoundingBox box) {
+    ImageEmbedder.Image image(SampleState state) {
+      return labelId == null ? ImageEmbedder.Image.whole(state.imageUri())
+          : ImageEmbedder.Image.cropped(state.imageUri(), box);
+    }
+  }
+
+  /** Embeds the images and patches whose model runs have no vector yet, batch by batch. */
   private List<Item> embedMissing(List<Item> items, Function<String, List<SimilarityRun>> runsOf,
                                   DeadLetterSink deadLetters) {
-    Map<String, List<Integer>> byModel = new LinkedHashMap<>();
+    Map<String, Set<Job>> byModel = new LinkedHashMap<>();
     Map<String, Integer> dimsByModel = new LinkedHashMap<>();
     for (int i = 0; i < items.size(); i++) {
       SampleState state = items.get(i).state();
@@ -103,12 +116,25 @@ final class DocumentSync {
         continue;
       }
       for (SimilarityRun run : runsOf.apply(items.get(i).dataset())) {
-        if (!run.isPrecomputed() && !run.indexesPatches()
-            && RunVectors.raw(run, state.embeddings(), state.computed()) == null) {
-          List<Integer> waiting = byModel.computeIfAbsent(run.model(), m -> new ArrayList<>());
-          if (waiting.isEmpty() || waiting.get(waiting.size() - 1) != i) {
-            waiting.add(i);
+        if (run.isPrecomputed()) {
+          continue;
+        }
+        // A set: runs sharing a model (or a patch in several fields' runs) embed each image once.
+        Set<Job> waiting = new LinkedHashSet<>();
+        if (!run.indexesPatches()) {
+          if (RunVectors.raw(run, state.embeddings(), state.computed()) == null) {
+            waiting.add(new Job(i, null, null));
           }
+        } else {
+          for (Patch patch : state.patches()) {
+            if (patch.belongsTo(run.patchesField())
+                && RunVectors.raw(run, patch.embeddings(), state.computedFor(patch.labelId())) == null) {
+              waiting.add(new Job(i, patch.labelId(), patch.boundingBox()));
+            }
+          }
+        }
+        if (!waiting.isEmpty()) {
+          byModel.computeIfAbsent(run.model(), m -> new LinkedHashSet<>()).addAll(waiting);
           dimsByModel.put(run.model(), run.dims());
         }
       }
@@ -117,19 +143,23 @@ final class DocumentSync {
       return items;
     }
     List<Item> result = new ArrayList<>(items);
-    byModel.forEach((model, indexes) -> {
+    Set<Integer> embedded = new TreeSet<>();
+    byModel.forEach((model, jobSet) -> {
       Optional<ImageEmbedder> embedder = embedders.find(model);
       if (embedder.isEmpty()) {
         return; // events needing it were dead-lettered on arrival; a backfill leaves them unindexed
       }
-      for (int from = 0; from < indexes.size(); from += embedBatchSize) {
-        List<Integer> batch = indexes.subList(from, Math.min(indexes.size(), from + embedBatchSize));
-        List<String> uris = batch.stream().map(i -> result.get(i).state().imageUri()).toList();
+      List<Job> jobs = List.copyOf(jobSet);
+      for (int from = 0; from < jobs.size(); from += embedBatchSize) {
+        List<Job> batch = jobs.subList(from, Math.min(jobs.size(), from + embedBatchSize));
+        List<ImageEmbedder.Image> images = batch.stream()
+            .map(job -> job.image(result.get(job.item()).state())).toList();
         long start = System.nanoTime();
-        List<ImageEmbedder.Outcome> outcomes = embedder.get().embedImages(uris);
+        List<ImageEmbedder.Outcome> outcomes = embedder.get().embedImages(images);
         metrics.embedLatency(System.nanoTime() - start);
         for (int j = 0; j < batch.size(); j++) {
-          Item item = result.get(batch.get(j));
+          Job job = batch.get(j);
+          Item item = result.get(job.item());
           ImageEmbedder.Outcome outcome = outcomes.get(j);
           String problem = !outcome.succeeded() ? outcome.error()
               : outcome.vector().length != dimsByModel.get(model)
@@ -137,17 +167,32 @@ final class DocumentSync {
               : null;
           if (problem != null) {
             DeadLetterKind kind = outcome.succeeded() ? DeadLetterKind.WRONG_DIMS : DeadLetterKind.UNREADABLE_IMAGE;
-            Map<String, String> body = Map.of("imageUri", item.state().imageUri(), "model", model);
-            deadLetters.send(item.key(), Json.MAPPER.valueToTree(body).toString().getBytes(StandardCharsets.UTF_8),
-                kind, problem, model);
+            deadLetters.send(item.key(), describeImage(item.state().imageUri(), job.labelId(), model), kind, problem,
+                model);
             continue;
           }
-          SampleState embedded = item.state().withComputed(model, outcome.vector());
-          samples.put(item.key(), embedded);
-          result.set(batch.get(j), new Item(item.key(), embedded, item.version(), item.removedLabelIds()));
+          SampleState state = job.labelId() == null ? item.state().withComputed(model, outcome.vector())
+              : item.state().withPatchComputed(job.labelId(), model, outcome.vector());
+          result.set(job.item(), new Item(item.key(), state, item.version(), item.removedLabelIds()));
+          embedded.add(job.item());
         }
       }
     });
+    // Stored once per sample, however many of its patches were embedded.
+    for (int i : embedded) {
+      samples.put(result.get(i).key(), result.get(i).state());
+    }
     return result;
+  }
+
+  /** The value of an unreadable-image dead letter: the image, the patch if it was one, the model. */
+  private static byte[] describeImage(String imageUri, String labelId, String model) {
+    Map<String, String> body = new LinkedHashMap<>();
+    body.put("imageUri", imageUri);
+    if (labelId != null) {
+      body.put("labelId", labelId);
+    }
+    body.put("model", model);
+    return Json.MAPPER.valueToTree(body).toString().getBytes(StandardCharsets.UTF_8);
   }
 }

@@ -9,7 +9,11 @@ final class RunVectors {
   private RunVectors() {
   }
 
-  /** The raw vector: sent by the producer, else computed earlier by the run's model; null if none. */
+  /**
+   * The raw vector: sent by the producer, else computed earlier by the run's model; null if none.
+   *
+   * @param computed the vectors computed for the sample's image, or for the patch in patch runs
+   */
   static float[] raw(SimilarityRun run, Map<String, float[]> embeddings, Map<String, float[]> computed) {
     float[] vector = run.vectorFrom(embeddings);
     return vector != null || run.isPrecomputed() ? vector : computed.get(run.model());

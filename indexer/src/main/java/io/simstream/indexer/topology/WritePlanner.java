@@ -6,7 +6,6 @@ import io.simstream.indexer.write.WriteOp;
 import io.simstream.run.SimilarityRun;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -35,7 +34,8 @@ final class WritePlanner {
     if (state != null) {
       for (Patch patch : state.patches()) {
         if (patch.belongsTo(run.patchesField())) {
-          float[] vector = RunVectors.forIndex(run, RunVectors.raw(run, patch.embeddings(), Map.of()));
+          float[] raw = RunVectors.raw(run, patch.embeddings(), state.computedFor(patch.labelId()));
+          float[] vector = RunVectors.forIndex(run, raw);
           out.add(vector == null ? WriteOp.delete(run, patch.labelId(), version, sampleId)
               : WriteOp.index(run, patch.labelId(), version, sampleId, patch.labelId(), vector));
           written.add(patch.labelId());

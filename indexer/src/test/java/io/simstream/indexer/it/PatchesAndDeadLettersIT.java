@@ -2,6 +2,7 @@ package io.simstream.indexer.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.simstream.event.BoundingBox;
 import io.simstream.event.Patch;
 import io.simstream.event.SampleAdded;
@@ -100,12 +101,16 @@ class PatchesAndDeadLettersIT {
   }
 
   @Test
-  void aModelRunEmbedsImagesAndDeadLettersUnreadableOnes() throws Exception {
+  void aModelRunEmbedsImagesAndPatchCropsAndDeadLettersUnreadableOnes() throws Exception {
     live.registerDataset("images");
     SimilarityRun run = new SimilarityRun(live.prefix + "-mobilenet-id", "images", "mobilenet",
         live.index("mobilenet"), ModelCatalog.MOBILENET_V2_NSFWJS, Metric.COSINE, 1280, null, "flat", false,
         Instant.now());
+    SimilarityRun patchRun = new SimilarityRun(live.prefix + "-mobilenet-gt-id", "images", "mobilenet_gt",
+        live.index("mobilenet_gt"), ModelCatalog.MOBILENET_V2_NSFWJS, Metric.COSINE, 1280, "ground_truth", "flat",
+        false, Instant.now());
     live.registerRun(run);
+    live.registerRun(patchRun);
     Path image = stateDir.resolve("red.png");
     BufferedImage red = new BufferedImage(64, 48, BufferedImage.TYPE_INT_RGB);
     for (int x = 0; x < 64; x++) {
@@ -114,15 +119,33 @@ class PatchesAndDeadLettersIT {
       }
     }
     ImageIO.write(red, "png", image.toFile());
-    live.sendEvent(new SampleAdded(1, "images", "red", image.toString(), Map.of(), List.of(), Instant.now()));
+    Patch left = new Patch("red-left", "ground_truth", "stripe", new BoundingBox(0, 0.25, 0.25, 0.5), Map.of());
+    Patch lost = new Patch("lost-box", "ground_truth", "car", new BoundingBox(0.1, 0.2, 0.3, 0.4), Map.of());
+    live.sendEvent(new SampleAdded(1, "images", "red", image.toString(), Map.of(), List.of(left), Instant.now()));
     live.sendEvent(new SampleAdded(1, "images", "missing", stateDir.resolve("nope.png").toString(), Map.of(),
-        List.of(), Instant.now()));
+        List.of(lost), Instant.now()));
     live.flushProducer();
 
-    Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> live.documents(run.indexName()).size() == 1);
-    assertThat(LiveHarness.vector(live.documents(run.indexName()).get("red"))).hasSize(1280);
+    Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> live.documents(run.indexName()).size() == 1
+        && live.documents(patchRun.indexName()).size() == 1);
+    float[] whole = LiveHarness.vector(live.documents(run.indexName()).get("red"));
+    assertThat(whole).hasSize(1280);
+    JsonNode patchDoc = live.documents(patchRun.indexName()).get("red-left");
+    assertThat(patchDoc.path("sample_id").asText()).isEqualTo("red");
+    float[] crop = LiveHarness.vector(patchDoc);
+    assertThat(crop).hasSize(1280);
+    assertThat(maxDifference(whole, crop)).as("the crop is embedded, not the whole image").isGreaterThan(1e-3f);
     Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> live.deadLetters().stream()
-        .anyMatch(r -> header(r, Topics.DEAD_LETTER_REASON_HEADER).startsWith("unreadable_image: not_found")));
+        .anyMatch(r -> header(r, Topics.DEAD_LETTER_REASON_HEADER).startsWith("unreadable_image: not_found")
+            && new String(r.value(), StandardCharsets.UTF_8).contains("\"labelId\":\"lost-box\"")));
+  }
+
+  private static float maxDifference(float[] a, float[] b) {
+    float max = 0;
+    for (int i = 0; i < a.length; i++) {
+      max = Math.max(max, Math.abs(a[i] - b[i]));
+    }
+    return max;
   }
 
   /** Dead letters of the bad-input test (the tests share the dead-letter topic). */

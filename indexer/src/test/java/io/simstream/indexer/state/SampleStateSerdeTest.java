@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.simstream.event.BoundingBox;
 import io.simstream.event.Patch;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,8 @@ class SampleStateSerdeTest {
     SampleState state = new SampleState(42, "file:/a.jpg", Map.of("default", new float[] {1.5f, -2f}),
         Map.of("clip", new float[] {0.25f}),
         List.of(new Patch("l1", "ground_truth", "car", new BoundingBox(0.1, 0.2, 0.3, 0.4),
-            Map.of("default", new float[] {3f})), new Patch("l2", null, null, new BoundingBox(0, 0, 1, 1), Map.of())));
+            Map.of("default", new float[] {3f})), new Patch("l2", null, null, new BoundingBox(0, 0, 1, 1), Map.of())),
+        Map.of("l2", Map.of("clip", new float[] {0.5f, -1f})));
     SampleStateSerde serde = new SampleStateSerde();
 
     SampleState back = serde.deserializer().deserialize("t", serde.serializer().serialize("t", state));
@@ -30,5 +32,23 @@ class SampleStateSerdeTest {
     assertThat(back.patches().get(0).embeddings().get("default")).containsExactly(3f);
     assertThat(back.patches().get(1).field()).isNull();
     assertThat(back.patches().get(1).label()).isNull();
+    assertThat(back.patchesComputed()).containsOnlyKeys("l2");
+    assertThat(back.computedFor("l2").get("clip")).containsExactly(0.5f, -1f);
+  }
+
+  @Test
+  void readsStatesWrittenBeforePatchVectorsWereKept() {
+    SampleState state = new SampleState(7, "file:/a.jpg", Map.of(), Map.of("clip", new float[] {1f}), List.of(),
+        Map.of());
+    byte[] current = SampleStateSerde.write(state);
+    // Format 1 is format 2 without the trailing count of patch vectors.
+    byte[] old = Arrays.copyOf(current, current.length - Integer.BYTES);
+    old[0] = 1;
+
+    SampleState back = SampleStateSerde.read(old);
+
+    assertThat(back.version()).isEqualTo(7);
+    assertThat(back.computed().get("clip")).containsExactly(1f);
+    assertThat(back.patchesComputed()).isEmpty();
   }
 }

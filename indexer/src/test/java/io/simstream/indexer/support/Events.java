@@ -46,6 +46,21 @@ public final class Events {
         Map.of(SimilarityRun.DEFAULT_EMBEDDING, vector));
   }
 
+  /** A patch without vectors: patch runs with a model embed its crop. */
+  public static Patch box(String labelId, String field, BoundingBox box) {
+    return new Patch(labelId, field, "car", box, Map.of());
+  }
+
+  public static SampleAdded withImageAndPatches(String dataset, String sampleId, String imageUri,
+                                                List<Patch> patches) {
+    return new SampleAdded(1, dataset, sampleId, imageUri, Map.of(), patches, T0);
+  }
+
+  public static SampleUpdated updatedImageAndPatches(String dataset, String sampleId, String imageUri,
+                                                     List<Patch> patches) {
+    return new SampleUpdated(1, dataset, sampleId, imageUri, Map.of(), patches, T0);
+  }
+
   public static SampleDeleted deleted(String dataset, String sampleId) {
     return new SampleDeleted(1, dataset, sampleId, T0);
   }
@@ -67,6 +82,11 @@ public final class Events {
   public static SimilarityRun modelRun(String dataset, String brainKey, String model, int dims) {
     return new SimilarityRun(dataset + "-" + brainKey, dataset, brainKey, "idx-" + dataset + "-" + brainKey,
         model, Metric.COSINE, dims, null, "int8_hnsw", false, T0);
+  }
+
+  public static SimilarityRun modelPatchRun(String dataset, String brainKey, String model, String field, int dims) {
+    return new SimilarityRun(dataset + "-" + brainKey, dataset, brainKey, "idx-" + dataset + "-" + brainKey,
+        model, Metric.COSINE, dims, field, "int8_hnsw", false, T0);
   }
 
   public static float[] vec(float... values) {

@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.simstream.config.SimstreamConfig;
+import io.simstream.event.BoundingBox;
 import io.simstream.event.SampleKey;
 import io.simstream.indexer.embed.EmbedderProvider;
 import io.simstream.indexer.embed.ImageEmbedder;
@@ -22,6 +23,7 @@ import io.simstream.indexer.state.SampleState;
 import io.simstream.indexer.support.Events;
 import io.simstream.indexer.support.RecordingWriter;
 import io.simstream.indexer.write.IndexWriteException;
+import io.simstream.json.Json;
 import io.simstream.kafka.Topics;
 import io.simstream.run.Metric;
 import io.simstream.run.SimilarityRun;
@@ -57,6 +59,7 @@ class IndexerTopologyTest {
   private final Topics topics = Topics.from(SimstreamConfig.load(Map.of()));
   private final RecordingWriter writer = new RecordingWriter();
   private final AtomicInteger embedCalls = new AtomicInteger();
+  private final List<ImageEmbedder.Image> embedded = new ArrayList<>();
   private TopologyTestDriver driver;
   private TestInputTopic<String, byte[]> changes;
   private TestInputTopic<String, SimilarityRun> runs;
@@ -75,11 +78,14 @@ class IndexerTopologyTest {
         return 3;
       }
 
+      /** Whole images: (uri length, 1, 2); crops: (uri length, x, width) of the box. */
       @Override
-      public List<Outcome> embedImages(List<String> uris) {
+      public List<Outcome> embedImages(List<Image> images) {
         embedCalls.incrementAndGet();
-        return uris.stream().map(u -> u.contains("broken") ? Outcome.failed("cannot decode " + u)
-            : Outcome.of(vec(u.length(), 1, 2))).toList();
+        embedded.addAll(images);
+        return images.stream().map(i -> i.uri().contains("broken") ? Outcome.failed("cannot decode " + i.uri())
+            : i.crop() == null ? Outcome.of(vec(i.uri().length(), 1, 2))
+            : Outcome.of(vec(i.uri().length(), (float) i.crop().x(), (float) i.crop().width()))).toList();
       }
     };
     var topology = IndexerTopology.build(topics, DatasetCatalog.of(Set.of(DS, "other")), writer,
@@ -306,6 +312,80 @@ class IndexerTopologyTest {
     flush();
     assertThat(embedCalls.get()).as("same image, vector kept").isEqualTo(2);
     assertThat(writer.index(clip.indexName()).get("a").version()).isEqualTo(4);
+  }
+
+  @Test
+  void patchRunsWithAModelEmbedCropsInBatchesAndKeepTheirVectorsWhileImageAndBoxStay() {
+    SimilarityRun whole = Events.modelRun(DS, "clip", "clip", 3);
+    SimilarityRun patches = Events.modelPatchRun(DS, "clip_gt", "clip", "ground_truth", 3);
+    register(whole);
+    register(patches);
+    BoundingBox box1 = new BoundingBox(0.1, 0.2, 0.3, 0.4);
+    BoundingBox box2 = new BoundingBox(0.5, 0.5, 0.25, 0.25);
+    send(Events.withImageAndPatches(DS, "a", "file:/a.jpg", List.of(Events.box("l1", "ground_truth", box1),
+        Events.box("l2", null, box2), Events.box("l3", "predictions", box1),
+        patch("l4", "ground_truth", vec(0, 0, 1)))));
+    flush();
+
+    assertThat(embedded).as("the image and the crops of its field's patches without vectors").containsExactly(
+        ImageEmbedder.Image.whole("file:/a.jpg"), ImageEmbedder.Image.cropped("file:/a.jpg", box1),
+        ImageEmbedder.Image.cropped("file:/a.jpg", box2));
+    assertThat(embedCalls.get()).as("batches of 2").isEqualTo(2);
+    assertThat(writer.index(whole.indexName()).get("a").vector()).containsExactly(11, 1, 2);
+    assertThat(writer.index(patches.indexName())).containsOnlyKeys("l1", "l2", "l4");
+    assertThat(writer.index(patches.indexName()).get("l1").vector()).containsExactly(11, 0.1f, 0.3f);
+    assertThat(writer.index(patches.indexName()).get("l2").vector()).containsExactly(11, 0.5f, 0.25f);
+    assertThat(writer.index(patches.indexName()).get("l4").vector()).containsExactly(0, 0, 1);
+    KeyValueStore<String, SampleState> samples = driver.getKeyValueStore(IndexerTopology.SAMPLES_STORE);
+    assertThat(samples.get(key("a")).computedFor("l1")).containsOnlyKeys("clip");
+
+    BoundingBox moved = new BoundingBox(0.6, 0.5, 0.2, 0.25);
+    send(Events.updatedImageAndPatches(DS, "a", "file:/a.jpg", List.of(Events.box("l1", "ground_truth", box1),
+        Events.box("l2", null, moved))));
+    flush();
+    assertThat(embedded).as("only the moved box is embedded again").hasSize(4)
+        .last().isEqualTo(ImageEmbedder.Image.cropped("file:/a.jpg", moved));
+    assertThat(writer.index(patches.indexName())).containsOnlyKeys("l1", "l2");
+    assertThat(writer.index(patches.indexName()).get("l1").version()).isEqualTo(1);
+    assertThat(writer.index(patches.indexName()).get("l2").vector()).containsExactly(11, 0.6f, 0.2f);
+    assertThat(samples.get(key("a")).patchesComputed()).containsOnlyKeys("l1", "l2");
+
+    send(Events.updatedImageAndPatches(DS, "a", "file:/a2.jpg", List.of(Events.box("l1", "ground_truth", box1))));
+    flush();
+    assertThat(embedded).as("a new image embeds everything again").hasSize(6).endsWith(
+        ImageEmbedder.Image.whole("file:/a2.jpg"), ImageEmbedder.Image.cropped("file:/a2.jpg", box1));
+    assertThat(writer.index(patches.indexName())).containsOnlyKeys("l1");
+    assertThat(writer.index(patches.indexName()).get("l1").vector()).containsExactly(12, 0.1f, 0.3f);
+  }
+
+  @Test
+  void patchesThatCannotBeEmbeddedAreDeadLetteredOneByOne() throws Exception {
+    SimilarityRun patches = Events.modelPatchRun(DS, "clip_gt", "clip", "ground_truth", 3);
+    register(patches);
+    register(Events.modelPatchRun("other", "ghost", "no-such-model", "ground_truth", 3));
+    BoundingBox box = new BoundingBox(0.1, 0.2, 0.3, 0.4);
+    send(Events.withImageAndPatches(DS, "bad", "file:/broken.jpg", List.of(Events.box("b1", "ground_truth", box),
+        Events.box("b2", null, box))));
+    send(Events.withImageAndPatches(DS, "good", "file:/g.jpg", List.of(Events.box("g1", "ground_truth", box))));
+    byte[] needsModel = bytes(Events.withImageAndPatches("other", "o1", "file:/o.jpg",
+        List.of(Events.box("o1", "ground_truth", box))));
+    changes.pipeInput("other/o1", needsModel);
+    flush();
+
+    assertThat(writer.index(patches.indexName())).containsOnlyKeys("g1");
+    List<TestRecord<String, byte[]>> letters = deadLetters.readRecordsToList();
+    assertThat(letters).extracting(TestRecord::key).containsExactly("other/o1", key("bad"), key("bad"));
+    assertThat(reason(letters.get(0))).startsWith("model_unavailable: model no-such-model is not available");
+    assertThat(letters.get(0).value()).isEqualTo(needsModel);
+    List<TestRecord<String, byte[]>> unreadable = letters.subList(1, 3);
+    assertThat(unreadable).allSatisfy(r -> {
+      assertThat(reason(r)).isEqualTo("unreadable_image: cannot decode file:/broken.jpg");
+      assertThat(header(r, Topics.DEAD_LETTER_SOURCE_HEADER)).isEqualTo("clip");
+    });
+    assertThat(unreadable).extracting(r -> Json.MAPPER.readTree(r.value()).path("labelId").asText())
+        .containsExactly("b1", "b2");
+    assertThat(Json.MAPPER.readTree(unreadable.get(0).value()).path("imageUri").asText())
+        .isEqualTo("file:/broken.jpg");
   }
 
   @Test
