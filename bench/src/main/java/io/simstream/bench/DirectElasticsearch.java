@@ -1,0 +1,96 @@
+package io.simstream.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.simstream.elasticsearch.IndexMapping;
+import io.simstream.elasticsearch.VectorFieldSpec;
+import io.simstream.json.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import org.apache.http.HttpHost;
+import org.apache.http.entity.ContentType;
+import org.apache.http.nio.entity.NByteArrayEntity;
+import org.elasticsearch.client.Request;
+import org.elasticsearch.client.ResponseException;
+import org.elasticsearch.client.RestClient;
+
+/**
+ * Requests sent straight to Elasticsearch, bypassing simstream: the ceilings are measured with
+ * these. It uses the same low-level REST client the indexer and the query API use, so the
+ * comparison is of simstream's work, not of HTTP clients.
+ */
+final class DirectElasticsearch implements AutoCloseable {
+  private static final ContentType NDJSON = ContentType.create("application/x-ndjson", StandardCharsets.UTF_8);
+
+  private final RestClient rest;
+
+  DirectElasticsearch(String httpUrl) {
+    this.rest = RestClient.builder(HttpHost.create(httpUrl))
+        .setHttpClientConfigCallback(http -> http.setMaxConnTotal(16).setMaxConnPerRoute(16))
+        .setRequestConfigCallback(rc -> rc.setSocketTimeout(120_000))
+        .build();
+  }
+
+  /** Creates an index with exactly the body simstream's runs get. */
+  void createIndex(String index, VectorFieldSpec spec) {
+    request("PUT", "/" + index, IndexMapping.createIndexBody(spec).getBytes(StandardCharsets.UTF_8), false);
+  }
+
+  void deleteIndex(String index) {
+    try {
+      request("DELETE", "/" + index, null, false);
+    } catch (UncheckedIOException e) {
+      if (!(e.getCause() instanceof ResponseException re) || re.getResponse().getStatusLine().getStatusCode() != 404) {
+        throw e;
+      }
+    }
+  }
+
+  /** Searchable documents: _count sees only refreshed segments, as a search does. */
+  long count(String index) {
+    return request("GET", "/" + index + "/_count", null, false).path("count").asLong();
+  }
+
+  /** Sends an ndjson bulk body; fails when any item failed, so a ceiling never counts lost documents. */
+  void bulk(byte[] ndjson) {
+    JsonNode response = request("POST", "/_bulk", ndjson, true);
+    if (response.path("errors").asBoolean()) {
+      throw new IllegalStateException("bulk had item errors: " + firstError(response));
+    }
+  }
+
+  JsonNode search(String index, JsonNode body) {
+    try {
+      return request("POST", "/" + index + "/_search", Json.MAPPER.writeValueAsBytes(body), false);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private JsonNode request(String method, String endpoint, byte[] body, boolean ndjson) {
+    Request request = new Request(method, endpoint);
+    if (body != null) {
+      request.setEntity(new NByteArrayEntity(body, ndjson ? NDJSON : ContentType.APPLICATION_JSON));
+    }
+    try {
+      return Json.MAPPER.readTree(rest.performRequest(request).getEntity().getContent());
+    } catch (IOException e) {
+      throw new UncheckedIOException(method + " " + endpoint + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  private static String firstError(JsonNode response) {
+    for (JsonNode item : response.path("items")) {
+      JsonNode error = item.elements().next().path("error");
+      if (!error.isMissingNode()) {
+        return error.toString();
+      }
+    }
+    return "unknown";
+  }
+
+  @Override
+  public void close() throws IOException {
+    rest.close();
+  }
+}

@@ -1,0 +1,119 @@
+package io.simstream.bench;
+
+import io.simstream.elasticsearch.IndexMapping;
+import io.simstream.run.SimilarityRun;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Case 2: event-to-searchable latency at a steady load of half the ingest ceiling. The ceiling is
+ * the same load sent straight to Elasticsearch (one bulk per tick): what periodic refresh alone
+ * costs, so the difference is simstream's own delay.
+ */
+final class LatencyCase implements BenchCase {
+  static final String NAME = "latency";
+  static final double TARGET_P99_MS = 2_000;
+  private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration TIMEOUT = Duration.ofMinutes(2);
+
+  private final Supplier<Optional<Double>> ingestCeiling;
+
+  /** {@code ingestCeiling}: the raw loader's rate measured by the ingest case in this run, if it ran. */
+  LatencyCase(Supplier<Optional<Double>> ingestCeiling) {
+    this.ingestCeiling = ingestCeiling;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public CaseResult run(BenchStack stack, Scale scale) throws Exception {
+    List<String> notes = new ArrayList<>();
+    double ceiling = ingestCeiling.get().orElseGet(() -> measureCeiling(stack, scale, notes));
+    double rate = Math.max(1, ceiling / 2);
+    int count = (int) Math.ceil(rate * scale.latencySeconds());
+    List<float[]> vectors = new VectorGenerator(3, IngestCase.DIMS).gaussian(count);
+
+    Measured kafka = viaKafka(stack, vectors, rate);
+    Measured direct = viaDirect(stack, vectors, rate);
+    double p50 = Stats.percentile(kafka.latenciesMs, 50);
+    double p99 = Stats.percentile(kafka.latenciesMs, 99);
+    double directP50 = Stats.percentile(direct.latenciesMs, 50);
+    double directP99 = Stats.percentile(direct.latenciesMs, 99);
+    System.out.printf("latency at %.0f events/s: p50 %.0f ms, p99 %.0f ms through simstream; direct p50 %.0f ms, "
+        + "p99 %.0f ms%n", rate, p50, p99, directP50, directP99);
+    List<Figure> figures = List.of(
+        Figure.latency("event-to-searchable p50", p50, "direct bulk p50", directP50, null, null),
+        Figure.latency("event-to-searchable p99", p99, "direct bulk p99", directP99,
+            "p99 <= " + (int) TARGET_P99_MS + " ms", p99 <= TARGET_P99_MS),
+        Figure.of("offered load", Figure.Kind.THROUGHPUT, "events/s", kafka.offeredRate),
+        Figure.of("events never seen (simstream)", Figure.Kind.QUALITY, "events", kafka.missing),
+        Figure.of("events never seen (direct)", Figure.Kind.QUALITY, "events", direct.missing));
+    notes.add(String.format("offered load %.0f events/s = half the ingest ceiling (%.0f vectors/s, raw bulk "
+        + "loader, %s), for %d s per path, %d events of 512-d", rate, ceiling, IndexMapping.DEFAULT_INDEX_OPTIONS,
+        scale.latencySeconds(), count));
+    notes.add("latency: from handing the event to the Kafka producer (or the bulk) until a search by id first "
+        + "returns it, polled every " + VisibilityProbe.POLL_MS + " ms; refresh_interval 1s bounds both paths");
+    notes.add("ceiling: the same events sent straight to Elasticsearch, one bulk every " + SteadyLoad.TICK_MS
+        + " ms tick");
+    return new CaseResult(NAME, "Event-to-searchable latency at half the ingest ceiling", figures, notes);
+  }
+
+  private record Measured(List<Double> latenciesMs, double offeredRate, int missing) {
+  }
+
+  private static Measured viaKafka(BenchStack stack, List<float[]> vectors, double rate) throws Exception {
+    String dataset = stack.uniqueName("latency");
+    stack.api().registerDataset(dataset);
+    String index = stack.api().createRun(dataset, "vec", SimilarityRun.PRECOMPUTED, IngestCase.DIMS,
+        IndexMapping.DEFAULT_INDEX_OPTIONS);
+    Pipeline pipeline = new Pipeline(stack);
+    pipeline.prime(index, SampleEvents.withVector(dataset, "prime", vectors.get(0)), TIMEOUT);
+    List<SampleEvents.Encoded> events = new ArrayList<>(vectors.size());
+    for (int i = 0; i < vectors.size(); i++) {
+      events.add(SampleEvents.withVector(dataset, SampleEvents.sampleId("k", i), vectors.get(i)));
+    }
+    try (VisibilityProbe probe = new VisibilityProbe(stack.es(), index)) {
+      double offered = SteadyLoad.run(events, rate, batch -> batch.forEach(
+          e -> stack.producer().sendRaw(e.key(), e.value())), (e, at) -> probe.offered(e.sampleId(), at));
+      int missing = probe.awaitAll(DRAIN_TIMEOUT);
+      stack.dropRun(dataset, "vec", index);
+      return new Measured(probe.latenciesMs(), offered, missing);
+    }
+  }
+
+  private static Measured viaDirect(BenchStack stack, List<float[]> vectors, double rate) throws Exception {
+    String index = stack.uniqueName("bench-latency-direct");
+    stack.es().createIndex(index, IngestCase.spec(IndexMapping.DEFAULT_INDEX_OPTIONS));
+    List<BulkBodies.Doc> docs = new ArrayList<>(vectors.size());
+    for (int i = 0; i < vectors.size(); i++) {
+      docs.add(new BulkBodies.Doc(SampleEvents.sampleId("d", i), vectors.get(i)));
+    }
+    try (VisibilityProbe probe = new VisibilityProbe(stack.es(), index)) {
+      double offered = SteadyLoad.run(docs, rate, batch -> stack.es().bulk(BulkBodies.index(index, batch)),
+          (d, at) -> probe.offered(d.id(), at));
+      int missing = probe.awaitAll(DRAIN_TIMEOUT);
+      stack.es().deleteIndex(index);
+      return new Measured(probe.latenciesMs(), offered, missing);
+    }
+  }
+
+  private static double measureCeiling(BenchStack stack, Scale scale, List<String> notes) {
+    String index = stack.uniqueName("bench-latency-ceiling");
+    try {
+      double ceiling = new RawBulkLoader(stack.es()).load(index, IngestCase.spec(IndexMapping.DEFAULT_INDEX_OPTIONS),
+          new VectorGenerator(5, IngestCase.DIMS).gaussian(scale.ingestVectors()), TIMEOUT);
+      notes.add("the ingest case did not run: the ceiling was measured here with the raw bulk loader");
+      return ceiling;
+    } catch (Exception e) {
+      throw new IllegalStateException("measuring the ingest ceiling failed: " + e.getMessage(), e);
+    } finally {
+      stack.es().deleteIndex(index);
+    }
+  }
+}

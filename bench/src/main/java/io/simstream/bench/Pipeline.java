@@ -1,0 +1,40 @@
+package io.simstream.bench;
+
+import io.simstream.kafka.ChangeEventProducer;
+import java.time.Duration;
+import java.util.List;
+
+/** simstream's own path: events to Kafka, the indexer, Elasticsearch, timed until all are searchable. */
+final class Pipeline {
+  private final ChangeEventProducer producer;
+  private final DirectElasticsearch es;
+
+  Pipeline(BenchStack stack) {
+    this.producer = stack.producer();
+    this.es = stack.es();
+  }
+
+  /**
+   * Sends one event and waits until it is searchable: proves the indexer has seen the new run, so
+   * that the timed events take the live path, not a backfill.
+   */
+  void prime(String index, SampleEvents.Encoded event, Duration timeout) {
+    send(List.of(event));
+    Searchable.await(es, index, 1, timeout);
+  }
+
+  /** Sends the events and returns events per second until {@code index} holds {@code expectedTotal}. */
+  double ingest(String index, List<SampleEvents.Encoded> events, long expectedTotal, Duration timeout) {
+    long start = System.nanoTime();
+    send(events);
+    long end = Searchable.await(es, index, expectedTotal, timeout);
+    return events.size() / ((end - start) / 1e9);
+  }
+
+  void send(List<SampleEvents.Encoded> events) {
+    for (SampleEvents.Encoded event : events) {
+      producer.sendRaw(event.key(), event.value());
+    }
+    producer.flush();
+  }
+}

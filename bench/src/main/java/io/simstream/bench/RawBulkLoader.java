@@ -1,0 +1,55 @@
+package io.simstream.bench;
+
+import io.simstream.config.Settings;
+import io.simstream.elasticsearch.VectorFieldSpec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * The ingest ceiling: the same vectors pushed straight to Elasticsearch, into an index created with
+ * simstream's own mapping (same index options, same periodic refresh), in bulks of {@link #BULK_SIZE}
+ * with as many bulks in flight as the indexer allows by default.
+ */
+final class RawBulkLoader {
+  static final int BULK_SIZE = 500;
+  /** The indexer's default indexer.bulk.max-in-flight. */
+  static final int IN_FLIGHT = Integer.parseInt(Settings.INDEXER_BULK_MAX_IN_FLIGHT.defaultValue());
+
+  private final DirectElasticsearch es;
+
+  RawBulkLoader(DirectElasticsearch es) {
+    this.es = es;
+  }
+
+  /** Creates {@code index}, loads the vectors and returns documents per second until all are searchable. */
+  double load(String index, VectorFieldSpec spec, List<float[]> vectors, Duration timeout) throws Exception {
+    es.createIndex(index, spec);
+    ExecutorService pool = Executors.newFixedThreadPool(IN_FLIGHT);
+    try {
+      long start = System.nanoTime();
+      List<Future<?>> bulks = new ArrayList<>();
+      for (int from = 0; from < vectors.size(); from += BULK_SIZE) {
+        int first = from;
+        int last = Math.min(vectors.size(), from + BULK_SIZE);
+        bulks.add(pool.submit(() -> {
+          List<BulkBodies.Doc> docs = new ArrayList<>(last - first);
+          for (int i = first; i < last; i++) {
+            docs.add(new BulkBodies.Doc(SampleEvents.sampleId("raw", i), vectors.get(i)));
+          }
+          es.bulk(BulkBodies.index(index, docs));
+        }));
+      }
+      for (Future<?> bulk : bulks) {
+        bulk.get();
+      }
+      long end = Searchable.await(es, index, vectors.size(), timeout);
+      return vectors.size() / ((end - start) / 1e9);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package io.simstream.bench;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Sizes of every case. {@link #smoke()} runs all cases in about a minute (the CI test);
+ * {@link #full()} is the real measurement, about half an hour on 2 cores.
+ *
+ * @param ingestVectors    512-d vectors per ingest measurement, on each path
+ * @param ingestOptions    index options measured by the ingest case, the default first
+ * @param latencySeconds   how long each path is loaded at a steady rate
+ * @param queryDocs        clustered 512-d vectors indexed for the query case
+ * @param queries          timed queries per path (API, direct)
+ * @param tradeoffQueries  queries per num_candidates / rescore setting
+ * @param images           images embedded by the raw model and through the indexer
+ * @param backfillSamples  samples produced before the backfilled run is created
+ * @param backfillTimeout  budget of the whole backfill case: produce, store as dataset state, backfill
+ */
+public record Scale(String name, int ingestVectors, List<String> ingestOptions, int latencySeconds, int queryDocs,
+                    int queries, int tradeoffQueries, int images, int backfillSamples, Duration backfillTimeout) {
+
+  public static Scale smoke() {
+    return new Scale("smoke", 400, List.of("int8_hnsw"), 3, 600, 30, 10, 8, 2_000, Duration.ofMinutes(3));
+  }
+
+  public static Scale full() {
+    return new Scale("full", 20_000, List.of("int8_hnsw", "int8_flat"), 40, 20_000, 400, 200, 600, 1_000_000,
+        Duration.ofMinutes(20));
+  }
+
+  public static Scale named(String name) {
+    return switch (name) {
+      case "smoke" -> smoke();
+      case "full" -> full();
+      default -> throw new IllegalArgumentException("--scale must be smoke or full, got '" + name + "'");
+    };
+  }
+
+  public Scale withBackfillSamples(int samples) {
+    return new Scale(name, ingestVectors, ingestOptions, latencySeconds, queryDocs, queries, tradeoffQueries, images,
+        samples, backfillTimeout);
+  }
+}

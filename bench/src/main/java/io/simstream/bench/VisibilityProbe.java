@@ -1,0 +1,90 @@
+package io.simstream.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.simstream.json.Json;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Measures when documents first become searchable: a thread searches the index for the ids still
+ * outstanding and records, for each one found, the time since it was offered. The figure is an
+ * upper bound, late by at most one poll ({@link #POLL_MS} plus the search itself).
+ */
+final class VisibilityProbe implements AutoCloseable {
+  static final long POLL_MS = 25;
+  private static final int IDS_PER_SEARCH = 5_000;
+
+  private final DirectElasticsearch es;
+  private final String index;
+  private final Map<String, Long> outstanding = new ConcurrentHashMap<>();
+  private final List<Double> latenciesMs = Collections.synchronizedList(new ArrayList<>());
+  private final Thread thread;
+  private volatile boolean running = true;
+
+  VisibilityProbe(DirectElasticsearch es, String index) {
+    this.es = es;
+    this.index = index;
+    this.thread = new Thread(this::poll, "visibility-probe");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** Records that {@code id} was offered at {@code nanoTime}. */
+  void offered(String id, long nanoTime) {
+    outstanding.put(id, nanoTime);
+  }
+
+  /** Waits until every offered id was seen, or the timeout; returns how many were never seen. */
+  int awaitAll(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!outstanding.isEmpty() && System.nanoTime() < deadline) {
+      Searchable.sleep(POLL_MS);
+    }
+    return outstanding.size();
+  }
+
+  List<Double> latenciesMs() {
+    synchronized (latenciesMs) {
+      return List.copyOf(latenciesMs);
+    }
+  }
+
+  private void poll() {
+    while (running) {
+      // Every outstanding id each round, a chunk per search: none waits behind others to be looked for.
+      List<String> ids = List.copyOf(outstanding.keySet());
+      for (int from = 0; from < ids.size(); from += IDS_PER_SEARCH) {
+        List<String> chunk = ids.subList(from, Math.min(ids.size(), from + IDS_PER_SEARCH));
+        JsonNode hits = es.search(index, idsQuery(chunk)).path("hits").path("hits");
+        long now = System.nanoTime();
+        for (JsonNode hit : hits) {
+          Long offeredAt = outstanding.remove(hit.path("_id").asText());
+          if (offeredAt != null) {
+            latenciesMs.add((now - offeredAt) / 1e6);
+          }
+        }
+      }
+      Searchable.sleep(POLL_MS);
+    }
+  }
+
+  private static JsonNode idsQuery(List<String> ids) {
+    ObjectNode body = Json.MAPPER.createObjectNode();
+    body.put("size", ids.size()).put("_source", false).put("track_total_hits", false);
+    ArrayNode values = body.putObject("query").putObject("ids").putArray("values");
+    ids.forEach(values::add);
+    return body;
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    running = false;
+    thread.join(5_000);
+  }
+}

@@ -1,0 +1,64 @@
+package io.simstream.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.simstream.json.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every case at smoke scale against the real embedded stack, so the bench cannot rot: the results
+ * file, the summary and the chart are written, and every figure is sane. The numbers themselves are
+ * not judged here; CI machines vary too much.
+ */
+class BenchSmokeTest {
+  private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G'};
+
+  @Test
+  void everyCaseRunsAtSmokeScaleAndWritesResultsSummaryAndChart(@TempDir Path out) throws Exception {
+    BenchMain.Outputs outputs = BenchMain.run(Scale.smoke(), BenchMain.CASES, out);
+
+    BenchReport report = outputs.report();
+    assertThat(report.cases()).extracting(CaseResult::name).containsExactlyElementsOf(BenchMain.CASES);
+    for (CaseResult result : report.cases()) {
+      assertThat(result.title()).as("case %s: %s", result.name(), result.notes()).isNotEqualTo(BenchMain.FAILED);
+      for (Figure figure : result.figures()) {
+        assertThat(figure.value()).as(figure.name()).isFinite().isGreaterThanOrEqualTo(0);
+        if (figure.ceiling() != null) {
+          assertThat(figure.ceiling()).as(figure.name() + " ceiling").isFinite().isPositive();
+        }
+      }
+    }
+    Figure ingest = report.cases().get(0).figure(IngestCase.ceilingFigureName());
+    assertThat(ingest.value()).isPositive();
+    assertThat(ingest.comparison()).isPositive();
+    CaseResult latency = report.cases().get(1);
+    assertThat(latency.figure("event-to-searchable p99").value())
+        .isGreaterThanOrEqualTo(latency.figure("event-to-searchable p50").value()).isPositive();
+    assertThat(latency.figure("events never seen (simstream)").value()).isZero();
+    CaseResult query = report.cases().get(2);
+    assertThat(query.figure("query p50").value()).isPositive();
+    assertThat(query.figures()).filteredOn(f -> f.name().startsWith("recall@10"))
+        .hasSize(1 + 2 * QueryCase.NUM_CANDIDATES.length)
+        .allSatisfy(f -> assertThat(f.value()).isBetween(0.0, 1.0));
+    assertThat(report.cases().get(3).figure("embed images").value()).isPositive();
+    CaseResult backfill = report.cases().get(4);
+    assertThat(backfill.figure("passes with " + BackfillCase.HEAP).value()).isEqualTo(1);
+    assertThat(backfill.figure("documents indexed").value()).isEqualTo(Scale.smoke().backfillSamples());
+    assertThat(backfill.figure("indexer peak RSS (VmHWM)").value()).isPositive();
+
+    JsonNode json = Json.MAPPER.readTree(outputs.json().toFile());
+    assertThat(json.path("cases")).hasSize(BenchMain.CASES.size());
+    assertThat(json.path("scale").asText()).isEqualTo("smoke");
+    String summary = Files.readString(outputs.summary());
+    assertThat(summary).contains("| ingest | ingest int8_hnsw |", "## backfill", outputs.chart().orElseThrow()
+        .getFileName().toString());
+    byte[] png = Files.readAllBytes(outputs.chart().orElseThrow());
+    assertThat(Arrays.copyOf(png, 4)).isEqualTo(PNG_SIGNATURE);
+    assertThat(png.length).isGreaterThan(10_000);
+  }
+}
