@@ -67,7 +67,10 @@ final class BenchStack implements AutoCloseable {
     return new BenchStack(workDir);
   }
 
-  /** The local servers' addresses, free ports for the services, with {@code overrides} on top. */
+  /**
+   * The local servers' addresses, free ports for the services, with {@code overrides} on top of
+   * the environment, so SIMSTREAM_* variables tune the indexer and API under measurement.
+   */
   SimstreamConfig configFor(Map<Setting<?>, String> overrides) {
     Map<Setting<?>, String> all = new HashMap<>(Map.of(
         Settings.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
@@ -75,7 +78,7 @@ final class BenchStack implements AutoCloseable {
         Settings.INDEXER_ADMIN_PORT, "0",
         Settings.API_PORT, "0"));
     all.putAll(overrides);
-    return SimstreamConfig.load(Map.of()).with(all);
+    return SimstreamConfig.fromEnvironment().with(all);
   }
 
   /** Removes a measured run and its index, so nothing of it (merges, monitoring) overlaps the next measurement. */
