@@ -2,7 +2,9 @@ package io.simstream.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.simstream.api.search.KnnRequestBody;
 import io.simstream.elasticsearch.IndexMapping;
+import io.simstream.run.Metric;
 import io.simstream.run.SimilarityRun;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,7 +49,7 @@ final class QueryCase implements BenchCase {
 
     for (int i = 0; i < Math.min(WARM_UP_QUERIES, queries.size()); i++) {
       viaApi(stack, dataset, queries.get(i));
-      stack.es().search(index, KnnRequests.likeTheApi(queries.get(i), K));
+      stack.es().search(index, likeTheApi(queries.get(i)));
     }
     List<Double> apiMs = new ArrayList<>();
     List<Double> directMs = new ArrayList<>();
@@ -60,9 +62,9 @@ final class QueryCase implements BenchCase {
       // Alternating the order keeps either path from always running on caches the other warmed.
       if (i % 2 == 0) {
         viaApi = timed(apiMs, () -> viaApi(stack, dataset, queries.get(i)));
-        direct = timed(directMs, () -> direct(stack, index, KnnRequests.likeTheApi(queries.get(i), K)));
+        direct = timed(directMs, () -> direct(stack, index, likeTheApi(queries.get(i))));
       } else {
-        direct = timed(directMs, () -> direct(stack, index, KnnRequests.likeTheApi(queries.get(i), K)));
+        direct = timed(directMs, () -> direct(stack, index, likeTheApi(queries.get(i))));
         viaApi = timed(apiMs, () -> viaApi(stack, dataset, queries.get(i)));
       }
       recalls.add(ExactNeighbours.recall(viaApi, truth.get(i)));
@@ -91,11 +93,18 @@ final class QueryCase implements BenchCase {
         List.of(String.format("%d clustered 512-d vectors (%d clusters, spread %.1f), cosine, %s; %d timed queries "
                 + "per path after %d warm-ups, API and direct alternated", docs.size(), CLUSTERS, SPREAD,
                 IndexMapping.DEFAULT_INDEX_OPTIONS, queries.size(), WARM_UP_QUERIES),
-            "API: POST sort-by-similarity {vector, k: " + K + "} over HTTP; direct: the body KnnSearch builds for it "
-                + "(num_candidates " + KnnRequests.apiNumCandidates(K) + ", rescore_vector oversample "
-                + (int) KnnRequests.API_RESCORE_OVERSAMPLE + ", no filter) on the same REST client",
+            "API: POST sort-by-similarity {vector, k: " + K + "} over HTTP; direct: the body KnnRequestBody builds for it "
+                + "(num_candidates "
+                + KnnRequestBody.numCandidates(Metric.COSINE, K, false) + ", rescore_vector oversample "
+                + (int) KnnRequestBody.RESCORE_OVERSAMPLE + ", no filter) on the same REST client",
             "recall@10: share of the brute-force cosine top 10 returned; trade-off rows are direct knn, "
                 + scale.tradeoffQueries() + " queries each"));
+  }
+
+  /** The request the API sends for this case's run (cosine, int8_hnsw, no filter). */
+  private static ObjectNode likeTheApi(float[] query) {
+    return KnnRequestBody.of(query, K, KnnRequestBody.numCandidates(Metric.COSINE, K, false),
+        KnnRequestBody.RESCORE_OVERSAMPLE);
   }
 
   private static String load(BenchStack stack, String dataset, List<String> ids, List<float[]> docs) {
@@ -113,12 +122,12 @@ final class QueryCase implements BenchCase {
   private static List<Figure> tradeOff(BenchStack stack, String index, List<float[]> queries,
                                        List<List<String>> truth) {
     List<Figure> figures = new ArrayList<>();
-    for (double oversample : new double[] {0, KnnRequests.API_RESCORE_OVERSAMPLE}) {
+    for (double oversample : new double[] {0, KnnRequestBody.RESCORE_OVERSAMPLE}) {
       for (int numCandidates : NUM_CANDIDATES) {
         List<Double> ms = new ArrayList<>();
         List<Double> recalls = new ArrayList<>();
         for (int i = 0; i < queries.size(); i++) {
-          ObjectNode body = KnnRequests.knn(queries.get(i), K, numCandidates, oversample);
+          ObjectNode body = KnnRequestBody.of(queries.get(i), K, numCandidates, oversample);
           recalls.add(ExactNeighbours.recall(timed(ms, () -> direct(stack, index, body)), truth.get(i)));
         }
         String setting = "num_candidates " + numCandidates
