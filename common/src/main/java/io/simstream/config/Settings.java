@@ -60,6 +60,9 @@ public final class Settings {
       1, 64, "Bulk requests in flight at once per stream thread");
   public static final Setting<Integer> INDEXER_RETRY_MAX_MS = Setting.intRange("indexer.retry.max-ms", 120_000, 100,
       3_600_000, "How long a failing Elasticsearch write is retried before the stream thread restarts");
+  public static final Setting<Integer> INDEXER_COMMIT_INTERVAL_MS = Setting.intRange("indexer.commit-interval-ms",
+      100, 10, 60_000, "How often the indexer commits (exactly-once transactions); longer = more throughput, "
+      + "more replay after a crash (replays are idempotent)");
   public static final Setting<Integer> INDEXER_ADMIN_PORT = Setting.intRange("indexer.admin-port", 9401, 0, 65_535,
       "Port of the indexer's /metrics and /health endpoints (0 = any free port)");
   public static final Setting<Integer> INDEXER_BACKFILL_CHUNK = Setting.intRange("indexer.backfill.chunk", 500, 1,
@@ -88,6 +91,6 @@ public final class Settings {
       TOPIC_REPLICATION, ES_HOSTS, ES_USERNAME, ES_PASSWORD, ES_API_KEY, ES_CA_CERT, ES_TIMEOUT_MS,
       INDEXER_APPLICATION_ID, INDEXER_STATE_DIR, INDEXER_THREADS, INDEXER_BATCH_SIZE, INDEXER_BATCH_MAX_WAIT_MS,
       INDEXER_EMBED_BATCH_SIZE, INDEXER_BULK_MAX_ACTIONS, INDEXER_BULK_MAX_BYTES, INDEXER_BULK_MAX_IN_FLIGHT,
-      INDEXER_RETRY_MAX_MS, INDEXER_ADMIN_PORT, INDEXER_BACKFILL_CHUNK, API_PORT, API_TOKEN, EMBEDDING_ENGINE,
+      INDEXER_RETRY_MAX_MS, INDEXER_COMMIT_INTERVAL_MS, INDEXER_ADMIN_PORT, INDEXER_BACKFILL_CHUNK, API_PORT, API_TOKEN, EMBEDDING_ENGINE,
       EMBEDDING_CLIP_DIR, EMBEDDING_IMAGE_TIMEOUT_MS, EMBEDDING_MAX_IMAGE_BYTES, EMBEDDING_CACHE_DIR);
 }

@@ -10,8 +10,6 @@ import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 
 /** The Kafka Streams configuration of the indexer. */
 final class IndexerStreamsConfig {
-  /** Small, so that Elasticsearch writes done by a flush are acknowledged (offsets committed) soon. */
-  private static final int COMMIT_INTERVAL_MS = 100;
   /** Room beyond the retry budget for the flush that blocks inside an open transaction. */
   private static final int TRANSACTION_MARGIN_MS = 60_000;
   /** A crashed instance's partitions move after 10 s rather than the default 45 s (heartbeats run apart). */
@@ -25,7 +23,7 @@ final class IndexerStreamsConfig {
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.get(Settings.INDEXER_APPLICATION_ID));
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(Settings.KAFKA_BOOTSTRAP_SERVERS));
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, COMMIT_INTERVAL_MS);
+    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.get(Settings.INDEXER_COMMIT_INTERVAL_MS));
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.get(Settings.INDEXER_THREADS));
     props.put(StreamsConfig.STATE_DIR_CONFIG, config.get(Settings.INDEXER_STATE_DIR));
     props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.get(Settings.TOPIC_REPLICATION));
