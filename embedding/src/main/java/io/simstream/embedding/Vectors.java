@@ -1,6 +1,6 @@
 package io.simstream.embedding;
 
-/** Small vector helpers shared by the embedders. */
+/** Unit-length vectors out of a model's batched output (zero stays zero); other vector maths: VectorMath. */
 public final class Vectors {
 
   private Vectors() {}
@@ -17,17 +17,5 @@ public final class Vectors {
       out[i] = (float) (source[offset + i] * scale);
     }
     return out;
-  }
-
-  /** Dot product; the cosine similarity of two normalised vectors. */
-  public static double dot(float[] a, float[] b) {
-    if (a.length != b.length) {
-      throw new IllegalArgumentException("dimension mismatch: " + a.length + " vs " + b.length);
-    }
-    double sum = 0;
-    for (int i = 0; i < a.length; i++) {
-      sum += (double) a[i] * b[i];
-    }
-    return sum;
   }
 }

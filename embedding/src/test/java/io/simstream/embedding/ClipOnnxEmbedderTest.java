@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.simstream.run.VectorMath;
 import java.awt.Color;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,7 +72,7 @@ class ClipOnnxEmbedderTest {
   void textVectorsAreDeterministicAndUnitLength() {
     float[] first = clip.embedText("something blue");
     assertThat(first).hasSize(TinyClipModel.DIMENSIONS).containsExactly(clip.embedText("something blue"));
-    assertThat(Vectors.dot(first, first)).isCloseTo(1.0, within(1e-6));
+    assertThat(VectorMath.dot(first, first)).isCloseTo(1.0, within(1e-6));
   }
 
   @Test
@@ -79,7 +80,7 @@ class ClipOnnxEmbedderTest {
     List<EmbeddingResult> results = clip.embedImages(List.of(
         colours.get(0), colours.get(0).withCrop(new CropBox(0.1, 0.1, 0.5, 0.5))));
     assertThat(results).allMatch(EmbeddingResult::isSuccess);
-    assertThat(Vectors.dot(results.get(0).vector(), results.get(1).vector())).isGreaterThan(0.9999);
+    assertThat(VectorMath.dot(results.get(0).vector(), results.get(1).vector())).isGreaterThan(0.9999);
   }
 
   @Test
@@ -98,7 +99,7 @@ class ClipOnnxEmbedderTest {
   private static int bestMatch(String prompt, List<float[]> images) {
     float[] text = clip.embedText(prompt);
     return IntStream.range(0, images.size()).boxed()
-        .max(Comparator.comparingDouble(i -> Vectors.dot(text, images.get(i))))
+        .max(Comparator.comparingDouble(i -> VectorMath.dot(text, images.get(i))))
         .orElseThrow();
   }
 }

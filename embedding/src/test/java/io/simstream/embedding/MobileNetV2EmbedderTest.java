@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.simstream.run.VectorMath;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,11 +70,11 @@ class MobileNetV2EmbedderTest {
     for (int i = 0; i < inputs.size(); i++) {
       assertThat(first.get(i).isSuccess()).as(inputs.get(i).toString()).isTrue();
       assertThat(first.get(i).vector()).hasSize(1280).containsExactly(second.get(i).vector());
-      assertThat(Vectors.dot(first.get(i).vector(), first.get(i).vector())).isCloseTo(1.0, within(1e-5));
+      assertThat(VectorMath.dot(first.get(i).vector(), first.get(i).vector())).isCloseTo(1.0, within(1e-5));
     }
     // Alone or inside a batch, an image gets the same vector (up to float summation order).
     float[] alone = embedder.embedImages(List.of(inputs.get(2))).get(0).vector();
-    assertThat(Vectors.dot(alone, first.get(2).vector())).isGreaterThan(0.99999);
+    assertThat(VectorMath.dot(alone, first.get(2).vector())).isGreaterThan(0.99999);
   }
 
   @Test
@@ -84,11 +85,11 @@ class MobileNetV2EmbedderTest {
     List<float[]> vectors = embedder.embedImages(inputs).stream().map(EmbeddingResult::vector).toList();
     int n = originals.size();
     for (int i = 0; i < n; i++) {
-      double toCrop = Vectors.dot(vectors.get(i), vectors.get(n + i));
+      double toCrop = VectorMath.dot(vectors.get(i), vectors.get(n + i));
       for (int j = 0; j < n; j++) {
         if (j != i) {
           assertThat(toCrop).as("%s: own crop vs %s", originals.get(i).getFileName(), originals.get(j).getFileName())
-              .isGreaterThan(Vectors.dot(vectors.get(i), vectors.get(j)));
+              .isGreaterThan(VectorMath.dot(vectors.get(i), vectors.get(j)));
         }
       }
     }
@@ -106,8 +107,8 @@ class MobileNetV2EmbedderTest {
     List<EmbeddingResult> results = embedder.embedImages(List.of(
         ImageInput.of(photo).withCrop(box), ImageInput.of(patchFile), ImageInput.of(photo)));
 
-    assertThat(Vectors.dot(results.get(0).vector(), results.get(1).vector())).isGreaterThan(0.99999);
-    assertThat(Vectors.dot(results.get(0).vector(), results.get(2).vector())).isLessThan(0.99);
+    assertThat(VectorMath.dot(results.get(0).vector(), results.get(1).vector())).isGreaterThan(0.99999);
+    assertThat(VectorMath.dot(results.get(0).vector(), results.get(2).vector())).isLessThan(0.99);
   }
 
   @Test
@@ -131,7 +132,7 @@ class MobileNetV2EmbedderTest {
     assertThat(results.get(1).error()).contains("not a supported image format");
     assertThat(results.get(3).error()).contains("missing.png");
     float[] expectedFirst = embedder.embedImages(List.of(inputs.get(0))).get(0).vector();
-    assertThat(Vectors.dot(results.get(0).vector(), expectedFirst)).isGreaterThan(0.99999);
+    assertThat(VectorMath.dot(results.get(0).vector(), expectedFirst)).isGreaterThan(0.99999);
     assertThat(results.get(5).vector()).hasSize(1280);
   }
 
@@ -145,7 +146,7 @@ class MobileNetV2EmbedderTest {
     assertThat(results).hasSize(11).allMatch(EmbeddingResult::isSuccess);
     for (int i = 0; i < 11; i++) {
       float[] same = results.get(i % originals.size()).vector();
-      assertThat(Vectors.dot(results.get(i).vector(), same)).isGreaterThan(0.99999);
+      assertThat(VectorMath.dot(results.get(i).vector(), same)).isGreaterThan(0.99999);
     }
     assertThat(embedder.embedImages(List.of())).isEmpty();
   }
