@@ -32,5 +32,5 @@ public sealed interface ChangeEvent permits SampleUpsert, SampleDeleted {
   }
 
   /** Problems that make the event unusable, empty when it is valid. */
-  List<String> problems();
+  List<EventProblem> problems();
 }

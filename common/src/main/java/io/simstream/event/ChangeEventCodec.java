@@ -19,20 +19,23 @@ public final class ChangeEventCodec {
     }
   }
 
-  /** Parses and validates one event; the exception's message says what is wrong. */
+  /** Parses and validates one event; the exception's reason and message say what is wrong. */
   public static ChangeEvent decode(byte[] bytes) throws InvalidEventException {
     if (bytes == null || bytes.length == 0) {
-      throw new InvalidEventException("empty event");
+      throw new InvalidEventException(InvalidEventReason.EMPTY, "empty event");
     }
     ChangeEvent event;
     try {
       event = Json.MAPPER.readValue(bytes, ChangeEvent.class);
     } catch (IOException e) {
-      throw new InvalidEventException("unparseable event: " + firstLine(e.getMessage()));
+      throw new InvalidEventException(InvalidEventReason.UNPARSEABLE, "unparseable event: " + firstLine(e.getMessage()));
     }
-    List<String> problems = event.problems();
+    if (event == null) {
+      throw new InvalidEventException(InvalidEventReason.EMPTY, "empty event: the value is JSON null");
+    }
+    List<EventProblem> problems = event.problems();
     if (!problems.isEmpty()) {
-      throw new InvalidEventException(String.join("; ", problems));
+      throw new InvalidEventException(problems);
     }
     return event;
   }

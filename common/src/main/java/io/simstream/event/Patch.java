@@ -19,13 +19,11 @@ public record Patch(String labelId, String field, String label, BoundingBox boun
     return field == null || field.equals(patchesField);
   }
 
-  List<String> problems() {
-    List<String> problems = new ArrayList<>();
-    if (labelId == null || labelId.isBlank()) {
-      problems.add("missing field: patches[].labelId");
-    }
+  List<EventProblem> problems() {
+    List<EventProblem> problems = new ArrayList<>();
+    DocumentIds.problem("patches[].labelId", labelId).ifPresent(problems::add);
     if (boundingBox == null) {
-      problems.add("missing field: patches[].boundingBox of '" + labelId + "'");
+      problems.add(EventProblem.missing("patches[].boundingBox of '" + labelId + "'"));
     } else {
       problems.addAll(boundingBox.problems());
     }

@@ -7,7 +7,7 @@ import java.util.List;
 public record SampleDeleted(int schemaVersion, String dataset, String sampleId, Instant eventTime)
     implements ChangeEvent {
   @Override
-  public List<String> problems() {
+  public List<EventProblem> problems() {
     return SampleKey.problems(dataset, sampleId);
   }
 }

@@ -27,16 +27,14 @@ public record SampleKey(String dataset, String sampleId) {
     return dataset != null && DATASET_NAME.matcher(dataset).matches();
   }
 
-  static List<String> problems(String dataset, String sampleId) {
-    List<String> problems = new ArrayList<>();
+  static List<EventProblem> problems(String dataset, String sampleId) {
+    List<EventProblem> problems = new ArrayList<>();
     if (dataset == null || dataset.isBlank()) {
-      problems.add("missing field: dataset");
+      problems.add(EventProblem.missing("dataset"));
     } else if (!isValidDatasetName(dataset)) {
-      problems.add("dataset '" + dataset + "' must match " + DATASET_NAME.pattern());
+      problems.add(EventProblem.invalid("dataset '" + dataset + "' must match " + DATASET_NAME.pattern()));
     }
-    if (sampleId == null || sampleId.isBlank()) {
-      problems.add("missing field: sampleId");
-    }
+    DocumentIds.problem("sampleId", sampleId).ifPresent(problems::add);
     return problems;
   }
 

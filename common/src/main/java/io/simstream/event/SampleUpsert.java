@@ -17,21 +17,22 @@ public sealed interface SampleUpsert extends ChangeEvent permits SampleAdded, Sa
   List<Patch> patches();
 
   @Override
-  default List<String> problems() {
-    List<String> problems = new ArrayList<>(SampleKey.problems(dataset(), sampleId()));
+  default List<EventProblem> problems() {
+    List<EventProblem> problems = new ArrayList<>(SampleKey.problems(dataset(), sampleId()));
     if (schemaVersion() > CURRENT_SCHEMA_VERSION) {
-      problems.add("schemaVersion " + schemaVersion() + " is newer than " + CURRENT_SCHEMA_VERSION);
+      problems.add(new EventProblem(InvalidEventReason.UNSUPPORTED_VERSION,
+          "schemaVersion " + schemaVersion() + " is newer than " + CURRENT_SCHEMA_VERSION));
     }
     boolean hasImage = imageUri() != null && !imageUri().isBlank();
     if (!hasImage && embeddings().isEmpty() && patches().isEmpty()) {
-      problems.add("missing field: imageUri or embeddings");
+      problems.add(EventProblem.missing("imageUri or embeddings"));
     }
     problems.addAll(Vectors.problems("embeddings", embeddings()));
     Set<String> labelIds = new HashSet<>();
     for (Patch patch : patches()) {
       problems.addAll(patch.problems());
       if (patch.labelId() != null && !labelIds.add(patch.labelId())) {
-        problems.add("duplicate patch labelId '" + patch.labelId() + "'");
+        problems.add(EventProblem.invalid("duplicate patch labelId '" + patch.labelId() + "'"));
       }
     }
     return problems;

@@ -9,16 +9,16 @@ final class Vectors {
   private Vectors() {
   }
 
-  static List<String> problems(String field, Map<String, float[]> embeddings) {
-    List<String> problems = new ArrayList<>();
+  static List<EventProblem> problems(String field, Map<String, float[]> embeddings) {
+    List<EventProblem> problems = new ArrayList<>();
     embeddings.forEach((name, vector) -> {
       if (vector == null || vector.length == 0) {
-        problems.add(field + "." + name + " is empty");
+        problems.add(EventProblem.invalid(field + "." + name + " is empty"));
         return;
       }
       for (float v : vector) {
         if (!Float.isFinite(v)) {
-          problems.add(field + "." + name + " holds a non-finite number");
+          problems.add(EventProblem.invalid(field + "." + name + " holds a non-finite number"));
           return;
         }
       }

@@ -76,6 +76,72 @@ class ChangeEventCodecTest {
   }
 
   @Test
+  void aJsonNullValueIsAnEmptyEventNotACrash() {
+    for (String text : List.of("null", "  null\n")) {
+      assertThatThrownBy(() -> ChangeEventCodec.decode(json(text)))
+          .isInstanceOfSatisfying(InvalidEventException.class,
+              e -> assertThat(e.reason()).isEqualTo(InvalidEventReason.EMPTY))
+          .hasMessageStartingWith("empty event");
+    }
+    assertThatThrownBy(() -> ChangeEventCodec.decode(null))
+        .isInstanceOfSatisfying(InvalidEventException.class,
+            e -> assertThat(e.reason()).isEqualTo(InvalidEventReason.EMPTY));
+  }
+
+  @Test
+  void everyRefusalCarriesATypedReason() {
+    assertThat(reasonOf("{not json")).isEqualTo(InvalidEventReason.UNPARSEABLE);
+    assertThat(reasonOf("{\"type\":\"sample_exploded\"}")).isEqualTo(InvalidEventReason.UNPARSEABLE);
+    assertThat(reasonOf("[1, 2]")).isEqualTo(InvalidEventReason.UNPARSEABLE);
+    assertThat(reasonOf("{\"type\":\"sample_deleted\",\"dataset\":\"demo\"}"))
+        .isEqualTo(InvalidEventReason.MISSING_FIELD);
+    assertThat(reasonOf("{\"type\":\"sample_deleted\",\"dataset\":\"a b\",\"sampleId\":\"s\"}"))
+        .isEqualTo(InvalidEventReason.INVALID_VALUE);
+    assertThat(reasonOf("{\"type\":\"sample_added\",\"schemaVersion\":9,\"dataset\":\"d\",\"sampleId\":\"s\","
+        + "\"embeddings\":{\"k\":[1]}}"))
+        .isEqualTo(InvalidEventReason.UNSUPPORTED_VERSION);
+    assertThat(InvalidEventReason.EMPTY.unreadable()).isTrue();
+    assertThat(InvalidEventReason.UNPARSEABLE.unreadable()).isTrue();
+    assertThat(InvalidEventReason.MISSING_FIELD.unreadable()).isFalse();
+    assertThat(InvalidEventReason.INVALID_ID.unreadable()).isFalse();
+  }
+
+  @Test
+  void idsElasticsearchWouldRefuseAreInvalidAtDecode() throws Exception {
+    String longest = "é".repeat(256); // 512 UTF-8 bytes: the most an Elasticsearch _id may have
+    ChangeEvent fits = ChangeEventCodec.decode(json(
+        "{\"type\":\"sample_deleted\",\"dataset\":\"d\",\"sampleId\":\"" + longest + "\"}"));
+    assertThat(fits.sampleId()).isEqualTo(longest);
+
+    String tooLong = longest + "x"; // 257 characters but 513 bytes
+    assertThatThrownBy(() -> ChangeEventCodec.decode(json(
+        "{\"type\":\"sample_deleted\",\"dataset\":\"d\",\"sampleId\":\"" + tooLong + "\"}")))
+        .isInstanceOfSatisfying(InvalidEventException.class,
+            e -> assertThat(e.reason()).isEqualTo(InvalidEventReason.INVALID_ID))
+        .hasMessageContaining("sampleId").hasMessageContaining("513 bytes").hasMessageContaining("512");
+    assertThatThrownBy(() -> ChangeEventCodec.decode(json("{\"type\":\"sample_added\",\"dataset\":\"d\","
+        + "\"sampleId\":\"s\",\"patches\":[{\"labelId\":\"" + "l".repeat(600) + "\",\"boundingBox\":[0,0,1,1]}]}")))
+        .isInstanceOfSatisfying(InvalidEventException.class,
+            e -> assertThat(e.reason()).isEqualTo(InvalidEventReason.INVALID_ID))
+        .hasMessageContaining("patches[].labelId").hasMessageContaining("600 bytes");
+    // A lone surrogate has no UTF-8 form: Elasticsearch would store a replacement character instead.
+    assertThatThrownBy(() -> ChangeEventCodec.decode(json(
+        "{\"type\":\"sample_deleted\",\"dataset\":\"d\",\"sampleId\":\"a\\ud800b\"}")))
+        .isInstanceOfSatisfying(InvalidEventException.class,
+            e -> assertThat(e.reason()).isEqualTo(InvalidEventReason.INVALID_ID))
+        .hasMessageContaining("unpaired surrogate");
+  }
+
+  private static InvalidEventReason reasonOf(String text) {
+    try {
+      ChangeEventCodec.decode(json(text));
+    } catch (InvalidEventException e) {
+      return e.reason();
+    }
+    throw new AssertionError("decoded without complaint: " + text);
+  }
+
+  @Test
   void sampleKeysSplitAtTheFirstSlash() {
     assertThat(SampleKey.parse("demo/a/b")).isEqualTo(new SampleKey("demo", "a/b"));
     assertThat(new SampleKey("demo", "a/b").toString()).isEqualTo("demo/a/b");
