@@ -26,6 +26,7 @@ import io.simstream.config.SimstreamConfig;
 import io.simstream.elasticsearch.ElasticsearchClients;
 import io.simstream.kafka.TopicAdmin;
 import io.simstream.kafka.Topics;
+import io.simstream.metrics.RuntimeMetrics;
 import io.simstream.run.DatasetRecord;
 import io.simstream.run.SimilarityRun;
 import java.time.Clock;
@@ -87,7 +88,9 @@ public final class QueryApi implements AutoCloseable {
       Map<String, CompactedTopicStore<?>> views = new LinkedHashMap<>();
       views.put("runsView", runStore);
       views.put("datasetsView", datasetStore);
-      RequestMetrics metrics = new RequestMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      resources.add(RuntimeMetrics.bindTo(registry));
+      RequestMetrics metrics = new RequestMetrics(registry);
       String token = config.get(Settings.API_TOKEN);
 
       Javalin app = Javalin.create(javalin -> {

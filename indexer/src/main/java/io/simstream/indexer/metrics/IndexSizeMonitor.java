@@ -10,7 +10,10 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Exports each run's document count (a periodic _count), a cheap check that the index is filling. */
+/**
+ * Exports each run's document count (a periodic _count), a cheap check that the index is filling, and
+ * drops the per-run gauges of runs that are gone.
+ */
 public final class IndexSizeMonitor implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(IndexSizeMonitor.class);
   private static final long PERIOD_SECONDS = 15;
@@ -23,7 +26,12 @@ public final class IndexSizeMonitor implements AutoCloseable {
 
   public IndexSizeMonitor(ElasticsearchClient es, Supplier<List<SimilarityRun>> runs, IndexerMetrics metrics) {
     scheduler.scheduleWithFixedDelay(() -> {
-      for (SimilarityRun run : runs.get()) {
+      List<SimilarityRun> listed = runs.get();
+      // An empty list is also what a runs store that is not queryable yet (rebalancing) gives: keep the gauges then.
+      if (!listed.isEmpty()) {
+        metrics.retainRuns(listed.stream().map(SimilarityRun::id).toList());
+      }
+      for (SimilarityRun run : listed) {
         try {
           metrics.indexSize(run.id(), run.indexName(), es.count(c -> c.index(run.indexName())).count());
         } catch (Exception e) {

@@ -2,37 +2,59 @@ package io.simstream.indexer.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.simstream.metrics.RuntimeMetrics;
+import java.time.Duration;
+import java.util.Collection;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** The indexer's meters; names start with {@code simstream.indexer}. */
-public final class IndexerMetrics {
+/**
+ * The indexer's meters (names start with {@code simstream.indexer}) plus the JVM and process meters.
+ * Latencies are histograms with buckets, so Prometheus can sum them over pods before taking quantiles.
+ */
+public final class IndexerMetrics implements AutoCloseable {
   private static final String PREFIX = "simstream.indexer.";
+  private static final String RUN_TAG = "run";
+  /** Bulk actions, as Elasticsearch names them. */
+  public static final String INDEX = "index";
+  public static final String DELETE = "delete";
 
   private final MeterRegistry registry;
+  private final RuntimeMetrics runtime;
   private final Timer bulkLatency;
   private final Timer embedLatency;
+  private final Counter embeddedImages;
   private final Timer flushLatency;
   private final DistributionSummary flushSamples;
   private final DistributionSummary flushWrites;
   private final Counter versionConflicts;
   private final Counter bulkRetried;
-  private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
+  private final Map<String, Counter> documentsWritten;
+  private final Map<GaugeKey, RunGauge> runGauges = new ConcurrentHashMap<>();
+
+  /** A per-run gauge's identity: its name and all its tags (the run among them). */
+  private record GaugeKey(String name, String runId, Tags tags) {
+  }
+
+  private record RunGauge(Gauge gauge, AtomicLong value) {
+  }
 
   public IndexerMetrics(MeterRegistry registry) {
     this.registry = registry;
-    this.bulkLatency = Timer.builder(PREFIX + "bulk.latency").description("Duration of one bulk request")
-        .publishPercentiles(0.5, 0.99).register(registry);
-    this.embedLatency = Timer.builder(PREFIX + "embed.latency").description("Duration of one embedding batch")
+    this.runtime = RuntimeMetrics.bindTo(registry);
+    this.bulkLatency = latency("bulk.latency", "Duration of one bulk request");
+    this.embedLatency = latency("embed.latency", "Duration of one embedding batch");
+    this.embeddedImages = Counter.builder(PREFIX + "embedded.images").description("Images (or patches) embedded")
         .register(registry);
-    this.flushLatency = Timer.builder(PREFIX + "flush.latency").description("Duration of one flush of pending changes")
-        .register(registry);
+    this.flushLatency = latency("flush.latency", "Duration of one flush of pending changes");
     this.flushSamples = DistributionSummary.builder(PREFIX + "flush.samples").description("Samples per flush")
         .register(registry);
     this.flushWrites = DistributionSummary.builder(PREFIX + "flush.writes").description("Document writes per flush")
@@ -41,6 +63,8 @@ public final class IndexerMetrics {
         .description("Writes Elasticsearch already had in this or a newer version (409)").register(registry);
     this.bulkRetried = Counter.builder(PREFIX + "bulk.retried").description("Writes sent again after a failure")
         .register(registry);
+    // Registered up front so the dashboard shows 0, not "no data", before the first write.
+    this.documentsWritten = Map.of(INDEX, documentsWritten(INDEX), DELETE, documentsWritten(DELETE));
   }
 
   /** Meters kept in memory only, for tests and tools. */
@@ -54,6 +78,11 @@ public final class IndexerMetrics {
 
   public void eventIn(String type) {
     registry.counter(PREFIX + "events.in", "type", type).increment();
+  }
+
+  /** Documents Elasticsearch took, by bulk action ({@link #INDEX} or {@link #DELETE}). */
+  public void documentsWritten(String action, int count) {
+    documentsWritten.get(action).increment(count);
   }
 
   public void deadLetter(String kind) {
@@ -86,22 +115,59 @@ public final class IndexerMetrics {
     embedLatency.record(nanos, TimeUnit.NANOSECONDS);
   }
 
+  /** Images or patch crops in one embedding batch: the throughput the latency alone does not show. */
+  public void embeddedImages(int count) {
+    embeddedImages.increment(count);
+  }
+
   /** Samples written so far by one task's backfill of a run. */
   public void backfillProgress(String runId, String task, long samples) {
-    gauge("backfill.samples", samples, "run", runId, "task", task);
+    runGauge("backfill.samples", runId, samples, "task", task);
+  }
+
+  /** Samples one task's backfill of a run has to write in all, so progress reads as a fraction. */
+  public void backfillTotal(String runId, String task, long samples) {
+    runGauge("backfill.total", runId, samples, "task", task);
   }
 
   /** Documents in a run's index, from a periodic _count. */
   public void indexSize(String runId, String index, long documents) {
-    gauge("index.documents", documents, "run", runId, "index", index);
+    runGauge("index.documents", runId, documents, "index", index);
   }
 
-  private void gauge(String name, long value, String... tags) {
-    String key = name + String.join("\u0000", tags);
-    gauges.computeIfAbsent(key, k -> {
+  /** Drops the gauges of runs not in {@code runIds} (deleted runs), so they stop being exported. */
+  public void retainRuns(Collection<String> runIds) {
+    Set<String> keep = Set.copyOf(runIds);
+    runGauges.entrySet().removeIf(entry -> {
+      if (keep.contains(entry.getKey().runId())) {
+        return false;
+      }
+      registry.remove(entry.getValue().gauge());
+      return true;
+    });
+  }
+
+  private Counter documentsWritten(String action) {
+    return Counter.builder(PREFIX + "documents.written").description("Documents Elasticsearch took, by bulk action")
+        .tag("action", action).register(registry);
+  }
+
+  private Timer latency(String name, String description) {
+    return Timer.builder(PREFIX + name).description(description).publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(1)).register(registry);
+  }
+
+  private void runGauge(String name, String runId, long value, String tagKey, String tagValue) {
+    Tags tags = Tags.of(RUN_TAG, runId, tagKey, tagValue);
+    runGauges.computeIfAbsent(new GaugeKey(name, runId, tags), key -> {
       AtomicLong holder = new AtomicLong();
-      registry.gauge(PREFIX + name, Tags.of(tags), holder, AtomicLong::doubleValue);
-      return holder;
-    }).set(value);
+      Gauge gauge = Gauge.builder(PREFIX + name, holder, AtomicLong::doubleValue).tags(tags).register(registry);
+      return new RunGauge(gauge, holder);
+    }).value().set(value);
+  }
+
+  @Override
+  public void close() {
+    runtime.close();
   }
 }
