@@ -77,7 +77,8 @@ public final class IndexerMetrics implements AutoCloseable {
   }
 
   public void eventIn(String type) {
-    registry.counter(PREFIX + "events.in", "type", type).increment();
+    Counter.builder(PREFIX + "events.in").description("Change events consumed, by type").tag("type", type)
+        .register(registry).increment();
   }
 
   /** Documents Elasticsearch took, by bulk action ({@link #INDEX} or {@link #DELETE}). */
@@ -86,7 +87,8 @@ public final class IndexerMetrics implements AutoCloseable {
   }
 
   public void deadLetter(String kind) {
-    registry.counter(PREFIX + "dead.letters", "kind", kind).increment();
+    Counter.builder(PREFIX + "dead.letters").description("Records sent to the dead-letter topic, by reason")
+        .tag("kind", kind).register(registry).increment();
   }
 
   public void flushed(int samples, int writes, long nanos) {
@@ -100,7 +102,8 @@ public final class IndexerMetrics implements AutoCloseable {
   }
 
   public void bulkFailed(String scope) {
-    registry.counter(PREFIX + "bulk.failures", "scope", scope).increment();
+    Counter.builder(PREFIX + "bulk.failures").description("Bulk requests that failed as a whole")
+        .tag("scope", scope).register(registry).increment();
   }
 
   public void bulkRetried(int writes) {
