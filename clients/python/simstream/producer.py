@@ -1,0 +1,189 @@
+"""Change events for the Kafka change topic, sent with whichever Kafka client is installed.
+
+The event format is docs/events.md of simstream; the record key ``dataset/sampleId`` keeps one
+sample's changes on one partition, in order.
+"""
+
+import importlib
+import json
+import threading
+from datetime import datetime, timezone
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple
+
+from .errors import KafkaClientMissingError, ProduceError
+from .query import as_plain
+
+SCHEMA_VERSION = 1
+
+# (name users pass, module to import), in the order they are tried.
+KAFKA_CLIENTS = (("confluent-kafka", "confluent_kafka"), ("kafka-python", "kafka"))
+
+INSTALL_HINT = ("pip install confluent-kafka (or: pip install kafka-python; on Debian/Ubuntu: "
+                "apt-get install python3-confluent-kafka or python3-kafka)")
+
+Record = Tuple[str, bytes]
+
+
+def change_events(dataset: str, samples: Iterable[Mapping[str, Any]]) -> Iterator[Record]:
+    """A ``sample_added`` record per sample: the sample's whole new state."""
+    for position, sample in enumerate(samples):
+        sample_id = _first(sample, "id", "sample_id")
+        if not isinstance(sample_id, str) or not sample_id:
+            raise ValueError(f"sample {position} has no 'id' (or 'sample_id') string")
+        event: Dict[str, Any] = {"type": "sample_added", "schemaVersion": SCHEMA_VERSION,
+                                 "dataset": dataset, "sampleId": sample_id}
+        image_uri = _first(sample, "filepath", "image_uri")
+        if image_uri is not None:
+            event["imageUri"] = str(image_uri)
+        event["embeddings"] = _embeddings(sample.get("embeddings"), f"sample {sample_id!r}")
+        if image_uri is None and not event["embeddings"]:
+            raise ValueError(f"sample {sample_id!r} has neither 'filepath' nor 'embeddings'")
+        event["patches"] = [_patch(patch, sample_id) for patch in sample.get("patches") or []]
+        event["eventTime"] = _now()
+        yield _record(dataset, sample_id, event)
+
+
+def delete_events(dataset: str, sample_ids: Iterable[str]) -> Iterator[Record]:
+    for sample_id in sample_ids:
+        if not isinstance(sample_id, str) or not sample_id:
+            raise ValueError(f"sample id {sample_id!r} is not a non-empty string")
+        yield _record(dataset, sample_id, {"type": "sample_deleted", "schemaVersion": SCHEMA_VERSION,
+                                           "dataset": dataset, "sampleId": sample_id,
+                                           "eventTime": _now()})
+
+
+def send_events(records: Iterable[Record], bootstrap_servers: str, topic: str,
+                kafka_client: Optional[str] = None,
+                producer_config: Optional[Mapping[str, Any]] = None) -> int:
+    """Sends the records, waits for every acknowledgement, and returns their number."""
+    name, module = load_kafka_client(kafka_client)
+    sender = _SENDERS[name]
+    return sender(module, records, bootstrap_servers, topic, dict(producer_config or {}))
+
+
+def load_kafka_client(wanted: Optional[str] = None) -> Tuple[str, Any]:
+    """The Kafka client module to use: ``wanted``, or the first installed of :data:`KAFKA_CLIENTS`."""
+    known = dict(KAFKA_CLIENTS)
+    if wanted is not None and wanted not in known:
+        raise ValueError(f"kafka_client must be one of {', '.join(known)}, not {wanted!r}")
+    candidates = [(wanted, known[wanted])] if wanted else list(KAFKA_CLIENTS)
+    for name, module_name in candidates:
+        try:
+            return name, importlib.import_module(module_name)
+        except ImportError:
+            continue
+    which = wanted or "a Kafka client"
+    raise KafkaClientMissingError(f"producing samples needs {which}, which is not installed: {INSTALL_HINT}")
+
+
+def _send_confluent(module: Any, records: Iterable[Record], bootstrap_servers: str, topic: str,
+                    extra: Dict[str, Any]) -> int:
+    config = {"bootstrap.servers": bootstrap_servers, "acks": "all", "enable.idempotence": True,
+              "linger.ms": 5, **extra}
+    producer = module.Producer(config)
+    outcome = _Outcome()
+
+    def delivered(error: Any, _message: Any) -> None:
+        outcome.record(None if error is None else str(error))
+
+    for key, value in records:
+        while True:
+            try:
+                producer.produce(topic, key=key.encode("utf-8"), value=value, on_delivery=delivered)
+                break
+            except BufferError:
+                # The local queue is full: serve delivery reports until there is room.
+                producer.poll(0.5)
+        producer.poll(0)
+    remaining = producer.flush(60)
+    if remaining:
+        outcome.lost(remaining, "flush timed out after 60 s")
+    return outcome.result()
+
+
+def _send_kafka_python(module: Any, records: Iterable[Record], bootstrap_servers: str, topic: str,
+                       extra: Dict[str, Any]) -> int:
+    # kafka-python has no idempotent producer: one request in flight keeps retries in order.
+    config = {"bootstrap_servers": bootstrap_servers, "acks": "all", "linger_ms": 5, "retries": 5,
+              "max_in_flight_requests_per_connection": 1, **extra}
+    producer = module.KafkaProducer(**config)
+    outcome = _Outcome()
+    try:
+        for key, value in records:
+            future = producer.send(topic, key=key.encode("utf-8"), value=value)
+            future.add_callback(lambda _metadata: outcome.record(None))
+            future.add_errback(lambda error: outcome.record(str(error) or type(error).__name__))
+        producer.flush(60)
+    finally:
+        producer.close(10)
+    return outcome.result()
+
+
+_SENDERS: Dict[str, Callable[..., int]] = {"confluent-kafka": _send_confluent,
+                                            "kafka-python": _send_kafka_python}
+
+
+class _Outcome:
+    """Counts acknowledgements and keeps the first failure (callbacks may run on the client's thread)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.sent = 0
+        self.failed = 0
+        self.first_error: Optional[str] = None
+
+    def record(self, error: Optional[str]) -> None:
+        if error is None:
+            with self._lock:
+                self.sent += 1
+        else:
+            self.lost(1, error)
+
+    def lost(self, count: int, error: str) -> None:
+        with self._lock:
+            self.failed += count
+            if self.first_error is None:
+                self.first_error = error
+
+    def result(self) -> int:
+        if self.failed:
+            raise ProduceError(self.sent, self.failed, self.first_error or "unknown")
+        return self.sent
+
+
+def _record(dataset: str, sample_id: str, event: Dict[str, Any]) -> Record:
+    return f"{dataset}/{sample_id}", json.dumps(event, separators=(",", ":")).encode("utf-8")
+
+
+def _patch(patch: Mapping[str, Any], sample_id: str) -> Dict[str, Any]:
+    label_id = _first(patch, "label_id", "id")
+    if not isinstance(label_id, str) or not label_id:
+        raise ValueError(f"a patch of sample {sample_id!r} has no 'label_id' string")
+    out: Dict[str, Any] = {"labelId": label_id}
+    for name, field in (("field", "field"), ("label", "label")):
+        if patch.get(name) is not None:
+            out[field] = str(patch[name])
+    box = patch.get("bounding_box")
+    if box is not None:
+        out["boundingBox"] = [float(x) for x in as_plain(box)]
+    out["embeddings"] = _embeddings(patch.get("embeddings"), f"patch {label_id!r}")
+    return out
+
+
+def _embeddings(value: Any, owner: str) -> Dict[str, List[float]]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise TypeError(f"{owner}: 'embeddings' must map a key (brain key, model or 'default') to a vector")
+    return {str(key): [float(x) for x in as_plain(vector)] for key, vector in value.items()}
+
+
+def _first(mapping: Mapping[str, Any], *names: str) -> Any:
+    for name in names:
+        if mapping.get(name) is not None:
+            return mapping[name]
+    return None
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")

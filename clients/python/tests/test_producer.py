@@ -1,0 +1,96 @@
+"""Change events as the indexer reads them (docs/events.md), and the Kafka client being optional."""
+
+import json
+import sys
+import types
+
+import pytest
+
+import simstream
+from simstream import KafkaClientMissingError, ProduceError
+from simstream.producer import change_events, delete_events
+
+
+def decoded(records):
+    return [(key, json.loads(value)) for key, value in records]
+
+
+def test_a_sample_becomes_a_sample_added_event_keyed_by_dataset_and_sample():
+    samples = [{"id": "s1", "filepath": "/data/cars/1.jpg", "embeddings": {"default": [1, 0.5]},
+                "patches": [{"label_id": "p1", "field": "detections", "label": "car",
+                             "bounding_box": (0.1, 0.2, 0.3, 0.4), "embeddings": {"clip": [0, 1]}}]},
+               {"sample_id": "s2", "embeddings": {"clip": [0.25, 0.75]}}]
+    [(key1, event1), (key2, event2)] = decoded(change_events("cars", samples))
+
+    assert key1 == "cars/s1" and key2 == "cars/s2"
+    assert event1["eventTime"].endswith("Z")
+    del event1["eventTime"], event2["eventTime"]
+    assert event1 == {"type": "sample_added", "schemaVersion": 1, "dataset": "cars", "sampleId": "s1",
+                      "imageUri": "/data/cars/1.jpg", "embeddings": {"default": [1.0, 0.5]},
+                      "patches": [{"labelId": "p1", "field": "detections", "label": "car",
+                                   "boundingBox": [0.1, 0.2, 0.3, 0.4], "embeddings": {"clip": [0.0, 1.0]}}]}
+    assert event2 == {"type": "sample_added", "schemaVersion": 1, "dataset": "cars", "sampleId": "s2",
+                      "embeddings": {"clip": [0.25, 0.75]}, "patches": []}
+
+
+def test_deletions_are_sample_deleted_events():
+    [(key, event)] = decoded(delete_events("cars", ["s1"]))
+    assert key == "cars/s1"
+    assert (event["type"], event["dataset"], event["sampleId"]) == ("sample_deleted", "cars", "s1")
+
+
+@pytest.mark.parametrize("sample, message", [
+    ({"filepath": "/x.jpg"}, "has no 'id'"),
+    ({"id": "s1"}, "neither 'filepath' nor 'embeddings'"),
+    ({"id": "s1", "embeddings": [1, 2]}, "must map a key"),
+    ({"id": "s1", "filepath": "/x.jpg", "patches": [{"label": "car"}]}, "no 'label_id'"),
+])
+def test_samples_that_cannot_be_events_are_refused_with_the_reason(sample, message):
+    with pytest.raises((ValueError, TypeError), match=message):
+        list(change_events("cars", [sample]))
+
+
+def test_without_a_kafka_client_producing_says_what_to_install(monkeypatch):
+    # A None entry in sys.modules makes that import fail, as if the package were not installed.
+    monkeypatch.setitem(sys.modules, "confluent_kafka", None)
+    monkeypatch.setitem(sys.modules, "kafka", None)
+    ds = simstream.Client("http://127.0.0.1:9").dataset("cars")
+    with pytest.raises(KafkaClientMissingError, match="pip install confluent-kafka") as raised:
+        ds.produce_samples([{"id": "s1", "embeddings": {"default": [1.0]}}], bootstrap_servers="127.0.0.1:9")
+    assert isinstance(raised.value, ImportError)
+    assert "kafka-python" in str(raised.value)
+    with pytest.raises(ValueError, match="kafka_client must be one of"):
+        ds.delete_samples(["s1"], bootstrap_servers="127.0.0.1:9", kafka_client="pykafka")
+
+
+def test_unacknowledged_events_raise_produce_error_with_counts(monkeypatch):
+    # The live tests send through real clients to a real broker; a failing delivery is scripted here.
+    produced = []
+
+    class Producer:
+        def __init__(self, config):
+            self.config = config
+            self.reports = []
+
+        def produce(self, topic, key, value, on_delivery):
+            produced.append((topic, key, self.config))
+            self.reports.append((on_delivery, None if len(produced) == 1 else "Broker: not leader"))
+
+        def poll(self, _timeout):
+            return 0
+
+        def flush(self, _timeout):
+            for callback, error in self.reports:
+                callback(error, None)
+            return 0
+
+    monkeypatch.setitem(sys.modules, "confluent_kafka", types.SimpleNamespace(Producer=Producer))
+    ds = simstream.Client("http://127.0.0.1:9").dataset("cars")
+    with pytest.raises(ProduceError) as raised:
+        ds.delete_samples(["s1", "s2", "s3"], bootstrap_servers="broker:9092", topic="changes",
+                          producer_config={"client.id": "test"})
+    assert (raised.value.sent, raised.value.failed, raised.value.first_error) == (1, 2, "Broker: not leader")
+    topic, key, config = produced[0]
+    assert (topic, key) == ("changes", b"cars/s1")
+    assert config["acks"] == "all" and config["enable.idempotence"] is True
+    assert config["bootstrap.servers"] == "broker:9092" and config["client.id"] == "test"
