@@ -18,15 +18,22 @@ public final class Setting<T> {
   private final Function<String, T> parser;
   private final Predicate<T> valid;
   private final String validDescription;
+  private final boolean environmentOnly;
 
   private Setting(String key, String description, String defaultValue, Function<String, T> parser,
                   Predicate<T> valid, String validDescription) {
+    this(key, description, defaultValue, parser, valid, validDescription, false);
+  }
+
+  private Setting(String key, String description, String defaultValue, Function<String, T> parser,
+                  Predicate<T> valid, String validDescription, boolean environmentOnly) {
     this.key = Objects.requireNonNull(key);
     this.description = description;
     this.defaultValue = defaultValue;
     this.parser = parser;
     this.valid = valid;
     this.validDescription = validDescription;
+    this.environmentOnly = environmentOnly;
   }
 
   static Setting<String> string(String key, String defaultValue, String description) {
@@ -63,6 +70,32 @@ public final class Setting<T> {
         "one of " + java.util.Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT));
   }
 
+  /**
+   * A value whose parser explains what is wrong by throwing {@link Rejected}; the explanation is appended to
+   * the problem reported at start.
+   */
+  static <T> Setting<T> parsed(String key, String defaultValue, Function<String, T> parser, String validDescription,
+                               String description) {
+    return new Setting<>(key, description, defaultValue, parser, v -> true, validDescription);
+  }
+
+  /**
+   * A logback level read by logback itself from the environment, before the configuration is loaded: it is
+   * validated here so that a typo stops the service instead of silently meaning DEBUG (logback's fallback).
+   */
+  static Setting<String> logLevel(String key, String defaultValue, String description) {
+    java.util.Set<String> levels = java.util.Set.of("off", "error", "warn", "info", "debug", "trace", "all");
+    return new Setting<>(key, description, defaultValue, s -> s, s -> levels.contains(s.toLowerCase(Locale.ROOT)),
+        "one of " + new java.util.TreeSet<>(levels) + " (any case, no spaces)", true);
+  }
+
+  /** A choice logback compares verbatim (case and spaces count), read from the environment only. */
+  static Setting<String> logChoice(String key, String defaultValue, java.util.Set<String> choices,
+                                   String description) {
+    return new Setting<>(key, description, defaultValue, s -> s, choices::contains,
+        "exactly one of " + new java.util.TreeSet<>(choices), true);
+  }
+
   private static boolean parseBoolean(String s) {
     return switch (s.trim().toLowerCase(Locale.ROOT)) {
       case "true", "yes", "1" -> true;
@@ -81,6 +114,14 @@ public final class Setting<T> {
     return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
   }
 
+  /**
+   * True when only the environment variable is read (never the configuration file): logback reads it
+   * when logging starts, before the file is loaded.
+   */
+  public boolean environmentOnly() {
+    return environmentOnly;
+  }
+
   public String description() {
     return description;
   }
@@ -95,6 +136,8 @@ public final class Setting<T> {
     T value;
     try {
       value = parser.apply(raw);
+    } catch (Rejected e) {
+      throw new IllegalArgumentException(describe(raw, source) + ": " + e.getMessage());
     } catch (RuntimeException e) {
       throw new IllegalArgumentException(describe(raw, source));
     }
@@ -111,5 +154,12 @@ public final class Setting<T> {
   @Override
   public String toString() {
     return key;
+  }
+
+  /** Thrown by a parser that can say why a value is wrong (which host, which file, what it lacks). */
+  static final class Rejected extends IllegalArgumentException {
+    Rejected(String reason) {
+      super(reason);
+    }
   }
 }

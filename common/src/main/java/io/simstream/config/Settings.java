@@ -1,6 +1,8 @@
 package io.simstream.config;
 
+import java.net.URI;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Every setting simstream reads, in one place. A setting {@code es.hosts} is read from the
@@ -14,8 +16,9 @@ public final class Settings {
   /** The file variable itself is only read from the environment. */
   public static final String CONFIG_FILE_ENV = "SIMSTREAM_CONFIG_FILE";
 
-  public static final Setting<String> KAFKA_BOOTSTRAP_SERVERS = Setting.nonBlank("kafka.bootstrap.servers",
-      "localhost:9092", "Kafka bootstrap servers, comma separated");
+  public static final Setting<String> KAFKA_BOOTSTRAP_SERVERS = Setting.parsed("kafka.bootstrap.servers",
+      "localhost:9092", KafkaBootstrapServers::parse, "comma-separated host:port entries",
+      "Kafka bootstrap servers, comma separated");
   public static final Setting<String> TOPIC_CHANGES = Setting.nonBlank("topic.changes", "simstream.changes",
       "Sample change events, keyed by dataset/sampleId");
   public static final Setting<String> TOPIC_RUNS = Setting.nonBlank("topic.runs", "simstream.runs",
@@ -29,14 +32,15 @@ public final class Settings {
   public static final Setting<Integer> TOPIC_REPLICATION = Setting.intRange("topic.replication-factor", 1, 1, 16,
       "Replication factor of the topics simstream creates");
 
-  public static final Setting<String> ES_HOSTS = Setting.nonBlank("es.hosts", "http://localhost:9200",
-      "Elasticsearch URLs, comma separated");
+  public static final Setting<List<URI>> ES_HOSTS = Setting.parsed("es.hosts", "http://localhost:9200",
+      ElasticsearchUrls::parse, "comma-separated http(s)://host[:port] URLs",
+      "Elasticsearch URLs, comma separated; no port means 443 for https, 9200 for http");
   public static final Setting<String> ES_USERNAME = Setting.string("es.username", "", "Basic auth user");
   public static final Setting<String> ES_PASSWORD = Setting.string("es.password", "", "Basic auth password");
   public static final Setting<String> ES_API_KEY = Setting.string("es.api-key", "",
       "Encoded API key (takes precedence over username/password)");
-  public static final Setting<String> ES_CA_CERT = Setting.string("es.ca-cert", "",
-      "Path of a PEM CA certificate for https hosts");
+  public static final Setting<String> ES_CA_CERT = Setting.parsed("es.ca-cert", "", CaCertificateFile::parse,
+      "empty or a readable file of PEM certificates", "Path of a PEM CA certificate for https hosts");
   public static final Setting<Integer> ES_TIMEOUT_MS = Setting.intRange("es.timeout-ms", 30_000, 100, 600_000,
       "Socket timeout of Elasticsearch requests");
 
@@ -85,6 +89,21 @@ public final class Settings {
       System.getProperty("java.io.tmpdir") + "/simstream-embedding",
       "Where the bundled model is unpacked and TensorRT inputs are cached");
 
+  // Read by logback (common/src/main/resources/logback.xml) from the environment when logging starts.
+  public static final Setting<String> LOG_LEVEL = Setting.logLevel("log.level", "info",
+      "Level of simstream's loggers and of every library without its own level below (environment only)");
+  public static final Setting<String> LOG_LEVEL_KAFKA = Setting.logLevel("log.level.kafka", "warn",
+      "Level of the Kafka client and Streams loggers, which print whole configurations at info (environment only)");
+  public static final Setting<String> LOG_FORMAT = Setting.logChoice("log.format", "text", Set.of("text", "json"),
+      "text (one line per event) or json (logback's JsonEncoder, one JSON object per line) (environment only)");
+
+  /**
+   * SIMSTREAM_* variables that are not settings of the services: the embedded servers of the local run and
+   * the tests read them (embedded-servers/README.md). Known here so that they draw no unknown-name warning.
+   */
+  public static final Set<String> LOCAL_SERVER_VARIABLES = Set.of("SIMSTREAM_ES_VERSION", "SIMSTREAM_ES_DIST_DIR",
+      "SIMSTREAM_ES_JAVA_HOME", "SIMSTREAM_KAFKA_BROKER_LIB_DIR");
+
   /** All settings, for validation and documentation. */
   public static final List<Setting<?>> ALL = List.of(
       KAFKA_BOOTSTRAP_SERVERS, TOPIC_CHANGES, TOPIC_RUNS, TOPIC_DATASETS, TOPIC_DEAD_LETTERS, TOPIC_PARTITIONS,
@@ -92,5 +111,6 @@ public final class Settings {
       INDEXER_APPLICATION_ID, INDEXER_STATE_DIR, INDEXER_THREADS, INDEXER_BATCH_SIZE, INDEXER_BATCH_MAX_WAIT_MS,
       INDEXER_EMBED_BATCH_SIZE, INDEXER_BULK_MAX_ACTIONS, INDEXER_BULK_MAX_BYTES, INDEXER_BULK_MAX_IN_FLIGHT,
       INDEXER_RETRY_MAX_MS, INDEXER_COMMIT_INTERVAL_MS, INDEXER_ADMIN_PORT, INDEXER_BACKFILL_CHUNK, API_PORT, API_TOKEN, EMBEDDING_ENGINE,
-      EMBEDDING_CLIP_DIR, EMBEDDING_IMAGE_TIMEOUT_MS, EMBEDDING_MAX_IMAGE_BYTES, EMBEDDING_CACHE_DIR);
+      EMBEDDING_CLIP_DIR, EMBEDDING_IMAGE_TIMEOUT_MS, EMBEDDING_MAX_IMAGE_BYTES, EMBEDDING_CACHE_DIR, LOG_LEVEL,
+      LOG_LEVEL_KAFKA, LOG_FORMAT);
 }

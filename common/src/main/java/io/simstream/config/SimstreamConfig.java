@@ -9,26 +9,37 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Resolved, validated configuration. Precedence: environment variable, then configuration file,
  * then default. All problems are reported together at start.
  */
 public final class SimstreamConfig {
+  private static final Logger LOG = LoggerFactory.getLogger(SimstreamConfig.class);
+
   private final Map<Setting<?>, Object> values;
   private final Map<Setting<?>, String> sources;
+  private final List<String> warnings;
 
-  private SimstreamConfig(Map<Setting<?>, Object> values, Map<Setting<?>, String> sources) {
+  private SimstreamConfig(Map<Setting<?>, Object> values, Map<Setting<?>, String> sources, List<String> warnings) {
     this.values = values;
     this.sources = sources;
+    this.warnings = List.copyOf(warnings);
   }
 
   /** Exit status of a service whose configuration is invalid. */
   public static final int EXIT_INVALID_CONFIG = 2;
 
-  /** Reads the process environment and the file it names. */
+  /** Reads the process environment and the file it names; logs the {@link #warnings()}. */
   public static SimstreamConfig fromEnvironment() {
-    return load(System.getenv());
+    SimstreamConfig config = load(System.getenv());
+    config.warnings().forEach(LOG::warn);
+    return config;
   }
 
   /** For a main method: the configuration, or every problem printed and exit status 2. */
@@ -54,8 +65,12 @@ public final class SimstreamConfig {
         problems.add(Settings.CONFIG_FILE_ENV + " = '" + filePath + "' cannot be read: " + e.getMessage());
       }
       for (String key : file.stringPropertyNames()) {
-        if (Settings.ALL.stream().noneMatch(s -> s.key().equals(key))) {
+        Setting<?> setting = Settings.ALL.stream().filter(s -> s.key().equals(key)).findFirst().orElse(null);
+        if (setting == null) {
           problems.add("unknown key '" + key + "' in " + filePath);
+        } else if (setting.environmentOnly()) {
+          problems.add("key '" + key + "' in " + filePath + " has no effect: logging reads "
+              + setting.envName() + " from the environment only, before this file is read");
         }
       }
     }
@@ -84,7 +99,12 @@ public final class SimstreamConfig {
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
-    return new SimstreamConfig(values, sources);
+    return new SimstreamConfig(values, sources, UnknownVariables.warnings(env.keySet(), knownVariables()));
+  }
+
+  private static Set<String> knownVariables() {
+    return Stream.of(Settings.ALL.stream().map(Setting::envName), Stream.of(Settings.CONFIG_FILE_ENV),
+        Settings.LOCAL_SERVER_VARIABLES.stream()).flatMap(s -> s).collect(Collectors.toSet());
   }
 
   /** Starts from this configuration with some settings replaced (tests, the local run). */
@@ -103,12 +123,17 @@ public final class SimstreamConfig {
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
-    return new SimstreamConfig(copy, copySources);
+    return new SimstreamConfig(copy, copySources, warnings);
   }
 
   @SuppressWarnings("unchecked")
   public <T> T get(Setting<T> setting) {
     return (T) values.get(setting);
+  }
+
+  /** What is suspicious but not invalid, such as a SIMSTREAM_* variable no setting reads (a typo?). */
+  public List<String> warnings() {
+    return warnings;
   }
 
   /** Where a value came from: environment, file or default. */

@@ -9,8 +9,7 @@ import io.simstream.config.SimstreamConfig;
 import io.simstream.json.Json;
 import java.io.File;
 import java.io.IOException;
-import java.net.URI;
-import java.util.Arrays;
+import java.io.UncheckedIOException;
 import javax.net.ssl.SSLContext;
 import org.apache.http.Header;
 import org.apache.http.HttpHost;
@@ -27,8 +26,8 @@ public final class ElasticsearchClients {
   }
 
   public static ElasticsearchClient create(SimstreamConfig config) {
-    HttpHost[] hosts = Arrays.stream(config.get(Settings.ES_HOSTS).split(","))
-        .map(String::trim).filter(h -> !h.isEmpty()).map(ElasticsearchClients::host).toArray(HttpHost[]::new);
+    HttpHost[] hosts = config.get(Settings.ES_HOSTS).stream()
+        .map(url -> new HttpHost(url.getHost(), url.getPort(), url.getScheme())).toArray(HttpHost[]::new);
     RestClientBuilder builder = RestClient.builder(hosts);
     String apiKey = config.get(Settings.ES_API_KEY);
     if (!apiKey.isEmpty()) {
@@ -55,24 +54,15 @@ public final class ElasticsearchClients {
     return new ElasticsearchClient(transport);
   }
 
-  private static HttpHost host(String url) {
-    URI uri = URI.create(url.contains("://") ? url : "http://" + url);
-    int port = uri.getPort() > 0 ? uri.getPort() : 9200;
-    return new HttpHost(uri.getHost(), port, uri.getScheme());
-  }
-
   private static SSLContext sslContext(String caCertPath) {
     if (caCertPath.isEmpty()) {
       return null;
     }
-    File file = new File(caCertPath);
-    if (!file.canRead()) {
-      throw new IllegalArgumentException(Settings.ES_CA_CERT.envName() + " = '" + caCertPath + "' cannot be read");
-    }
+    // The configuration checked the file at start; failing here means it changed since.
     try {
-      return TransportUtils.sslContextFromHttpCaCrt(file);
+      return TransportUtils.sslContextFromHttpCaCrt(new File(caCertPath));
     } catch (IOException e) {
-      throw new IllegalArgumentException("cannot load CA certificate " + caCertPath + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot load CA certificate " + caCertPath, e);
     }
   }
 
