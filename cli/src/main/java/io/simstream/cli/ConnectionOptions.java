@@ -1,0 +1,44 @@
+package io.simstream.cli;
+
+import io.simstream.cli.http.ApiClient;
+import io.simstream.config.Setting;
+import io.simstream.config.Settings;
+import io.simstream.config.SimstreamConfig;
+import java.util.HashMap;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/**
+ * Where Kafka and the query API are. Defaults come from simstream's configuration (the same
+ * {@code SIMSTREAM_*} variables and file the services read); options override them.
+ */
+public final class ConnectionOptions {
+  @Option(names = "--kafka", paramLabel = "HOST:PORT,...",
+      description = "Kafka bootstrap servers (default: SIMSTREAM_KAFKA_BOOTSTRAP_SERVERS, else localhost:9092)")
+  String kafka;
+
+  @Option(names = "--api", paramLabel = "URL",
+      description = "Query API base URL (default: http://localhost:<SIMSTREAM_API_PORT, else 8080>)")
+  String api;
+
+  @Option(names = "--token", paramLabel = "TOKEN",
+      description = "Bearer token of the query API (default: SIMSTREAM_API_TOKEN)")
+  String token;
+
+  /** The configuration with the options applied; invalid settings throw with every problem listed. */
+  public SimstreamConfig config() {
+    Map<Setting<?>, String> overrides = new HashMap<>();
+    if (kafka != null) {
+      overrides.put(Settings.KAFKA_BOOTSTRAP_SERVERS, kafka);
+    }
+    if (token != null) {
+      overrides.put(Settings.API_TOKEN, token);
+    }
+    return SimstreamConfig.fromEnvironment().with(overrides);
+  }
+
+  public ApiClient apiClient(SimstreamConfig config) {
+    String url = api != null ? api : "http://localhost:" + config.get(Settings.API_PORT);
+    return new ApiClient(url, config.get(Settings.API_TOKEN));
+  }
+}

@@ -1,0 +1,251 @@
+package io.simstream.cli.produce;
+
+import io.simstream.cli.ConnectionOptions;
+import io.simstream.cli.ExitCode;
+import io.simstream.cli.source.BadInputException;
+import io.simstream.cli.source.CocoSource;
+import io.simstream.cli.source.FolderSource;
+import io.simstream.cli.source.ManifestSource;
+import io.simstream.cli.source.SampleSource;
+import io.simstream.cli.sync.ListingTopic;
+import io.simstream.cli.sync.SyncDiff;
+import io.simstream.config.Settings;
+import io.simstream.config.SimstreamConfig;
+import io.simstream.event.ChangeEvent;
+import io.simstream.event.ChangeEventCodec;
+import io.simstream.event.InvalidEventException;
+import io.simstream.event.SampleDeleted;
+import io.simstream.event.SampleKey;
+import io.simstream.kafka.ChangeEventProducer;
+import io.simstream.kafka.TopicAdmin;
+import io.simstream.kafka.Topics;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeoutException;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code simstream produce}: a folder, manifest or COCO file becomes change events of a dataset. */
+@Command(name = "produce", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Send the samples of a folder of images, a JSONL manifest or a COCO file as change events.")
+public final class ProduceCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Mixin
+  ConnectionOptions connection;
+
+  @Option(names = {"-d", "--dataset"}, required = true, description = "Dataset name")
+  String dataset;
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  InputOptions input;
+
+  /** Exactly one input. */
+  static final class InputOptions {
+    @Option(names = "--folder", paramLabel = "DIR", description = "Folder of images, read recursively")
+    Path folder;
+
+    @Option(names = "--manifest", paramLabel = "FILE", description = "JSONL manifest, one sample per line")
+    Path manifest;
+
+    @Option(names = "--coco", paramLabel = "FILE", description = "COCO detection JSON (images and annotations)")
+    Path coco;
+  }
+
+  @Option(names = "--extensions", split = ",", paramLabel = "EXT",
+      description = "Image file extensions of --folder (default: ${DEFAULT-VALUE})")
+  List<String> extensions = FolderSource.DEFAULT_EXTENSIONS;
+
+  @Option(names = "--uri-base", paramLabel = "URL",
+      description = "Send imageUri as URL + path relative to the folder (default: the file's absolute file: URI)")
+  String uriBase;
+
+  @Option(names = "--coco-images", paramLabel = "DIR",
+      description = "Folder the COCO file_name values are relative to (default: the COCO file's folder)")
+  Path cocoImages;
+
+  @Option(names = "--coco-field", paramLabel = "FIELD", description = "Label field of COCO patches (default: ${DEFAULT-VALUE})")
+  String cocoField = "ground_truth";
+
+  @Option(names = "--register-dataset", description = "Register the dataset first when it is not registered")
+  boolean registerDataset;
+
+  @Option(names = "--sync", description = "Make the dataset equal the input: send new and changed samples, delete the samples gone")
+  boolean sync;
+
+  @Option(names = "--dry-run", description = "Read and check everything and say what would be sent; send nothing")
+  boolean dryRun;
+
+  @Option(names = "--wait", description = "Return once every change is searchable in every run of the dataset")
+  boolean await;
+
+  @Option(names = "--wait-timeout", paramLabel = "SECONDS", description = "Longest --wait (default: ${DEFAULT-VALUE})")
+  long waitTimeoutSeconds = 600;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    SimstreamConfig config = connection.config();
+    SampleSource source = source();
+    long total = source.count();
+
+    String bootstrap = config.get(Settings.KAFKA_BOOTSTRAP_SERVERS);
+    Topics topics = Topics.from(config);
+    TopicAdmin.ensureTopics(config);
+    ListingTopic listingTopic = new ListingTopic(config);
+    listingTopic.ensureExists();
+
+    DatasetRegistration registration = new DatasetRegistration(bootstrap, topics.datasets());
+    if (!registration.isRegistered(dataset)) {
+      if (!registerDataset) {
+        throw new BadInputException("dataset '" + dataset + "' is not registered: add --register-dataset, "
+            + "or register it with POST /v1/datasets (events of unregistered datasets are dead-lettered)");
+      }
+      if (!dryRun) {
+        registration.register(dataset);
+        out.println("registered dataset '" + dataset + "'");
+      }
+    }
+
+    SyncDiff diff = new SyncDiff(listingTopic.read(dataset));
+    Tally tally = new Tally();
+    List<ProducedSample> upserted = new ArrayList<>();
+    List<String> deleted = new ArrayList<>();
+    Progress progress = new Progress(err, System.console() != null, total, System::nanoTime);
+    Instant now = Instant.now();
+    err.println("reading " + source.describe() + " (" + total + " samples) into dataset '" + dataset + "'"
+        + (dryRun ? ", dry run" : ""));
+
+    try (EventSender sender = new EventSender(dataset, new ChangeEventProducer(bootstrap, topics.changes()),
+        listingTopic.writer())) {
+      try {
+        source.<SendFailedException>read(sample -> {
+          SyncDiff.Change change = diff.classify(sample);
+          if (sync && change == SyncDiff.Change.UNCHANGED) {
+            tally.unchanged++;
+            progress.sampleRead(false);
+            return;
+          }
+          byte[] event = checkedEvent(sample.toEvent(dataset, change != SyncDiff.Change.NEW, now), sample.origin());
+          if (!dryRun) {
+            sender.send(keyOf(sample.sampleId()), event, sample.sampleId(), sample.contentHash());
+            if (await) {
+              upserted.add(ProducedSample.of(sample));
+            }
+          }
+          tally.count(change);
+          progress.sampleRead(true);
+        });
+        if (sync) {
+          // Only now is the input known to be whole: deleting earlier could remove samples not yet read.
+          for (String gone : diff.gone()) {
+            ChangeEvent event = new SampleDeleted(ChangeEvent.CURRENT_SCHEMA_VERSION, dataset, gone, now);
+            if (!dryRun) {
+              sender.send(keyOf(gone), checkedEvent(event, "deletion of sample '" + gone + "'"), gone, null);
+              deleted.add(gone);
+            }
+            tally.deleted++;
+            progress.eventSent();
+          }
+        }
+        sender.finish();
+      } catch (BadInputException e) {
+        throw new BadInputException(e.getMessage() + "\n" + stoppedNote(sender), e);
+      } catch (SendFailedException e) {
+        throw new SendFailedException(e.getMessage() + "\n" + e.acknowledged() + " event(s) had been sent and "
+            + "acknowledged before the failure; run the same command again to send the rest", e.acknowledged(), e);
+      }
+      progress.finish();
+      out.println((dryRun ? "would send " : "sent ") + tally + " to " + topics.changes().name()
+          + String.format(" (%,.0f events/s)", progress.eventsPerSecond()));
+      if (source instanceof CocoSource coco && coco.skippedAnnotations() > 0) {
+        out.println("skipped " + coco.skippedAnnotations() + " COCO annotation(s) whose box is empty inside the image");
+      }
+      if (await && !dryRun) {
+        SearchableWait wait = new SearchableWait(connection.apiClient(config), bootstrap,
+            config.get(Settings.INDEXER_APPLICATION_ID), topics.changes().name(), out);
+        try {
+          wait.await(dataset, sender.highestOffsets(), upserted, deleted, Duration.ofSeconds(waitTimeoutSeconds));
+        } catch (TimeoutException e) {
+          err.println("simstream: --wait gave up after " + waitTimeoutSeconds + " s; " + e.getMessage());
+          return ExitCode.WAIT_TIMED_OUT;
+        }
+      }
+    }
+    return ExitCode.OK;
+  }
+
+  private SampleSource source() {
+    if (input.folder != null) {
+      return new FolderSource(input.folder, extensions, uriBase);
+    }
+    if (input.manifest != null) {
+      return new ManifestSource(input.manifest);
+    }
+    Path images = cocoImages != null ? cocoImages : input.coco.toAbsolutePath().getParent();
+    return new CocoSource(input.coco, images, uriBase, cocoField);
+  }
+
+  /** The event as the indexer will read it; an event it would dead-letter is bad input here. */
+  private static byte[] checkedEvent(ChangeEvent event, String origin) throws BadInputException {
+    byte[] bytes = ChangeEventCodec.encode(event);
+    try {
+      ChangeEventCodec.decode(bytes);
+    } catch (InvalidEventException e) {
+      throw new BadInputException(origin + ": " + e.getMessage());
+    }
+    return bytes;
+  }
+
+  private String keyOf(String sampleId) {
+    return new SampleKey(dataset, sampleId).toString();
+  }
+
+  /** What was sent before bad input stopped the run: those events stand, and are listed. */
+  private String stoppedNote(EventSender sender) {
+    if (dryRun) {
+      return "nothing was sent (dry run)";
+    }
+    try {
+      sender.finish();
+      return "stopped there: " + sender.acknowledged() + " event(s) had been sent before (they stand); nothing after "
+          + "was sent" + (sync ? " and nothing was deleted" : "");
+    } catch (SendFailedException e) {
+      return "stopped there; sending the events before it failed too (" + e.getMessage() + "): "
+          + e.acknowledged() + " event(s) were acknowledged";
+    }
+  }
+
+  /** Counts of what was sent, by kind. */
+  private static final class Tally {
+    long added;
+    long updated;
+    long unchanged;
+    long deleted;
+
+    void count(SyncDiff.Change change) {
+      if (change == SyncDiff.Change.NEW) {
+        added++;
+      } else {
+        updated++;
+      }
+    }
+
+    @Override
+    public String toString() {
+      return String.format("%,d events: %,d added, %,d updated, %,d deleted; %,d unchanged skipped",
+          added + updated + deleted, added, updated, deleted, unchanged);
+    }
+  }
+}

@@ -1,0 +1,178 @@
+package io.simstream.cli.produce;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.simstream.cli.http.ApiClient;
+import io.simstream.cli.http.ApiException;
+import io.simstream.json.Json;
+import io.simstream.run.SimilarityRun;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * {@code --wait}: returns once every change sent is searchable in every run of the dataset.
+ * <ol>
+ *   <li>The indexer's consumer group (its application id) has committed past the last event sent on
+ *   each partition: the indexer has applied every change to its state and queued its writes.</li>
+ *   <li>For each run (listed by the query API), a search restricted to the sent samples finds exactly
+ *   the documents they should have there, and one restricted to the deleted samples finds none.
+ *   These are real knn searches, so a document counts only once a refresh made it searchable.</li>
+ * </ol>
+ * Step 2 checks presence and absence, not content: an update of a sample that was already
+ * searchable is covered by step 1 and by the indexer writing its outbox right after (docs/cli.md).
+ */
+final class SearchableWait {
+  /**
+   * Documents per restricted search: k stays far below the API's exact-scan threshold (1,000) and
+   * num_candidates above the filter's size, so Elasticsearch answers the filtered knn exactly.
+   */
+  private static final int DOCUMENTS_PER_CHECK = 500;
+  private static final Duration POLL = Duration.ofMillis(500);
+
+  private final ApiClient api;
+  private final String bootstrapServers;
+  private final String indexerGroup;
+  private final String changeTopic;
+  private final PrintWriter log;
+
+  SearchableWait(ApiClient api, String bootstrapServers, String indexerGroup, String changeTopic, PrintWriter log) {
+    this.api = api;
+    this.bootstrapServers = bootstrapServers;
+    this.indexerGroup = indexerGroup;
+    this.changeTopic = changeTopic;
+    this.log = log;
+  }
+
+  /** One restricted search and the number of hits it must return. */
+  private record Check(SimilarityRun run, List<String> sampleIds, int expectedHits) {
+  }
+
+  void await(String dataset, Map<Integer, Long> highestOffsets, List<ProducedSample> upserted,
+             List<String> deleted, Duration timeout)
+      throws TimeoutException, IOException, InterruptedException, ApiException, ExecutionException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    awaitIndexerCommits(highestOffsets, deadline);
+    List<SimilarityRun> runs = runsOf(dataset);
+    if (runs.isEmpty()) {
+      log.println("dataset '" + dataset + "' has no runs: nothing to wait for in Elasticsearch");
+      return;
+    }
+    List<Check> pending = new ArrayList<>();
+    for (SimilarityRun run : runs) {
+      pending.addAll(presenceChecks(run, upserted));
+      for (int from = 0; from < deleted.size(); from += DOCUMENTS_PER_CHECK) {
+        pending.add(new Check(run, deleted.subList(from, Math.min(deleted.size(), from + DOCUMENTS_PER_CHECK)), 0));
+      }
+    }
+    while (true) {
+      for (Iterator<Check> it = pending.iterator(); it.hasNext(); ) {
+        Check check = it.next();
+        if (hits(check) == check.expectedHits()) {
+          it.remove();
+        }
+      }
+      if (pending.isEmpty()) {
+        log.println("searchable in " + runs.size() + " run(s): " + runs.stream().map(SimilarityRun::brainKey).toList());
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new TimeoutException(describe(pending));
+      }
+      Thread.sleep(POLL.toMillis());
+    }
+  }
+
+  private void awaitIndexerCommits(Map<Integer, Long> highestOffsets, long deadline)
+      throws TimeoutException, InterruptedException, ExecutionException {
+    Properties props = new Properties();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    try (Admin admin = Admin.create(props)) {
+      while (true) {
+        Map<TopicPartition, OffsetAndMetadata> committed =
+            admin.listConsumerGroupOffsets(indexerGroup).partitionsToOffsetAndMetadata().get();
+        long behind = highestOffsets.entrySet().stream().filter(e -> {
+          OffsetAndMetadata offset = committed.get(new TopicPartition(changeTopic, e.getKey()));
+          return offset == null || offset.offset() <= e.getValue();
+        }).count();
+        if (behind == 0) {
+          return;
+        }
+        if (System.nanoTime() > deadline) {
+          throw new TimeoutException("the indexer (consumer group '" + indexerGroup + "') has not yet taken the events"
+              + " sent to " + behind + " partition(s) of " + changeTopic + ": is it running?");
+        }
+        Thread.sleep(POLL.toMillis());
+      }
+    }
+  }
+
+  private List<SimilarityRun> runsOf(String dataset) throws IOException, InterruptedException, ApiException {
+    JsonNode answer = api.get("/v1/similarity?dataset=" + ApiClient.segment(dataset));
+    List<SimilarityRun> runs = new ArrayList<>();
+    for (JsonNode run : answer.path("runs")) {
+      runs.add(Json.MAPPER.treeToValue(run, SimilarityRun.class));
+    }
+    return runs;
+  }
+
+  /** Groups the sent samples into searches of at most DOCUMENTS_PER_CHECK expected documents. */
+  private static List<Check> presenceChecks(SimilarityRun run, List<ProducedSample> upserted) {
+    List<Check> checks = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
+    int documents = 0;
+    for (ProducedSample sample : upserted) {
+      int expected = sample.expectedDocuments(run);
+      if (expected == 0) {
+        continue;
+      }
+      if (!ids.isEmpty() && documents + expected > DOCUMENTS_PER_CHECK) {
+        checks.add(new Check(run, ids, documents));
+        ids = new ArrayList<>();
+        documents = 0;
+      }
+      ids.add(sample.sampleId());
+      documents += expected;
+    }
+    if (!ids.isEmpty()) {
+      checks.add(new Check(run, ids, documents));
+    }
+    return checks;
+  }
+
+  /** Hits of a search restricted to the check's samples; one more than expected is asked for, so extras show. */
+  private int hits(Check check) throws IOException, InterruptedException, ApiException {
+    float[] query = new float[check.run().dims()];
+    Arrays.fill(query, 1f);
+    int k = check.expectedHits() == 0 ? check.sampleIds().size() : check.expectedHits() + 1;
+    JsonNode answer = api.post("/v1/datasets/" + ApiClient.segment(check.run().dataset()) + "/similarity/"
+            + ApiClient.segment(check.run().brainKey()) + "/sort-by-similarity",
+        Map.of("vector", query, "restrictIds", check.sampleIds(), "k", k));
+    return answer.path("hits").size();
+  }
+
+  private static String describe(List<Check> pending) {
+    StringBuilder message = new StringBuilder("not everything is searchable yet:");
+    for (Check check : pending.subList(0, Math.min(5, pending.size()))) {
+      message.append("\n  run '").append(check.run().brainKey()).append("': ")
+          .append(check.expectedHits() == 0 ? "deleted samples still found among " : "expected " + check.expectedHits()
+              + " document(s) for ").append(check.sampleIds().size()).append(" sample(s), e.g. ")
+          .append(check.sampleIds().subList(0, Math.min(3, check.sampleIds().size())));
+    }
+    if (pending.size() > 5) {
+      message.append("\n  ... and ").append(pending.size() - 5).append(" more check(s)");
+    }
+    return message.append("\nevents the indexer could not index go to the dead-letter topic with the reason").toString();
+  }
+}

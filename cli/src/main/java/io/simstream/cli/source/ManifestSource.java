@@ -1,0 +1,109 @@
+package io.simstream.cli.source;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.simstream.event.Patch;
+import io.simstream.json.Json;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * A JSONL manifest: one sample per line, {@code {"sampleId", "imageUri", "embeddings", "patches"}}
+ * with the fields of a sample_added event (docs/events.md). Blank lines are skipped. An imageUri
+ * that is a relative path is taken relative to the manifest's folder. Sample id: the line's
+ * {@code sampleId}.
+ */
+public final class ManifestSource implements SampleSource {
+  private static final Pattern HAS_SCHEME = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]+:.*");
+
+  private final Path manifest;
+
+  public ManifestSource(Path manifest) {
+    this.manifest = manifest.toAbsolutePath().normalize();
+  }
+
+  /** One line as written by the user. */
+  private record Entry(String sampleId, String imageUri, Map<String, float[]> embeddings, List<Patch> patches) {
+  }
+
+  /** What a line's hash covers: everything but the id, which is the key of the listing. */
+  private record HashedState(String imageUri, Map<String, float[]> embeddings, List<Patch> patches) {
+  }
+
+  @Override
+  public String describe() {
+    return "manifest " + manifest;
+  }
+
+  @Override
+  public long count() throws BadInputException {
+    long samples = 0;
+    try (BufferedReader reader = open()) {
+      for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+        if (!line.isBlank()) {
+          samples++;
+        }
+      }
+    } catch (IOException e) {
+      throw new BadInputException("cannot read manifest " + manifest + ": " + e.getMessage(), e);
+    }
+    return samples;
+  }
+
+  @Override
+  public <E extends Exception> void read(SampleSink<E> sink) throws BadInputException, E {
+    try (BufferedReader reader = open()) {
+      long lineNumber = 0;
+      for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+        lineNumber++;
+        if (!line.isBlank()) {
+          sink.accept(parse(line, manifest + " line " + lineNumber));
+        }
+      }
+    } catch (IOException e) {
+      throw new BadInputException("cannot read manifest " + manifest + ": " + e.getMessage(), e);
+    }
+  }
+
+  private SourceSample parse(String line, String origin) throws BadInputException {
+    Entry entry;
+    try {
+      entry = Json.MAPPER.readValue(line, Entry.class);
+    } catch (JsonProcessingException e) {
+      throw new BadInputException(origin + ": not a manifest entry: " + e.getOriginalMessage());
+    }
+    if (entry == null) {
+      throw new BadInputException(origin + ": not a manifest entry: null");
+    }
+    if (entry.sampleId() == null || entry.sampleId().isBlank()) {
+      throw new BadInputException(origin + ": missing field sampleId");
+    }
+    String imageUri = resolve(entry.imageUri());
+    HashedState state = new HashedState(imageUri, entry.embeddings(), entry.patches());
+    return new SourceSample(entry.sampleId(), imageUri, entry.embeddings(), entry.patches(),
+        ContentHash.ofJson(state), origin);
+  }
+
+  private String resolve(String imageUri) {
+    if (imageUri == null || imageUri.isBlank() || HAS_SCHEME.matcher(imageUri).matches()) {
+      return imageUri;
+    }
+    Path path = Path.of(imageUri);
+    return path.isAbsolute() ? imageUri : manifest.getParent().resolve(path).normalize().toString();
+  }
+
+  private BufferedReader open() throws BadInputException {
+    if (!Files.isRegularFile(manifest)) {
+      throw new BadInputException("manifest " + manifest + (Files.exists(manifest) ? " is not a file" : " does not exist"));
+    }
+    try {
+      return Files.newBufferedReader(manifest);
+    } catch (IOException e) {
+      throw new BadInputException("cannot read manifest " + manifest + ": " + e.getMessage(), e);
+    }
+  }
+}
