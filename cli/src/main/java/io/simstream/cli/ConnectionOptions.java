@@ -7,21 +7,23 @@ import io.simstream.config.SimstreamConfig;
 import java.util.HashMap;
 import java.util.Map;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /**
  * Where Kafka and the query API are. Defaults come from simstream's configuration (the same
- * {@code SIMSTREAM_*} variables and file the services read); options override them.
+ * {@code SIMSTREAM_*} variables and file the services read); options override them. They are
+ * inherited, so {@code simstream runs list --api URL} and {@code simstream runs --api URL list} both work.
  */
 public final class ConnectionOptions {
-  @Option(names = "--kafka", paramLabel = "HOST:PORT,...",
+  @Option(names = "--kafka", scope = ScopeType.INHERIT, paramLabel = "HOST:PORT,...",
       description = "Kafka bootstrap servers (default: SIMSTREAM_KAFKA_BOOTSTRAP_SERVERS, else localhost:9092)")
   String kafka;
 
-  @Option(names = "--api", paramLabel = "URL",
+  @Option(names = "--api", scope = ScopeType.INHERIT, paramLabel = "URL",
       description = "Query API base URL (default: http://localhost:<SIMSTREAM_API_PORT, else 8080>)")
   String api;
 
-  @Option(names = "--token", paramLabel = "TOKEN",
+  @Option(names = "--token", scope = ScopeType.INHERIT, paramLabel = "TOKEN",
       description = "Bearer token of the query API (default: SIMSTREAM_API_TOKEN)")
   String token;
 

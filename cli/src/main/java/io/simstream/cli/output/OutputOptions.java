@@ -6,10 +6,11 @@ import io.simstream.json.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /** {@code --json}: print the API's answer as it came instead of a table, for scripts. */
 public final class OutputOptions {
-  @Option(names = "--json", description = "Print the API's JSON answer instead of a table")
+  @Option(names = "--json", scope = ScopeType.INHERIT, description = "Print the API's JSON answer instead of a table")
   boolean json;
 
   public boolean json() {

@@ -1,0 +1,50 @@
+package io.simstream.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Exit statuses and messages that need no server. */
+class SimstreamCliTest {
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    return SimstreamCli.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+  }
+
+  @Test
+  void aMissingFolderExitsTwoNamingItBeforeAnyConnection(@TempDir Path dir) {
+    Path missing = dir.resolve("photos");
+    // No broker listens on this port: the input is checked before Kafka is needed.
+    int status = run("produce", "-d", "cars", "--folder", missing.toString(), "--kafka", "127.0.0.1:1");
+
+    assertThat(status).isEqualTo(ExitCode.BAD_INPUT);
+    assertThat(err.toString()).contains(missing.toString()).contains("does not exist");
+  }
+
+  @Test
+  void usageErrorsExitTwo() {
+    assertThat(run("produce", "-d", "cars")).isEqualTo(ExitCode.BAD_INPUT);
+    assertThat(err.toString()).contains("--folder").contains("--manifest").contains("--coco");
+    assertThat(run("produce", "-d", "cars", "--folder", "a", "--manifest", "b")).isEqualTo(ExitCode.BAD_INPUT);
+  }
+
+  @Test
+  void anUnreachableApiExitsOne() {
+    int status = run("runs", "list", "--api", "http://127.0.0.1:1");
+
+    assertThat(status).isEqualTo(ExitCode.FAILURE);
+    assertThat(err.toString()).contains("query API at http://127.0.0.1:1 unreachable");
+  }
+
+  @Test
+  void helpListsEverySubcommand() {
+    assertThat(run("--help")).isEqualTo(ExitCode.OK);
+    assertThat(out.toString()).contains("produce").contains("runs").contains("query");
+  }
+}

@@ -1,0 +1,67 @@
+package io.simstream.cli.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.simstream.event.Patch;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CocoSourceTest {
+  @TempDir
+  Path dir;
+
+  private static final String COCO = """
+      {"images": [
+         {"id": 1, "file_name": "000001.jpg", "width": 200, "height": 100},
+         {"id": 2, "file_name": "sub/000002.jpg", "width": 50, "height": 50}],
+       "annotations": [
+         {"id": 10, "image_id": 1, "category_id": 3, "bbox": [20, 10, 100, 50]},
+         {"id": 11, "image_id": 1, "category_id": 4, "bbox": [150, 80, 100, 40]},
+         {"id": 12, "image_id": 1, "category_id": 3, "bbox": [30, 30, 0, 10]}],
+       "categories": [{"id": 3, "name": "car"}, {"id": 4, "name": "person"}]}
+      """;
+
+  @Test
+  void imagesBecomeSamplesAndAnnotationsRelativePatches() throws Exception {
+    Path file = dir.resolve("instances.json");
+    Files.writeString(file, COCO);
+    CocoSource source = new CocoSource(file, dir.resolve("images"), null, "ground_truth");
+    List<SourceSample> samples = new ArrayList<>();
+    source.<RuntimeException>read(samples::add);
+
+    assertThat(source.count()).isEqualTo(2);
+    assertThat(samples).extracting(SourceSample::sampleId).containsExactly("000001.jpg", "sub/000002.jpg");
+    assertThat(samples.get(0).imageUri()).isEqualTo(dir.resolve("images/000001.jpg").toUri().toString());
+    List<Patch> patches = samples.get(0).patches();
+    assertThat(patches).extracting(Patch::labelId).containsExactly("000001.jpg#10", "000001.jpg#11");
+    assertThat(patches).extracting(Patch::label).containsExactly("car", "person");
+    assertThat(patches).extracting(Patch::field).containsOnly("ground_truth");
+    Patch car = patches.get(0);
+    assertThat(car.boundingBox().x()).isCloseTo(0.1, within(1e-9));
+    assertThat(car.boundingBox().y()).isCloseTo(0.1, within(1e-9));
+    assertThat(car.boundingBox().width()).isCloseTo(0.5, within(1e-9));
+    assertThat(car.boundingBox().height()).isCloseTo(0.5, within(1e-9));
+    // The person box runs past the right and bottom edges: clipped to the image.
+    Patch person = patches.get(1);
+    assertThat(person.boundingBox().x() + person.boundingBox().width()).isCloseTo(1.0, within(1e-9));
+    assertThat(person.boundingBox().height()).isCloseTo(0.2, within(1e-9));
+    assertThat(samples.get(1).patches()).isEmpty();
+    assertThat(source.skippedAnnotations()).isEqualTo(1);
+  }
+
+  @Test
+  void anImageWithoutSizeIsNamed() throws Exception {
+    Path file = dir.resolve("bad.json");
+    Files.writeString(file, "{\"images\": [{\"id\": 1, \"file_name\": \"a.jpg\"}]}");
+    assertThatThrownBy(() -> new CocoSource(file, dir, null, "gt").<RuntimeException>read(s -> { }))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("bad.json images[0]")
+        .hasMessageContaining("width");
+  }
+}

@@ -1,0 +1,78 @@
+package io.simstream.cli.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FolderSourceTest {
+  @TempDir
+  Path root;
+
+  private static List<SourceSample> readAll(SampleSource source) throws BadInputException {
+    List<SourceSample> samples = new ArrayList<>();
+    source.<RuntimeException>read(samples::add);
+    return samples;
+  }
+
+  private void file(String relative, String content) throws Exception {
+    Path path = root.resolve(relative);
+    Files.createDirectories(path.getParent());
+    Files.writeString(path, content);
+  }
+
+  @Test
+  void walksRecursivelyInPathOrderWithRelativePathsAsIds() throws Exception {
+    file("b/2.jpg", "two");
+    file("a/1.JPEG", "one");
+    file("c.png", "three");
+    file("notes.txt", "not an image");
+    file(".cache/x.jpg", "hidden");
+    file("b/.y.jpg", "hidden too");
+
+    FolderSource source = new FolderSource(root, FolderSource.DEFAULT_EXTENSIONS, null);
+    List<SourceSample> samples = readAll(source);
+
+    assertThat(samples).extracting(SourceSample::sampleId).containsExactly("a/1.JPEG", "b/2.jpg", "c.png");
+    assertThat(source.count()).isEqualTo(3);
+    assertThat(samples.get(1).imageUri()).isEqualTo(root.resolve("b/2.jpg").toUri().toString());
+    assertThat(samples.get(1).embeddings()).isEmpty();
+  }
+
+  @Test
+  void extensionsAreConfigurableAndUriBaseReplacesTheFolder() throws Exception {
+    file("x/img.tif", "tiff");
+    file("x/img.jpg", "jpeg");
+
+    List<SourceSample> samples = readAll(new FolderSource(root, List.of(".TIF"), "https://images.example.com/set"));
+
+    assertThat(samples).extracting(SourceSample::sampleId).containsExactly("x/img.tif");
+    assertThat(samples.get(0).imageUri()).isEqualTo("https://images.example.com/set/x/img.tif");
+  }
+
+  @Test
+  void hashFollowsTheFileContent() throws Exception {
+    file("a.jpg", "first");
+    FolderSource source = new FolderSource(root, FolderSource.DEFAULT_EXTENSIONS, null);
+    String before = readAll(source).get(0).contentHash();
+    assertThat(readAll(source).get(0).contentHash()).isEqualTo(before);
+
+    file("a.jpg", "second");
+
+    assertThat(readAll(source).get(0).contentHash()).isNotEqualTo(before);
+  }
+
+  @Test
+  void aMissingFolderIsNamedInTheError() {
+    Path missing = root.resolve("nope");
+    assertThatThrownBy(() -> new FolderSource(missing, FolderSource.DEFAULT_EXTENSIONS, null).count())
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining(missing.toString())
+        .hasMessageContaining("does not exist");
+  }
+}
