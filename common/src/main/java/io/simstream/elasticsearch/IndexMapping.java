@@ -26,6 +26,7 @@ public final class IndexMapping {
   public static final Set<String> INDEX_OPTIONS =
       Set.of("hnsw", "int8_hnsw", "int4_hnsw", "bbq_hnsw", "flat", "int8_flat", "int4_flat", "bbq_flat");
   public static final String DEFAULT_INDEX_OPTIONS = "int8_hnsw";
+  private static final String WRITE_ALIAS_SUFFIX = ".simstream-write";
 
   private IndexMapping() {
   }
@@ -44,8 +45,19 @@ public final class IndexMapping {
     return body.toString();
   }
 
+  /**
+   * The alias the indexer writes through with {@code require_alias}: a write to a deleted index then
+   * fails instead of auto-creating an index with a dynamic mapping.
+   */
+  public static String writeAlias(String index) {
+    return index + WRITE_ALIAS_SUFFIX;
+  }
+
+  /** Creates the index with its mapping and its write alias. */
   public static void create(ElasticsearchClient es, String index, VectorFieldSpec spec) throws IOException {
-    es.indices().create(c -> c.index(index).withJson(new StringReader(createIndexBody(spec))));
+    ObjectNode body = (ObjectNode) Json.MAPPER.readTree(createIndexBody(spec));
+    body.putObject("aliases").putObject(writeAlias(index));
+    es.indices().create(c -> c.index(index).withJson(new StringReader(body.toString())));
   }
 
   public static boolean exists(ElasticsearchClient es, String index) throws IOException {

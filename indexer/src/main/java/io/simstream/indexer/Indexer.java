@@ -22,10 +22,13 @@ import io.simstream.kafka.Topics;
 import io.simstream.run.SimilarityRun;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -53,6 +56,12 @@ public final class Indexer implements AutoCloseable {
   private final BulkVectorWriter writer;
   private final ElasticsearchClient es;
   private final AutoCloseable embedders;
+  /** One thread: CPU models use every core per batch already, and a GPU takes one batch at a time. */
+  private final ExecutorService embedExecutor = Executors.newSingleThreadExecutor(r -> {
+    Thread thread = new Thread(r, "simstream-embedding");
+    thread.setDaemon(true);
+    return thread;
+  });
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean failed;
 
@@ -65,11 +74,11 @@ public final class Indexer implements AutoCloseable {
     IndexerMetrics metrics = new IndexerMetrics(registry);
     es = ElasticsearchClients.create(config);
     writer = new BulkVectorWriter(es, new BulkVectorWriter.Limits(config.get(Settings.INDEXER_BULK_MAX_ACTIONS),
-        config.get(Settings.INDEXER_BULK_MAX_BYTES), config.get(Settings.INDEXER_BULK_MAX_IN_FLIGHT),
-        Duration.ofMillis(config.get(Settings.INDEXER_RETRY_MAX_MS))), metrics);
+        config.get(Settings.INDEXER_BULK_MAX_BYTES), Duration.ofMillis(config.get(Settings.INDEXER_RETRY_MAX_MS))),
+        metrics, Clock.systemUTC());
     String bootstrap = config.get(Settings.KAFKA_BOOTSTRAP_SERVERS);
     datasets = new TopicDatasetCatalog(new CompactedTopicView<>(bootstrap, topics.datasets()));
-    streams = new KafkaStreams(IndexerTopology.build(topics, datasets, writer, embedders,
+    streams = new KafkaStreams(IndexerTopology.build(topics, datasets, writer, embedders, embedExecutor,
         TopologyOptions.from(config), metrics), IndexerStreamsConfig.from(config));
     // A failed flush (Elasticsearch down past the retry budget) replaces the thread; its tasks resume
     // from the last commit, where the outbox still holds every unwritten change.
@@ -153,6 +162,7 @@ public final class Indexer implements AutoCloseable {
     streams.close(CLOSE_TIMEOUT);
     streamsMetrics.close();
     datasets.close();
+    embedExecutor.shutdownNow();
     writer.close();
     try {
       es._transport().close();

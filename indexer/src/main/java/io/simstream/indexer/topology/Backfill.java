@@ -50,14 +50,16 @@ final class Backfill {
   void step(long budgetMs, DeadLetterSink deadLetters) {
     long deadline = System.currentTimeMillis() + budgetMs;
     for (SimilarityRun run : runs.all()) {
-      BackfillProgress current = progress.get(run.id());
+      // Keyed by the index's identity too: an index deleted and created again (cleanup) is filled again.
+      String key = run.id() + '@' + sync.indexIdentity(run);
+      BackfillProgress current = progress.get(key);
       if (current == null) {
         current = BackfillProgress.START;
         LOG.info("Backfill of run {} ({}) starts in task {}", run.brainKey(), run.indexName(), task);
       }
       while (!current.done()) {
         current = chunk(run, current, deadLetters);
-        progress.put(run.id(), current);
+        progress.put(key, current);
         metrics.backfillProgress(run.id(), task, current.count());
         if (current.done()) {
           LOG.info("Backfill of run {} ({}) done in task {}: {} samples", run.brainKey(), run.indexName(), task,
@@ -83,7 +85,7 @@ final class Backfill {
     if (items.isEmpty()) {
       return current.finished();
     }
-    sync.sync(items, dataset -> List.of(run), deadLetters);
+    sync.syncNow(items, dataset -> List.of(run), deadLetters);
     BackfillProgress next = current.advance(items.get(items.size() - 1).key(), items.size());
     return items.size() < chunk ? next.finished() : next;
   }

@@ -17,28 +17,27 @@ import io.simstream.kafka.Topics;
 import io.simstream.run.SimilarityRun;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Applies change events to the samples store and queues the changed samples in the pending store
- * (the outbox); a flush writes them to Elasticsearch from their current state and only then removes
- * them from the outbox. Under exactly_once_v2 the store changes, dead letters and input offsets commit
- * together, so offsets are never committed for writes that did not succeed.
+ * Applies change events to the samples store and queues the changed samples in the {@link Outbox};
+ * a flush writes them to Elasticsearch from their current state while processing goes on, and an
+ * entry leaves the outbox only once its write was acknowledged. Under exactly_once_v2 the store
+ * changes, dead letters and input offsets commit together, so offsets are never committed for
+ * changes whose writes might be lost.
  */
 final class ChangeProcessor implements Processor<String, byte[], String, byte[]> {
   /** Time a backfill step may take, so commits keep coming during a long backfill. */
@@ -49,25 +48,23 @@ final class ChangeProcessor implements Processor<String, byte[], String, byte[]>
   private final DatasetCatalog datasets;
   private final VectorIndexWriter writer;
   private final EmbedderProvider embedders;
+  private final Executor embedExecutor;
   private final TopologyOptions options;
   private final IndexerMetrics metrics;
 
   private ProcessorContext<String, byte[]> context;
   private KeyValueStore<String, SampleState> samples;
-  private KeyValueStore<String, PendingChange> pending;
   private RunCatalog runs;
-  private DocumentSync sync;
+  private Outbox outbox;
   private Backfill backfill;
-  private int pendingCount;
-  /** Wall-clock time the oldest unwritten change was queued. */
-  private long oldestPendingMs;
 
   ChangeProcessor(String changeTopic, DatasetCatalog datasets, VectorIndexWriter writer, EmbedderProvider embedders,
-                  TopologyOptions options, IndexerMetrics metrics) {
+                  Executor embedExecutor, TopologyOptions options, IndexerMetrics metrics) {
     this.changeTopic = changeTopic;
     this.datasets = datasets;
     this.writer = writer;
     this.embedders = embedders;
+    this.embedExecutor = embedExecutor;
     this.options = options;
     this.metrics = metrics;
   }
@@ -76,21 +73,18 @@ final class ChangeProcessor implements Processor<String, byte[], String, byte[]>
   public void init(ProcessorContext<String, byte[]> context) {
     this.context = context;
     this.samples = context.getStateStore(IndexerTopology.SAMPLES_STORE);
-    this.pending = context.getStateStore(IndexerTopology.PENDING_STORE);
+    KeyValueStore<String, PendingChange> pending = context.getStateStore(IndexerTopology.PENDING_STORE);
     KeyValueStore<String, BackfillProgress> progress = context.getStateStore(IndexerTopology.BACKFILL_STORE);
     this.runs = new RunCatalog(context.getStateStore(IndexerTopology.RUNS_STORE));
-    this.sync = new DocumentSync(samples, writer, embedders, options.embedBatchSize(), metrics);
+    DocumentSync sync = new DocumentSync(samples, writer, embedders, options.embedBatchSize(), metrics);
+    this.outbox = new Outbox(pending, samples, sync, writer, embedExecutor, new Outbox.Limits(options.batchSize(),
+        options.maxWait().toMillis(), options.maxInFlight(), options.maxInFlightBytes()), metrics);
     this.backfill = new Backfill(samples, progress, runs, sync, options.backfillChunk(),
         context.taskId().toString(), metrics);
-    // Entries restored from the changelog were not written before the last stop: the next flush writes them.
-    try (KeyValueIterator<String, PendingChange> it = pending.all()) {
-      it.forEachRemaining(kv -> pendingCount++);
-    }
-    // Checked twice per max-wait, flushed only once the oldest change waited half of it: a flush right
-    // after another (a slow bulk makes the next punctuation due at once) would write tiny batches.
     long halfWaitMs = Math.max(1, options.maxWait().toMillis() / 2);
     context.schedule(Duration.ofMillis(halfWaitMs), PunctuationType.WALL_CLOCK_TIME, now -> {
-      if (now - oldestPendingMs >= halfWaitMs) {
+      outbox.applyCompletions();
+      if (outbox.due(now)) {
         flush();
       }
     });
@@ -100,6 +94,7 @@ final class ChangeProcessor implements Processor<String, byte[], String, byte[]>
 
   @Override
   public void process(Record<String, byte[]> record) {
+    outbox.applyCompletions();
     ChangeEvent event;
     try {
       event = ChangeEventCodec.decode(record.value());
@@ -121,11 +116,13 @@ final class ChangeProcessor implements Processor<String, byte[], String, byte[]>
     }
     long version = context.recordMetadata().orElseThrow().offset();
     if (event instanceof SampleUpsert upsert) {
-      List<SimilarityRun> datasetRuns = runs.of(event.dataset());
-      Rejection rejection = checkAgainstRuns(upsert, datasetRuns);
-      if (rejection != null) {
-        deadLetter(record, rejection.kind, rejection.detail);
-        return;
+      // The state is applied whatever the runs think of it: a run it does not fit gets its own dead
+      // letter and no document, the other runs of the dataset index it as usual.
+      for (SimilarityRun run : runs.of(event.dataset())) {
+        Rejection rejection = checkAgainstRun(upsert, run);
+        if (rejection != null) {
+          deadLetter(record, rejection.kind, rejection.detail);
+        }
       }
       applyUpsert(eventKey, upsert, version);
       metrics.eventIn(upsert instanceof SampleAdded ? "sample_added" : "sample_updated");
@@ -133,7 +130,8 @@ final class ChangeProcessor implements Processor<String, byte[], String, byte[]>
       applyDelete(eventKey, version);
       metrics.eventIn("sample_deleted");
     }
-    if (pendingCount >= options.batchSize()) {
+    if (outbox.full()) {
+      outbox.awaitCapacity(this::sendDeadLetter);
       flush();
     }
   }
@@ -141,57 +139,54 @@ final class ChangeProcessor implements Processor<String, byte[], String, byte[]>
   private record Rejection(DeadLetterKind kind, String detail) {
   }
 
-  /** Vectors that do not fit a run, and models this indexer lacks, reject the whole event. */
-  private Rejection checkAgainstRuns(SampleUpsert event, List<SimilarityRun> datasetRuns) {
-    for (SimilarityRun run : datasetRuns) {
-      boolean needsModel = false;
-      if (run.indexesPatches()) {
-        for (Patch patch : event.patches()) {
-          if (!patch.belongsTo(run.patchesField())) {
-            continue;
-          }
-          float[] vector = run.vectorFrom(patch.embeddings());
-          String problem = vector == null ? null : RunVectors.problem(run, vector);
-          if (problem != null) {
-            return new Rejection(DeadLetterKind.WRONG_DIMS, "patch '" + patch.labelId() + "': " + problem);
-          }
-          needsModel |= vector == null;
+  /** Why the event cannot be indexed by one run: a vector that does not fit, or a model this indexer lacks. */
+  private Rejection checkAgainstRun(SampleUpsert event, SimilarityRun run) {
+    boolean needsModel = false;
+    if (run.indexesPatches()) {
+      for (Patch patch : event.patches()) {
+        if (!patch.belongsTo(run.patchesField())) {
+          continue;
         }
-      } else {
-        float[] vector = run.vectorFrom(event.embeddings());
+        float[] vector = RunVectors.raw(run, patch.embeddings(), Map.of());
         String problem = vector == null ? null : RunVectors.problem(run, vector);
         if (problem != null) {
-          return new Rejection(DeadLetterKind.WRONG_DIMS, problem);
+          return new Rejection(DeadLetterKind.WRONG_DIMS, "patch '" + patch.labelId() + "': " + problem);
         }
-        needsModel = vector == null;
+        needsModel |= vector == null;
       }
-      if (needsModel && !run.isPrecomputed() && embedders.find(run.model()).isEmpty()) {
-        return new Rejection(DeadLetterKind.MODEL_UNAVAILABLE, "model " + run.model() + " is not available (run '"
-            + run.brainKey() + "' needs it and the event carries no vector for it)");
+    } else {
+      float[] vector = RunVectors.raw(run, event.embeddings(), Map.of());
+      String problem = vector == null ? null : RunVectors.problem(run, vector);
+      if (problem != null) {
+        return new Rejection(DeadLetterKind.WRONG_DIMS, problem);
       }
+      needsModel = vector == null;
+    }
+    if (needsModel && !run.isPrecomputed() && embedders.find(run.model()).isEmpty()) {
+      return new Rejection(DeadLetterKind.MODEL_UNAVAILABLE, "model " + run.model() + " is not available (run '"
+          + run.brainKey() + "' needs it and the event carries no vector for it)");
     }
     return null;
   }
 
   private void applyUpsert(String key, SampleUpsert event, long version) {
     SampleState previous = samples.get(key);
-    Set<String> present = new HashSet<>();
     Map<String, String> fieldByLabel = new HashMap<>();
     for (Patch patch : event.patches()) {
-      present.add(patch.labelId());
       fieldByLabel.put(patch.labelId(), patch.field());
     }
     Set<String> removed = new HashSet<>();
     if (previous != null) {
       for (Patch old : previous.patches()) {
         // A patch whose field changed may leave a patch index: delete it there, rewrite it where it belongs.
-        if (!present.contains(old.labelId()) || !Objects.equals(fieldByLabel.get(old.labelId()), old.field())) {
+        if (!fieldByLabel.containsKey(old.labelId())
+            || !Objects.equals(fieldByLabel.get(old.labelId()), old.field())) {
           removed.add(old.labelId());
         }
       }
     }
     samples.put(key, SampleState.after(previous, event, version));
-    queue(key, version, removed, present);
+    outbox.queue(key, version, removed, context.currentSystemTimeMs());
   }
 
   private void applyDelete(String key, long version) {
@@ -201,49 +196,18 @@ final class ChangeProcessor implements Processor<String, byte[], String, byte[]>
       previous.patches().forEach(p -> removed.add(p.labelId()));
       samples.delete(key);
     }
-    queue(key, version, removed, Set.of());
+    outbox.queue(key, version, removed, context.currentSystemTimeMs());
   }
 
-  private void queue(String key, long version, Set<String> removed, Set<String> present) {
-    PendingChange earlier = pending.get(key);
-    if (earlier == null) {
-      if (pendingCount++ == 0) {
-        oldestPendingMs = context.currentSystemTimeMs();
-      }
-    }
-    Set<String> stillRemoved = new HashSet<>(removed);
-    // A label removed earlier and present again is rewritten; one whose field changed must still go.
-    if (earlier != null) {
-      for (String label : earlier.removedLabelIds()) {
-        if (!present.contains(label)) {
-          stillRemoved.add(label);
-        }
-      }
-    }
-    pending.put(key, new PendingChange(version, stillRemoved));
-  }
-
-  /** Writes every pending sample from its current state, then empties the outbox. */
   private void flush() {
-    if (pendingCount == 0) {
-      return;
-    }
-    long start = System.nanoTime();
-    List<DocumentSync.Item> items = new ArrayList<>(pendingCount);
-    try (KeyValueIterator<String, PendingChange> it = pending.all()) {
-      while (it.hasNext()) {
-        KeyValue<String, PendingChange> entry = it.next();
-        items.add(new DocumentSync.Item(entry.key, samples.get(entry.key), entry.value.version(),
-            entry.value.removedLabelIds()));
-      }
-    }
     Map<String, List<SimilarityRun>> runsByDataset = new HashMap<>();
-    int writes = sync.sync(items, dataset -> runsByDataset.computeIfAbsent(dataset, runs::of), this::sendDeadLetter);
-    for (DocumentSync.Item item : items) {
-      pending.delete(item.key());
-    }
-    pendingCount = 0;
-    metrics.flushed(items.size(), writes, System.nanoTime() - start);
+    outbox.flush(dataset -> runsByDataset.computeIfAbsent(dataset, runs::of), this::sendDeadLetter,
+        context.currentSystemTimeMs());
+  }
+
+  @Override
+  public void close() {
+    outbox.close();
   }
 
   private void deadLetter(Record<String, byte[]> record, DeadLetterKind kind, String detail) {

@@ -1,6 +1,5 @@
 package io.simstream.indexer.topology;
 
-import io.simstream.event.BoundingBox;
 import io.simstream.event.Patch;
 import io.simstream.event.SampleKey;
 import io.simstream.indexer.embed.EmbedderProvider;
@@ -14,22 +13,24 @@ import io.simstream.json.Json;
 import io.simstream.run.SimilarityRun;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.Function;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Brings the documents of a batch of samples in line with their current state: computes missing
- * vectors of images and patches with the runs' models (storing them in the sample state, so they are
- * never recomputed), plans the writes of every run and writes them. Shared by the flush of pending
- * changes and the backfill.
+ * Brings the documents of samples in line with their current state, in three steps the write
+ * pipeline runs on different threads: plan the missing vectors ({@link #planEmbeddings}, stream
+ * thread), compute them ({@link #embed}, any thread, no store access), store them ({@link
+ * #applyEmbeddings}, stream thread, only where the image and box are still the same) and plan the
+ * writes of every run from the current state ({@link #planWrites}). {@link #syncNow} does all of it
+ * in place, for the backfill.
  */
 final class DocumentSync {
   /** One sample to write: its store key, current state (null = deleted), version and removed patches. */
@@ -58,78 +59,52 @@ final class DocumentSync {
     this.metrics = metrics;
   }
 
-  /** Writes every item to every run {@code runsOf} gives for its dataset; returns the number of writes. */
-  int sync(List<Item> items, Function<String, List<SimilarityRun>> runsOf, DeadLetterSink deadLetters) {
-    List<Item> complete = embedMissing(items, runsOf, deadLetters);
-    List<WriteOp> ops = new ArrayList<>(complete.size() * 2);
-    Set<SimilarityRun> ensured = new HashSet<>();
-    for (Item item : complete) {
-      String sampleId = item.sampleId();
-      for (SimilarityRun run : runsOf.apply(item.dataset())) {
-        if (ensured.add(run)) {
-          writer.ensureIndex(run);
-        }
-        WritePlanner.plan(sampleId, item.state(), item.version(), item.removedLabelIds(), run, ops);
-      }
+  /** The identity of the run's index, created first when missing. */
+  String indexIdentity(SimilarityRun run) {
+    return writer.ensureIndex(run);
+  }
+
+  /** Embeds, stores and writes the items synchronously; returns the number of writes. */
+  int syncNow(List<Item> items, Function<String, List<SimilarityRun>> runsOf, DeadLetterSink deadLetters) {
+    EmbeddingPlan plan = planEmbeddings(items, runsOf);
+    List<Item> current = items;
+    if (!plan.isEmpty()) {
+      applyEmbeddings(embed(plan), deadLetters);
+      current = items.stream().map(i -> new Item(i.key(), samples.get(i.key()), i.version(), i.removedLabelIds()))
+          .toList();
     }
+    List<WriteOp> ops = planWrites(current, runsOf);
     if (ops.isEmpty()) {
       return 0;
     }
-    WriteResult result = writer.write(ops);
-    for (WriteResult.Rejection rejection : result.rejected()) {
-      WriteOp op = rejection.op();
-      deadLetters.send(SampleKey.prefixOf(datasetOf(items, op)) + op.sampleId(), describe(op),
-          DeadLetterKind.REJECTED_BY_INDEX, rejection.reason(), op.index());
-    }
+    deadLetterRejections(current, writer.write(ops), deadLetters);
     return ops.size();
   }
 
-  private static String datasetOf(List<Item> items, WriteOp op) {
-    return items.stream().filter(i -> i.sampleId().equals(op.sampleId())).findFirst().map(Item::dataset).orElse("");
-  }
-
-  private static byte[] describe(WriteOp op) {
-    Map<String, Object> doc = new LinkedHashMap<>();
-    doc.put("index", op.index());
-    doc.put("id", op.id());
-    doc.put("version", op.version());
-    doc.put("dims", op.vector() == null ? 0 : op.vector().length);
-    return Json.MAPPER.valueToTree(doc).toString().getBytes(StandardCharsets.UTF_8);
-  }
-
-  /** One image or patch a model must embed: the item it belongs to and the patch, null for the whole image. */
-  private record Job(int item, String labelId, BoundingBox box) {
-    ImageEmbedder.Image image(SampleState state) {
-      return labelId == null ? ImageEmbedder.Image.whole(state.imageUri())
-          : ImageEmbedder.Image.cropped(state.imageUri(), box);
-    }
-  }
-
-  /** Embeds the images and patches whose model runs have no vector yet, batch by batch. */
-  private List<Item> embedMissing(List<Item> items, Function<String, List<SimilarityRun>> runsOf,
-                                  DeadLetterSink deadLetters) {
-    Map<String, Set<Job>> byModel = new LinkedHashMap<>();
-    Map<String, Integer> dimsByModel = new LinkedHashMap<>();
-    for (int i = 0; i < items.size(); i++) {
-      SampleState state = items.get(i).state();
+  /** The images and patches whose model runs have no vector yet, for models this indexer has. */
+  EmbeddingPlan planEmbeddings(List<Item> items, Function<String, List<SimilarityRun>> runsOf) {
+    Map<String, Set<EmbeddingPlan.Job>> byModel = new LinkedHashMap<>();
+    Map<String, Integer> dimsByModel = new HashMap<>();
+    for (Item item : items) {
+      SampleState state = item.state();
       if (state == null || state.imageUri() == null || state.imageUri().isBlank()) {
         continue;
       }
-      for (SimilarityRun run : runsOf.apply(items.get(i).dataset())) {
-        if (run.isPrecomputed()) {
-          continue;
+      for (SimilarityRun run : runsOf.apply(item.dataset())) {
+        if (run.isPrecomputed() || embedders.find(run.model()).isEmpty()) {
+          continue; // events needing a missing model were dead-lettered per run on arrival
         }
         // A set: runs sharing a model (or a patch in several fields' runs) embed each image once.
-        Set<Job> waiting = new LinkedHashSet<>();
+        Set<EmbeddingPlan.Job> waiting = new LinkedHashSet<>();
         if (!run.indexesPatches()) {
           if (RunVectors.raw(run, state.embeddings(), state.computed()) == null) {
-            waiting.add(new Job(i, null, null));
+            waiting.add(new EmbeddingPlan.Job(item.key(), state.imageUri(), null, null));
           }
         } else {
           for (Patch patch : state.patches()) {
             if (patch.belongsTo(run.patchesField())
                 && RunVectors.raw(run, patch.embeddings(), state.computedFor(patch.labelId())) == null) {
-              waiting.add(new Job(i, patch.labelId(), patch.boundingBox()));
+              waiting.add(new EmbeddingPlan.Job(item.key(), state.imageUri(), patch.labelId(), patch.boundingBox()));
             }
           }
         }
@@ -139,50 +114,107 @@ final class DocumentSync {
         }
       }
     }
-    if (byModel.isEmpty()) {
-      return items;
-    }
-    List<Item> result = new ArrayList<>(items);
-    Set<Integer> embedded = new TreeSet<>();
-    byModel.forEach((model, jobSet) -> {
+    Map<String, List<EmbeddingPlan.Job>> jobs = new LinkedHashMap<>();
+    byModel.forEach((model, set) -> jobs.put(model, List.copyOf(set)));
+    return new EmbeddingPlan(jobs, dimsByModel);
+  }
+
+  /** Runs the models over the plan, batch by batch. Touches no store: safe off the stream thread. */
+  List<EmbeddingPlan.Result> embed(EmbeddingPlan plan) {
+    List<EmbeddingPlan.Result> results = new ArrayList<>();
+    plan.jobs().forEach((model, jobs) -> {
       Optional<ImageEmbedder> embedder = embedders.find(model);
       if (embedder.isEmpty()) {
-        return; // events needing it were dead-lettered on arrival; a backfill leaves them unindexed
+        return;
       }
-      List<Job> jobs = List.copyOf(jobSet);
+      int dims = plan.dims().get(model);
       for (int from = 0; from < jobs.size(); from += embedBatchSize) {
-        List<Job> batch = jobs.subList(from, Math.min(jobs.size(), from + embedBatchSize));
-        List<ImageEmbedder.Image> images = batch.stream()
-            .map(job -> job.image(result.get(job.item()).state())).toList();
+        List<EmbeddingPlan.Job> batch = jobs.subList(from, Math.min(jobs.size(), from + embedBatchSize));
         long start = System.nanoTime();
-        List<ImageEmbedder.Outcome> outcomes = embedder.get().embedImages(images);
+        List<ImageEmbedder.Outcome> outcomes = embedder.get().embedImages(
+            batch.stream().map(EmbeddingPlan.Job::image).toList());
         metrics.embedLatency(System.nanoTime() - start);
         for (int j = 0; j < batch.size(); j++) {
-          Job job = batch.get(j);
-          Item item = result.get(job.item());
           ImageEmbedder.Outcome outcome = outcomes.get(j);
-          String problem = !outcome.succeeded() ? outcome.error()
-              : outcome.vector().length != dimsByModel.get(model)
-              ? "model " + model + " gave " + outcome.vector().length + " dims, the run has " + dimsByModel.get(model)
-              : null;
-          if (problem != null) {
-            DeadLetterKind kind = outcome.succeeded() ? DeadLetterKind.WRONG_DIMS : DeadLetterKind.UNREADABLE_IMAGE;
-            deadLetters.send(item.key(), describeImage(item.state().imageUri(), job.labelId(), model), kind, problem,
-                model);
-            continue;
+          if (!outcome.succeeded()) {
+            results.add(new EmbeddingPlan.Result(model, batch.get(j), null, outcome.error(), false));
+          } else if (outcome.vector().length != dims) {
+            results.add(new EmbeddingPlan.Result(model, batch.get(j), null,
+                "model " + model + " gave " + outcome.vector().length + " dims, the run has " + dims, true));
+          } else {
+            results.add(new EmbeddingPlan.Result(model, batch.get(j), outcome.vector(), null, false));
           }
-          SampleState state = job.labelId() == null ? item.state().withComputed(model, outcome.vector())
-              : item.state().withPatchComputed(job.labelId(), model, outcome.vector());
-          result.set(job.item(), new Item(item.key(), state, item.version(), item.removedLabelIds()));
-          embedded.add(job.item());
         }
       }
     });
-    // Stored once per sample, however many of its patches were embedded.
-    for (int i : embedded) {
-      samples.put(result.get(i).key(), result.get(i).state());
+    return results;
+  }
+
+  /**
+   * Stores computed vectors in the samples whose image (and patch box) is still the one embedded, so
+   * they are never computed again; dead-letters the images that could not be embedded.
+   */
+  void applyEmbeddings(List<EmbeddingPlan.Result> results, DeadLetterSink deadLetters) {
+    Map<String, SampleState> changed = new LinkedHashMap<>();
+    for (EmbeddingPlan.Result result : results) {
+      EmbeddingPlan.Job job = result.job();
+      if (result.vector() == null) {
+        deadLetters.send(job.key(), describeImage(job.imageUri(), job.labelId(), result.model()),
+            result.wrongDims() ? DeadLetterKind.WRONG_DIMS : DeadLetterKind.UNREADABLE_IMAGE, result.problem(),
+            result.model());
+        continue;
+      }
+      SampleState state = changed.containsKey(job.key()) ? changed.get(job.key()) : samples.get(job.key());
+      if (state == null || !Objects.equals(state.imageUri(), job.imageUri())) {
+        continue; // deleted or given another image meanwhile: its own flush embeds the new one
+      }
+      if (job.labelId() == null) {
+        changed.put(job.key(), state.withComputed(result.model(), result.vector()));
+      } else if (state.patches().stream().anyMatch(p -> p.labelId().equals(job.labelId())
+          && Objects.equals(p.boundingBox(), job.box()))) {
+        changed.put(job.key(), state.withPatchComputed(job.labelId(), result.model(), result.vector()));
+      }
     }
-    return result;
+    changed.forEach(samples::put);
+  }
+
+  /** The writes of every item to every run of its dataset, creating missing indexes first. */
+  List<WriteOp> planWrites(List<Item> items, Function<String, List<SimilarityRun>> runsOf) {
+    List<WriteOp> ops = new ArrayList<>(items.size() * 2);
+    Set<String> ensured = new java.util.HashSet<>();
+    for (Item item : items) {
+      String sampleId = item.sampleId();
+      for (SimilarityRun run : runsOf.apply(item.dataset())) {
+        if (ensured.add(run.indexName())) {
+          writer.ensureIndex(run);
+        }
+        WritePlanner.plan(sampleId, item.state(), item.version(), item.removedLabelIds(), run, ops);
+      }
+    }
+    return ops;
+  }
+
+  /** Sends each write Elasticsearch refused as bad input to the dead-letter topic. */
+  static void deadLetterRejections(List<Item> items, WriteResult result, DeadLetterSink deadLetters) {
+    if (result.rejected().isEmpty()) {
+      return;
+    }
+    Map<String, String> datasetBySample = new HashMap<>();
+    items.forEach(i -> datasetBySample.put(i.sampleId(), i.dataset()));
+    for (WriteResult.Rejection rejection : result.rejected()) {
+      WriteOp op = rejection.op();
+      deadLetters.send(SampleKey.prefixOf(datasetBySample.getOrDefault(op.sampleId(), "")) + op.sampleId(),
+          describe(op), DeadLetterKind.REJECTED_BY_INDEX, rejection.reason(), op.index());
+    }
+  }
+
+  private static byte[] describe(WriteOp op) {
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("index", op.index());
+    doc.put("id", op.id());
+    doc.put("version", op.version());
+    doc.put("dims", op.vector() == null ? 0 : op.vector().length);
+    return Json.MAPPER.valueToTree(doc).toString().getBytes(StandardCharsets.UTF_8);
   }
 
   /** The value of an unreadable-image dead letter: the image, the patch if it was one, the model. */

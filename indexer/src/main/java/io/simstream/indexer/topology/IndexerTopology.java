@@ -10,6 +10,7 @@ import io.simstream.kafka.JsonSerde;
 import io.simstream.kafka.Topic;
 import io.simstream.kafka.Topics;
 import io.simstream.run.SimilarityRun;
+import java.util.concurrent.Executor;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -41,8 +42,12 @@ public final class IndexerTopology {
   private IndexerTopology() {
   }
 
+  /**
+   * @param embedExecutor where images are embedded, off the stream thread (tests pass a direct one)
+   */
   public static Topology build(Topics topics, DatasetCatalog datasets, VectorIndexWriter writer,
-                               EmbedderProvider embedders, TopologyOptions options, IndexerMetrics metrics) {
+                               EmbedderProvider embedders, Executor embedExecutor, TopologyOptions options,
+                               IndexerMetrics metrics) {
     StreamsBuilder builder = new StreamsBuilder();
     Topic<String, SimilarityRun> runsTopic = topics.runs();
     // The global store's changelog is the (compacted) runs topic itself, so logging is off.
@@ -56,7 +61,7 @@ public final class IndexerTopology {
     Topic<String, byte[]> deadLetters = topics.deadLetters();
     topology.addSource(SOURCE, changes.keySerde().deserializer(), changes.valueSerde().deserializer(), changes.name());
     topology.addProcessor(PROCESSOR,
-        () -> new ChangeProcessor(changes.name(), datasets, writer, embedders, options, metrics), SOURCE);
+        () -> new ChangeProcessor(changes.name(), datasets, writer, embedders, embedExecutor, options, metrics), SOURCE);
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SAMPLES_STORE),
         Serdes.String(), new SampleStateSerde()), PROCESSOR);
     // Small (at most a batch of entries), so kept in memory and rebuilt from its changelog on restore.

@@ -10,13 +10,18 @@ final class RunVectors {
   }
 
   /**
-   * The raw vector: sent by the producer, else computed earlier by the run's model; null if none.
+   * The raw vector: sent by the producer, else computed earlier by the run's model; null if none. A
+   * model run ignores a sent vector of another size (typically a {@code default} meant for other
+   * runs) and uses its model instead.
    *
    * @param computed the vectors computed for the sample's image, or for the patch in patch runs
    */
   static float[] raw(SimilarityRun run, Map<String, float[]> embeddings, Map<String, float[]> computed) {
     float[] vector = run.vectorFrom(embeddings);
-    return vector != null || run.isPrecomputed() ? vector : computed.get(run.model());
+    if (run.isPrecomputed() || (vector != null && vector.length == run.dims())) {
+      return vector;
+    }
+    return computed.get(run.model());
   }
 
   /** Why the vector cannot go into the run's index, or null when it can. */

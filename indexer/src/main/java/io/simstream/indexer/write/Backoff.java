@@ -1,36 +1,43 @@
 package io.simstream.indexer.write;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.util.OptionalLong;
+import java.util.function.LongUnaryOperator;
 
 /**
- * Exponential backoff with a total budget: 100 ms doubling up to 5 s between tries, until the budget
- * (indexer.retry.max-ms) is spent. One instance per batch of writes.
+ * Exponential backoff with full jitter and a total budget: the n-th delay is drawn from
+ * [cap/2, cap] where cap is 100 ms doubling up to 5 s, until the budget (indexer.retry.max-ms) is
+ * spent. Jitter keeps the retries of many tasks from hitting a recovering cluster at once. It never
+ * sleeps: callers schedule the next try themselves, so no thread is held while waiting.
  */
 final class Backoff {
   private static final long FIRST_DELAY_MS = 100;
   private static final long MAX_DELAY_MS = 5_000;
 
-  private final long deadlineNanos;
-  private long nextDelayMs = FIRST_DELAY_MS;
+  private final Clock clock;
+  private final long deadlineMs;
+  private final LongUnaryOperator jitter;
+  private long capMs = FIRST_DELAY_MS;
 
-  Backoff(Duration budget) {
-    this.deadlineNanos = System.nanoTime() + budget.toNanos();
+  /**
+   * @param jitter maps a cap to a random value in [0, cap); {@code ThreadLocalRandom} in production
+   */
+  Backoff(Duration budget, Clock clock, LongUnaryOperator jitter) {
+    this.clock = clock;
+    this.deadlineMs = clock.millis() + budget.toMillis();
+    this.jitter = jitter;
   }
 
-  /** Sleeps before the next try; false when the budget is spent and the caller must give up. */
-  boolean pause() {
-    long remainingMs = (deadlineNanos - System.nanoTime()) / 1_000_000;
+  /** The delay before the next try, or empty when the budget is spent and the caller must give up. */
+  OptionalLong next() {
+    long remainingMs = deadlineMs - clock.millis();
     if (remainingMs <= 0) {
-      return false;
+      return OptionalLong.empty();
     }
-    long delay = Math.min(nextDelayMs, remainingMs);
-    nextDelayMs = Math.min(nextDelayMs * 2, MAX_DELAY_MS);
-    try {
-      Thread.sleep(delay);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-    return true;
+    long cap = capMs;
+    capMs = Math.min(capMs * 2, MAX_DELAY_MS);
+    long delay = cap / 2 + jitter.applyAsLong(cap / 2 + 1);
+    return OptionalLong.of(Math.min(delay, remainingMs));
   }
 }

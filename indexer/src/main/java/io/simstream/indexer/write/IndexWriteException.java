@@ -1,8 +1,24 @@
 package io.simstream.indexer.write;
 
-/** Elasticsearch could not take the writes within the retry budget; the stream thread restarts. */
+/** Elasticsearch did not take writes; the reason says whether waiting could have helped. */
 public final class IndexWriteException extends RuntimeException {
-  public IndexWriteException(String message, Throwable cause) {
+  public enum Reason {
+    /** Retryable failures lasted past the retry budget. */
+    RETRIES_EXHAUSTED,
+    /** The whole request was refused (401, 403, 413 ...): retrying the same request cannot help. */
+    REQUEST_REFUSED,
+    /** The run's index cannot be created or checked. */
+    INDEX_UNAVAILABLE
+  }
+
+  private final Reason reason;
+
+  public IndexWriteException(Reason reason, String message, Throwable cause) {
     super(message, cause);
+    this.reason = reason;
+  }
+
+  public Reason reason() {
+    return reason;
   }
 }

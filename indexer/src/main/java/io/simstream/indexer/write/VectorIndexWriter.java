@@ -5,16 +5,24 @@ import java.util.List;
 
 /** The seam between the topology and Elasticsearch; tests record the writes instead. */
 public interface VectorIndexWriter extends AutoCloseable {
-  /** Creates the run's index when it does not exist yet (with the run's vector mapping). */
-  void ensureIndex(SimilarityRun run);
+  /**
+   * Makes sure the run's index exists with the run's vector mapping and the write alias (creating it
+   * when missing) and returns its identity, which changes when the index is deleted and created again.
+   *
+   * @throws IndexWriteException when the index cannot be created or checked within the retry budget
+   */
+  String ensureIndex(SimilarityRun run);
 
   /**
-   * Writes all ops, retrying what is retryable, and returns only when every op was applied, found a
-   * newer version, or was rejected as bad input.
-   *
-   * @throws IndexWriteException when Elasticsearch stayed unavailable for longer than the retry budget
+   * Starts writing the ops without waiting: retries what is retryable in the background. Ops of the
+   * same document are reduced to the one with the highest version.
    */
-  WriteResult write(List<WriteOp> ops);
+  PendingWrite submit(List<WriteOp> ops);
+
+  /** Writes the ops and waits for the outcome. */
+  default WriteResult write(List<WriteOp> ops) {
+    return submit(ops).join();
+  }
 
   @Override
   default void close() {

@@ -18,4 +18,14 @@ public record WriteOp(Action action, String index, String id, long version, Stri
   public static WriteOp delete(SimilarityRun run, String id, long version, String sampleId) {
     return new WriteOp(Action.DELETE, run.indexName(), id, version, sampleId, null, null);
   }
+
+  /** The delete that withdraws this op's document, at the same version. */
+  public WriteOp withdrawn() {
+    return new WriteOp(Action.DELETE, index, id, version, sampleId, null, null);
+  }
+
+  /** Bytes this op takes in a bulk body, estimated from its vector (~12 bytes per float). */
+  public long estimatedBytes() {
+    return 160 + id.length() * 2L + (vector == null ? 0 : vector.length * 12L);
+  }
 }

@@ -1,5 +1,6 @@
 package io.simstream.indexer.support;
 
+import io.simstream.indexer.write.PendingWrite;
 import io.simstream.indexer.write.VectorIndexWriter;
 import io.simstream.indexer.write.WriteOp;
 import io.simstream.indexer.write.WriteResult;
@@ -9,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * An in-memory index with Elasticsearch's external-versioning rule (a write needs a higher version
@@ -22,6 +24,9 @@ public final class RecordingWriter implements VectorIndexWriter {
   private final Map<String, Long> tombstones = new HashMap<>();
   private final List<List<WriteOp>> batches = new ArrayList<>();
   private final List<String> ensured = new ArrayList<>();
+  private final Map<String, Integer> generation = new HashMap<>();
+  private final List<Runnable> held = new ArrayList<>();
+  private boolean holding;
   private int conflicts;
   private RuntimeException failure;
 
@@ -35,17 +40,62 @@ public final class RecordingWriter implements VectorIndexWriter {
   }
 
   @Override
-  public void ensureIndex(SimilarityRun run) {
+  public String ensureIndex(SimilarityRun run) {
     if (!ensured.contains(run.indexName())) {
       ensured.add(run.indexName());
     }
+    return run.indexName() + "#" + generation.getOrDefault(run.indexName(), 0);
+  }
+
+  /** The index is deleted: its documents and tombstones go, and its identity changes. */
+  public void dropIndex(String index) {
+    indexes.remove(index);
+    tombstones.keySet().removeIf(k -> k.startsWith(index + "/"));
+    generation.merge(index, 1, Integer::sum);
+  }
+
+  /** Submissions wait, as if in flight, until {@link #release()}. */
+  public void hold() {
+    holding = true;
+  }
+
+  /** Applies the held submissions in order and completes them; later ones complete at once again. */
+  public void release() {
+    holding = false;
+    List<Runnable> ready = List.copyOf(held);
+    held.clear();
+    ready.forEach(Runnable::run);
+  }
+
+  public int inFlight() {
+    return held.size();
   }
 
   @Override
-  public WriteResult write(List<WriteOp> ops) {
+  public PendingWrite submit(List<WriteOp> ops) {
     if (failure != null) {
-      throw failure;
+      return PendingWrite.failed(failure);
     }
+    if (!holding) {
+      return PendingWrite.completed(apply(ops));
+    }
+    CompletableFuture<WriteResult> result = new CompletableFuture<>();
+    List<WriteOp> copy = List.copyOf(ops);
+    held.add(() -> result.complete(apply(copy)));
+    return new PendingWrite() {
+      @Override
+      public CompletableFuture<WriteResult> result() {
+        return result;
+      }
+
+      @Override
+      public void cancel() {
+        result.cancel(false);
+      }
+    };
+  }
+
+  private WriteResult apply(List<WriteOp> ops) {
     batches.add(List.copyOf(ops));
     int applied = 0;
     for (WriteOp op : ops) {

@@ -89,7 +89,8 @@ class IndexerTopologyTest {
       }
     };
     var topology = IndexerTopology.build(topics, DatasetCatalog.of(Set.of(DS, "other")), writer,
-        EmbedderProvider.of(Map.of("clip", fakeClip)), new TopologyOptions(1000, Duration.ofMillis(50), 2, 3),
+        EmbedderProvider.of(Map.of("clip", fakeClip)), Runnable::run,
+        new TopologyOptions(1000, Duration.ofMillis(50), 2, 3, 2, 1 << 20),
         IndexerMetrics.inMemory());
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "indexer-test");
@@ -172,7 +173,7 @@ class IndexerTopologyTest {
   void outboxEntriesStayUntilTheWriteSucceeds() {
     restartWithBatchSize(2);
     register(run(DS, "cos", Metric.COSINE, 2));
-    writer.failWith(new IndexWriteException("es down", null));
+    writer.failWith(new IndexWriteException(IndexWriteException.Reason.RETRIES_EXHAUSTED, "es down", null));
     send(added(DS, "s1", vec(1, 0)));
     assertThatThrownBy(() -> send(added(DS, "s2", vec(1, 0)))).hasRootCauseInstanceOf(IndexWriteException.class);
     KeyValueStore<String, PendingChange> pending = driver.getKeyValueStore(IndexerTopology.PENDING_STORE);
@@ -183,7 +184,9 @@ class IndexerTopologyTest {
     send(added(DS, "s3", vec(1, 0)));
     assertThat(pending.get(key("s1"))).isNull();
     assertThat(pending.get(key("s2"))).isNull();
-    assertThat(writer.index("idx-cars-cos")).containsOnlyKeys("s1", "s2", "s3");
+    assertThat(pending.get(key("s3"))).as("a flush takes one batch; s3 waits for the next").isNotNull();
+    send(added(DS, "s4", vec(1, 0)));
+    assertThat(writer.index("idx-cars-cos")).containsOnlyKeys("s1", "s2", "s3", "s4");
   }
 
   @Test
@@ -201,7 +204,7 @@ class IndexerTopologyTest {
   private void restartWithBatchSize(int batchSize) {
     driver.close();
     var topology = IndexerTopology.build(topics, DatasetCatalog.of(Set.of(DS)), writer, EmbedderProvider.none(),
-        new TopologyOptions(batchSize, Duration.ofHours(1), 2, 3), IndexerMetrics.inMemory());
+        Runnable::run, new TopologyOptions(batchSize, Duration.ofHours(1), 2, 3, 2, 1 << 20), IndexerMetrics.inMemory());
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "indexer-test-batch");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -287,8 +290,9 @@ class IndexerTopologyTest {
     assertThat(writer.index(late.indexName())).hasSize(9).doesNotContainKey("s3");
     assertThat(writer.index(late.indexName()).get("s7").vector()).containsExactly(8, 1);
     KeyValueStore<String, BackfillProgress> progress = driver.getKeyValueStore(IndexerTopology.BACKFILL_STORE);
-    assertThat(progress.get(late.id()).done()).isTrue();
-    assertThat(progress.get(late.id()).count()).isEqualTo(9);
+    String progressKey = late.id() + "@" + writer.ensureIndex(late);
+    assertThat(progress.get(progressKey).done()).isTrue();
+    assertThat(progress.get(progressKey).count()).isEqualTo(9);
   }
 
   @Test
@@ -397,6 +401,97 @@ class IndexerTopologyTest {
     writer.write(first);
     assertThat(writer.conflicts()).isEqualTo(1);
     assertThat(VectorMath.norm(writer.index("idx-cars-cos").get("s1").vector())).isEqualTo(1.0);
+  }
+
+  @Test
+  void aPatchThatChangedFieldLeavesTheOldFieldsIndexEvenWhenUpdatedAgainBeforeTheFlush() {
+    SimilarityRun gt = patchRun(DS, "gt", "ground_truth", 2);
+    SimilarityRun pred = patchRun(DS, "pred", "predictions", 2);
+    register(gt);
+    register(pred);
+    send(Events.withPatches(DS, "s1", List.of(patch("l1", "ground_truth", vec(1, 0)))));
+    flush();
+    assertThat(writer.index(gt.indexName())).containsOnlyKeys("l1");
+
+    send(Events.updatedPatches(DS, "s1", List.of(patch("l1", "predictions", vec(1, 0)))));
+    send(Events.updatedPatches(DS, "s1", List.of(patch("l1", "predictions", vec(0, 1)))));
+    flush();
+
+    assertThat(writer.index(gt.indexName())).as("no ghost in the field l1 left").isEmpty();
+    assertThat(writer.index(pred.indexName())).containsOnlyKeys("l1");
+    assertThat(writer.index(pred.indexName()).get("l1").vector()).containsExactly(0, 1);
+  }
+
+  @Test
+  void aRunAnEventDoesNotFitGetsItsOwnDeadLetterWhileTheOtherRunsIndexIt() {
+    SimilarityRun small = run(DS, "small", Metric.COSINE, 2);
+    SimilarityRun large = run(DS, "large", Metric.EUCLIDEAN, 3);
+    register(small);
+    register(large);
+    send(added(DS, "s1", vec(1, 2, 3)));
+    flush();
+
+    assertThat(writer.index(large.indexName())).containsOnlyKeys("s1");
+    assertThat(writer.index(small.indexName())).isEmpty();
+    List<TestRecord<String, byte[]>> letters = deadLetters.readRecordsToList();
+    assertThat(letters).hasSize(1);
+    assertThat(reason(letters.get(0))).startsWith("wrong_dims:").contains("'small'");
+    KeyValueStore<String, SampleState> samples = driver.getKeyValueStore(IndexerTopology.SAMPLES_STORE);
+    assertThat(samples.get(key("s1"))).as("the state is applied for every run").isNotNull();
+
+    send(updated(DS, "s1", vec(4, 5, 6)));
+    flush();
+    assertThat(writer.index(large.indexName()).get("s1").vector()).as("the sample is not frozen")
+        .containsExactly(4, 5, 6);
+  }
+
+  @Test
+  void aModelRunEmbedsTheImageInsteadOfTakingADefaultVectorOfAnotherSize() {
+    SimilarityRun clip = Events.modelRun(DS, "clip", "clip", 3);
+    register(clip);
+    send(new io.simstream.event.SampleAdded(1, DS, "s1", "file:/a.jpg", Map.of("default", vec(1, 2)), List.of(),
+        Events.T0));
+    flush();
+
+    assertThat(deadLetters.readRecordsToList()).isEmpty();
+    assertThat(writer.index(clip.indexName()).get("s1").vector()).containsExactly(11, 1, 2);
+  }
+
+  @Test
+  void anEntryChangedWhileItsWriteIsInFlightStaysAndIsWrittenAgain() {
+    register(run(DS, "cos", Metric.COSINE, 2));
+    writer.hold();
+    send(added(DS, "s1", vec(1, 0)));
+    flush();
+    assertThat(writer.inFlight()).isEqualTo(1);
+
+    send(updated(DS, "s1", vec(0, 1)));
+    flush();
+    assertThat(writer.inFlight()).as("at most one write per sample in flight").isEqualTo(1);
+
+    writer.release();
+    flush();
+    KeyValueStore<String, PendingChange> pending = driver.getKeyValueStore(IndexerTopology.PENDING_STORE);
+    flush();
+    assertThat(pending.get(key("s1"))).isNull();
+    assertThat(writer.index("idx-cars-cos").get("s1").vector()).containsExactly(0, 1);
+    assertThat(writer.batches()).hasSize(2);
+  }
+
+  @Test
+  void anIndexDeletedUnderALiveRunIsFilledAgainByTheBackfill() {
+    SimilarityRun cos = run(DS, "cos", Metric.COSINE, 2);
+    register(cos);
+    send(added(DS, "s1", vec(1, 0)));
+    send(added(DS, "s2", vec(0, 1)));
+    flush();
+    driver.advanceWallClockTime(Duration.ofMillis(500));
+    assertThat(writer.index(cos.indexName())).containsOnlyKeys("s1", "s2");
+
+    writer.dropIndex(cos.indexName());
+    driver.advanceWallClockTime(Duration.ofMillis(500));
+
+    assertThat(writer.index(cos.indexName())).containsOnlyKeys("s1", "s2");
   }
 
   private static String reason(TestRecord<String, byte[]> record) {

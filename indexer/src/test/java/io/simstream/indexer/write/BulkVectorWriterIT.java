@@ -25,7 +25,7 @@ class BulkVectorWriterIT {
         SimilarityRun.PRECOMPUTED, Metric.COSINE, 2, null, "flat", false, Instant.now());
     IndexerMetrics metrics = IndexerMetrics.inMemory();
     BulkVectorWriter writer = new BulkVectorWriter(ElasticsearchClients.create(config),
-        new BulkVectorWriter.Limits(2, 1 << 20, 2, Duration.ofSeconds(10)), metrics);
+        new BulkVectorWriter.Limits(2, 1 << 20, Duration.ofSeconds(10)), metrics, java.time.Clock.systemUTC());
     writer.ensureIndex(run);
 
     WriteResult first = writer.write(List.of(

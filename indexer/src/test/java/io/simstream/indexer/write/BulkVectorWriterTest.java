@@ -25,7 +25,7 @@ class BulkVectorWriterTest {
 
   @Test
   void writesValidNdjsonWithExternalVersions() throws Exception {
-    byte[] body = BulkVectorWriter.BulkBody.encode(List.of(
+    byte[] body = BulkBody.encode(List.of(
         WriteOp.index(RUN, "s\"1", 7, "s\"1", null, new float[] {1.5f, -1e-7f}),
         WriteOp.index(RUN, "l1", 8, "s2", "l1", new float[] {0f, 2f}),
         WriteOp.delete(RUN, "s3", 9, "s3")));
@@ -33,7 +33,9 @@ class BulkVectorWriterTest {
 
     assertThat(lines).hasSize(5);
     JsonNode action = Json.MAPPER.readTree(lines[0]).path("index");
-    assertThat(action.path("_index").asText()).isEqualTo("idx \"q\"");
+    assertThat(action.path("_index").asText()).as("index actions go through the write alias")
+        .isEqualTo("idx \"q\".simstream-write");
+    assertThat(action.path("require_alias").asBoolean()).as("so they never auto-create a deleted index").isTrue();
     assertThat(action.path("_id").asText()).isEqualTo("s\"1");
     assertThat(action.path("version").asLong()).isEqualTo(7);
     assertThat(action.path("version_type").asText()).isEqualTo("external");
@@ -42,7 +44,9 @@ class BulkVectorWriterTest {
     assertThat(source.has("label_id")).isFalse();
     assertThat((float) source.path("vector").get(1).asDouble()).isEqualTo(-1e-7f);
     assertThat(Json.MAPPER.readTree(lines[3]).path("label_id").asText()).isEqualTo("l1");
-    assertThat(Json.MAPPER.readTree(lines[4]).path("delete").path("version").asLong()).isEqualTo(9);
+    JsonNode delete = Json.MAPPER.readTree(lines[4]).path("delete");
+    assertThat(delete.path("version").asLong()).isEqualTo(9);
+    assertThat(delete.path("_index").asText()).isEqualTo("idx \"q\"");
   }
 
   @Test
@@ -55,7 +59,7 @@ class BulkVectorWriterTest {
         "http://127.0.0.1:" + closedPort));
     IndexerMetrics metrics = IndexerMetrics.inMemory();
     BulkVectorWriter writer = new BulkVectorWriter(ElasticsearchClients.create(config),
-        new BulkVectorWriter.Limits(100, 1 << 20, 2, Duration.ofMillis(700)), metrics);
+        new BulkVectorWriter.Limits(100, 1 << 20, Duration.ofMillis(700)), metrics, java.time.Clock.systemUTC());
     long start = System.nanoTime();
 
     assertThatThrownBy(() -> writer.write(List.of(WriteOp.delete(RUN, "s1", 1, "s1"))))

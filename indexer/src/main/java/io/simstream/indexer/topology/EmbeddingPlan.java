@@ -1,0 +1,30 @@
+package io.simstream.indexer.topology;
+
+import io.simstream.event.BoundingBox;
+import io.simstream.indexer.embed.ImageEmbedder;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The images and patches a batch of samples still needs vectors for, by model: built on the stream
+ * thread from the states, embedded anywhere (it holds no store), applied back on the stream thread.
+ *
+ * @param jobs what each model must embed, each image or crop once however many runs need it
+ * @param dims the dims each model's runs expect
+ */
+record EmbeddingPlan(Map<String, List<Job>> jobs, Map<String, Integer> dims) {
+  /** One image (labelId null) or patch crop of one sample, as it was when the plan was made. */
+  record Job(String key, String imageUri, String labelId, BoundingBox box) {
+    ImageEmbedder.Image image() {
+      return labelId == null ? ImageEmbedder.Image.whole(imageUri) : ImageEmbedder.Image.cropped(imageUri, box);
+    }
+  }
+
+  /** A job's result: a vector of the model's dims, or why there is none. */
+  record Result(String model, Job job, float[] vector, String problem, boolean wrongDims) {
+  }
+
+  boolean isEmpty() {
+    return jobs.isEmpty();
+  }
+}

@@ -1,0 +1,275 @@
+package io.simstream.indexer.topology;
+
+import io.simstream.indexer.metrics.IndexerMetrics;
+import io.simstream.indexer.state.PendingChange;
+import io.simstream.indexer.state.SampleState;
+import io.simstream.indexer.write.PendingWrite;
+import io.simstream.indexer.write.VectorIndexWriter;
+import io.simstream.indexer.write.WriteOp;
+import io.simstream.indexer.write.WriteResult;
+import io.simstream.run.SimilarityRun;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The task's outbox ({@code pending} store) and the writes it has in flight. A flush takes waiting
+ * entries, embeds what they miss on the embedding executor, then submits their writes without
+ * waiting; the stream thread goes on processing. Completions come back through a queue and are
+ * applied on the stream thread only. Invariants (see docs/indexer.md):
+ * <ul>
+ *   <li>an entry leaves the store only when a write of its exact version was acknowledged;</li>
+ *   <li>a sample has at most one write in flight, so no write can overtake a newer one of the same
+ *       document, and a retry never resends an op a newer one replaced;</li>
+ *   <li>stages in flight (embedding batches and bulk submissions) and their bytes are bounded:
+ *       beyond that, {@link #awaitCapacity} blocks the stream thread, which is the backpressure.</li>
+ * </ul>
+ */
+final class Outbox implements AutoCloseable {
+  /** Longest single wait for a completion, so the stream thread re-checks its state now and then. */
+  private static final long POLL_MS = 100;
+
+  /** Limits of what one task keeps in flight. */
+  record Limits(int batchSize, long maxWaitMs, int maxInFlight, long maxInFlightBytes) {
+  }
+
+  private final KeyValueStore<String, PendingChange> pending;
+  private final KeyValueStore<String, SampleState> samples;
+  private final DocumentSync sync;
+  private final VectorIndexWriter writer;
+  private final Executor embedExecutor;
+  private final Limits limits;
+  private final IndexerMetrics metrics;
+  private final LinkedBlockingQueue<Runnable> completions = new LinkedBlockingQueue<>();
+  /** Sample key -> the version its in-flight stage writes. */
+  private final Map<String, Long> busy = new HashMap<>();
+  private final Set<PendingWrite> open = new HashSet<>();
+  private int entries;
+  private int stagesInFlight;
+  private long bytesInFlight;
+  private long oldestWaitingMs;
+  private boolean closed;
+
+  Outbox(KeyValueStore<String, PendingChange> pending, KeyValueStore<String, SampleState> samples, DocumentSync sync,
+         VectorIndexWriter writer, Executor embedExecutor, Limits limits, IndexerMetrics metrics) {
+    this.pending = pending;
+    this.samples = samples;
+    this.sync = sync;
+    this.writer = writer;
+    this.embedExecutor = embedExecutor;
+    this.limits = limits;
+    this.metrics = metrics;
+    // Entries restored from the changelog were not acknowledged before the last stop: the next flush writes them.
+    try (KeyValueIterator<String, PendingChange> it = pending.all()) {
+      it.forEachRemaining(kv -> entries++);
+    }
+  }
+
+  /**
+   * Records that the sample changed. Removed labels accumulate until written: a label that came back
+   * in one field may still have to leave another field's index, which the planner decides per run.
+   */
+  void queue(String key, long version, Set<String> removedLabelIds, long nowMs) {
+    PendingChange earlier = pending.get(key);
+    Set<String> removed = new HashSet<>(removedLabelIds);
+    if (earlier == null) {
+      if (waiting() == 0) {
+        oldestWaitingMs = nowMs;
+      }
+      entries++;
+    } else {
+      removed.addAll(earlier.removedLabelIds());
+    }
+    pending.put(key, new PendingChange(version, removed));
+  }
+
+  /** Entries not being written right now. */
+  int waiting() {
+    return entries - busy.size();
+  }
+
+  boolean full() {
+    return waiting() >= limits.batchSize();
+  }
+
+  /** Whether a flush is due: a full batch, or the oldest entry waited half the max wait. */
+  boolean due(long nowMs) {
+    return full() || (waiting() > 0 && nowMs - oldestWaitingMs >= Math.max(1, limits.maxWaitMs() / 2));
+  }
+
+  private boolean hasCapacity() {
+    return stagesInFlight < limits.maxInFlight() && bytesInFlight < limits.maxInFlightBytes();
+  }
+
+  /** Blocks the stream thread, applying completions, until a new stage may start. */
+  void awaitCapacity(DeadLetterSink deadLetters) {
+    applyCompletions();
+    while (!hasCapacity()) {
+      try {
+        Runnable completion = completions.poll(POLL_MS, TimeUnit.MILLISECONDS);
+        if (completion != null) {
+          completion.run();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  /** Applies every completion that arrived, on the calling (stream) thread. */
+  void applyCompletions() {
+    Runnable completion;
+    while ((completion = completions.poll()) != null) {
+      completion.run();
+    }
+  }
+
+  /** Starts writing up to a batch of waiting entries, if a stage is free. */
+  void flush(Function<String, List<SimilarityRun>> runsOf, DeadLetterSink deadLetters, long nowMs) {
+    applyCompletions();
+    if (waiting() == 0 || !hasCapacity()) {
+      return;
+    }
+    List<DocumentSync.Item> batch = new ArrayList<>(Math.min(waiting(), limits.batchSize()));
+    try (KeyValueIterator<String, PendingChange> it = pending.all()) {
+      while (it.hasNext() && batch.size() < limits.batchSize()) {
+        KeyValue<String, PendingChange> entry = it.next();
+        if (!busy.containsKey(entry.key)) {
+          batch.add(new DocumentSync.Item(entry.key, samples.get(entry.key), entry.value.version(),
+              entry.value.removedLabelIds()));
+        }
+      }
+    }
+    batch.forEach(item -> busy.put(item.key(), item.version()));
+    oldestWaitingMs = nowMs;
+    stagesInFlight++;
+    EmbeddingPlan plan = sync.planEmbeddings(batch, runsOf);
+    if (plan.isEmpty()) {
+      write(batch, runsOf, deadLetters);
+    } else {
+      embed(plan, batch, runsOf, deadLetters);
+    }
+    applyCompletions();
+  }
+
+  private void embed(EmbeddingPlan plan, List<DocumentSync.Item> batch,
+                     Function<String, List<SimilarityRun>> runsOf, DeadLetterSink deadLetters) {
+    embedExecutor.execute(() -> {
+      List<EmbeddingPlan.Result> results;
+      try {
+        results = sync.embed(plan);
+      } catch (RuntimeException e) {
+        completions.add(() -> {
+          stagesInFlight--;
+          batch.forEach(item -> busy.remove(item.key()));
+          throw e;
+        });
+        return;
+      }
+      completions.add(() -> {
+        if (closed) {
+          return;
+        }
+        sync.applyEmbeddings(results, deadLetters);
+        write(batch, runsOf, deadLetters);
+      });
+    });
+  }
+
+  /** Submits the writes of the entries still at the version embedded; the others wait for a new flush. */
+  private void write(List<DocumentSync.Item> batch, Function<String, List<SimilarityRun>> runsOf,
+                     DeadLetterSink deadLetters) {
+    long start = System.nanoTime();
+    List<DocumentSync.Item> current = new ArrayList<>(batch.size());
+    for (DocumentSync.Item item : batch) {
+      PendingChange entry = pending.get(item.key());
+      if (entry != null && entry.version() == item.version()) {
+        current.add(new DocumentSync.Item(item.key(), samples.get(item.key()), entry.version(),
+            entry.removedLabelIds()));
+      } else {
+        busy.remove(item.key()); // changed while its vectors were computed: the next flush takes it
+      }
+    }
+    List<WriteOp> ops = sync.planWrites(current, runsOf);
+    long bytes = ops.stream().mapToLong(WriteOp::estimatedBytes).sum();
+    bytesInFlight += bytes;
+    Runnable release = () -> {
+      bytesInFlight -= bytes;
+      stagesInFlight--;
+      current.forEach(item -> busy.remove(item.key()));
+    };
+    submit(ops, release, result -> {
+      DocumentSync.deadLetterRejections(current, result, deadLetters);
+      // A refused new vector must not leave the previous one searchable: its document goes.
+      List<WriteOp> withdraw = result.rejected().stream().map(WriteResult.Rejection::op)
+          .filter(op -> op.action() == WriteOp.Action.INDEX).map(WriteOp::withdrawn).toList();
+      submit(withdraw, release, ignored -> {
+        release.run();
+        acknowledge(current);
+        metrics.flushed(current.size(), ops.size(), System.nanoTime() - start);
+      });
+    });
+  }
+
+  /**
+   * Submits ops; on success {@code then} runs on the stream thread; on failure {@code release} frees
+   * the stage and the failure is rethrown there (the thread is replaced, the entries stay).
+   */
+  private void submit(List<WriteOp> ops, Runnable release, Consumer<WriteResult> then) {
+    if (ops.isEmpty()) {
+      then.accept(new WriteResult(0, 0, List.of()));
+      return;
+    }
+    PendingWrite write = writer.submit(ops);
+    open.add(write);
+    write.result().whenComplete((result, error) -> completions.add(() -> {
+      open.remove(write);
+      if (closed) {
+        return;
+      }
+      if (error != null) {
+        release.run();
+        Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+        if (cause instanceof RuntimeException runtime && !(cause instanceof CancellationException)) {
+          throw runtime;
+        }
+        throw new IllegalStateException("write failed", cause);
+      }
+      then.accept(result);
+    }));
+  }
+
+  /** Removes the entries still at the version written; newer ones stay for the next flush. */
+  private void acknowledge(List<DocumentSync.Item> written) {
+    for (DocumentSync.Item item : written) {
+      PendingChange entry = pending.get(item.key());
+      if (entry != null && entry.version() == item.version()) {
+        pending.delete(item.key());
+        entries--;
+      }
+    }
+  }
+
+  /** Cancels what is in flight; the entries stay in the store for whoever owns the task next. */
+  @Override
+  public void close() {
+    closed = true;
+    List.copyOf(open).forEach(PendingWrite::cancel);
+    open.clear();
+    completions.clear();
+  }
+}

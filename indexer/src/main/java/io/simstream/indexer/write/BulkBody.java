@@ -1,0 +1,54 @@
+package io.simstream.indexer.write;
+
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import io.simstream.elasticsearch.IndexMapping;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Hand-written NDJSON of a bulk request, straight from the float arrays (no object mapping, no
+ * boxing): Elasticsearch is CPU-bound on the same cores. Index actions go through the run's write
+ * alias with {@code require_alias}, so a write never auto-creates a deleted index with a dynamic
+ * mapping; deletes address the index itself (a missing index holds nothing to delete).
+ */
+final class BulkBody {
+  private static final JsonStringEncoder QUOTER = JsonStringEncoder.getInstance();
+
+  private BulkBody() {
+  }
+
+  static byte[] encode(List<WriteOp> ops) {
+    StringBuilder out = new StringBuilder(ops.size() * 256);
+    for (WriteOp op : ops) {
+      boolean index = op.action() == WriteOp.Action.INDEX;
+      out.append(index ? "{\"index\":{\"_index\":" : "{\"delete\":{\"_index\":");
+      quote(out, index ? IndexMapping.writeAlias(op.index()) : op.index()).append(",\"_id\":");
+      quote(out, op.id()).append(",\"version\":").append(op.version()).append(",\"version_type\":\"external\"");
+      out.append(index ? ",\"require_alias\":true}}\n" : "}}\n");
+      if (index) {
+        out.append("{\"").append(IndexMapping.SAMPLE_ID).append("\":");
+        quote(out, op.sampleId());
+        if (op.labelId() != null) {
+          out.append(",\"").append(IndexMapping.LABEL_ID).append("\":");
+          quote(out, op.labelId());
+        }
+        out.append(",\"").append(IndexMapping.VECTOR).append("\":[");
+        float[] vector = op.vector();
+        for (int i = 0; i < vector.length; i++) {
+          if (i > 0) {
+            out.append(',');
+          }
+          out.append(vector[i]);
+        }
+        out.append("]}\n");
+      }
+    }
+    return out.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static StringBuilder quote(StringBuilder out, String value) {
+    out.append('"');
+    QUOTER.quoteAsString(value, out);
+    return out.append('"');
+  }
+}

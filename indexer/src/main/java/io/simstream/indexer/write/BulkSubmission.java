@@ -1,0 +1,210 @@
+package io.simstream.indexer.write;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.simstream.indexer.metrics.IndexerMetrics;
+import io.simstream.json.Json;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.apache.http.entity.ByteArrayEntity;
+import org.apache.http.entity.ContentType;
+import org.apache.http.util.EntityUtils;
+import org.elasticsearch.client.Cancellable;
+import org.elasticsearch.client.Request;
+import org.elasticsearch.client.Response;
+import org.elasticsearch.client.ResponseException;
+import org.elasticsearch.client.ResponseListener;
+import org.elasticsearch.client.RestClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One {@link VectorIndexWriter#submit} in progress: sends its chunks at once, collects the item
+ * outcomes, and retries what is retryable after a jittered backoff, all off the caller's thread.
+ * Responses arrive on the HTTP client's I/O threads and are handed to {@code scheduler}, where the
+ * next round (which may create a missing index, a blocking call) is decided.
+ */
+final class BulkSubmission implements PendingWrite {
+  private static final Logger LOG = LoggerFactory.getLogger(BulkSubmission.class);
+  private static final ContentType NDJSON = ContentType.create("application/x-ndjson",
+      java.nio.charset.StandardCharsets.UTF_8);
+  /** Only what the outcome needs, to keep responses small. */
+  private static final String FILTER_PATH = "errors,items.*.status,items.*.error.type,items.*.error.reason";
+
+  private final RestClient rest;
+  private final ChunkPlanner chunks;
+  private final IndexerMetrics metrics;
+  private final ScheduledExecutorService scheduler;
+  private final Backoff backoff;
+  private final Consumer<Set<String>> recreateIndexes;
+  private final CompletableFuture<WriteResult> result = new CompletableFuture<>();
+  private final List<Cancellable> open = new ArrayList<>();
+  private int applied;
+  private int conflicts;
+  private final List<WriteResult.Rejection> rejected = new ArrayList<>();
+
+  BulkSubmission(RestClient rest, ChunkPlanner chunks, IndexerMetrics metrics, ScheduledExecutorService scheduler,
+                 Backoff backoff, Consumer<Set<String>> recreateIndexes) {
+    this.rest = rest;
+    this.chunks = chunks;
+    this.metrics = metrics;
+    this.scheduler = scheduler;
+    this.backoff = backoff;
+    this.recreateIndexes = recreateIndexes;
+  }
+
+  @Override
+  public CompletableFuture<WriteResult> result() {
+    return result;
+  }
+
+  @Override
+  public void cancel() {
+    List<Cancellable> requests;
+    synchronized (this) {
+      requests = List.copyOf(open);
+      open.clear();
+    }
+    requests.forEach(Cancellable::cancel);
+    result.completeExceptionally(new CancellationException("write cancelled"));
+  }
+
+  /** Sends one round: every op still to do, split into chunks sent concurrently. */
+  void send(List<WriteOp> todo) {
+    if (result.isDone()) {
+      return;
+    }
+    List<List<WriteOp>> split = chunks.split(todo);
+    Round round = new Round(split.size());
+    for (List<WriteOp> chunk : split) {
+      Request request = new Request("POST", "/_bulk");
+      request.addParameter("filter_path", FILTER_PATH);
+      request.setEntity(new ByteArrayEntity(BulkBody.encode(chunk), NDJSON));
+      long start = System.nanoTime();
+      Cancellable cancellable = rest.performRequestAsync(request, new ResponseListener() {
+        @Override
+        public void onSuccess(Response response) {
+          metrics.bulkLatency(System.nanoTime() - start);
+          try {
+            round.done(chunk, Json.MAPPER.readTree(EntityUtils.toByteArray(response.getEntity())), null);
+          } catch (IOException | RuntimeException e) {
+            round.done(chunk, null, e);
+          }
+        }
+
+        @Override
+        public void onFailure(Exception e) {
+          metrics.bulkFailed("request");
+          round.done(chunk, null, e);
+        }
+      });
+      synchronized (this) {
+        open.add(cancellable);
+      }
+    }
+  }
+
+  /** The chunks of one round; the last one to answer decides what happens next. */
+  private final class Round {
+    private final AtomicInteger remaining;
+    private final List<WriteOp> retry = new ArrayList<>();
+    private final Set<String> missingIndexes = new HashSet<>();
+    private Exception lastError;
+    private IndexWriteException refused;
+
+    Round(int chunks) {
+      remaining = new AtomicInteger(chunks);
+    }
+
+    void done(List<WriteOp> chunk, JsonNode body, Exception error) {
+      synchronized (this) {
+        if (body != null) {
+          collect(chunk, body);
+        } else if (error instanceof ResponseException re && !BulkVectorWriter.retryable(re)) {
+          refused = new IndexWriteException(IndexWriteException.Reason.REQUEST_REFUSED,
+              "bulk request refused: " + re.getMessage(), re);
+        } else {
+          retry.addAll(chunk);
+          lastError = error;
+        }
+      }
+      if (remaining.decrementAndGet() == 0) {
+        scheduler.execute(this::next);
+      }
+    }
+
+    private void collect(List<WriteOp> chunk, JsonNode body) {
+      if (!body.path("errors").asBoolean(false)) {
+        applied += chunk.size();
+        return;
+      }
+      JsonNode items = body.path("items");
+      for (int i = 0; i < chunk.size(); i++) {
+        WriteOp op = chunk.get(i);
+        JsonNode item = items.get(i).elements().next();
+        JsonNode error = item.path("error");
+        switch (BulkItemOutcome.of(op, item.path("status").asInt(), error.path("type").asText(null))) {
+          case APPLIED -> applied++;
+          case CONFLICT -> conflicts++;
+          case INDEX_MISSING -> {
+            missingIndexes.add(op.index());
+            retry.add(op);
+          }
+          case RETRY -> retry.add(op);
+          case REJECTED -> rejected.add(new WriteResult.Rejection(op,
+              error.path("type").asText("status " + item.path("status").asInt()) + ": "
+                  + error.path("reason").asText("")));
+        }
+      }
+    }
+
+    private synchronized void next() {
+      synchronized (BulkSubmission.this) {
+        open.clear();
+      }
+      if (result.isDone()) {
+        return;
+      }
+      if (refused != null) {
+        result.completeExceptionally(refused);
+        return;
+      }
+      if (retry.isEmpty()) {
+        metrics.versionConflicts(conflicts);
+        result.complete(new WriteResult(applied, conflicts, List.copyOf(rejected)));
+        return;
+      }
+      metrics.bulkRetried(retry.size());
+      OptionalLong delay = backoff.next();
+      if (delay.isEmpty()) {
+        result.completeExceptionally(new IndexWriteException(IndexWriteException.Reason.RETRIES_EXHAUSTED,
+            "Elasticsearch did not take " + retry.size() + " writes within the retry budget", lastError));
+        return;
+      }
+      LOG.warn("Elasticsearch did not take {} writes, retrying in {} ms: {}", retry.size(), delay.getAsLong(),
+          lastError != null ? lastError.toString() : missingIndexes.isEmpty() ? "retryable item errors"
+              : "indexes missing " + missingIndexes);
+      List<WriteOp> again = List.copyOf(retry);
+      Set<String> recreate = Set.copyOf(missingIndexes);
+      scheduler.schedule(() -> {
+        try {
+          if (!recreate.isEmpty()) {
+            recreateIndexes.accept(recreate);
+          }
+          send(again);
+        } catch (RuntimeException e) {
+          result.completeExceptionally(e);
+        }
+      }, delay.getAsLong(), TimeUnit.MILLISECONDS);
+    }
+  }
+}
