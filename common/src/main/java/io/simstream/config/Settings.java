@@ -60,8 +60,11 @@ public final class Settings {
       1, 100_000, "Operations per Elasticsearch bulk request");
   public static final Setting<Integer> INDEXER_BULK_MAX_BYTES = Setting.intRange("indexer.bulk.max-bytes",
       5 * 1024 * 1024, 1024, 100 * 1024 * 1024, "Bytes per Elasticsearch bulk request");
-  public static final Setting<Integer> INDEXER_BULK_MAX_IN_FLIGHT = Setting.intRange("indexer.bulk.max-in-flight", 2,
-      1, 64, "Bulk requests in flight at once per stream thread");
+  public static final Setting<Integer> INDEXER_BULK_MAX_IN_FLIGHT = Setting.intRange("indexer.bulk.max-in-flight", 4,
+      1, 64, "Batches being embedded or written at once per task; the stream thread waits beyond it");
+  public static final Setting<Integer> INDEXER_IN_FLIGHT_MAX_BYTES = Setting.intRange("indexer.in-flight.max-bytes",
+      64 * 1024 * 1024, 1024 * 1024, 1024 * 1024 * 1024,
+      "Estimated bulk bytes in flight per task; the stream thread waits beyond it (backpressure)");
   public static final Setting<Integer> INDEXER_RETRY_MAX_MS = Setting.intRange("indexer.retry.max-ms", 120_000, 100,
       3_600_000, "How long a failing Elasticsearch write is retried before the stream thread restarts");
   public static final Setting<Integer> INDEXER_COMMIT_INTERVAL_MS = Setting.intRange("indexer.commit-interval-ms",
@@ -110,7 +113,8 @@ public final class Settings {
       TOPIC_REPLICATION, ES_HOSTS, ES_USERNAME, ES_PASSWORD, ES_API_KEY, ES_CA_CERT, ES_TIMEOUT_MS,
       INDEXER_APPLICATION_ID, INDEXER_STATE_DIR, INDEXER_THREADS, INDEXER_BATCH_SIZE, INDEXER_BATCH_MAX_WAIT_MS,
       INDEXER_EMBED_BATCH_SIZE, INDEXER_BULK_MAX_ACTIONS, INDEXER_BULK_MAX_BYTES, INDEXER_BULK_MAX_IN_FLIGHT,
-      INDEXER_RETRY_MAX_MS, INDEXER_COMMIT_INTERVAL_MS, INDEXER_ADMIN_PORT, INDEXER_BACKFILL_CHUNK, API_PORT, API_TOKEN, EMBEDDING_ENGINE,
+      INDEXER_IN_FLIGHT_MAX_BYTES, INDEXER_RETRY_MAX_MS, INDEXER_COMMIT_INTERVAL_MS, INDEXER_ADMIN_PORT,
+      INDEXER_BACKFILL_CHUNK, API_PORT, API_TOKEN, EMBEDDING_ENGINE,
       EMBEDDING_CLIP_DIR, EMBEDDING_IMAGE_TIMEOUT_MS, EMBEDDING_MAX_IMAGE_BYTES, EMBEDDING_CACHE_DIR, LOG_LEVEL,
       LOG_LEVEL_KAFKA, LOG_FORMAT);
 }
