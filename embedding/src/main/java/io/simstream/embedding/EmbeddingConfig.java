@@ -14,6 +14,8 @@ import java.util.Objects;
  * @param imageTimeout    limit for fetching one image (connect plus download)
  * @param maxImageBytes   larger files or downloads fail with {@link EmbeddingFailure#TOO_LARGE}
  * @param maxImagePixels  larger images (width x height, checked before decoding) fail likewise
+ * @param maxDecodeBytes  heap that the images being decoded and preprocessed may hold at once; an
+ *                        image whose decode alone would exceed it is decoded subsampled
  * @param loaderThreads   images fetched and preprocessed in parallel
  * @param cacheDirectory  where the bundled model is unpacked and TensorRT inputs are written
  */
@@ -25,6 +27,7 @@ public record EmbeddingConfig(
     Duration imageTimeout,
     long maxImageBytes,
     long maxImagePixels,
+    long maxDecodeBytes,
     int loaderThreads,
     Path cacheDirectory) {
 
@@ -33,6 +36,13 @@ public record EmbeddingConfig(
   public static final long DEFAULT_MAX_IMAGE_BYTES = 32L * 1024 * 1024;
   /** Same order as Pillow's decompression-bomb limit (~89 MP). */
   public static final long DEFAULT_MAX_IMAGE_PIXELS = 90_000_000L;
+  /** Enough for one 1-megapixel image; less would decode everything coarsely. */
+  public static final long MIN_DECODE_BYTES = 16L * 1024 * 1024;
+
+  /** A quarter of the maximum heap: room for the model, the batch and the caller beside the decodes. */
+  public static long defaultMaxDecodeBytes() {
+    return Math.max(MIN_DECODE_BYTES, Runtime.getRuntime().maxMemory() / 4);
+  }
 
   public EmbeddingConfig {
     Objects.requireNonNull(engine, "engine");
@@ -43,44 +53,52 @@ public record EmbeddingConfig(
         || imageTimeout.isNegative() || imageTimeout.isZero()) {
       throw new IllegalArgumentException("batch size, loader threads, limits and timeout must be positive");
     }
+    if (maxDecodeBytes < MIN_DECODE_BYTES) {
+      throw new IllegalArgumentException("decode budget must be at least " + MIN_DECODE_BYTES + " bytes");
+    }
   }
 
-  /** MobileNetV2 on the best available engine, batch 32, 10 s / 32 MiB / 90 MP per image. */
+  /** MobileNetV2 on the best available engine, batch 32, 10 s / 32 MiB / 90 MP per image, decodes in heap/4. */
   public static EmbeddingConfig defaults() {
     return new EmbeddingConfig(EngineChoice.AUTO, ModelCatalog.MOBILENET_V2_NSFWJS, null, DEFAULT_BATCH_SIZE,
-        DEFAULT_IMAGE_TIMEOUT, DEFAULT_MAX_IMAGE_BYTES, DEFAULT_MAX_IMAGE_PIXELS,
+        DEFAULT_IMAGE_TIMEOUT, DEFAULT_MAX_IMAGE_BYTES, DEFAULT_MAX_IMAGE_PIXELS, defaultMaxDecodeBytes(),
         Math.min(4, Runtime.getRuntime().availableProcessors()),
         Path.of(System.getProperty("java.io.tmpdir"), "simstream-embedding"));
   }
 
   public EmbeddingConfig withEngine(EngineChoice value) {
     return new EmbeddingConfig(value, model, clipDirectory, batchSize, imageTimeout, maxImageBytes,
-        maxImagePixels, loaderThreads, cacheDirectory);
+        maxImagePixels, maxDecodeBytes, loaderThreads, cacheDirectory);
   }
 
   public EmbeddingConfig withModel(String value) {
     return new EmbeddingConfig(engine, value, clipDirectory, batchSize, imageTimeout, maxImageBytes,
-        maxImagePixels, loaderThreads, cacheDirectory);
+        maxImagePixels, maxDecodeBytes, loaderThreads, cacheDirectory);
   }
 
   /** Selects {@value ModelCatalog#CLIP_ONNX} with the towers in {@code directory}. */
   public EmbeddingConfig withClipDirectory(Path directory) {
     return new EmbeddingConfig(engine, ModelCatalog.CLIP_ONNX, directory, batchSize, imageTimeout, maxImageBytes,
-        maxImagePixels, loaderThreads, cacheDirectory);
+        maxImagePixels, maxDecodeBytes, loaderThreads, cacheDirectory);
   }
 
   public EmbeddingConfig withBatchSize(int value) {
     return new EmbeddingConfig(engine, model, clipDirectory, value, imageTimeout, maxImageBytes,
-        maxImagePixels, loaderThreads, cacheDirectory);
+        maxImagePixels, maxDecodeBytes, loaderThreads, cacheDirectory);
   }
 
   public EmbeddingConfig withImageLimits(Duration timeout, long maxBytes, long maxPixels) {
     return new EmbeddingConfig(engine, model, clipDirectory, batchSize, timeout, maxBytes,
-        maxPixels, loaderThreads, cacheDirectory);
+        maxPixels, maxDecodeBytes, loaderThreads, cacheDirectory);
+  }
+
+  public EmbeddingConfig withMaxDecodeBytes(long value) {
+    return new EmbeddingConfig(engine, model, clipDirectory, batchSize, imageTimeout, maxImageBytes,
+        maxImagePixels, value, loaderThreads, cacheDirectory);
   }
 
   public EmbeddingConfig withCacheDirectory(Path value) {
     return new EmbeddingConfig(engine, model, clipDirectory, batchSize, imageTimeout, maxImageBytes,
-        maxImagePixels, loaderThreads, value);
+        maxImagePixels, maxDecodeBytes, loaderThreads, value);
   }
 }

@@ -22,4 +22,9 @@ public record EmbeddingResult(float[] vector, EmbeddingFailure failure, String e
   public boolean isSuccess() {
     return vector != null;
   }
+
+  /** True for a failure that may go away if the image is loaded again later. */
+  public boolean retryable() {
+    return failure != null && failure.retryable();
+  }
 }

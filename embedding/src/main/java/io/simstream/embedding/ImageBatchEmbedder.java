@@ -1,6 +1,5 @@
 package io.simstream.embedding;
 
-import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -31,7 +30,8 @@ final class ImageBatchEmbedder implements AutoCloseable {
     this.tower = tower;
     this.inputName = inputName;
     this.preprocessor = preprocessor;
-    this.loader = new ImageLoader(config.imageTimeout(), config.maxImageBytes(), config.maxImagePixels());
+    this.loader = new ImageLoader(config.imageTimeout(), config.maxImageBytes(), config.maxImagePixels(),
+        new DecodeBudget(config.maxDecodeBytes()));
     this.batchSize = tower.fixedBatch() > 0 ? tower.fixedBatch() : config.batchSize();
     // One blank image checks that the tower runs on this engine and tells the vector length.
     this.dimensions = infer(new float[preprocessor.spec().tensorLength()], 1).length;
@@ -105,9 +105,11 @@ final class ImageBatchEmbedder implements AutoCloseable {
   }
 
   private float[] prepare(ImageInput input) throws ImageLoadException {
-    BufferedImage image = loader.load(input.uri());
     float[] tensor = new float[preprocessor.spec().tensorLength()];
-    preprocessor.write(image, input.crop(), tensor, 0);
+    loader.load(input.uri(), image -> {
+      preprocessor.write(image, input.crop(), tensor, 0);
+      return tensor;
+    });
     return tensor;
   }
 

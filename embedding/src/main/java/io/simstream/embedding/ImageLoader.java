@@ -1,8 +1,11 @@
 package io.simstream.embedding;
 
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBuffer;
+import java.awt.image.SampleModel;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.Locale;
@@ -18,13 +22,15 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.stream.ImageInputStream;
 
 /**
- * Fetches image bytes from a file or http(s) URL within a time and size budget, then decodes them
- * with ImageIO (JPEG, PNG, GIF, BMP, WBMP, TIFF), checking the pixel count before decoding so a
- * small file cannot expand into a huge raster.
+ * Fetches image bytes from a regular file or http(s) URL within a time and size budget, then decodes
+ * them with ImageIO (JPEG, PNG, GIF, BMP, WBMP, TIFF) within a memory budget: the size is read from
+ * the header first, so a small file cannot expand into a raster the heap does not hold.
  */
 final class ImageLoader {
 
@@ -32,23 +38,33 @@ final class ImageLoader {
     ImageIO.setUseCache(false); // decode in memory rather than through temp files
   }
 
+  /**
+   * Heap a decoded pixel costs on top of its raster until it is preprocessed: the packed RGB copy
+   * (4) and the resize passes (at most about 4 for images larger than the model input).
+   */
+  static final int PREPROCESSING_BYTES_PER_PIXEL = 8;
+  private static final int MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
+
   private final Duration timeout;
   private final long maxBytes;
   private final long maxPixels;
+  private final DecodeBudget budget;
   private final HttpClient http;
 
-  ImageLoader(Duration timeout, long maxBytes, long maxPixels) {
+  ImageLoader(Duration timeout, long maxBytes, long maxPixels, DecodeBudget budget) {
     this.timeout = timeout;
     this.maxBytes = maxBytes;
     this.maxPixels = maxPixels;
+    this.budget = budget;
     this.http = HttpClient.newBuilder()
         .connectTimeout(timeout)
         .followRedirects(HttpClient.Redirect.NORMAL)
         .build();
   }
 
-  BufferedImage load(URI uri) throws ImageLoadException {
-    return decode(fetch(uri));
+  /** Fetches and decodes the image at {@code uri}, then hands it to {@code use}; see {@link #decode}. */
+  <T> T load(URI uri, ImageUse<T> use) throws ImageLoadException {
+    return decode(fetch(uri), use);
   }
 
   byte[] fetch(URI uri) throws ImageLoadException {
@@ -63,11 +79,23 @@ final class ImageLoader {
 
   private byte[] readFile(Path path) throws ImageLoadException {
     try {
-      long size = Files.size(path);
-      if (size > maxBytes) {
-        throw new ImageLoadException(EmbeddingFailure.TOO_LARGE, "file has " + size + " bytes, limit " + maxBytes);
+      BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class); // through links
+      if (!attributes.isRegularFile()) {
+        // A FIFO would block the loader thread forever and a device such as /dev/zero never ends.
+        throw new ImageLoadException(EmbeddingFailure.NOT_A_FILE,
+            path + " is not a regular file (a directory, FIFO, device or socket)");
       }
-      return Files.readAllBytes(path);
+      if (attributes.size() > maxBytes) {
+        throw new ImageLoadException(EmbeddingFailure.TOO_LARGE,
+            "file has " + attributes.size() + " bytes, limit " + maxBytes);
+      }
+      try (InputStream in = Files.newInputStream(path)) {
+        byte[] bytes = in.readNBytes((int) Math.min(maxBytes + 1, MAX_ARRAY_LENGTH));
+        if (bytes.length > maxBytes) { // the file grew after its size was read
+          throw new ImageLoadException(EmbeddingFailure.TOO_LARGE, "file exceeds the limit of " + maxBytes + " bytes");
+        }
+        return bytes;
+      }
     } catch (NoSuchFileException e) {
       throw new ImageLoadException(EmbeddingFailure.NOT_FOUND, "no such file: " + path);
     } catch (IOException e) {
@@ -98,16 +126,21 @@ final class ImageLoader {
       throw downloadFailure(uri, e.getCause());
     }
     int status = result.statusCode();
-    if (status == 404 || status == 410) {
-      throw new ImageLoadException(EmbeddingFailure.NOT_FOUND, "HTTP " + status + " from " + uri);
-    }
     if (status >= 300) {
-      throw new ImageLoadException(EmbeddingFailure.FETCH_FAILED, "HTTP " + status + " from " + uri);
+      throw new ImageLoadException(statusFailure(status), "HTTP " + status + " from " + uri);
     }
     if (result.body() == null) {
       throw new ImageLoadException(EmbeddingFailure.TOO_LARGE, "Content-Length of " + uri + " exceeds " + maxBytes + " bytes");
     }
     return result.body();
+  }
+
+  private static EmbeddingFailure statusFailure(int status) {
+    if (status == 404 || status == 410) {
+      return EmbeddingFailure.NOT_FOUND;
+    }
+    // Server trouble, a request timeout or rate limiting may pass; any other refusal will not.
+    return status >= 500 || status == 408 || status == 429 ? EmbeddingFailure.FETCH_FAILED : EmbeddingFailure.REFUSED;
   }
 
   private static ImageLoadException downloadFailure(URI uri, Throwable cause) {
@@ -120,7 +153,13 @@ final class ImageLoader {
     return new ImageLoadException(EmbeddingFailure.FETCH_FAILED, "cannot fetch " + uri + ": " + cause);
   }
 
-  BufferedImage decode(byte[] bytes) throws ImageLoadException {
+  /**
+   * Decodes the image and hands it to {@code use} while its decode memory is reserved. The size
+   * comes from the header first: above {@code maxPixels} the image is refused, and an image whose
+   * raster would not fit the decode budget is decoded subsampled (every n-th pixel in both
+   * directions), which the models, reading 224 x 224 inputs, hardly notice.
+   */
+  <T> T decode(byte[] bytes, ImageUse<T> use) throws ImageLoadException {
     try (ImageInputStream input = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(input);
       if (!readers.hasNext()) {
@@ -130,16 +169,27 @@ final class ImageLoader {
       ImageReader reader = readers.next();
       try {
         reader.setInput(input, true, true);
-        long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
-        if (pixels > maxPixels) {
-          throw new ImageLoadException(EmbeddingFailure.TOO_LARGE,
-              reader.getWidth(0) + "x" + reader.getHeight(0) + " image exceeds " + maxPixels + " pixels");
-        }
-        BufferedImage image = reader.read(0);
-        if (image.getWidth() < 1 || image.getHeight() < 1) {
+        int width = reader.getWidth(0);
+        int height = reader.getHeight(0);
+        if (width < 1 || height < 1) {
           throw new ImageLoadException(EmbeddingFailure.UNDECODABLE, "empty image");
         }
-        return image;
+        if ((long) width * height > maxPixels) {
+          throw new ImageLoadException(EmbeddingFailure.TOO_LARGE,
+              width + "x" + height + " image exceeds " + maxPixels + " pixels");
+        }
+        long bytesPerPixel = rasterBytesPerPixel(reader) + PREPROCESSING_BYTES_PER_PIXEL;
+        int step = subsampling(width, height, Math.max(1, budget.bytes() / bytesPerPixel));
+        long decodedPixels = (long) ceilDiv(width, step) * ceilDiv(height, step);
+        ImageReadParam param = reader.getDefaultReadParam();
+        param.setSourceSubsampling(step, step, 0, 0);
+        try (DecodeBudget.Lease lease = budget.reserve(decodedPixels * bytesPerPixel, timeout)) {
+          return use.apply(reader.read(0, param));
+        } catch (OutOfMemoryError e) {
+          // Only a backstop: the estimate is meant to keep decodes within the heap.
+          throw new ImageLoadException(EmbeddingFailure.TOO_LARGE, width + "x" + height
+              + " image did not fit the heap when decoded" + (step > 1 ? " at 1/" + step : ""));
+        }
       } finally {
         reader.dispose();
       }
@@ -147,5 +197,35 @@ final class ImageLoader {
       // ImageIO reports corrupt data as IIOException and sometimes as unchecked exceptions.
       throw new ImageLoadException(EmbeddingFailure.UNDECODABLE, "corrupt or unreadable image: " + e.getMessage());
     }
+  }
+
+  /** Bytes per pixel of the raster the reader will create; the most any ImageIO type uses when unknown. */
+  private static long rasterBytesPerPixel(ImageReader reader) throws IOException {
+    Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
+    if (types == null || !types.hasNext()) {
+      return 16; // four bands of 32-bit samples
+    }
+    SampleModel model = types.next().getSampleModel(1, 1);
+    long elementBytes = Math.max(1, DataBuffer.getDataTypeSize(model.getDataType()) / 8);
+    return Math.max(1, model.getNumDataElements()) * elementBytes;
+  }
+
+  /** The smallest step n such that keeping every n-th pixel leaves at most {@code maxPixels}. */
+  static int subsampling(int width, int height, long maxPixels) {
+    int step = (int) Math.max(1, Math.floor(Math.sqrt((double) width * height / maxPixels)));
+    while ((long) ceilDiv(width, step) * ceilDiv(height, step) > maxPixels) {
+      step++;
+    }
+    return step;
+  }
+
+  private static int ceilDiv(int value, int divisor) {
+    return (value + divisor - 1) / divisor;
+  }
+
+  /** What the caller does with a decoded image while its memory is reserved. */
+  @FunctionalInterface
+  interface ImageUse<T> {
+    T apply(BufferedImage image) throws ImageLoadException;
   }
 }

@@ -85,10 +85,14 @@ final class ImagePreprocessor {
     if (colorModel instanceof ComponentColorModel && colorModel.getColorSpace().isCS_sRGB()
         && raster.getTransferType() == DataBuffer.TYPE_BYTE && !colorModel.isAlphaPremultiplied()) {
       int bands = raster.getNumBands(); // samples come in colour-model order: R, G, B (, A)
-      int[] samples = raster.getPixels(region.x, region.y, region.width, region.height, (int[]) null);
+      // Row by row: the samples of a whole large image as ints would take 4 x bands bytes a pixel.
+      int[] samples = new int[region.width * bands];
       int[] packed = new int[count];
-      for (int i = 0, s = 0; i < count; i++, s += bands) {
-        packed[i] = samples[s] << 16 | samples[s + 1] << 8 | samples[s + 2];
+      for (int row = 0, i = 0; row < region.height; row++) {
+        raster.getPixels(region.x, region.y + row, region.width, 1, samples);
+        for (int s = 0; s < samples.length; s += bands) {
+          packed[i++] = samples[s] << 16 | samples[s + 1] << 8 | samples[s + 2];
+        }
       }
       return packed;
     }

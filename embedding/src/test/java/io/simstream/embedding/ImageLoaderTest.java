@@ -32,6 +32,7 @@ class ImageLoaderTest {
   private static final Duration SHORT_TIMEOUT = Duration.ofMillis(500);
   private static final long SLOW_MILLIS = 6_000;
   private static final long MAX_BYTES = 200_000;
+  private static final DecodeBudget BUDGET = new DecodeBudget(EmbeddingConfig.MIN_DECODE_BYTES);
 
   @TempDir
   static Path dir;
@@ -41,7 +42,7 @@ class ImageLoaderTest {
   private static byte[] png;
   private static String base;
 
-  private final ImageLoader loader = new ImageLoader(TIMEOUT, MAX_BYTES, 1_000_000);
+  private final ImageLoader loader = new ImageLoader(TIMEOUT, MAX_BYTES, 1_000_000, BUDGET);
 
   @BeforeAll
   static void startServer() throws IOException {
@@ -52,6 +53,8 @@ class ImageLoaderTest {
     server.createContext("/ok.png", ex -> respond(ex, 200, png, png.length));
     server.createContext("/missing.png", ex -> respond(ex, 404, new byte[0], -1));
     server.createContext("/error.png", ex -> respond(ex, 500, new byte[0], -1));
+    server.createContext("/forbidden.png", ex -> respond(ex, 403, new byte[0], -1));
+    server.createContext("/busy.png", ex -> respond(ex, 429, new byte[0], -1));
     server.createContext("/big-declared.png", ex -> respond(ex, 200, new byte[300_000], 300_000));
     server.createContext("/big-chunked.png", ex -> respond(ex, 200, new byte[300_000], 0));
     server.createContext("/slow-headers.png", ex -> {
@@ -89,14 +92,16 @@ class ImageLoaderTest {
 
   @Test
   void downloadsAndDecodesOverHttp() throws Exception {
-    assertThat(loader.load(URI.create(base + "/ok.png")).getWidth()).isEqualTo(160);
-    assertThat(loader.load(URI.create(base + "/redirect.png")).getHeight()).isEqualTo(120);
+    assertThat(loader.load(URI.create(base + "/ok.png"), image -> image).getWidth()).isEqualTo(160);
+    assertThat(loader.load(URI.create(base + "/redirect.png"), image -> image).getHeight()).isEqualTo(120);
   }
 
   @Test
   void httpErrorsAreClassified() {
     assertFailure(base + "/missing.png", EmbeddingFailure.NOT_FOUND, "HTTP 404");
     assertFailure(base + "/error.png", EmbeddingFailure.FETCH_FAILED, "HTTP 500");
+    assertFailure(base + "/busy.png", EmbeddingFailure.FETCH_FAILED, "HTTP 429");
+    assertFailure(base + "/forbidden.png", EmbeddingFailure.REFUSED, "HTTP 403");
     assertFailure("http://127.0.0.1:1/nothing-listens.png", EmbeddingFailure.FETCH_FAILED, "cannot fetch");
   }
 
@@ -108,10 +113,10 @@ class ImageLoaderTest {
 
   @Test
   void slowServersTimeOut() {
-    ImageLoader impatient = new ImageLoader(SHORT_TIMEOUT, MAX_BYTES, 1_000_000);
+    ImageLoader impatient = new ImageLoader(SHORT_TIMEOUT, MAX_BYTES, 1_000_000, BUDGET);
     for (String path : List.of("/slow-headers.png", "/slow-body.png")) {
       long start = System.nanoTime();
-      assertThatThrownBy(() -> impatient.load(URI.create(base + path)))
+      assertThatThrownBy(() -> impatient.load(URI.create(base + path), image -> image))
           .isInstanceOfSatisfying(ImageLoadException.class,
               e -> assertThat(e.failure()).isEqualTo(EmbeddingFailure.TIMEOUT));
       assertThat(Duration.ofNanos(System.nanoTime() - start)).as(path).isLessThan(Duration.ofMillis(SLOW_MILLIS / 2));
@@ -123,8 +128,10 @@ class ImageLoaderTest {
     Path big = Files.write(dir.resolve("big.png"), new byte[300_000]);
     assertFailure(big.toUri().toString(), EmbeddingFailure.TOO_LARGE, "limit " + MAX_BYTES);
     Path image = Files.write(dir.resolve("ok.png"), png);
-    assertThat(new ImageLoader(TIMEOUT, MAX_BYTES, 160 * 120).load(image.toUri()).getWidth()).isEqualTo(160);
-    assertThatThrownBy(() -> new ImageLoader(TIMEOUT, MAX_BYTES, 160 * 120 - 1).load(image.toUri()))
+    ImageLoader exact = new ImageLoader(TIMEOUT, MAX_BYTES, 160 * 120, BUDGET);
+    assertThat(exact.load(image.toUri(), decoded -> decoded).getWidth()).isEqualTo(160);
+    ImageLoader oneShort = new ImageLoader(TIMEOUT, MAX_BYTES, 160 * 120 - 1, BUDGET);
+    assertThatThrownBy(() -> oneShort.load(image.toUri(), decoded -> decoded))
         .isInstanceOfSatisfying(ImageLoadException.class,
             e -> assertThat(e.failure()).isEqualTo(EmbeddingFailure.TOO_LARGE))
         .hasMessageContaining("160x120");
@@ -145,7 +152,7 @@ class ImageLoaderTest {
   }
 
   private void assertFailure(String uri, EmbeddingFailure failure, String message) {
-    assertThatThrownBy(() -> loader.load(URI.create(uri)))
+    assertThatThrownBy(() -> loader.load(URI.create(uri), image -> image))
         .isInstanceOfSatisfying(ImageLoadException.class, e -> assertThat(e.failure()).isEqualTo(failure))
         .hasMessageContaining(message);
   }

@@ -5,6 +5,7 @@ import io.simstream.event.BoundingBox;
 import io.simstream.embedding.CropBox;
 import io.simstream.embedding.Embedder;
 import io.simstream.embedding.EmbedderRegistry;
+import io.simstream.embedding.EmbeddingFailure;
 import io.simstream.embedding.EmbeddingResult;
 import io.simstream.embedding.ImageInput;
 import java.util.ArrayList;
@@ -79,14 +80,14 @@ public final class CatalogEmbedderProvider implements EmbedderProvider, AutoClos
           inputs.add(input(images.get(i)));
           positions.add(i);
         } catch (IllegalArgumentException e) {
-          outcomes[i] = Outcome.failed("invalid_input: " + e.getMessage());
+          outcomes[i] = Outcome.failed(EmbeddingFailure.INVALID_INPUT, "invalid_input: " + e.getMessage());
         }
       }
       List<EmbeddingResult> results = inputs.isEmpty() ? List.of() : embedder.embedImages(inputs);
       for (int j = 0; j < results.size(); j++) {
         EmbeddingResult result = results.get(j);
-        outcomes[positions.get(j)] = result.isSuccess() ? Outcome.of(result.vector())
-            : Outcome.failed(result.failure().name().toLowerCase(Locale.ROOT) + ": " + result.error());
+        outcomes[positions.get(j)] = result.isSuccess() ? Outcome.of(result.vector()) : Outcome.failed(
+            result.failure(), result.failure().name().toLowerCase(Locale.ROOT) + ": " + result.error());
       }
       return List.of(outcomes);
     }

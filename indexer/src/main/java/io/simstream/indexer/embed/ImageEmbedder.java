@@ -1,5 +1,6 @@
 package io.simstream.indexer.embed;
 
+import io.simstream.embedding.EmbeddingFailure;
 import io.simstream.event.BoundingBox;
 import java.util.List;
 
@@ -30,18 +31,31 @@ public interface ImageEmbedder {
     }
   }
 
-  /** A vector, or the reason there is none. */
-  record Outcome(float[] vector, String error) {
+  /**
+   * A vector, or the reason there is none: the failure kind (e.g. {@code TIMEOUT}) and a message.
+   * A {@link #retryable()} failure is transient (fetch failed, HTTP 5xx, timeout), so the image is
+   * worth loading again later rather than dead-lettering at once.
+   */
+  record Outcome(float[] vector, EmbeddingFailure failure, String error) {
     public static Outcome of(float[] vector) {
-      return new Outcome(vector, null);
+      return new Outcome(vector, null, null);
     }
 
+    /** A failure of unknown kind, treated as permanent. */
     public static Outcome failed(String error) {
-      return new Outcome(null, error);
+      return new Outcome(null, EmbeddingFailure.UNDECODABLE, error);
+    }
+
+    public static Outcome failed(EmbeddingFailure failure, String error) {
+      return new Outcome(null, failure, error);
     }
 
     public boolean succeeded() {
       return vector != null;
+    }
+
+    public boolean retryable() {
+      return failure != null && failure.retryable();
     }
   }
 }

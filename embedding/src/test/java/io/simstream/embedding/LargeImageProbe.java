@@ -1,0 +1,28 @@
+package io.simstream.embedding;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Loads and preprocesses one image the way the embedders do, in a JVM of its own, so a test can
+ * run it with a small heap: prints the decoded size, or the failure kind.
+ */
+public final class LargeImageProbe {
+
+  private LargeImageProbe() {}
+
+  public static void main(String[] args) throws Exception {
+    ImageLoader loader = new ImageLoader(Duration.ofSeconds(30), EmbeddingConfig.DEFAULT_MAX_IMAGE_BYTES,
+        EmbeddingConfig.DEFAULT_MAX_IMAGE_PIXELS, new DecodeBudget(EmbeddingConfig.defaultMaxDecodeBytes()));
+    ImagePreprocessor preprocessor = new ImagePreprocessor(PreprocessingSpec.NSFWJS_MOBILENET);
+    try {
+      String decoded = loader.load(Path.of(args[0]).toUri(), image -> {
+        preprocessor.write(image, null, new float[preprocessor.spec().tensorLength()], 0);
+        return image.getWidth() + "x" + image.getHeight();
+      });
+      System.out.println("decoded " + decoded);
+    } catch (ImageLoadException e) {
+      System.out.println("failed " + e.failure() + ": " + e.getMessage());
+    }
+  }
+}
