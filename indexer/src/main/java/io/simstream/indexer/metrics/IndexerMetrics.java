@@ -130,7 +130,8 @@ public final class IndexerMetrics implements AutoCloseable {
 
   /** Samples one task's backfill of a run has to write in all, so progress reads as a fraction. */
   public void backfillTotal(String runId, String task, long samples) {
-    runGauge("backfill.total", runId, samples, "task", task);
+    // Not "backfill.total": the Prometheus naming drops a "_total" suffix from gauges.
+    runGauge("backfill.expected", runId, samples, "task", task);
   }
 
   /** Documents in a run's index, from a periodic _count. */
