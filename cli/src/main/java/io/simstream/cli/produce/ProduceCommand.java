@@ -167,8 +167,8 @@ public final class ProduceCommand implements Callable<Integer> {
             + "acknowledged before the failure; run the same command again to send the rest", e.acknowledged(), e);
       }
       progress.finish();
-      out.println((dryRun ? "would send " : "sent ") + tally + " to " + topics.changes().name()
-          + String.format(" (%,.0f events/s)", progress.eventsPerSecond()));
+      out.println(String.format("%s %,d events to %s: %s (%,.0f events/s)", dryRun ? "would send" : "sent",
+          tally.events(), topics.changes().name(), tally, progress.eventsPerSecond()));
       if (source instanceof CocoSource coco && coco.skippedAnnotations() > 0) {
         out.println("skipped " + coco.skippedAnnotations() + " COCO annotation(s) whose box is empty inside the image");
       }
@@ -242,10 +242,14 @@ public final class ProduceCommand implements Callable<Integer> {
       }
     }
 
+    long events() {
+      return added + updated + deleted;
+    }
+
     @Override
     public String toString() {
-      return String.format("%,d events: %,d added, %,d updated, %,d deleted; %,d unchanged skipped",
-          added + updated + deleted, added, updated, deleted, unchanged);
+      return String.format("%,d added, %,d updated, %,d deleted, %,d unchanged skipped", added, updated, deleted,
+          unchanged);
     }
   }
 }

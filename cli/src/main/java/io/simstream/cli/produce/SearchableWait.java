@@ -62,6 +62,10 @@ final class SearchableWait {
   void await(String dataset, Map<Integer, Long> highestOffsets, List<ProducedSample> upserted,
              List<String> deleted, Duration timeout)
       throws TimeoutException, IOException, InterruptedException, ApiException, ExecutionException {
+    if (highestOffsets.isEmpty()) {
+      log.println("nothing was sent: nothing to wait for");
+      return;
+    }
     long deadline = System.nanoTime() + timeout.toNanos();
     awaitIndexerCommits(highestOffsets, deadline);
     List<SimilarityRun> runs = runsOf(dataset);
