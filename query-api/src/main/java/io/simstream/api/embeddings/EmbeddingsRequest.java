@@ -1,11 +1,22 @@
 package io.simstream.api.embeddings;
 
+import com.fasterxml.jackson.annotation.JsonAlias;
+import io.simstream.api.http.RequestIds;
 import java.util.List;
 
 /**
  * Body of {@code POST .../{brainKey}/embeddings}: {@code sampleIds} or {@code labelIds} (all
  * matches in one answer), or neither to page through every vector of the index with
  * {@code pageSize} (1..10,000, default 1,000) and the {@code pageToken} of the previous page.
+ * The snake_case aliases are the names FiftyOne's Python code uses.
  */
-public record EmbeddingsRequest(List<String> sampleIds, List<String> labelIds, Integer pageSize, String pageToken) {
+public record EmbeddingsRequest(@JsonAlias("sample_ids") List<String> sampleIds,
+                                @JsonAlias("label_ids") List<String> labelIds,
+                                @JsonAlias("page_size") Integer pageSize,
+                                @JsonAlias("page_token") String pageToken) {
+
+  public EmbeddingsRequest {
+    RequestIds.requireValid("sampleIds", sampleIds);
+    RequestIds.requireValid("labelIds", labelIds);
+  }
 }

@@ -1,38 +1,81 @@
 package io.simstream.api.http;
 
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.exc.InvalidNullException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import io.javalin.http.Context;
 import io.simstream.api.error.BadRequestException;
 import io.simstream.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.stream.Collectors;
 
-/** Reads request bodies and writes responses with the project's one Jackson configuration. */
+/**
+ * Reads request bodies strictly and writes responses with the project's Jackson configuration.
+ * Requests are read with a stricter copy of it: an unknown or repeated field, a null inside an
+ * array, a fraction for an integer or a number written as a string is a 400 naming the field, so
+ * that a misspelt option (FiftyOne's {@code restrict_ids} before it became an alias) can never
+ * run a different query than the one meant.
+ */
 public final class JsonIO {
+  private static final ObjectMapper REQUESTS = strictReader();
+
   private JsonIO() {
   }
 
-  /** Parses the body; a missing or malformed body, or a field of the wrong type, is a 400 naming it. */
+  /** Parses the body of {@code ctx}; see {@link #parse}. */
   public static <T> T read(Context ctx, Class<T> type) {
-    byte[] body = ctx.bodyAsBytes();
+    return parse(ctx.bodyAsBytes(), type);
+  }
+
+  /**
+   * Parses a request body. Returns a value, or throws {@link BadRequestException} saying what is
+   * wrong: never any other exception, whatever the bytes (a fuzz test holds it to that).
+   */
+  public static <T> T parse(byte[] body, Class<T> type) {
     if (body.length == 0) {
       throw new BadRequestException("request body is missing: expected a JSON object");
     }
     try {
-      T value = Json.MAPPER.readValue(body, type);
+      T value = REQUESTS.readValue(body, type);
       if (value == null) {
         throw new BadRequestException("request body must be a JSON object, not null");
       }
       return value;
+    } catch (ValueInstantiationException e) {
+      // The request records check their own values in their constructors.
+      if (e.getCause() instanceof BadRequestException bad) {
+        throw bad;
+      }
+      throw new BadRequestException("request body is not valid: " + e.getOriginalMessage());
+    } catch (UnrecognizedPropertyException e) {
+      throw new BadRequestException("request body has an unknown field " + field(e) + "; known fields: "
+          + e.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", ")));
+    } catch (InvalidNullException e) {
+      throw new BadRequestException("request body is not valid: " + field(e) + " must not be null");
     } catch (MismatchedInputException e) {
-      String field = e.getPath().isEmpty() ? "the body" : "field '" + e.getPath().stream()
-          .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-          .collect(Collectors.joining(".")).replace(".[", "[") + "'";
-      throw new BadRequestException("request body is not valid: " + field + " has the wrong type");
-    } catch (JsonProcessingException e) {
+      String where = e.getPath().isEmpty() ? "the body" : field(e);
+      throw new BadRequestException("request body is not valid: " + where + " has the wrong type or value");
+    } catch (JsonParseException e) {
       throw new BadRequestException("request body is not valid JSON: " + e.getOriginalMessage());
+    } catch (JsonMappingException e) {
+      throw new BadRequestException("request body is not valid: " + e.getOriginalMessage());
+    } catch (JsonProcessingException e) {
+      // Out-of-range numbers and the parser's size limits.
+      throw new BadRequestException("request body is not valid: " + e.getOriginalMessage());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -44,5 +87,30 @@ public final class JsonIO {
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static String field(JsonMappingException e) {
+    List<JsonMappingException.Reference> path = e.getPath();
+    return "'" + path.stream()
+        .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+        .collect(Collectors.joining(".")).replace(".[", "[") + "'";
+  }
+
+  private static ObjectMapper strictReader() {
+    ObjectMapper mapper = Json.MAPPER.copy()
+        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+        .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+        .setDefaultSetterInfo(JsonSetter.Value.forContentNulls(Nulls.FAIL));
+    for (LogicalType number : List.of(LogicalType.Integer, LogicalType.Float, LogicalType.Boolean)) {
+      mapper.coercionConfigFor(number).setCoercion(CoercionInputShape.String, CoercionAction.Fail);
+    }
+    mapper.coercionConfigFor(LogicalType.Textual)
+        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+    return mapper;
   }
 }
