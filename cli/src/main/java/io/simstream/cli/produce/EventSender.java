@@ -2,9 +2,9 @@ package io.simstream.cli.produce;
 
 import io.simstream.cli.sync.ListingTopic;
 import io.simstream.kafka.ChangeEventProducer;
-import java.util.ArrayList;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -12,8 +12,9 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
  * Sends encoded change events and, once the change topic has acknowledged them, records them in
- * the listing. Events are sent in windows of {@value #WINDOW} whose acknowledgements are awaited
- * together, so throughput stays high and the count of acknowledged events is always exact.
+ * the listing. At most {@value #WINDOW} events are unacknowledged at a time: the oldest is awaited
+ * when a new one would exceed that, so the producer's pipeline stays full while the count of
+ * acknowledged events stays exact.
  */
 final class EventSender implements AutoCloseable {
   private static final int WINDOW = 2000;
@@ -24,7 +25,7 @@ final class EventSender implements AutoCloseable {
   private final String dataset;
   private final ChangeEventProducer changes;
   private final ListingTopic.Writer listing;
-  private final List<InFlight> window = new ArrayList<>();
+  private final Deque<InFlight> window = new ArrayDeque<>();
   /** Highest acknowledged offset per partition of the change topic: what --wait waits for. */
   private final Map<Integer, Long> highestOffsets = new HashMap<>();
   private long acknowledged;
@@ -37,15 +38,17 @@ final class EventSender implements AutoCloseable {
 
   /** @param hash the content hash to list, or null for a deletion */
   void send(String key, byte[] event, String sampleId, String hash) throws SendFailedException {
-    window.add(new InFlight(changes.sendRaw(key, event), sampleId, hash));
-    if (window.size() >= WINDOW) {
-      awaitWindow();
+    window.addLast(new InFlight(changes.sendRaw(key, event), sampleId, hash));
+    while (window.size() > WINDOW) {
+      awaitOldest();
     }
   }
 
   /** Waits for every event sent so far and for their listing records. */
   void finish() throws SendFailedException {
-    awaitWindow();
+    while (!window.isEmpty()) {
+      awaitOldest();
+    }
     try {
       listing.flush();
     } catch (ExecutionException e) {
@@ -61,21 +64,21 @@ final class EventSender implements AutoCloseable {
     return Map.copyOf(highestOffsets);
   }
 
-  private void awaitWindow() throws SendFailedException {
+  private void awaitOldest() throws SendFailedException {
+    InFlight sent = window.removeFirst();
     try {
-      for (InFlight sent : window) {
-        RecordMetadata metadata = sent.ack().get();
-        acknowledged++;
-        highestOffsets.merge(metadata.partition(), metadata.offset(), Math::max);
-        listing.record(dataset, sent.sampleId(), sent.hash());
-      }
+      RecordMetadata metadata = sent.ack().get();
+      acknowledged++;
+      highestOffsets.merge(metadata.partition(), metadata.offset(), Math::max);
+      listing.record(dataset, sent.sampleId(), sent.hash());
     } catch (ExecutionException e) {
+      // Later events may have been written, but they are neither counted nor listed: a rerun sends them again.
+      window.clear();
       throw new SendFailedException("the change topic refused an event: " + e.getCause(), acknowledged, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new SendFailedException("interrupted", acknowledged, e);
-    } finally {
       window.clear();
+      throw new SendFailedException("interrupted", acknowledged, e);
     }
   }
 

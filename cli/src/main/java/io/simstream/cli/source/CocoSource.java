@@ -38,10 +38,6 @@ public final class CocoSource implements SampleSource {
     this.field = field;
   }
 
-  /** What a sample's hash covers: everything but its id. */
-  private record HashedState(String imageUri, List<Patch> patches) {
-  }
-
   @Override
   public String describe() {
     return "COCO file " + file;
@@ -95,7 +91,7 @@ public final class CocoSource implements SampleSource {
       }
       String imageUri = uris.of(Path.of(fileName));
       sink.accept(new SourceSample(fileName, imageUri, null, patches,
-          ContentHash.ofJson(new HashedState(imageUri, patches)), origin));
+          ContentHash.ofState(imageUri, Map.of(), patches), origin));
     }
   }
 

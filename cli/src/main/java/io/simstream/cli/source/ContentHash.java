@@ -1,33 +1,85 @@
 package io.simstream.cli.source;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectWriter;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import io.simstream.json.Json;
+import io.simstream.event.BoundingBox;
+import io.simstream.event.Patch;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
 
 /** SHA-256 of what a sample is made of, the "changed?" test of {@code --sync}. */
 public final class ContentHash {
-  /** Map entries sorted, so equal states hash equally whatever the map's iteration order. */
-  private static final ObjectWriter CANONICAL = Json.MAPPER.writer().with(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
-
   private ContentHash() {
   }
 
-  /** Hash of a value's canonical JSON form. */
-  public static String ofJson(Object state) {
-    try {
-      return hex(digest().digest(CANONICAL.writeValueAsBytes(state)));
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
+  /**
+   * Hash of a sample's state, fed as length-prefixed binary (vectors as their float bits), with
+   * map entries in key order: equal states hash equally whatever the maps' iteration order, and no
+   * vector is turned into text again (that cost as much as reading the manifest).
+   */
+  public static String ofState(String imageUri, Map<String, float[]> embeddings, List<Patch> patches) {
+    Feed feed = new Feed();
+    feed.text(imageUri);
+    feed.vectors(embeddings);
+    feed.number(patches.size());
+    for (Patch patch : patches) {
+      feed.text(patch.labelId());
+      feed.text(patch.field());
+      feed.text(patch.label());
+      BoundingBox box = patch.boundingBox();
+      feed.number(box == null ? 0 : 1);
+      if (box != null) {
+        feed.real(box.x());
+        feed.real(box.y());
+        feed.real(box.width());
+        feed.real(box.height());
+      }
+      feed.vectors(patch.embeddings());
+    }
+    return hex(feed.digest.digest());
+  }
+
+  /** Writes values unambiguously into a digest: every variable-length value is preceded by its length. */
+  private static final class Feed {
+    private final MessageDigest digest = digest();
+    private final ByteBuffer scratch = ByteBuffer.allocate(8);
+
+    void text(String value) {
+      if (value == null) {
+        number(-1);
+        return;
+      }
+      byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+      number(bytes.length);
+      digest.update(bytes);
+    }
+
+    void number(long value) {
+      digest.update(scratch.clear().putLong(value).array(), 0, 8);
+    }
+
+    void real(double value) {
+      number(Double.doubleToLongBits(value));
+    }
+
+    void vectors(Map<String, float[]> vectors) {
+      number(vectors.size());
+      for (String key : new TreeSet<>(vectors.keySet())) {
+        text(key);
+        float[] vector = vectors.get(key);
+        number(vector.length);
+        ByteBuffer bytes = ByteBuffer.allocate(vector.length * Float.BYTES);
+        bytes.asFloatBuffer().put(vector);
+        digest.update(bytes.array());
+      }
     }
   }
 

@@ -19,6 +19,10 @@ public record SourceSample(String sampleId, String imageUri, Map<String, float[]
     patches = patches == null ? List.of() : List.copyOf(patches);
   }
 
+  public SourceSample withContentHash(String hash) {
+    return new SourceSample(sampleId, imageUri, embeddings, patches, hash, origin);
+  }
+
   public ChangeEvent toEvent(String dataset, boolean known, Instant now) {
     return known
         ? new SampleUpdated(ChangeEvent.CURRENT_SCHEMA_VERSION, dataset, sampleId, imageUri, embeddings, patches, now)
