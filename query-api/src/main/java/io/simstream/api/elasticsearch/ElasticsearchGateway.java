@@ -4,6 +4,8 @@ import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.simstream.api.error.BackendUnavailableException;
+import io.simstream.api.error.BackendUnavailableException.Reason;
+import io.simstream.config.Settings;
 import io.simstream.elasticsearch.ElasticsearchClients;
 import io.simstream.json.Json;
 import java.io.IOException;
@@ -18,7 +20,7 @@ import org.elasticsearch.client.RestClient;
 
 /**
  * All Elasticsearch calls of the API go through here, so that failures map the same way: an
- * unreachable or overloaded cluster becomes 503, an error status becomes
+ * unreachable or overloaded cluster, or one refusing our credentials, becomes 503, another error status becomes
  * {@link ElasticsearchStatusException}. Search requests are JSON built with Jackson and sent with
  * the low-level client, because the typed 8.19 client does not model every knn field we use.
  */
@@ -135,17 +137,24 @@ public final class ElasticsearchGateway implements AutoCloseable {
     return statusError(status, type, reason);
   }
 
-  private static RuntimeException statusError(int status, String type, String reason) {
+  static RuntimeException statusError(int status, String type, String reason) {
     if (status == 429 || status >= 500) {
-      return new BackendUnavailableException("Elasticsearch is overloaded or unavailable (" + status + " "
-          + type + ": " + reason + ")", null);
+      return new BackendUnavailableException(Reason.OVERLOADED, "Elasticsearch is overloaded or unavailable ("
+          + status + " " + type + ": " + reason + ")", null);
+    }
+    // Only the API's own credentials go to Elasticsearch: a refusal is the server's problem, not the client's.
+    if (status == 401 || status == 403) {
+      return new BackendUnavailableException(Reason.CREDENTIALS_REJECTED, "Elasticsearch refused the query API's "
+          + "credentials (" + status + " " + type + ": " + reason + "); the operator must fix "
+          + Settings.ES_USERNAME.envName() + "/" + Settings.ES_PASSWORD.envName() + " or "
+          + Settings.ES_API_KEY.envName(), null);
     }
     return new ElasticsearchStatusException(status, type == null ? "" : type, reason);
   }
 
   private static BackendUnavailableException unavailable(IOException e) {
     String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    return new BackendUnavailableException("Elasticsearch is unreachable: " + reason, e);
+    return new BackendUnavailableException(Reason.UNREACHABLE, "Elasticsearch is unreachable: " + reason, e);
   }
 
   @Override

@@ -1,11 +1,33 @@
 package io.simstream.api.error;
 
-/** Elasticsearch or Kafka cannot be reached or is overloaded; the client should retry later. */
+/**
+ * Elasticsearch or Kafka cannot serve the request now: a 503, whose {@link Reason} says why
+ * without anyone having to read the message.
+ */
 public final class BackendUnavailableException extends ApiException {
   /** Sent as Retry-After: long enough for a node restart to make progress, short enough to feel live. */
   public static final int RETRY_AFTER_SECONDS = 5;
 
-  public BackendUnavailableException(String message, Throwable cause) {
+  /** Why the backend cannot serve. */
+  public enum Reason {
+    /** No connection, or a timeout. */
+    UNREACHABLE,
+    /** 429 or 5xx from Elasticsearch. */
+    OVERLOADED,
+    /** Elasticsearch refused the API's own credentials (401/403): a configuration problem for the operator. */
+    CREDENTIALS_REJECTED,
+    /** A Kafka write that did not complete in time. */
+    WRITE_FAILED
+  }
+
+  private final Reason reason;
+
+  public BackendUnavailableException(Reason reason, String message, Throwable cause) {
     super(503, message, cause);
+    this.reason = reason;
+  }
+
+  public Reason reason() {
+    return reason;
   }
 }

@@ -23,8 +23,12 @@ public final class ErrorResponses {
 
   public static void register(RoutesConfig routes) {
     routes.exception(ApiException.class, (e, ctx) -> {
-      if (e instanceof BackendUnavailableException) {
-        LOG.warn("{} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+      if (e instanceof BackendUnavailableException unavailable) {
+        if (unavailable.reason() == BackendUnavailableException.Reason.CREDENTIALS_REJECTED) {
+          LOG.error("{} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+        } else {
+          LOG.warn("{} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+        }
         ctx.header("Retry-After", Integer.toString(BackendUnavailableException.RETRY_AFTER_SECONDS));
       } else if (e instanceof UnauthorizedException) {
         ctx.header("WWW-Authenticate", "Bearer");

@@ -23,7 +23,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  * to Kafka and return only once the view has them (read-your-writes), so a client that created a
  * run can query it at once, and every other reader of the topic (the indexer) sees the same state.
  */
-public final class CompactedTopicStore<V> implements AutoCloseable {
+public final class CompactedTopicStore<V> implements KeyValueStore<V>, AutoCloseable {
   /** How long a write may take, acknowledgement and view catch-up together, before it is a 503. */
   private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(15);
 
@@ -45,18 +45,22 @@ public final class CompactedTopicStore<V> implements AutoCloseable {
     this.producer = new KafkaProducer<>(props, topic.keySerde().serializer(), topic.valueSerde().serializer());
   }
 
+  @Override
   public Optional<V> get(String key) {
     return view.get(key);
   }
 
+  @Override
   public Map<String, V> snapshot() {
     return view.snapshot();
   }
 
+  @Override
   public void put(String key, V value) {
     write(List.of(new ProducerRecord<>(topic.name(), key, value)));
   }
 
+  @Override
   public void remove(String key) {
     write(List.of(new ProducerRecord<>(topic.name(), key, null)));
   }
@@ -65,6 +69,7 @@ public final class CompactedTopicStore<V> implements AutoCloseable {
    * Moves a value to a new key: the new record first, then the tombstone of the old key. One
    * partition per store topic keeps that order, so a reader never sees the value vanish.
    */
+  @Override
   public void move(String oldKey, String newKey, V value) {
     write(List.of(new ProducerRecord<>(topic.name(), newKey, value), new ProducerRecord<>(topic.name(), oldKey, null)));
   }
@@ -94,7 +99,7 @@ public final class CompactedTopicStore<V> implements AutoCloseable {
 
   private BackendUnavailableException unavailable(Exception e) {
     Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-    return new BackendUnavailableException("Kafka write to " + topic.name() + " failed: " + cause.getMessage(), cause);
+    return new BackendUnavailableException(BackendUnavailableException.Reason.WRITE_FAILED, "Kafka write to " + topic.name() + " failed: " + cause.getMessage(), cause);
   }
 
   @Override
