@@ -3,6 +3,7 @@ package io.simstream.api.elasticsearch;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.simstream.json.Json;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -14,7 +15,10 @@ import java.util.function.Consumer;
  */
 public final class IndexScanner {
   /** How long Elasticsearch keeps a point in time between two pages. */
-  public static final String KEEP_ALIVE = "5m";
+  public static final Duration KEEP_ALIVE = Duration.ofMinutes(5);
+  /** Elasticsearch's default {@code index.max_result_window}, which bounds {@code size} even with search_after. */
+  private static final int MAX_RESULT_WINDOW = 10_000;
+  private static final String KEEP_ALIVE_PARAM = KEEP_ALIVE.toSeconds() + "s";
 
   private final ElasticsearchGateway es;
 
@@ -27,7 +31,7 @@ public final class IndexScanner {
   }
 
   public String open(String index) {
-    return es.request("POST", "/" + index + "/_pit?keep_alive=" + KEEP_ALIVE, null).path("id").asText();
+    return es.request("POST", "/" + index + "/_pit?keep_alive=" + KEEP_ALIVE_PARAM, null).path("id").asText();
   }
 
   public void close(String pitId) {
@@ -39,28 +43,44 @@ public final class IndexScanner {
     }
   }
 
-  /** Reads the page after {@code searchAfter} (null for the first page); closes the PIT after the last. */
+  /**
+   * Reads the page after {@code searchAfter} (null for the first page); closes the PIT after the
+   * last. One document more than asked is read to learn whether another page exists, so that a
+   * last page that happens to be full ends the scan instead of promising an empty one.
+   */
   public Page page(String pitId, JsonNode filter, int size, JsonNode searchAfter) {
+    int fetch = Math.min(size + 1, MAX_RESULT_WINDOW);
     JsonNode response = es.readVectors("POST",
-        new ElasticsearchGateway.Read("/_search", body(pitId, filter, size, searchAfter, false)),
-        new ElasticsearchGateway.Read("/_search", body(pitId, filter, size, searchAfter, true)),
+        new ElasticsearchGateway.Read("/_search", body(pitId, filter, fetch, searchAfter, false)),
+        new ElasticsearchGateway.Read("/_search", body(pitId, filter, fetch, searchAfter, true)),
         r -> IndexDocument.anyWithoutVector(r.path("hits").path("hits")));
     String nextPit = response.path("pit_id").asText(pitId);
     JsonNode hits = response.path("hits").path("hits");
-    List<IndexDocument> documents = new ArrayList<>(hits.size());
-    hits.forEach(hit -> documents.add(IndexDocument.fromHit(hit)));
-    if (hits.size() < size) {
+    List<IndexDocument> documents = new ArrayList<>(Math.min(size, hits.size()));
+    for (int i = 0; i < hits.size() && i < size; i++) {
+      documents.add(IndexDocument.fromHit(hits.get(i)));
+    }
+    JsonNode last = documents.size() == size ? hits.get(size - 1).path("sort") : null;
+    boolean more = hits.size() > size || fetch == size && last != null && anyAfter(nextPit, filter, last);
+    if (!more) {
       close(nextPit);
       return new Page(documents, nextPit, null);
     }
-    return new Page(documents, nextPit, hits.get(hits.size() - 1).path("sort"));
+    return new Page(documents, nextPit, last);
+  }
+
+  /** Whether a document follows {@code searchAfter}: for pages as large as the result window allows. */
+  private boolean anyAfter(String pitId, JsonNode filter, JsonNode searchAfter) {
+    ObjectNode body = body(pitId, filter, 1, searchAfter, false);
+    body.put("_source", false);
+    return !es.request("POST", "/_search", body).path("hits").path("hits").isEmpty();
   }
 
   private static ObjectNode body(String pitId, JsonNode filter, int size, JsonNode searchAfter,
                                  boolean sourceVectorsOption) {
     ObjectNode body = Json.MAPPER.createObjectNode();
     body.put("size", size).put("track_total_hits", false);
-    body.putObject("pit").put("id", pitId).put("keep_alive", KEEP_ALIVE);
+    body.putObject("pit").put("id", pitId).put("keep_alive", KEEP_ALIVE_PARAM);
     body.putArray("sort").addObject().put("_shard_doc", "asc");
     if (sourceVectorsOption) {
       ObjectNode source = body.putObject("_source");

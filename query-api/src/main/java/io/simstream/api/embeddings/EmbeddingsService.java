@@ -11,6 +11,7 @@ import io.simstream.api.error.NotFoundException;
 import io.simstream.api.run.RunService;
 import io.simstream.elasticsearch.IndexMapping;
 import io.simstream.run.SimilarityRun;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -30,9 +31,11 @@ public final class EmbeddingsService {
   private final RunService runs;
   private final VectorLookup lookup;
   private final IndexScanner scanner;
+  private final Clock clock;
 
-  public EmbeddingsService(RunService runs, ElasticsearchGateway es) {
+  public EmbeddingsService(RunService runs, ElasticsearchGateway es, Clock clock) {
     this.runs = runs;
+    this.clock = clock;
     this.lookup = new VectorLookup(es);
     this.scanner = new IndexScanner(es);
   }
@@ -55,9 +58,6 @@ public final class EmbeddingsService {
       }
       return page(run, request);
     } catch (ElasticsearchStatusException e) {
-      if (e.errorType().equals("search_context_missing_exception")) {
-        throw new BadRequestException("pageToken has expired; start again without one");
-      }
       if (e.elasticsearchStatus() == 404) {
         throw new NotFoundException("index '" + run.indexName() + "' of run '" + run.key() + "' does not exist");
       }
@@ -90,17 +90,36 @@ public final class EmbeddingsService {
     return new EmbeddingsPage(embeddings, List.copyOf(missing), null);
   }
 
+  /**
+   * A page of the whole index. The page size may change from one page to the next: a token marks
+   * the last document sent, not a page number. Elasticsearch refusing a client's point in time (one
+   * it no longer has, or a forged one) is the client's problem, so a 400; a deleted index stays 404.
+   */
   private EmbeddingsPage page(SimilarityRun run, EmbeddingsRequest request) {
     int size = request.pageSize() == null ? DEFAULT_PAGE_SIZE : request.pageSize();
     if (size < 1 || size > MAX_PAGE_SIZE) {
       throw new BadRequestException("pageSize must be in 1.." + MAX_PAGE_SIZE + ", got " + size);
     }
-    PageToken token = request.pageToken() == null
-        ? new PageToken(scanner.open(run.indexName()), null)
-        : PageToken.decode(request.pageToken());
-    IndexScanner.Page page = scanner.page(token.pitId(), null, size, token.searchAfter());
+    IndexScanner.Page page;
+    if (request.pageToken() == null) {
+      page = scanner.page(scanner.open(run.indexName()), null, size, null);
+    } else {
+      PageToken token = PageToken.decode(request.pageToken(), run.indexName(), clock.instant());
+      try {
+        page = scanner.page(token.pitId(), null, size, token.searchAfter());
+      } catch (ElasticsearchStatusException e) {
+        if (e.errorType().equals("search_context_missing_exception")) {
+          throw PageToken.expired();
+        }
+        if (e.elasticsearchStatus() >= 400 && e.elasticsearchStatus() < 500 && e.elasticsearchStatus() != 404) {
+          throw PageToken.notIssued();
+        }
+        throw e;
+      }
+    }
     List<Embedding> embeddings = page.documents().stream().map(EmbeddingsService::embedding).toList();
-    String next = page.searchAfter() == null ? null : new PageToken(page.pitId(), page.searchAfter()).encode();
+    String next = page.searchAfter() == null ? null
+        : PageToken.issue(run.indexName(), page.pitId(), page.searchAfter(), clock.instant()).encode();
     return new EmbeddingsPage(embeddings, null, next);
   }
 
