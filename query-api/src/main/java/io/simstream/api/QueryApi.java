@@ -10,9 +10,7 @@ import io.simstream.api.elasticsearch.VectorIndexAdmin;
 import io.simstream.api.embeddings.EmbeddingsHandlers;
 import io.simstream.api.embeddings.EmbeddingsService;
 import io.simstream.api.health.HealthHandlers;
-import io.simstream.api.http.ApiRoutes;
-import io.simstream.api.http.BearerTokenAuth;
-import io.simstream.api.http.ErrorResponses;
+import io.simstream.api.http.ApiApplication;
 import io.simstream.api.http.RequestMetrics;
 import io.simstream.api.model.EmbeddingModels;
 import io.simstream.embedding.EmbedderRegistry;
@@ -43,8 +41,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class QueryApi implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(QueryApi.class);
-
-  private static final long MAX_REQUEST_BYTES = 64L * 1024 * 1024;
 
   private final Javalin app;
   private final List<AutoCloseable> resources;
@@ -93,19 +89,9 @@ public final class QueryApi implements AutoCloseable {
       RequestMetrics metrics = new RequestMetrics(registry);
       String token = config.get(Settings.API_TOKEN);
 
-      Javalin app = Javalin.create(javalin -> {
-        javalin.startup.showJavalinBanner = false;
-        // Restrictions to 100,000+ ids and batches of query vectors exceed Javalin's 1 MB default.
-        javalin.http.maxRequestSize = MAX_REQUEST_BYTES;
-        javalin.requestLogger.http(metrics::record);
-        if (!token.isEmpty()) {
-          javalin.routes.before(new BearerTokenAuth(token));
-        }
-        ErrorResponses.register(javalin.routes);
-        ApiRoutes.register(javalin.routes, new DatasetHandlers(datasets), new RunHandlers(runs),
-            new SearchHandlers(new SimilaritySearchService(runs, es, models)),
-            new EmbeddingsHandlers(new EmbeddingsService(runs, es)), new HealthHandlers(es, views), metrics);
-      });
+      Javalin app = ApiApplication.create(token, metrics, new DatasetHandlers(datasets), new RunHandlers(runs),
+          new SearchHandlers(new SimilaritySearchService(runs, es, models)),
+          new EmbeddingsHandlers(new EmbeddingsService(runs, es, clock)), new HealthHandlers(es, views));
       app.start(config.get(Settings.API_PORT));
       LOG.info("Query API listening on port {}{}", app.port(), token.isEmpty() ? " (no auth)" : " (bearer token)");
       return new QueryApi(app, resources);

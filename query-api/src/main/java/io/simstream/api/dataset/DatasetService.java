@@ -2,7 +2,7 @@ package io.simstream.api.dataset;
 
 import io.simstream.api.error.BadRequestException;
 import io.simstream.api.error.NotFoundException;
-import io.simstream.api.registry.CompactedTopicStore;
+import io.simstream.api.registry.KeyValueStore;
 import io.simstream.event.SampleKey;
 import io.simstream.run.DatasetRecord;
 import java.time.Clock;
@@ -14,10 +14,10 @@ import java.util.List;
  * that are not registered, and runs can only be created for registered datasets.
  */
 public final class DatasetService {
-  private final CompactedTopicStore<DatasetRecord> datasets;
+  private final KeyValueStore<DatasetRecord> datasets;
   private final Clock clock;
 
-  public DatasetService(CompactedTopicStore<DatasetRecord> datasets, Clock clock) {
+  public DatasetService(KeyValueStore<DatasetRecord> datasets, Clock clock) {
     this.datasets = datasets;
     this.clock = clock;
   }

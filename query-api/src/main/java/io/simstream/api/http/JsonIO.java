@@ -2,7 +2,6 @@ package io.simstream.api.http;
 
 import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
-import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -62,20 +61,16 @@ public final class JsonIO {
       }
       throw new BadRequestException("request body is not valid: " + e.getOriginalMessage());
     } catch (UnrecognizedPropertyException e) {
-      throw new BadRequestException("request body has an unknown field " + field(e) + "; known fields: "
+      throw new BadRequestException("request body has an unknown " + field(e) + "; known fields: "
           + e.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", ")));
     } catch (InvalidNullException e) {
       throw new BadRequestException("request body is not valid: " + field(e) + " must not be null");
     } catch (MismatchedInputException e) {
       String where = e.getPath().isEmpty() ? "the body" : field(e);
       throw new BadRequestException("request body is not valid: " + where + " has the wrong type or value");
-    } catch (JsonParseException e) {
-      throw new BadRequestException("request body is not valid JSON: " + e.getOriginalMessage());
-    } catch (JsonMappingException e) {
-      throw new BadRequestException("request body is not valid: " + e.getOriginalMessage());
     } catch (JsonProcessingException e) {
-      // Out-of-range numbers and the parser's size limits.
-      throw new BadRequestException("request body is not valid: " + e.getOriginalMessage());
+      // Syntax errors (Jackson reports some of them wrapped as mapping errors), out-of-range numbers.
+      throw new BadRequestException("request body is not valid JSON: " + e.getOriginalMessage());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -91,7 +86,7 @@ public final class JsonIO {
 
   private static String field(JsonMappingException e) {
     List<JsonMappingException.Reference> path = e.getPath();
-    return "'" + path.stream()
+    return "field '" + path.stream()
         .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
         .collect(Collectors.joining(".")).replace(".[", "[") + "'";
   }

@@ -7,7 +7,7 @@ import io.simstream.api.error.ConflictException;
 import io.simstream.api.error.NotFoundException;
 import io.simstream.api.model.EmbeddingModel;
 import io.simstream.api.model.EmbeddingModels;
-import io.simstream.api.registry.CompactedTopicStore;
+import io.simstream.api.registry.KeyValueStore;
 import io.simstream.elasticsearch.IndexMapping;
 import io.simstream.elasticsearch.VectorFieldSpec;
 import io.simstream.run.Metric;
@@ -32,13 +32,13 @@ public final class RunService {
   /** Elasticsearch's own limit on dense_vector dims. */
   private static final int MAX_DIMS = 4096;
 
-  private final CompactedTopicStore<SimilarityRun> runs;
+  private final KeyValueStore<SimilarityRun> runs;
   private final DatasetService datasets;
   private final VectorIndexAdmin indexes;
   private final EmbeddingModels models;
   private final Clock clock;
 
-  public RunService(CompactedTopicStore<SimilarityRun> runs, DatasetService datasets, VectorIndexAdmin indexes,
+  public RunService(KeyValueStore<SimilarityRun> runs, DatasetService datasets, VectorIndexAdmin indexes,
                     EmbeddingModels models, Clock clock) {
     this.runs = runs;
     this.datasets = datasets;

@@ -1,0 +1,38 @@
+package io.simstream.api.http;
+
+import io.javalin.Javalin;
+import io.simstream.api.dataset.DatasetHandlers;
+import io.simstream.api.embeddings.EmbeddingsHandlers;
+import io.simstream.api.health.HealthHandlers;
+import io.simstream.api.run.RunHandlers;
+import io.simstream.api.search.SearchHandlers;
+
+/**
+ * The HTTP application over services built elsewhere: routes, request limits, authentication and
+ * every error in the JSON shape, Jetty's own included. Not started: {@code QueryApi} starts it
+ * over the real backends, tests over in-memory registries.
+ */
+public final class ApiApplication {
+  /** Restrictions to 100,000+ ids and batches of query vectors exceed Javalin's 1 MB default. */
+  public static final long MAX_REQUEST_BYTES = 64L * 1024 * 1024;
+
+  private ApiApplication() {
+  }
+
+  /** {@code bearerToken} empty: no authentication. */
+  public static Javalin create(String bearerToken, RequestMetrics metrics, DatasetHandlers datasets, RunHandlers runs,
+                               SearchHandlers search, EmbeddingsHandlers embeddings, HealthHandlers health) {
+    return Javalin.create(javalin -> {
+      javalin.startup.showJavalinBanner = false;
+      javalin.http.maxRequestSize = MAX_REQUEST_BYTES;
+      javalin.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrorResponses()));
+      javalin.requestLogger.http(metrics::record);
+      javalin.routes.before(new RequestUriCheck());
+      if (!bearerToken.isEmpty()) {
+        javalin.routes.before(new BearerTokenAuth(bearerToken));
+      }
+      ErrorResponses.register(javalin.routes);
+      ApiRoutes.register(javalin.routes, datasets, runs, search, embeddings, health, metrics);
+    });
+  }
+}
