@@ -66,7 +66,8 @@ public final class Settings {
       64 * 1024 * 1024, 1024 * 1024, 1024 * 1024 * 1024,
       "Estimated bulk bytes in flight per task; the stream thread waits beyond it (backpressure)");
   public static final Setting<Integer> INDEXER_RETRY_MAX_MS = Setting.intRange("indexer.retry.max-ms", 120_000, 100,
-      3_600_000, "How long a failing Elasticsearch write is retried before the stream thread restarts");
+      780_000, "How long a failing Elasticsearch write is retried before the stream thread restarts (at most 13 min: "
+      + "with a minute of margin it must stay below the brokers' default transaction.max.timeout.ms of 15 min)");
   public static final Setting<Integer> INDEXER_COMMIT_INTERVAL_MS = Setting.intRange("indexer.commit-interval-ms",
       100, 10, 60_000, "How often the indexer commits (exactly-once transactions); longer = more throughput, "
       + "more replay after a crash (replays are idempotent)");

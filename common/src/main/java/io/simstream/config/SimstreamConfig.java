@@ -24,11 +24,15 @@ public final class SimstreamConfig {
 
   private final Map<Setting<?>, Object> values;
   private final Map<Setting<?>, String> sources;
+  /** Values as written, to hand the configuration on to child processes unchanged. */
+  private final Map<Setting<?>, String> raws;
   private final List<String> warnings;
 
-  private SimstreamConfig(Map<Setting<?>, Object> values, Map<Setting<?>, String> sources, List<String> warnings) {
+  private SimstreamConfig(Map<Setting<?>, Object> values, Map<Setting<?>, String> sources,
+                          Map<Setting<?>, String> raws, List<String> warnings) {
     this.values = values;
     this.sources = sources;
+    this.raws = raws;
     this.warnings = List.copyOf(warnings);
   }
 
@@ -76,6 +80,7 @@ public final class SimstreamConfig {
     }
     Map<Setting<?>, Object> values = new HashMap<>();
     Map<Setting<?>, String> sources = new HashMap<>();
+    Map<Setting<?>, String> raws = new HashMap<>();
     for (Setting<?> setting : Settings.ALL) {
       String raw;
       String source;
@@ -92,6 +97,7 @@ public final class SimstreamConfig {
       try {
         values.put(setting, setting.parse(raw, source));
         sources.put(setting, source);
+        raws.put(setting, raw);
       } catch (IllegalArgumentException e) {
         problems.add(e.getMessage());
       }
@@ -99,7 +105,7 @@ public final class SimstreamConfig {
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
-    return new SimstreamConfig(values, sources, UnknownVariables.warnings(env.keySet(), knownVariables()));
+    return new SimstreamConfig(values, sources, raws, UnknownVariables.warnings(env.keySet(), knownVariables()));
   }
 
   private static Set<String> knownVariables() {
@@ -111,11 +117,13 @@ public final class SimstreamConfig {
   public SimstreamConfig with(Map<Setting<?>, String> overrides) {
     Map<Setting<?>, Object> copy = new HashMap<>(values);
     Map<Setting<?>, String> copySources = new HashMap<>(sources);
+    Map<Setting<?>, String> copyRaws = new HashMap<>(raws);
     List<String> problems = new ArrayList<>();
     overrides.forEach((setting, raw) -> {
       try {
         copy.put(setting, setting.parse(raw, "override"));
         copySources.put(setting, "override");
+        copyRaws.put(setting, raw);
       } catch (IllegalArgumentException e) {
         problems.add(e.getMessage());
       }
@@ -123,7 +131,7 @@ public final class SimstreamConfig {
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
-    return new SimstreamConfig(copy, copySources, warnings);
+    return new SimstreamConfig(copy, copySources, copyRaws, warnings);
   }
 
   @SuppressWarnings("unchecked")
@@ -134,6 +142,13 @@ public final class SimstreamConfig {
   /** What is suspicious but not invalid, such as a SIMSTREAM_* variable no setting reads (a typo?). */
   public List<String> warnings() {
     return warnings;
+  }
+
+  /** This configuration as SIMSTREAM_* variables, for a child process (every setting, as written). */
+  public Map<String, String> asEnvironment() {
+    Map<String, String> env = new HashMap<>();
+    raws.forEach((setting, raw) -> env.put(setting.envName(), raw));
+    return env;
   }
 
   /** Where a value came from: environment, file or default. */

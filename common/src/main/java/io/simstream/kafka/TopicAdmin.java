@@ -30,7 +30,8 @@ public final class TopicAdmin {
         new NewTopic(topics.changes().name(), partitions, replication),
         new NewTopic(topics.runs().name(), 1, replication).configs(compacted),
         new NewTopic(topics.datasets().name(), 1, replication).configs(compacted),
-        new NewTopic(topics.deadLetters().name(), 1, replication));
+        new NewTopic(topics.deadLetters().name(), 1, replication).configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+            String.valueOf(Topics.MAX_RECORD_BYTES))));
     Properties props = new Properties();
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(Settings.KAFKA_BOOTSTRAP_SERVERS));
     try (Admin admin = Admin.create(props)) {

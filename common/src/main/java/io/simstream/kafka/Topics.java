@@ -15,6 +15,15 @@ public record Topics(Topic<String, byte[]> changes, Topic<String, SimilarityRun>
                      Topic<String, DatasetRecord> datasets, Topic<String, byte[]> deadLetters) {
 
   /** Header of a dead letter that says why it could not be indexed. */
+  /**
+   * Largest record the dead-letter topic and the indexer's changelogs take: above Kafka's 1 MB
+   * default, so that a dead letter of a change near that size, with its headers, and the state of a
+   * sample with many computed patch vectors still fit.
+   */
+  public static final int MAX_RECORD_BYTES = 16 * 1024 * 1024;
+  /** Partition and offset of the change a dead letter came from. */
+  public static final String DEAD_LETTER_PARTITION_HEADER = "simstream.dlq.partition";
+  public static final String DEAD_LETTER_OFFSET_HEADER = "simstream.dlq.offset";
   public static final String DEAD_LETTER_REASON_HEADER = "simstream.dlq.reason";
   /** Header of a dead letter naming the topic it came from. */
   public static final String DEAD_LETTER_SOURCE_HEADER = "simstream.dlq.source";

@@ -9,6 +9,7 @@ import io.simstream.config.SimstreamConfig;
 import io.simstream.elasticsearch.ElasticsearchClients;
 import io.simstream.indexer.embed.CatalogEmbedderProvider;
 import io.simstream.indexer.embed.EmbedderProvider;
+import io.simstream.indexer.health.ThreadFailures;
 import io.simstream.indexer.metrics.AdminServer;
 import io.simstream.indexer.metrics.IndexSizeMonitor;
 import io.simstream.indexer.metrics.IndexerMetrics;
@@ -26,6 +27,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -54,6 +56,7 @@ public final class Indexer implements AutoCloseable {
   private final IndexSizeMonitor sizeMonitor;
   private final TopicDatasetCatalog datasets;
   private final BulkVectorWriter writer;
+  private final IndexerMetrics metrics;
   private final ElasticsearchClient es;
   private final AutoCloseable embedders;
   /** One thread: CPU models use every core per batch already, and a GPU takes one batch at a time. */
@@ -63,6 +66,8 @@ public final class Indexer implements AutoCloseable {
     return thread;
   });
   private final CountDownLatch stopped = new CountDownLatch(1);
+  /** Three failures in five minutes: one is a blip Kafka Streams recovers from, a loop is not. */
+  private final ThreadFailures threadFailures = new ThreadFailures(Clock.systemUTC(), Duration.ofMinutes(5), 3);
   private volatile boolean failed;
 
   private Indexer(SimstreamConfig config, EmbedderProvider embedders, AutoCloseable ownedEmbedders)
@@ -71,7 +76,7 @@ public final class Indexer implements AutoCloseable {
     TopicAdmin.ensureTopics(config);
     Topics topics = Topics.from(config);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    IndexerMetrics metrics = new IndexerMetrics(registry);
+    metrics = new IndexerMetrics(registry);
     es = ElasticsearchClients.create(config);
     writer = new BulkVectorWriter(es, new BulkVectorWriter.Limits(config.get(Settings.INDEXER_BULK_MAX_ACTIONS),
         config.get(Settings.INDEXER_BULK_MAX_BYTES), Duration.ofMillis(config.get(Settings.INDEXER_RETRY_MAX_MS))),
@@ -84,6 +89,7 @@ public final class Indexer implements AutoCloseable {
     // from the last commit, where the outbox still holds every unwritten change.
     streams.setUncaughtExceptionHandler(e -> {
       LOG.error("Stream thread failed, replacing it", e);
+      threadFailures.record(e);
       return StreamThreadExceptionResponse.REPLACE_THREAD;
     });
     streams.setStateListener((now, before) -> {
@@ -95,8 +101,19 @@ public final class Indexer implements AutoCloseable {
     });
     streamsMetrics = new KafkaStreamsMetrics(streams);
     streamsMetrics.bindTo(registry);
+    // The admin port first: a port taken must fail the start before any partition is claimed.
+    try {
+      admin = new AdminServer(config.get(Settings.INDEXER_ADMIN_PORT), registry, this::health);
+    } catch (IOException e) {
+      streams.close(CLOSE_TIMEOUT);
+      streamsMetrics.close();
+      datasets.close();
+      embedExecutor.shutdownNow();
+      writer.close();
+      es._transport().close();
+      throw e;
+    }
     streams.start();
-    admin = new AdminServer(config.get(Settings.INDEXER_ADMIN_PORT), registry, this::health);
     sizeMonitor = new IndexSizeMonitor(es, this::runs, metrics);
     LOG.info("Indexer started: application {}, admin port {}", config.get(Settings.INDEXER_APPLICATION_ID),
         admin.port());
@@ -137,8 +154,12 @@ public final class Indexer implements AutoCloseable {
 
   private AdminServer.Health health() {
     KafkaStreams.State state = streams.state();
-    boolean healthy = state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING;
-    return new AdminServer.Health(healthy, state.name());
+    boolean running = state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING;
+    Optional<String> failing = threadFailures.problem();
+    if (running && failing.isPresent()) {
+      return new AdminServer.Health(false, state.name() + ": " + failing.get());
+    }
+    return new AdminServer.Health(running, state.name());
   }
 
   private List<SimilarityRun> runs() {
@@ -164,6 +185,7 @@ public final class Indexer implements AutoCloseable {
     datasets.close();
     embedExecutor.shutdownNow();
     writer.close();
+    metrics.close();
     try {
       es._transport().close();
     } catch (IOException e) {

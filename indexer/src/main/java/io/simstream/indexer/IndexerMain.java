@@ -12,8 +12,19 @@ public final class IndexerMain {
 
   public static void main(String[] args) throws InterruptedException {
     SimstreamConfig config = SimstreamConfig.fromEnvironmentOrExit();
-    Indexer indexer = Indexer.start(config);
-    Runtime.getRuntime().addShutdownHook(new Thread(indexer::close, "indexer-shutdown"));
+    Indexer indexer;
+    try {
+      indexer = Indexer.start(config);
+    } catch (RuntimeException e) {
+      System.err.println("The indexer could not start: " + e.getMessage());
+      System.exit(EXIT_FAILED);
+      return;
+    }
+    // A clean stop on SIGTERM is a success: halt(0) after closing replaces the JVM's 143.
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      indexer.close();
+      Runtime.getRuntime().halt(0);
+    }, "indexer-shutdown"));
     boolean failed = indexer.awaitStop(Duration.ofDays(365_000));
     if (failed) {
       System.err.println("The indexer stopped after an unrecoverable error; see the log.");

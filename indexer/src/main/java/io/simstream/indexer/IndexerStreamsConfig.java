@@ -2,9 +2,11 @@ package io.simstream.indexer;
 
 import io.simstream.config.Settings;
 import io.simstream.config.SimstreamConfig;
+import io.simstream.kafka.Topics;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 
@@ -12,6 +14,10 @@ import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 final class IndexerStreamsConfig {
   /** Room beyond the retry budget for the flush that blocks inside an open transaction. */
   private static final int TRANSACTION_MARGIN_MS = 60_000;
+  private static final int DEFAULT_MAX_POLL_INTERVAL_MS = 300_000;
+  private static final long CHANGELOG_SEGMENT_MS = 10 * 60_000L;
+  private static final int CHANGELOG_SEGMENT_BYTES = 64 * 1024 * 1024;
+  private static final long CHANGELOG_DELETE_RETENTION_MS = 60 * 60_000L;
   /** A crashed instance's partitions move after 10 s rather than the default 45 s (heartbeats run apart). */
   private static final int SESSION_TIMEOUT_MS = 10_000;
 
@@ -33,6 +39,19 @@ final class IndexerStreamsConfig {
     props.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
         config.get(Settings.INDEXER_RETRY_MAX_MS) + TRANSACTION_MARGIN_MS);
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), SESSION_TIMEOUT_MS);
+    // The stream thread may wait for the whole retry budget for room in the outbox without polling.
+    props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG),
+        Math.max(DEFAULT_MAX_POLL_INTERVAL_MS, config.get(Settings.INDEXER_RETRY_MAX_MS) + TRANSACTION_MARGIN_MS));
+    // A failed thread keeps its stores instead of wiping and restoring them from the changelogs.
+    props.put(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG, true);
+    // Changelogs roll segments often so compaction keeps what a restore reads near the live size.
+    props.put(StreamsConfig.topicPrefix(TopicConfig.SEGMENT_MS_CONFIG), CHANGELOG_SEGMENT_MS);
+    props.put(StreamsConfig.topicPrefix(TopicConfig.SEGMENT_BYTES_CONFIG), CHANGELOG_SEGMENT_BYTES);
+    props.put(StreamsConfig.topicPrefix(TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG), 0);
+    props.put(StreamsConfig.topicPrefix(TopicConfig.DELETE_RETENTION_MS_CONFIG), CHANGELOG_DELETE_RETENTION_MS);
+    // Dead letters of changes near the broker's 1 MB limit and large sample states must fit (see SampleState).
+    props.put(StreamsConfig.topicPrefix(TopicConfig.MAX_MESSAGE_BYTES_CONFIG), Topics.MAX_RECORD_BYTES);
+    props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), Topics.MAX_RECORD_BYTES);
     return props;
   }
 }

@@ -50,6 +50,35 @@ public record SampleState(long version, String imageUri, Map<String, float[]> em
     return new SampleState(version, event.imageUri(), event.embeddings(), computed, event.patches(), patchesComputed);
   }
 
+  /**
+   * Largest state kept, estimated: half the changelog's record limit. A change whose state would be
+   * larger is dead-lettered, since its changelog record could never be written.
+   */
+  public static final long MAX_BYTES = io.simstream.kafka.Topics.MAX_RECORD_BYTES / 2;
+
+  /** About the bytes of the stored form: the vectors dominate. */
+  public long estimatedBytes() {
+    long bytes = 64 + (imageUri == null ? 0 : imageUri.length() * 2L);
+    for (float[] vector : embeddings.values()) {
+      bytes += 32 + vector.length * 4L;
+    }
+    for (float[] vector : computed.values()) {
+      bytes += 32 + vector.length * 4L;
+    }
+    for (Patch patch : patches) {
+      bytes += 96 + patch.labelId().length() * 2L;
+      for (float[] vector : patch.embeddings().values()) {
+        bytes += 32 + vector.length * 4L;
+      }
+    }
+    for (Map<String, float[]> vectors : patchesComputed.values()) {
+      for (float[] vector : vectors.values()) {
+        bytes += 32 + vector.length * 4L;
+      }
+    }
+    return bytes;
+  }
+
   /** The vectors computed for a patch, by model name; empty when none. */
   public Map<String, float[]> computedFor(String labelId) {
     return patchesComputed.getOrDefault(labelId, Map.of());

@@ -6,6 +6,7 @@ import io.simstream.indexer.state.BackfillProgress;
 import io.simstream.indexer.state.SampleState;
 import io.simstream.run.SimilarityRun;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.apache.kafka.streams.KeyValue;
@@ -31,16 +32,19 @@ final class Backfill {
   private final KeyValueStore<String, BackfillProgress> progress;
   private final RunCatalog runs;
   private final DocumentSync sync;
+  private final Outbox outbox;
   private final int chunk;
   private final String task;
   private final IndexerMetrics metrics;
+  private final Set<String> totals = new HashSet<>();
 
   Backfill(KeyValueStore<String, SampleState> samples, KeyValueStore<String, BackfillProgress> progress,
-           RunCatalog runs, DocumentSync sync, int chunk, String task, IndexerMetrics metrics) {
+           RunCatalog runs, DocumentSync sync, Outbox outbox, int chunk, String task, IndexerMetrics metrics) {
     this.samples = samples;
     this.progress = progress;
     this.runs = runs;
     this.sync = sync;
+    this.outbox = outbox;
     this.chunk = chunk;
     this.task = task;
     this.metrics = metrics;
@@ -57,6 +61,9 @@ final class Backfill {
         current = BackfillProgress.START;
         LOG.info("Backfill of run {} ({}) starts in task {}", run.brainKey(), run.indexName(), task);
       }
+      if (!current.done() && totals.add(key)) {
+        metrics.backfillTotal(run.id(), task, countSamples(run.dataset()));
+      }
       while (!current.done()) {
         current = chunk(run, current, deadLetters);
         progress.put(key, current);
@@ -72,6 +79,19 @@ final class Backfill {
     }
   }
 
+  /** The samples of the dataset in this task: the backfill's total, counted once per run and index. */
+  private long countSamples(String dataset) {
+    long count = 0;
+    try (KeyValueIterator<String, SampleState> it = samples.range(SampleKey.prefixOf(dataset),
+        dataset + AFTER_SEPARATOR)) {
+      while (it.hasNext()) {
+        it.next();
+        count++;
+      }
+    }
+    return count;
+  }
+
   private BackfillProgress chunk(SimilarityRun run, BackfillProgress current, DeadLetterSink deadLetters) {
     String from = current.lastKey() == null ? SampleKey.prefixOf(run.dataset()) : current.lastKey() + SUCCESSOR;
     String to = run.dataset() + AFTER_SEPARATOR;
@@ -85,7 +105,10 @@ final class Backfill {
     if (items.isEmpty()) {
       return current.finished();
     }
-    sync.syncNow(items, dataset -> List.of(run), deadLetters);
+    // A sample queued in the outbox and not yet taken by a flush will be written with every run
+    // known by then, this one included: writing it here too would only repeat its work and dead letters.
+    List<DocumentSync.Item> toWrite = items.stream().filter(i -> !outbox.willWrite(i.key())).toList();
+    sync.syncNow(toWrite, dataset -> List.of(run), deadLetters);
     BackfillProgress next = current.advance(items.get(items.size() - 1).key(), items.size());
     return items.size() < chunk ? next.finished() : next;
   }

@@ -79,7 +79,7 @@ final class ChangeProcessor implements Processor<String, byte[], String, byte[]>
     DocumentSync sync = new DocumentSync(samples, writer, embedders, options.embedBatchSize(), metrics);
     this.outbox = new Outbox(pending, samples, sync, writer, embedExecutor, new Outbox.Limits(options.batchSize(),
         options.maxWait().toMillis(), options.maxInFlight(), options.maxInFlightBytes()), metrics);
-    this.backfill = new Backfill(samples, progress, runs, sync, options.backfillChunk(),
+    this.backfill = new Backfill(samples, progress, runs, sync, outbox, options.backfillChunk(),
         context.taskId().toString(), metrics);
     long halfWaitMs = Math.max(1, options.maxWait().toMillis() / 2);
     context.schedule(Duration.ofMillis(halfWaitMs), PunctuationType.WALL_CLOCK_TIME, now -> {
@@ -99,9 +99,8 @@ final class ChangeProcessor implements Processor<String, byte[], String, byte[]>
     try {
       event = ChangeEventCodec.decode(record.value());
     } catch (InvalidEventException e) {
-      // The codec's reasons for bytes it cannot read at all, as opposed to events with missing fields.
-      boolean unreadable = e.getMessage().startsWith("unparseable") || e.getMessage().startsWith("empty");
-      deadLetter(record, unreadable ? DeadLetterKind.UNPARSEABLE : DeadLetterKind.INVALID_EVENT, e.getMessage());
+      deadLetter(record, e.reason().unreadable() ? DeadLetterKind.UNPARSEABLE : DeadLetterKind.INVALID_EVENT,
+          e.getMessage());
       return;
     }
     String eventKey = event.key().toString();
@@ -116,6 +115,11 @@ final class ChangeProcessor implements Processor<String, byte[], String, byte[]>
     }
     long version = context.recordMetadata().orElseThrow().offset();
     if (event instanceof SampleUpsert upsert) {
+      String tooLarge = applyUpsert(eventKey, upsert, version);
+      if (tooLarge != null) {
+        deadLetter(record, DeadLetterKind.TOO_LARGE, tooLarge);
+        return;
+      }
       // The state is applied whatever the runs think of it: a run it does not fit gets its own dead
       // letter and no document, the other runs of the dataset index it as usual.
       for (SimilarityRun run : runs.of(event.dataset())) {
@@ -124,7 +128,6 @@ final class ChangeProcessor implements Processor<String, byte[], String, byte[]>
           deadLetter(record, rejection.kind, rejection.detail);
         }
       }
-      applyUpsert(eventKey, upsert, version);
       metrics.eventIn(upsert instanceof SampleAdded ? "sample_added" : "sample_updated");
     } else {
       applyDelete(eventKey, version);
@@ -169,7 +172,8 @@ final class ChangeProcessor implements Processor<String, byte[], String, byte[]>
     return null;
   }
 
-  private void applyUpsert(String key, SampleUpsert event, long version) {
+  /** Applies the event; returns why it cannot be kept, or null. */
+  private String applyUpsert(String key, SampleUpsert event, long version) {
     SampleState previous = samples.get(key);
     Map<String, String> fieldByLabel = new HashMap<>();
     for (Patch patch : event.patches()) {
@@ -185,8 +189,14 @@ final class ChangeProcessor implements Processor<String, byte[], String, byte[]>
         }
       }
     }
-    samples.put(key, SampleState.after(previous, event, version));
+    SampleState next = SampleState.after(previous, event, version);
+    if (next.estimatedBytes() > SampleState.MAX_BYTES) {
+      return "the sample's state would take about " + next.estimatedBytes() + " bytes, more than the "
+          + SampleState.MAX_BYTES + " an indexer keeps per sample";
+    }
+    samples.put(key, next);
     outbox.queue(key, version, removed, context.currentSystemTimeMs());
+    return null;
   }
 
   private void applyDelete(String key, long version) {
@@ -212,6 +222,12 @@ final class ChangeProcessor implements Processor<String, byte[], String, byte[]>
 
   private void deadLetter(Record<String, byte[]> record, DeadLetterKind kind, String detail) {
     Headers headers = new RecordHeaders(record.headers().toArray());
+    // Where the original is, should a consumer want it from the change topic itself.
+    context.recordMetadata().ifPresent(meta -> {
+      headers.remove(Topics.DEAD_LETTER_PARTITION_HEADER).remove(Topics.DEAD_LETTER_OFFSET_HEADER);
+      headers.add(Topics.DEAD_LETTER_PARTITION_HEADER, String.valueOf(meta.partition()).getBytes(StandardCharsets.UTF_8));
+      headers.add(Topics.DEAD_LETTER_OFFSET_HEADER, String.valueOf(meta.offset()).getBytes(StandardCharsets.UTF_8));
+    });
     forwardDeadLetter(record.key(), record.value(), kind, detail, changeTopic, headers, record.timestamp());
   }
 

@@ -20,7 +20,9 @@ public enum DeadLetterKind {
   /** The embedding model could not read the image. */
   UNREADABLE_IMAGE("unreadable_image"),
   /** Elasticsearch refused the document as bad input (400). */
-  REJECTED_BY_INDEX("rejected_by_index");
+  REJECTED_BY_INDEX("rejected_by_index"),
+  /** The sample's state would exceed {@code SampleState.MAX_BYTES}; the previous state stays. */
+  TOO_LARGE("too_large");
 
   private final String code;
 

@@ -69,7 +69,7 @@ final class DocumentSync {
     EmbeddingPlan plan = planEmbeddings(items, runsOf);
     List<Item> current = items;
     if (!plan.isEmpty()) {
-      applyEmbeddings(embed(plan), deadLetters);
+      deadLetterImages(applyEmbeddings(embed(plan), deadLetters), deadLetters);
       current = items.stream().map(i -> new Item(i.key(), samples.get(i.key()), i.version(), i.removedLabelIds()))
           .toList();
     }
@@ -134,15 +134,17 @@ final class DocumentSync {
         List<ImageEmbedder.Outcome> outcomes = embedder.get().embedImages(
             batch.stream().map(EmbeddingPlan.Job::image).toList());
         metrics.embedLatency(System.nanoTime() - start);
+        metrics.embeddedImages(batch.size());
         for (int j = 0; j < batch.size(); j++) {
           ImageEmbedder.Outcome outcome = outcomes.get(j);
           if (!outcome.succeeded()) {
-            results.add(new EmbeddingPlan.Result(model, batch.get(j), null, outcome.error(), false));
+            results.add(new EmbeddingPlan.Result(model, batch.get(j), null, outcome.error(), false,
+                outcome.retryable()));
           } else if (outcome.vector().length != dims) {
             results.add(new EmbeddingPlan.Result(model, batch.get(j), null,
-                "model " + model + " gave " + outcome.vector().length + " dims, the run has " + dims, true));
+                "model " + model + " gave " + outcome.vector().length + " dims, the run has " + dims, true, false));
           } else {
-            results.add(new EmbeddingPlan.Result(model, batch.get(j), outcome.vector(), null, false));
+            results.add(new EmbeddingPlan.Result(model, batch.get(j), outcome.vector(), null, false, false));
           }
         }
       }
@@ -152,16 +154,22 @@ final class DocumentSync {
 
   /**
    * Stores computed vectors in the samples whose image (and patch box) is still the one embedded, so
-   * they are never computed again; dead-letters the images that could not be embedded.
+   * they are never computed again; dead-letters the images that cannot be embedded.
+   *
+   * @return the failures that may pass later (fetch failed, timeout), not dead-lettered: the caller
+   *     retries them or gives up with {@link #deadLetterImages}
    */
-  void applyEmbeddings(List<EmbeddingPlan.Result> results, DeadLetterSink deadLetters) {
+  List<EmbeddingPlan.Result> applyEmbeddings(List<EmbeddingPlan.Result> results, DeadLetterSink deadLetters) {
     Map<String, SampleState> changed = new LinkedHashMap<>();
+    List<EmbeddingPlan.Result> retryable = new ArrayList<>();
     for (EmbeddingPlan.Result result : results) {
       EmbeddingPlan.Job job = result.job();
       if (result.vector() == null) {
-        deadLetters.send(job.key(), describeImage(job.imageUri(), job.labelId(), result.model()),
-            result.wrongDims() ? DeadLetterKind.WRONG_DIMS : DeadLetterKind.UNREADABLE_IMAGE, result.problem(),
-            result.model());
+        if (result.retryable()) {
+          retryable.add(result);
+        } else {
+          deadLetterImages(List.of(result), deadLetters);
+        }
         continue;
       }
       SampleState state = changed.containsKey(job.key()) ? changed.get(job.key()) : samples.get(job.key());
@@ -176,6 +184,16 @@ final class DocumentSync {
       }
     }
     changed.forEach(samples::put);
+    return retryable;
+  }
+
+  static void deadLetterImages(List<EmbeddingPlan.Result> failures, DeadLetterSink deadLetters) {
+    for (EmbeddingPlan.Result failure : failures) {
+      EmbeddingPlan.Job job = failure.job();
+      deadLetters.send(job.key(), describeImage(job.imageUri(), job.labelId(), failure.model()),
+          failure.wrongDims() ? DeadLetterKind.WRONG_DIMS : DeadLetterKind.UNREADABLE_IMAGE, failure.problem(),
+          failure.model());
+    }
   }
 
   /** The writes of every item to every run of its dataset, creating missing indexes first. */

@@ -20,8 +20,12 @@ record EmbeddingPlan(Map<String, List<Job>> jobs, Map<String, Integer> dims) {
     }
   }
 
-  /** A job's result: a vector of the model's dims, or why there is none. */
-  record Result(String model, Job job, float[] vector, String problem, boolean wrongDims) {
+  /**
+   * A job's result: a vector of the model's dims, or why there is none.
+   *
+   * @param retryable the image may be readable later (fetch failed, timed out)
+   */
+  record Result(String model, Job job, float[] vector, String problem, boolean wrongDims, boolean retryable) {
   }
 
   boolean isEmpty() {

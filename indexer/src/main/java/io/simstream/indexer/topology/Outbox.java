@@ -41,6 +41,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class Outbox implements AutoCloseable {
   /** Longest single wait for a completion, so the stream thread re-checks its state now and then. */
   private static final long POLL_MS = 100;
+  /** Tries of an image that failed to fetch before its failure is dead-lettered. */
+  static final int IMAGE_ATTEMPTS = 3;
+  private static final long IMAGE_RETRY_PAUSE_MS = 2_000;
 
   /** Limits of what one task keeps in flight. */
   record Limits(int batchSize, long maxWaitMs, int maxInFlight, long maxInFlightBytes) {
@@ -57,6 +60,9 @@ final class Outbox implements AutoCloseable {
   /** Sample key -> the version its in-flight stage writes. */
   private final Map<String, Long> busy = new HashMap<>();
   private final Set<PendingWrite> open = new HashSet<>();
+  /** Samples whose images failed in a way that may pass: when to try again, and how often it failed. */
+  private final Map<String, Long> retryAtMs = new HashMap<>();
+  private final Map<String, Integer> imageAttempts = new HashMap<>();
   private int entries;
   private int stagesInFlight;
   private long bytesInFlight;
@@ -93,12 +99,20 @@ final class Outbox implements AutoCloseable {
     } else {
       removed.addAll(earlier.removedLabelIds());
     }
+    if (retryAtMs.remove(key) != null) {
+      imageAttempts.remove(key); // a new state, perhaps a new image: its own tries
+    }
     pending.put(key, new PendingChange(version, removed));
   }
 
-  /** Entries not being written right now. */
+  /** Whether the sample is queued and no flush took it yet, so a later flush will write it. */
+  boolean willWrite(String key) {
+    return !busy.containsKey(key) && pending.get(key) != null;
+  }
+
+  /** Entries not being written right now, nor waiting to retry an image. */
   int waiting() {
-    return entries - busy.size();
+    return entries - busy.size() - retryAtMs.size();
   }
 
   boolean full() {
@@ -107,6 +121,7 @@ final class Outbox implements AutoCloseable {
 
   /** Whether a flush is due: a full batch, or the oldest entry waited half the max wait. */
   boolean due(long nowMs) {
+    retryAtMs.values().removeIf(at -> at <= nowMs);
     return full() || (waiting() > 0 && nowMs - oldestWaitingMs >= Math.max(1, limits.maxWaitMs() / 2));
   }
 
@@ -141,6 +156,7 @@ final class Outbox implements AutoCloseable {
   /** Starts writing up to a batch of waiting entries, if a stage is free. */
   void flush(Function<String, List<SimilarityRun>> runsOf, DeadLetterSink deadLetters, long nowMs) {
     applyCompletions();
+    retryAtMs.values().removeIf(at -> at <= nowMs);
     if (waiting() == 0 || !hasCapacity()) {
       return;
     }
@@ -148,7 +164,7 @@ final class Outbox implements AutoCloseable {
     try (KeyValueIterator<String, PendingChange> it = pending.all()) {
       while (it.hasNext() && batch.size() < limits.batchSize()) {
         KeyValue<String, PendingChange> entry = it.next();
-        if (!busy.containsKey(entry.key)) {
+        if (!busy.containsKey(entry.key) && !retryAtMs.containsKey(entry.key)) {
           batch.add(new DocumentSync.Item(entry.key, samples.get(entry.key), entry.value.version(),
               entry.value.removedLabelIds()));
         }
@@ -161,13 +177,13 @@ final class Outbox implements AutoCloseable {
     if (plan.isEmpty()) {
       write(batch, runsOf, deadLetters);
     } else {
-      embed(plan, batch, runsOf, deadLetters);
+      embed(plan, batch, runsOf, deadLetters, nowMs);
     }
     applyCompletions();
   }
 
   private void embed(EmbeddingPlan plan, List<DocumentSync.Item> batch,
-                     Function<String, List<SimilarityRun>> runsOf, DeadLetterSink deadLetters) {
+                     Function<String, List<SimilarityRun>> runsOf, DeadLetterSink deadLetters, long nowMs) {
     embedExecutor.execute(() -> {
       List<EmbeddingPlan.Result> results;
       try {
@@ -184,10 +200,36 @@ final class Outbox implements AutoCloseable {
         if (closed) {
           return;
         }
-        sync.applyEmbeddings(results, deadLetters);
-        write(batch, runsOf, deadLetters);
+        Set<String> later = deferRetryable(sync.applyEmbeddings(results, deadLetters), deadLetters, nowMs);
+        write(batch.stream().filter(item -> !later.contains(item.key())).toList(), runsOf, deadLetters);
+        later.forEach(busy::remove);
       });
     });
+  }
+
+  /**
+   * Keeps samples whose images may load later (fetch failed, timeout) out of this write and retries
+   * them after a pause, up to {@link #IMAGE_ATTEMPTS} times; then their failures are dead-lettered.
+   *
+   * @return the keys deferred
+   */
+  private Set<String> deferRetryable(List<EmbeddingPlan.Result> failures, DeadLetterSink deadLetters,
+                                     long nowMs) {
+    Set<String> later = new HashSet<>();
+    List<EmbeddingPlan.Result> givenUp = new ArrayList<>();
+    Map<String, Integer> seen = new HashMap<>();
+    for (EmbeddingPlan.Result failure : failures) {
+      String key = failure.job().key();
+      int attempt = seen.computeIfAbsent(key, k -> imageAttempts.merge(k, 1, Integer::sum));
+      if (attempt < IMAGE_ATTEMPTS) {
+        later.add(key);
+        retryAtMs.put(key, nowMs + IMAGE_RETRY_PAUSE_MS * attempt);
+      } else {
+        givenUp.add(failure);
+      }
+    }
+    DocumentSync.deadLetterImages(givenUp, deadLetters);
+    return later;
   }
 
   /** Submits the writes of the entries still at the version embedded; the others wait for a new flush. */
@@ -259,6 +301,7 @@ final class Outbox implements AutoCloseable {
       PendingChange entry = pending.get(item.key());
       if (entry != null && entry.version() == item.version()) {
         pending.delete(item.key());
+        imageAttempts.remove(item.key());
         entries--;
       }
     }

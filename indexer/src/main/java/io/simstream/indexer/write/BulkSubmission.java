@@ -120,6 +120,8 @@ final class BulkSubmission implements PendingWrite {
     private final Set<String> missingIndexes = new HashSet<>();
     private Exception lastError;
     private IndexWriteException refused;
+    private int indexed;
+    private int deleted;
 
     Round(int chunks) {
       remaining = new AtomicInteger(chunks);
@@ -145,6 +147,7 @@ final class BulkSubmission implements PendingWrite {
     private void collect(List<WriteOp> chunk, JsonNode body) {
       if (!body.path("errors").asBoolean(false)) {
         applied += chunk.size();
+        chunk.forEach(this::written);
         return;
       }
       JsonNode items = body.path("items");
@@ -153,7 +156,10 @@ final class BulkSubmission implements PendingWrite {
         JsonNode item = items.get(i).elements().next();
         JsonNode error = item.path("error");
         switch (BulkItemOutcome.of(op, item.path("status").asInt(), error.path("type").asText(null))) {
-          case APPLIED -> applied++;
+          case APPLIED -> {
+            applied++;
+            written(op);
+          }
           case CONFLICT -> conflicts++;
           case INDEX_MISSING -> {
             missingIndexes.add(op.index());
@@ -167,10 +173,20 @@ final class BulkSubmission implements PendingWrite {
       }
     }
 
+    private void written(WriteOp op) {
+      if (op.action() == WriteOp.Action.INDEX) {
+        indexed++;
+      } else {
+        deleted++;
+      }
+    }
+
     private synchronized void next() {
       synchronized (BulkSubmission.this) {
         open.clear();
       }
+      metrics.documentsWritten(IndexerMetrics.INDEX, indexed);
+      metrics.documentsWritten(IndexerMetrics.DELETE, deleted);
       if (result.isDone()) {
         return;
       }

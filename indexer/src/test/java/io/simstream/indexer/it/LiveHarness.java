@@ -22,7 +22,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -96,13 +95,7 @@ final class LiveHarness implements AutoCloseable {
 
   /** The environment that configures an indexer child JVM like this harness. */
   Map<String, String> environment() {
-    Map<String, String> env = new LinkedHashMap<>();
-    for (Setting<?> setting : Settings.ALL) {
-      if ("override".equals(config.sourceOf(setting))) {
-        env.put(setting.envName(), String.valueOf(config.get(setting)));
-      }
-    }
-    return env;
+    return config.asEnvironment();
   }
 
   String index(String brainKey) {

@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.simstream.config.SimstreamConfig;
+import io.simstream.embedding.EmbeddingFailure;
 import io.simstream.event.BoundingBox;
 import io.simstream.event.SampleKey;
 import io.simstream.indexer.embed.EmbedderProvider;
@@ -59,6 +60,7 @@ class IndexerTopologyTest {
   private final Topics topics = Topics.from(SimstreamConfig.load(Map.of()));
   private final RecordingWriter writer = new RecordingWriter();
   private final AtomicInteger embedCalls = new AtomicInteger();
+  private final AtomicInteger flakyFailures = new AtomicInteger(1);
   private final List<ImageEmbedder.Image> embedded = new ArrayList<>();
   private TopologyTestDriver driver;
   private TestInputTopic<String, byte[]> changes;
@@ -84,6 +86,8 @@ class IndexerTopologyTest {
         embedCalls.incrementAndGet();
         embedded.addAll(images);
         return images.stream().map(i -> i.uri().contains("broken") ? Outcome.failed("cannot decode " + i.uri())
+            : i.uri().contains("down") || (i.uri().contains("flaky") && flakyFailures.getAndDecrement() > 0)
+            ? Outcome.failed(EmbeddingFailure.FETCH_FAILED, "connection reset fetching " + i.uri())
             : i.crop() == null ? Outcome.of(vec(i.uri().length(), 1, 2))
             : Outcome.of(vec(i.uri().length(), (float) i.crop().x(), (float) i.crop().width()))).toList();
       }
@@ -492,6 +496,49 @@ class IndexerTopologyTest {
     driver.advanceWallClockTime(Duration.ofMillis(500));
 
     assertThat(writer.index(cos.indexName())).containsOnlyKeys("s1", "s2");
+  }
+
+  @Test
+  void imagesThatFailToFetchStayPendingAndAreRetriedBeforeTheyAreDeadLettered() {
+    SimilarityRun clip = Events.modelRun(DS, "clip", "clip", 3);
+    register(clip);
+    send(Events.withImage(DS, "s1", "file:/flaky.jpg"));
+    send(Events.withImage(DS, "s2", "file:/down.jpg"));
+    flush();
+    assertThat(deadLetters.readRecordsToList()).as("a fetch failure is not dead-lettered at once").isEmpty();
+    assertThat(writer.index(clip.indexName())).isEmpty();
+    KeyValueStore<String, PendingChange> pending = driver.getKeyValueStore(IndexerTopology.PENDING_STORE);
+    assertThat(pending.get(key("s1"))).isNotNull();
+
+    for (int i = 0; i < 10; i++) {
+      driver.advanceWallClockTime(Duration.ofSeconds(1));
+    }
+
+    assertThat(writer.index(clip.indexName())).containsOnlyKeys("s1");
+    List<TestRecord<String, byte[]>> letters = deadLetters.readRecordsToList();
+    assertThat(letters).extracting(TestRecord::key).containsExactly(key("s2"));
+    assertThat(reason(letters.get(0))).startsWith("unreadable_image: connection reset");
+    assertThat(embedded.stream().filter(i -> i.uri().contains("down")))
+        .as("tried %d times", Outbox.IMAGE_ATTEMPTS).hasSize(Outbox.IMAGE_ATTEMPTS);
+    assertThat(pending.get(key("s2"))).as("written without a vector once given up").isNull();
+  }
+
+  @Test
+  void aChangeWhoseStateWouldNotFitTheChangelogIsDeadLetteredAndThePreviousStateKept() {
+    register(run(DS, "cos", Metric.COSINE, 2));
+    send(added(DS, "s1", vec(1, 0)));
+    float[] enormous = new float[(int) (SampleState.MAX_BYTES / 4) + 1];
+    enormous[0] = 1;
+    send(updated(DS, "s1", enormous));
+    send(added(DS, "s2", vec(0, 1)));
+    flush();
+
+    List<TestRecord<String, byte[]>> letters = deadLetters.readRecordsToList();
+    assertThat(letters).hasSize(1);
+    assertThat(reason(letters.get(0))).startsWith("too_large:");
+    assertThat(header(letters.get(0), Topics.DEAD_LETTER_OFFSET_HEADER)).isEqualTo("1");
+    assertThat(writer.index("idx-cars-cos")).containsOnlyKeys("s1", "s2");
+    assertThat(writer.index("idx-cars-cos").get("s1").vector()).containsExactly(1, 0);
   }
 
   private static String reason(TestRecord<String, byte[]> record) {
