@@ -105,14 +105,6 @@ public final class QueryApi implements AutoCloseable {
     return app.port();
   }
 
-  /** "METHOD /path" of every registered route, as Javalin holds them. */
-  public List<String> registeredRoutes() {
-    return app.unsafe.internalRouter.allHttpHandlers().stream()
-        .map(parsed -> parsed.endpoint.method.name() + " " + parsed.endpoint.path)
-        .filter(route -> !route.startsWith("BEFORE") && !route.startsWith("AFTER"))
-        .toList();
-  }
-
   @Override
   public void close() {
     app.stop();

@@ -27,6 +27,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -59,6 +60,10 @@ final class BackendlessApi implements AutoCloseable {
 
   int port() {
     return app.port();
+  }
+
+  List<String> registeredRoutes() {
+    return ApiApplication.registeredRoutes(app);
   }
 
   ApiClient client() {

@@ -6,6 +6,7 @@ import io.simstream.api.embeddings.EmbeddingsHandlers;
 import io.simstream.api.health.HealthHandlers;
 import io.simstream.api.run.RunHandlers;
 import io.simstream.api.search.SearchHandlers;
+import java.util.List;
 
 /**
  * The HTTP application over services built elsewhere: routes, request limits, authentication and
@@ -34,5 +35,13 @@ public final class ApiApplication {
       ErrorResponses.register(javalin.routes);
       ApiRoutes.register(javalin.routes, datasets, runs, search, embeddings, health, metrics);
     });
+  }
+
+  /** "METHOD /path" of every registered route, as Javalin holds them. */
+  public static List<String> registeredRoutes(Javalin app) {
+    return app.unsafe.internalRouter.allHttpHandlers().stream()
+        .map(parsed -> parsed.endpoint.method.name() + " " + parsed.endpoint.path)
+        .filter(route -> !route.startsWith("BEFORE") && !route.startsWith("AFTER"))
+        .toList();
   }
 }

@@ -1,0 +1,74 @@
+package io.simstream.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.simstream.run.Metric;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** Paging through every vector of an index against the real Elasticsearch: where pages end, and page sizes. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class EmbeddingsPagingTest {
+  private static final int DOCS = 60;
+  private final ApiClient api = SharedApi.client();
+  private final String dataset = "paging-" + UUID.randomUUID().toString().substring(0, 8);
+
+  @BeforeAll
+  void createRun() {
+    api.post("/v1/datasets", Map.of("name", dataset));
+    ApiClient.Response created = api.post("/v1/datasets/" + dataset + "/similarity",
+        Map.of("brainKey", "run", "dims", VectorData.DIMS));
+    EsLoader.load(created.json().path("run").path("indexName").asText(),
+        VectorData.clustered("s", DOCS, Metric.COSINE, 5));
+  }
+
+  @Test
+  void aLastPageThatIsFullCarriesNoToken() {
+    List<ApiClient.Response> pages = readAll(List.of(20));
+    assertThat(pages).hasSize(3);
+    assertThat(pages.get(2).json().path("embeddings")).hasSize(20);
+    assertThat(pages.get(2).json().has("nextPageToken")).isFalse();
+
+    List<ApiClient.Response> single = readAll(List.of(DOCS));
+    assertThat(single).hasSize(1);
+    assertThat(single.get(0).json().path("embeddings")).hasSize(DOCS);
+    assertThat(single.get(0).json().has("nextPageToken")).isFalse();
+  }
+
+  @Test
+  void thePageSizeMayChangeFromPageToPage() {
+    List<ApiClient.Response> pages = readAll(List.of(7, 30, 1, 50));
+    List<Integer> sizes = pages.stream().map(p -> p.json().path("embeddings").size()).toList();
+    assertThat(sizes).containsExactly(7, 30, 1, 22);
+    List<String> ids = new ArrayList<>();
+    pages.forEach(p -> p.json().path("embeddings").forEach(e -> ids.add(e.path("id").asText())));
+    assertThat(ids).doesNotHaveDuplicates().hasSize(DOCS);
+  }
+
+  /** Reads every page, the i-th with {@code sizes[i]} (the last size for the rest). */
+  private List<ApiClient.Response> readAll(List<Integer> sizes) {
+    List<ApiClient.Response> pages = new ArrayList<>();
+    String token = null;
+    do {
+      Map<String, Object> body = new HashMap<>();
+      body.put("pageSize", sizes.get(Math.min(pages.size(), sizes.size() - 1)));
+      if (token != null) {
+        body.put("pageToken", token);
+      }
+      ApiClient.Response page = api.post("/v1/datasets/" + dataset + "/similarity/run/embeddings", body);
+      assertThat(page.status()).as(page.body()).isEqualTo(200);
+      pages.add(page);
+      JsonNode next = page.json().path("nextPageToken");
+      token = next.isTextual() ? next.asText() : null;
+      assertThat(pages).as("pages").hasSizeLessThan(DOCS + 2);
+    } while (token != null);
+    return pages;
+  }
+}
