@@ -25,7 +25,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -50,15 +52,14 @@ public final class Indexer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Indexer.class);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
-  private final KafkaStreams streams;
-  private final KafkaStreamsMetrics streamsMetrics;
+  /** Everything started, closed in reverse order by {@link #close()} or by a failed start. */
+  private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+  private volatile KafkaStreams streams;
   private final AdminServer admin;
-  private final IndexSizeMonitor sizeMonitor;
   private final TopicDatasetCatalog datasets;
   private final BulkVectorWriter writer;
   private final IndexerMetrics metrics;
   private final ElasticsearchClient es;
-  private final AutoCloseable embedders;
   /** One thread: CPU models use every core per batch already, and a GPU takes one batch at a time. */
   private final ExecutorService embedExecutor = Executors.newSingleThreadExecutor(r -> {
     Thread thread = new Thread(r, "simstream-embedding");
@@ -72,49 +73,52 @@ public final class Indexer implements AutoCloseable {
 
   private Indexer(SimstreamConfig config, EmbedderProvider embedders, AutoCloseable ownedEmbedders)
       throws IOException {
-    this.embedders = ownedEmbedders;
-    TopicAdmin.ensureTopics(config);
-    Topics topics = Topics.from(config);
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    metrics = new IndexerMetrics(registry);
-    es = ElasticsearchClients.create(config);
-    writer = new BulkVectorWriter(es, new BulkVectorWriter.Limits(config.get(Settings.INDEXER_BULK_MAX_ACTIONS),
-        config.get(Settings.INDEXER_BULK_MAX_BYTES), Duration.ofMillis(config.get(Settings.INDEXER_RETRY_MAX_MS))),
-        metrics, Clock.systemUTC());
-    String bootstrap = config.get(Settings.KAFKA_BOOTSTRAP_SERVERS);
-    datasets = new TopicDatasetCatalog(new CompactedTopicView<>(bootstrap, topics.datasets()));
-    streams = new KafkaStreams(IndexerTopology.build(topics, datasets, writer, embedders, embedExecutor,
-        TopologyOptions.from(config), metrics), IndexerStreamsConfig.from(config));
-    // A failed flush (Elasticsearch down past the retry budget) replaces the thread; its tasks resume
-    // from the last commit, where the outbox still holds every unwritten change.
-    streams.setUncaughtExceptionHandler(e -> {
-      LOG.error("Stream thread failed, replacing it", e);
-      threadFailures.record(e);
-      return StreamThreadExceptionResponse.REPLACE_THREAD;
-    });
-    streams.setStateListener((now, before) -> {
-      LOG.info("Indexer state {} -> {}", before, now);
-      if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
-        failed = now == KafkaStreams.State.ERROR;
-        stopped.countDown();
-      }
-    });
-    streamsMetrics = new KafkaStreamsMetrics(streams);
-    streamsMetrics.bindTo(registry);
-    // The admin port first: a port taken must fail the start before any partition is claimed.
+    resources.push(ownedEmbedders);
     try {
+      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      metrics = new IndexerMetrics(registry);
+      resources.push(metrics);
+      // The admin port first: a port taken fails the start before any connection or partition claim.
       admin = new AdminServer(config.get(Settings.INDEXER_ADMIN_PORT), registry, this::health);
-    } catch (IOException e) {
-      streams.close(CLOSE_TIMEOUT);
-      streamsMetrics.close();
-      datasets.close();
-      embedExecutor.shutdownNow();
-      writer.close();
-      es._transport().close();
+      resources.push(admin);
+      TopicAdmin.ensureTopics(config);
+      Topics topics = Topics.from(config);
+      es = ElasticsearchClients.create(config);
+      resources.push(es._transport());
+      writer = new BulkVectorWriter(es, new BulkVectorWriter.Limits(config.get(Settings.INDEXER_BULK_MAX_ACTIONS),
+          config.get(Settings.INDEXER_BULK_MAX_BYTES), Duration.ofMillis(config.get(Settings.INDEXER_RETRY_MAX_MS))),
+          metrics, Clock.systemUTC());
+      resources.push(writer);
+      resources.push(embedExecutor::shutdownNow);
+      datasets = new TopicDatasetCatalog(new CompactedTopicView<>(config.get(Settings.KAFKA_BOOTSTRAP_SERVERS),
+          topics.datasets()));
+      resources.push(datasets);
+      streams = new KafkaStreams(IndexerTopology.build(topics, datasets, writer, embedders, embedExecutor,
+          TopologyOptions.from(config), metrics), IndexerStreamsConfig.from(config));
+      resources.push(() -> streams.close(CLOSE_TIMEOUT));
+      // A failed flush (Elasticsearch down past the retry budget) replaces the thread; its tasks resume
+      // from the last commit, where the outbox still holds every unwritten change.
+      streams.setUncaughtExceptionHandler(e -> {
+        LOG.error("Stream thread failed, replacing it", e);
+        threadFailures.record(e);
+        return StreamThreadExceptionResponse.REPLACE_THREAD;
+      });
+      streams.setStateListener((now, before) -> {
+        LOG.info("Indexer state {} -> {}", before, now);
+        if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
+          failed = now == KafkaStreams.State.ERROR;
+          stopped.countDown();
+        }
+      });
+      KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
+      streamsMetrics.bindTo(registry);
+      resources.push(streamsMetrics);
+      streams.start();
+      resources.push(new IndexSizeMonitor(es, this::runs, metrics));
+    } catch (IOException | RuntimeException e) {
+      closeResources();
       throw e;
     }
-    streams.start();
-    sizeMonitor = new IndexSizeMonitor(es, this::runs, metrics);
     LOG.info("Indexer started: application {}, admin port {}", config.get(Settings.INDEXER_APPLICATION_ID),
         admin.port());
   }
@@ -153,6 +157,9 @@ public final class Indexer implements AutoCloseable {
   }
 
   private AdminServer.Health health() {
+    if (streams == null) {
+      return new AdminServer.Health(false, "STARTING");
+    }
     KafkaStreams.State state = streams.state();
     boolean running = state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING;
     Optional<String> failing = threadFailures.problem();
@@ -178,24 +185,19 @@ public final class Indexer implements AutoCloseable {
 
   @Override
   public void close() {
-    sizeMonitor.close();
-    admin.close();
-    streams.close(CLOSE_TIMEOUT);
-    streamsMetrics.close();
-    datasets.close();
-    embedExecutor.shutdownNow();
-    writer.close();
-    metrics.close();
-    try {
-      es._transport().close();
-    } catch (IOException e) {
-      LOG.warn("Closing the Elasticsearch client failed: {}", e.toString());
-    }
-    try {
-      embedders.close();
-    } catch (Exception e) {
-      LOG.warn("Closing the embedding models failed: {}", e.toString());
-    }
+    closeResources();
     stopped.countDown();
+  }
+
+  /** Closes what was started, last first; one failing close does not keep the others open. */
+  private void closeResources() {
+    while (!resources.isEmpty()) {
+      AutoCloseable resource = resources.pop();
+      try {
+        resource.close();
+      } catch (Exception e) {
+        LOG.warn("Closing {} failed: {}", resource, e.toString());
+      }
+    }
   }
 }
