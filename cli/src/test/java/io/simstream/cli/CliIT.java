@@ -108,6 +108,18 @@ class CliIT {
       // --wait returned: the new state is searchable now, without polling.
       assertThat(queryOrder(connection)).containsExactly("a", "f", "c", "d", "b");
 
+      // An event the indexer would dead-letter stops the command at its line, after saying what was sent.
+      Path bad = data.resolve("bad.jsonl");
+      Files.write(bad, List.of(line("g1", 1, 1, 0, 0), line("g2", 0, 1, 1, 0),
+          "{\"sampleId\": \"g3\", \"embeddings\": {\"default\": [1, 0, 0, 0]}, \"patches\": [{\"labelId\": \"l\","
+              + " \"boundingBox\": [0.5, 0.5, 0.9, 0.9]}]}",
+          line("g4", 0, 0, 1, 1)));
+      List<String> stopped = new ArrayList<>(List.of("produce", "-d", "cli-it", "--manifest", bad.toString()));
+      stopped.addAll(List.of(connection));
+      assertThat(cli(stopped.toArray(String[]::new))).isEqualTo(ExitCode.BAD_INPUT);
+      assertThat(err.toString()).contains("bad.jsonl line 3: ").contains("boundingBox")
+          .contains("2 event(s) had been sent before");
+
       List<String> list = new ArrayList<>(List.of("runs", "list", "--dataset", "cli-it", "--json"));
       list.addAll(List.of(connection));
       assertThat(cli(list.toArray(String[]::new))).isZero();

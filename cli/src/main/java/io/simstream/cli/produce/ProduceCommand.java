@@ -11,19 +11,12 @@ import io.simstream.cli.sync.ListingTopic;
 import io.simstream.cli.sync.SyncDiff;
 import io.simstream.config.Settings;
 import io.simstream.config.SimstreamConfig;
-import io.simstream.event.ChangeEvent;
-import io.simstream.event.ChangeEventCodec;
-import io.simstream.event.InvalidEventException;
-import io.simstream.event.SampleDeleted;
-import io.simstream.event.SampleKey;
 import io.simstream.kafka.ChangeEventProducer;
 import io.simstream.kafka.TopicAdmin;
 import io.simstream.kafka.Topics;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
@@ -119,47 +112,15 @@ public final class ProduceCommand implements Callable<Integer> {
     }
 
     SyncDiff diff = new SyncDiff(listingTopic.read(dataset));
-    Tally tally = new Tally();
-    List<ProducedSample> upserted = new ArrayList<>();
-    List<String> deleted = new ArrayList<>();
     Progress progress = new Progress(err, System.console() != null, total, System::nanoTime);
-    Instant now = Instant.now();
     err.println("reading " + source.describe() + " (" + total + " samples) into dataset '" + dataset + "'"
         + (dryRun ? ", dry run" : ""));
 
     try (EventSender sender = new EventSender(dataset, new ChangeEventProducer(bootstrap, topics.changes()),
         listingTopic.writer())) {
+      SourceProducer.Outcome outcome;
       try {
-        source.<SendFailedException>read(sample -> {
-          SyncDiff.Change change = diff.classify(sample);
-          if (sync && change == SyncDiff.Change.UNCHANGED) {
-            tally.unchanged++;
-            progress.sampleRead(false);
-            return;
-          }
-          byte[] event = checkedEvent(sample.toEvent(dataset, change != SyncDiff.Change.NEW, now), sample.origin());
-          if (!dryRun) {
-            sender.send(keyOf(sample.sampleId()), event, sample.sampleId(), sample.contentHash());
-            if (await) {
-              upserted.add(ProducedSample.of(sample));
-            }
-          }
-          tally.count(change);
-          progress.sampleRead(true);
-        });
-        if (sync) {
-          // Only now is the input known to be whole: deleting earlier could remove samples not yet read.
-          for (String gone : diff.gone()) {
-            ChangeEvent event = new SampleDeleted(ChangeEvent.CURRENT_SCHEMA_VERSION, dataset, gone, now);
-            if (!dryRun) {
-              sender.send(keyOf(gone), checkedEvent(event, "deletion of sample '" + gone + "'"), gone, null);
-              deleted.add(gone);
-            }
-            tally.deleted++;
-            progress.eventSent();
-          }
-        }
-        sender.finish();
+        outcome = new SourceProducer(dataset, sync, dryRun, await, sender, progress).produce(source, diff);
       } catch (BadInputException e) {
         throw new BadInputException(e.getMessage() + "\n" + stoppedNote(sender), e);
       } catch (SendFailedException e) {
@@ -168,7 +129,7 @@ public final class ProduceCommand implements Callable<Integer> {
       }
       progress.finish();
       out.println(String.format("%s %,d events to %s: %s (%,.0f events/s)", dryRun ? "would send" : "sent",
-          tally.events(), topics.changes().name(), tally, progress.eventsPerSecond()));
+          outcome.tally().events(), topics.changes().name(), outcome.tally(), progress.eventsPerSecond()));
       if (source instanceof CocoSource coco && coco.skippedAnnotations() > 0) {
         out.println("skipped " + coco.skippedAnnotations() + " COCO annotation(s) whose box is empty inside the image");
       }
@@ -176,7 +137,8 @@ public final class ProduceCommand implements Callable<Integer> {
         SearchableWait wait = new SearchableWait(connection.apiClient(config), bootstrap,
             config.get(Settings.INDEXER_APPLICATION_ID), topics.changes().name(), out);
         try {
-          wait.await(dataset, sender.highestOffsets(), upserted, deleted, Duration.ofSeconds(waitTimeoutSeconds));
+          wait.await(dataset, sender.highestOffsets(), outcome.upserted(), outcome.deleted(),
+              Duration.ofSeconds(waitTimeoutSeconds));
         } catch (TimeoutException e) {
           err.println("simstream: --wait gave up after " + waitTimeoutSeconds + " s; " + e.getMessage());
           return ExitCode.WAIT_TIMED_OUT;
@@ -197,21 +159,6 @@ public final class ProduceCommand implements Callable<Integer> {
     return new CocoSource(input.coco, images, uriBase, cocoField);
   }
 
-  /** The event as the indexer will read it; an event it would dead-letter is bad input here. */
-  private static byte[] checkedEvent(ChangeEvent event, String origin) throws BadInputException {
-    byte[] bytes = ChangeEventCodec.encode(event);
-    try {
-      ChangeEventCodec.decode(bytes);
-    } catch (InvalidEventException e) {
-      throw new BadInputException(origin + ": " + e.getMessage());
-    }
-    return bytes;
-  }
-
-  private String keyOf(String sampleId) {
-    return new SampleKey(dataset, sampleId).toString();
-  }
-
   /** What was sent before bad input stopped the run: those events stand, and are listed. */
   private String stoppedNote(EventSender sender) {
     if (dryRun) {
@@ -224,32 +171,6 @@ public final class ProduceCommand implements Callable<Integer> {
     } catch (SendFailedException e) {
       return "stopped there; sending the events before it failed too (" + e.getMessage() + "): "
           + e.acknowledged() + " event(s) were acknowledged";
-    }
-  }
-
-  /** Counts of what was sent, by kind. */
-  private static final class Tally {
-    long added;
-    long updated;
-    long unchanged;
-    long deleted;
-
-    void count(SyncDiff.Change change) {
-      if (change == SyncDiff.Change.NEW) {
-        added++;
-      } else {
-        updated++;
-      }
-    }
-
-    long events() {
-      return added + updated + deleted;
-    }
-
-    @Override
-    public String toString() {
-      return String.format("%,d added, %,d updated, %,d deleted, %,d unchanged skipped", added, updated, deleted,
-          unchanged);
     }
   }
 }
