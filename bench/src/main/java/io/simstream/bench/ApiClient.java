@@ -2,6 +2,7 @@ package io.simstream.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.simstream.json.Json;
+import io.simstream.run.Metric;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -27,12 +28,17 @@ final class ApiClient {
     post("/v1/datasets", Map.of("name", dataset));
   }
 
-  /** Creates a run and returns the name of its Elasticsearch index. */
+  /** Creates a cosine run and returns the name of its Elasticsearch index. */
   String createRun(String dataset, String brainKey, String model, int dims, String indexOptions) {
+    return createRun(dataset, brainKey, model, Metric.COSINE, dims, indexOptions);
+  }
+
+  /** Creates a run and returns the name of its Elasticsearch index. */
+  String createRun(String dataset, String brainKey, String model, Metric metric, int dims, String indexOptions) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("brainKey", brainKey);
     body.put("model", model);
-    body.put("metric", "cosine");
+    body.put("metric", metric.apiName());
     body.put("dims", dims);
     body.put("indexOptions", indexOptions);
     return post("/v1/datasets/" + dataset + "/similarity", body).path("run").path("indexName").asText();

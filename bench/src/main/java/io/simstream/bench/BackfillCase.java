@@ -14,7 +14,6 @@ import io.simstream.servers.ChildJvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -59,8 +58,8 @@ final class BackfillCase implements BenchCase {
     try (QueryApi queryApi = QueryApi.start(config)) {
       ApiClient api = new ApiClient("http://127.0.0.1:" + queryApi.port());
       api.registerDataset(dataset);
-      ChildJvm indexer = ChildJvm.start("io.simstream.indexer.IndexerMain",
-          List.of(HEAP, "-XX:+ExitOnOutOfMemoryError"), environment(config), log);
+      ChildJvm indexer = ChildJvm.start(ChildIndexer.MAIN_CLASS,
+          List.of(HEAP, "-XX:+ExitOnOutOfMemoryError"), ChildIndexer.environment(config), log);
       try (PeakRss rss = new PeakRss(indexer.pid())) {
         // One budget for the whole case (produce, store, backfill): the scale's "fits in ~20 min".
         long start = System.nanoTime();
@@ -108,15 +107,6 @@ final class BackfillCase implements BenchCase {
         }
       }
     }
-  }
-
-  private static Map<String, String> environment(SimstreamConfig config) {
-    Map<String, String> env = new HashMap<>();
-    for (Setting<?> setting : Settings.ALL) {
-      env.put(setting.envName(), String.valueOf(config.get(setting)));
-    }
-    env.put(Settings.CONFIG_FILE_ENV, null);
-    return env;
   }
 
   private static void produce(SimstreamConfig config, String dataset, int samples) {

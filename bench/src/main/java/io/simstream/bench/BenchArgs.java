@@ -4,16 +4,21 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
-/** The command line: {@code [--scale smoke|full] [--cases a,b] [--out DIR] [--backfill-samples N]}. */
+/**
+ * The command line: {@code [--scale smoke|full] [--cases a,b] [--out DIR] [--backfill-samples N]
+ * [--chaos-kills N]}.
+ */
 record BenchArgs(Scale scale, List<String> cases, Path outDir) {
   static final String USAGE = "usage: java -jar bench/target/simstream-bench.jar [--scale smoke|full] "
-      + "[--cases " + String.join(",", BenchMain.CASES) + "] [--out bench-results] [--backfill-samples N]";
+      + "[--cases " + String.join(",", BenchMain.CASES) + "] [--out bench-results] [--backfill-samples N]"
+      + " [--chaos-kills N]";
 
   static BenchArgs parse(String[] args) {
     Scale scale = Scale.full();
     List<String> cases = BenchMain.CASES;
     Path out = Path.of("bench-results");
     Integer backfillSamples = null;
+    Integer chaosKills = null;
     for (int i = 0; i < args.length; i++) {
       String value = i + 1 < args.length ? args[i + 1] : null;
       switch (args[i]) {
@@ -21,6 +26,7 @@ record BenchArgs(Scale scale, List<String> cases, Path outDir) {
         case "--cases" -> cases = Arrays.stream(required(args[i], value).split(",")).map(String::trim).toList();
         case "--out" -> out = Path.of(required(args[i], value));
         case "--backfill-samples" -> backfillSamples = Integer.parseInt(required(args[i], value));
+        case "--chaos-kills" -> chaosKills = Integer.parseInt(required(args[i], value));
         default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
       }
       i++;
@@ -30,7 +36,13 @@ record BenchArgs(Scale scale, List<String> cases, Path outDir) {
         throw new IllegalArgumentException("unknown case '" + name + "'");
       }
     }
-    return new BenchArgs(backfillSamples == null ? scale : scale.withBackfillSamples(backfillSamples), cases, out);
+    if (backfillSamples != null) {
+      scale = scale.withBackfillSamples(backfillSamples);
+    }
+    if (chaosKills != null) {
+      scale = scale.withChaosKills(chaosKills);
+    }
+    return new BenchArgs(scale, cases, out);
   }
 
   private static String required(String flag, String value) {

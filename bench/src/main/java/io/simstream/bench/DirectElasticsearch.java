@@ -46,6 +46,11 @@ final class DirectElasticsearch implements AutoCloseable {
     }
   }
 
+  /** Makes every write so far searchable, so that a read of the whole index sees them all. */
+  void refresh(String index) {
+    request("POST", "/" + index + "/_refresh", null, false);
+  }
+
   /** Searchable documents: _count sees only refreshed segments, as a search does. */
   long count(String index) {
     return request("GET", "/" + index + "/_count", null, false).path("count").asLong();

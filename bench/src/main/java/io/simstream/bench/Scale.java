@@ -16,17 +16,31 @@ import java.util.List;
  * @param images           images embedded by the raw model and through the indexer
  * @param backfillSamples  samples produced before the backfilled run is created
  * @param backfillTimeout  budget of the whole backfill case: produce, store as dataset state, backfill
+ * @param chaos            sizes of the chaos case
  */
 public record Scale(String name, int ingestVectors, List<String> ingestOptions, int latencySeconds, int queryDocs,
-                    int queries, int tradeoffQueries, int images, int backfillSamples, Duration backfillTimeout) {
+                    int queries, int tradeoffQueries, int images, int backfillSamples, Duration backfillTimeout,
+                    Chaos chaos) {
+
+  /**
+   * @param samples         ids the random history adds, updates and deletes
+   * @param eventsPerSecond rate of changes while a phase's disruptions go on
+   * @param kills           kill -9s of the indexer in the kills phase
+   * @param phases          what is disrupted, in order; the smoke variant only kills, on the shared servers
+   * @param convergeTimeout longest wait for the indexes to equal the dataset after a phase
+   */
+  public record Chaos(int samples, double eventsPerSecond, int kills, List<ChaosPhase> phases,
+                      Duration convergeTimeout) {
+  }
 
   public static Scale smoke() {
-    return new Scale("smoke", 400, List.of("int8_hnsw"), 3, 600, 30, 10, 8, 2_000, Duration.ofMinutes(3));
+    return new Scale("smoke", 400, List.of("int8_hnsw"), 3, 600, 30, 10, 8, 2_000, Duration.ofMinutes(3),
+        new Chaos(200, 20, 1, List.of(ChaosPhase.KILLS), Duration.ofMinutes(3)));
   }
 
   public static Scale full() {
     return new Scale("full", 20_000, List.of("int8_hnsw", "int8_flat"), 40, 20_000, 400, 200, 600, 1_000_000,
-        Duration.ofMinutes(20));
+        Duration.ofMinutes(20), new Chaos(5_000, 200, 20, List.of(ChaosPhase.values()), Duration.ofMinutes(10)));
   }
 
   public static Scale named(String name) {
@@ -39,6 +53,12 @@ public record Scale(String name, int ingestVectors, List<String> ingestOptions, 
 
   public Scale withBackfillSamples(int samples) {
     return new Scale(name, ingestVectors, ingestOptions, latencySeconds, queryDocs, queries, tradeoffQueries, images,
-        samples, backfillTimeout);
+        samples, backfillTimeout, chaos);
+  }
+
+  public Scale withChaosKills(int kills) {
+    return new Scale(name, ingestVectors, ingestOptions, latencySeconds, queryDocs, queries, tradeoffQueries, images,
+        backfillSamples, backfillTimeout, new Chaos(chaos.samples(), chaos.eventsPerSecond(), kills, chaos.phases(),
+        chaos.convergeTimeout()));
   }
 }

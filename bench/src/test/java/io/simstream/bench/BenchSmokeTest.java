@@ -50,6 +50,12 @@ class BenchSmokeTest {
     assertThat(backfill.figure("passes with " + BackfillCase.HEAP).value()).isEqualTo(1);
     assertThat(backfill.figure("documents indexed").value()).isEqualTo(Scale.smoke().backfillSamples());
     assertThat(backfill.figure("indexer peak RSS (VmHWM)").value()).isPositive();
+    CaseResult chaos = report.cases().get(5);
+    assertThat(chaos.figure(ChaosCase.EXACT_FIGURE).value()).as("%s", chaos.notes()).isEqualTo(1);
+    assertThat(chaos.figure(ChaosCase.RESTART_MEDIAN_FIGURE).value()).isPositive()
+        .isLessThan(ChaosRun.FIRST_WRITE_TIMEOUT.toMillis());
+    assertThat(chaos.figure("kills: expected").value()).isPositive()
+        .isEqualTo(chaos.figure("kills: indexed").value());
 
     JsonNode json = Json.MAPPER.readTree(outputs.json().toFile());
     assertThat(json.path("cases")).hasSize(BenchMain.CASES.size());
