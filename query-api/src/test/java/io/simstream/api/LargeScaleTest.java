@@ -128,6 +128,22 @@ class LargeScaleTest {
     assertThat(pages).isEqualTo(4);
   }
 
+  /**
+   * Pages as large as Elasticsearch's result window (10,000) cannot read a document ahead; a probe
+   * decides whether one follows: here after the first page, not after the second and last.
+   */
+  @Test
+  void pagesOfTenThousandEndWhereTheIndexEnds() {
+    ApiClient.Response first = api.post(path("big", "embeddings"), Map.of("pageSize", 10_000));
+    assertThat(first.status()).as(first.body()).isEqualTo(200);
+    assertThat(first.json().path("embeddings")).hasSize(10_000);
+    ApiClient.Response last = api.post(path("big", "embeddings"), Map.of("pageSize", 10_000,
+        "pageToken", first.json().path("nextPageToken").asText()));
+    assertThat(last.status()).as(last.body()).isEqualTo(200);
+    assertThat(last.json().path("embeddings")).hasSize(10_000);
+    assertThat(last.json().has("nextPageToken")).isFalse();
+  }
+
   private String createRun(String brainKey) {
     ApiClient.Response created = api.post("/v1/datasets/" + dataset + "/similarity",
         Map.of("brainKey", brainKey, "dims", VectorData.DIMS, "metric", brainKey.equals("emb") ? "euclidean" : "cosine"));

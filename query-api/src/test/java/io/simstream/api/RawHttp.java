@@ -34,15 +34,20 @@ final class RawHttp implements AutoCloseable {
 
   /** Sends {@code GET target}, sent byte for byte as given, and reads the answer. */
   Response get(String target) {
+    return get(target, "X-Test: 1");
+  }
+
+  /** The same with one more header line, also sent as given. */
+  Response get(String target, String header) {
     try {
-      socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: localhost\r\n\r\n")
+      socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: localhost\r\n" + header + "\r\n\r\n")
           .getBytes(StandardCharsets.ISO_8859_1));
       socket.getOutputStream().flush();
       String statusLine = line();
       Map<String, String> headers = new LinkedHashMap<>();
-      for (String header = line(); !header.isEmpty(); header = line()) {
-        int colon = header.indexOf(':');
-        headers.put(header.substring(0, colon).trim().toLowerCase(Locale.ROOT), header.substring(colon + 1).trim());
+      for (String field = line(); !field.isEmpty(); field = line()) {
+        int colon = field.indexOf(':');
+        headers.put(field.substring(0, colon).trim().toLowerCase(Locale.ROOT), field.substring(colon + 1).trim());
       }
       int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
       String body = new String(in.readNBytes(length), StandardCharsets.UTF_8);

@@ -157,6 +157,15 @@ class ValidationWithoutBackendsTest {
     }
   }
 
+  @Test
+  void oversizedHeadersAreJson431s() throws IOException {
+    try (RawHttp connection = new RawHttp(server.port())) {
+      expectJson(connection.get("/health", "X-Big: " + "a".repeat(20_000)), 431, "request headers too large",
+          "20 KB header");
+      assertThat(connection.closedByServer()).isTrue();
+    }
+  }
+
   private static void expectJson(RawHttp.Response response, int status, String messagePart, String target)
       throws IOException {
     assertThat(response.status()).as(target + ": " + response.body()).isEqualTo(status);
