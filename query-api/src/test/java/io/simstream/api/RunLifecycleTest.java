@@ -101,6 +101,20 @@ class RunLifecycleTest {
   }
 
   @Test
+  void aNonEmptyIndexIsNotConnectedTo() {
+    ApiClient.Response first = create(Map.of("brainKey", "full", "metric", "euclidean", "dims", 2));
+    String index = first.json().path("run").path("indexName").asText();
+    EsLoader.send("PUT", "/" + index + "/_doc/ghost?refresh=true",
+        "{\"sample_id\":\"ghost\",\"vector\":[1,0]}".getBytes(), "application/json");
+    assertThat(api.delete(runPath("full")).status()).isEqualTo(204);
+
+    ApiClient.Response connected = create(Map.of("brainKey", "refill", "indexName", index));
+
+    assertThat(connected.status()).as(connected.body()).isEqualTo(409);
+    assertThat(connected.error()).contains("holds 1 documents").contains("empty index");
+  }
+
+  @Test
   void existingIndexWithAnotherMetricOrDimsIsAConflict() {
     String index = ("other-" + dataset).toLowerCase();
     EsLoader.send("PUT", "/" + index, ("{\"mappings\":{\"properties\":{\"vector\":{\"type\":\"dense_vector\","

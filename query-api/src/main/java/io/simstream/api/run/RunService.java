@@ -97,6 +97,14 @@ public final class RunService {
     }
     if (existing.isPresent()) {
       spec = matching(indexName, existing.get(), metric, dims, indexOptions);
+      // Documents of another history would stay (samples deleted meanwhile) or win over ours (their
+      // versions): the indexer fills a connected index from the dataset, so it must start empty.
+      long documents = indexes.count(indexName).orElse(0L);
+      if (documents > 0) {
+        throw new ConflictException("index '" + indexName + "' holds " + documents + " documents: a run connects "
+            + "only to an empty index, which the indexer then fills from the dataset; delete the index (or its "
+            + "documents) first, or leave indexName out to create a new index");
+      }
       created = false;
     } else {
       if (dims == null) {
