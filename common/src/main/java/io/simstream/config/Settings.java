@@ -48,6 +48,9 @@ public final class Settings {
       "simstream-indexer", "Kafka Streams application id (consumer group) of the indexer");
   public static final Setting<String> INDEXER_STATE_DIR = Setting.nonBlank("indexer.state-dir",
       System.getProperty("java.io.tmpdir") + "/simstream-indexer", "Local state directory of the indexer");
+  public static final Setting<String> INDEXER_INSTANCE_ID = Setting.string("indexer.instance-id", "",
+      "Stable id of this instance, unique in the application (e.g. the pod name): a restart then keeps its "
+      + "partitions without a rebalance (Kafka static membership); empty = dynamic membership");
   public static final Setting<Integer> INDEXER_THREADS = Setting.intRange("indexer.threads", 1, 1, 64,
       "Stream threads per indexer instance");
   public static final Setting<Integer> INDEXER_BATCH_SIZE = Setting.intRange("indexer.batch.size", 256, 1, 100_000,
@@ -112,7 +115,8 @@ public final class Settings {
   public static final List<Setting<?>> ALL = List.of(
       KAFKA_BOOTSTRAP_SERVERS, TOPIC_CHANGES, TOPIC_RUNS, TOPIC_DATASETS, TOPIC_DEAD_LETTERS, TOPIC_PARTITIONS,
       TOPIC_REPLICATION, ES_HOSTS, ES_USERNAME, ES_PASSWORD, ES_API_KEY, ES_CA_CERT, ES_TIMEOUT_MS,
-      INDEXER_APPLICATION_ID, INDEXER_STATE_DIR, INDEXER_THREADS, INDEXER_BATCH_SIZE, INDEXER_BATCH_MAX_WAIT_MS,
+      INDEXER_APPLICATION_ID, INDEXER_STATE_DIR, INDEXER_INSTANCE_ID, INDEXER_THREADS, INDEXER_BATCH_SIZE,
+      INDEXER_BATCH_MAX_WAIT_MS,
       INDEXER_EMBED_BATCH_SIZE, INDEXER_BULK_MAX_ACTIONS, INDEXER_BULK_MAX_BYTES, INDEXER_BULK_MAX_IN_FLIGHT,
       INDEXER_IN_FLIGHT_MAX_BYTES, INDEXER_RETRY_MAX_MS, INDEXER_COMMIT_INTERVAL_MS, INDEXER_ADMIN_PORT,
       INDEXER_BACKFILL_CHUNK, API_PORT, API_TOKEN, EMBEDDING_ENGINE,

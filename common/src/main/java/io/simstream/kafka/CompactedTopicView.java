@@ -20,6 +20,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +34,7 @@ public final class CompactedTopicView<V> implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CompactedTopicView.class);
 
   private final Topic<String, V> topic;
-  private final KafkaConsumer<String, V> consumer;
+  private final KafkaConsumer<String, byte[]> consumer;
   private final Map<String, V> values = new ConcurrentHashMap<>();
   private final Map<TopicPartition, Long> positions = new ConcurrentHashMap<>();
   private final List<TopicPartition> consumerPartitions;
@@ -47,7 +49,8 @@ public final class CompactedTopicView<V> implements AutoCloseable {
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    this.consumer = new KafkaConsumer<>(props, topic.keySerde().deserializer(), topic.valueSerde().deserializer());
+    // Values are decoded one by one below, so that one unreadable record is skipped, not fatal.
+    this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
     List<TopicPartition> partitions = consumer.partitionsFor(topic.name(), Duration.ofSeconds(30)).stream()
         .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
@@ -62,12 +65,8 @@ public final class CompactedTopicView<V> implements AutoCloseable {
   private void poll() {
     try {
       while (running) {
-        for (ConsumerRecord<String, V> record : consumer.poll(Duration.ofMillis(200))) {
-          if (record.value() == null) {
-            values.remove(record.key());
-          } else {
-            values.put(record.key(), record.value());
-          }
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+          apply(record);
         }
         for (TopicPartition partition : consumer.assignment()) {
           positions.put(partition, consumer.position(partition));
@@ -81,6 +80,23 @@ public final class CompactedTopicView<V> implements AutoCloseable {
       LOG.error("View of {} failed", topic.name(), e);
     } finally {
       consumer.close(Duration.ofSeconds(5));
+    }
+  }
+
+  private void apply(ConsumerRecord<String, byte[]> record) {
+    if (record.key() == null) {
+      LOG.warn("Skipped a record without key in {} at offset {}", topic.name(), record.offset());
+      return;
+    }
+    if (record.value() == null) {
+      values.remove(record.key());
+      return;
+    }
+    try {
+      values.put(record.key(), topic.valueSerde().deserializer().deserialize(topic.name(), record.value()));
+    } catch (RuntimeException e) {
+      LOG.warn("Skipped unreadable record '{}' in {} at offset {}: {}", record.key(), topic.name(), record.offset(),
+          e.toString());
     }
   }
 

@@ -39,6 +39,11 @@ final class IndexerStreamsConfig {
     props.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
         config.get(Settings.INDEXER_RETRY_MAX_MS) + TRANSACTION_MARGIN_MS);
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), SESSION_TIMEOUT_MS);
+    String instanceId = config.get(Settings.INDEXER_INSTANCE_ID);
+    if (!instanceId.isBlank()) {
+      // Kafka Streams suffixes it per stream thread.
+      props.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), instanceId.trim());
+    }
     // The stream thread may wait for the whole retry budget for room in the outbox without polling.
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG),
         Math.max(DEFAULT_MAX_POLL_INTERVAL_MS, config.get(Settings.INDEXER_RETRY_MAX_MS) + TRANSACTION_MARGIN_MS));

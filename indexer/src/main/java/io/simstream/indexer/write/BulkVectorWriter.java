@@ -41,9 +41,15 @@ public final class BulkVectorWriter implements VectorIndexWriter {
   public record Limits(int maxActions, int maxBytes, Duration retryBudget) {
   }
 
-  /** An index known to exist with its write alias, and its identity. */
-  private record KnownIndex(SimilarityRun run, String uuid) {
+  /** An index known to exist with its write alias, its identity, and when that was last checked. */
+  private record KnownIndex(SimilarityRun run, String uuid, long checkedAtMs) {
   }
+
+  /**
+   * How long an index is trusted to exist without asking: an index deleted under a live run
+   * (cleanup) is created again and refilled within this time even if no write hits it.
+   */
+  private static final long RECHECK_MS = 30_000;
 
   private final ElasticsearchClient es;
   private final RestClient rest;
@@ -74,14 +80,14 @@ public final class BulkVectorWriter implements VectorIndexWriter {
   @Override
   public String ensureIndex(SimilarityRun run) {
     KnownIndex known = knownIndexes.get(run.indexName());
-    if (known != null) {
+    if (known != null && clock.millis() - known.checkedAtMs() < RECHECK_MS) {
       return known.uuid();
     }
     Backoff backoff = backoff();
     while (true) {
       try {
         String uuid = createOrAdopt(run);
-        knownIndexes.put(run.indexName(), new KnownIndex(run, uuid));
+        knownIndexes.put(run.indexName(), new KnownIndex(run, uuid, clock.millis()));
         return uuid;
       } catch (ElasticsearchException e) {
         if (e.status() < 500 && e.status() != TOO_MANY_REQUESTS && !"resource_already_exists_exception"

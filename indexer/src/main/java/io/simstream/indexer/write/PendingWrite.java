@@ -16,31 +16,18 @@ public interface PendingWrite {
   void cancel();
 
   static PendingWrite completed(WriteResult result) {
-    CompletableFuture<WriteResult> done = CompletableFuture.completedFuture(result);
-    return new PendingWrite() {
-      @Override
-      public CompletableFuture<WriteResult> result() {
-        return done;
-      }
-
-      @Override
-      public void cancel() {
-      }
-    };
+    return new Finished(CompletableFuture.completedFuture(result));
   }
 
   static PendingWrite failed(RuntimeException failure) {
-    CompletableFuture<WriteResult> done = CompletableFuture.failedFuture(failure);
-    return new PendingWrite() {
-      @Override
-      public CompletableFuture<WriteResult> result() {
-        return done;
-      }
+    return new Finished(CompletableFuture.failedFuture(failure));
+  }
 
-      @Override
-      public void cancel() {
-      }
-    };
+  /** A write that finished before it was handed back: nothing to cancel. */
+  record Finished(CompletableFuture<WriteResult> result) implements PendingWrite {
+    @Override
+    public void cancel() {
+    }
   }
 
   /** Waits for the result; the writer's own failure is rethrown as it is. */

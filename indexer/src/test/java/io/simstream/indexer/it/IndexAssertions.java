@@ -23,7 +23,8 @@ final class IndexAssertions {
       expected.forEach((id, raw) -> {
         float[] want = run.metric().normalizesVectors() ? VectorMath.normalized(raw) : raw;
         JsonNode source = docs.get(id);
-        assertThat(source.path(IndexMapping.SAMPLE_ID).asText()).isEqualTo(id);
+        String idField = run.indexesPatches() ? IndexMapping.LABEL_ID : IndexMapping.SAMPLE_ID;
+        assertThat(source.path(idField).asText()).isEqualTo(id);
         assertThat(LiveHarness.vector(source)).as("vector of %s in %s", id, run.indexName())
             .containsExactly(want, org.assertj.core.data.Offset.offset(1e-6f));
       });

@@ -129,7 +129,8 @@ final class LiveHarness implements AutoCloseable {
     });
   }
 
-  private void send(String topic, String key, byte[] value) {
+  /** Sends one record to any topic and waits for it to be acknowledged. */
+  void send(String topic, String key, byte[] value) {
     try {
       producer.send(new ProducerRecord<>(topic, key, value)).get();
     } catch (InterruptedException | ExecutionException e) {

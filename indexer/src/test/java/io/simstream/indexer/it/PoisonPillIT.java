@@ -66,6 +66,8 @@ class PoisonPillIT {
         System.out.println("PoisonPillIT: mkfifo failed, the FIFO image is left out");
       }
 
+      // An unreadable record in the datasets topic once stopped the view, and with it every dataset check.
+      live.send(live.topics.datasets().name(), "garbled", "{not a dataset".getBytes(StandardCharsets.UTF_8));
       live.registerDataset("poison");
       SimilarityRun vectors = live.run("poison", "vec", Metric.COSINE, DIMS, null, "flat");
       SimilarityRun model = new SimilarityRun(live.prefix + "-mobilenet-id", "poison", "mobilenet",
