@@ -259,12 +259,13 @@ final class ChaosRun implements AutoCloseable {
     return (at.getAsLong() - indexer.startedNanos()) / 1e6;
   }
 
+  /** Recoveries are waited for as long as convergence: a slow takeover is a finding, not a cut-off. */
   private double nextWriteMs(ChildIndexer indexer, long baseline, String what) {
     long from = System.nanoTime();
-    OptionalLong at = indexer.awaitWritesBeyond(baseline, FIRST_WRITE_TIMEOUT);
+    OptionalLong at = indexer.awaitWritesBeyond(baseline, scale.convergeTimeout());
     if (at.isEmpty()) {
-      incidents.add("no write " + what + " within " + FIRST_WRITE_TIMEOUT.toSeconds() + " s (counted as that)");
-      return FIRST_WRITE_TIMEOUT.toMillis();
+      incidents.add("no write " + what + " within " + scale.convergeTimeout().toSeconds() + " s (counted as that)");
+      return scale.convergeTimeout().toMillis();
     }
     return (at.getAsLong() - from) / 1e6;
   }

@@ -62,7 +62,8 @@ final class ChaosServers implements AutoCloseable {
     letEveryoneThrough(Files.createDirectories(dir));
     Path esDir = Files.createDirectories(dir.resolve("elasticsearch"));
     letEveryoneThrough(esDir);
-    CompletableFuture<ElasticsearchNode> esStart = CompletableFuture.supplyAsync(() -> ElasticsearchNode.start(esVersion, esDir));
+    CompletableFuture<ElasticsearchNode> esStart =
+        CompletableFuture.supplyAsync(() -> ElasticsearchNode.start(esVersion, esDir));
     KafkaBroker broker = KafkaBroker.start(dir.resolve("kafka"));
     return new ChaosServers(true, broker, esStart.join(), esDir);
   }
