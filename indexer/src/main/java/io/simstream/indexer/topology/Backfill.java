@@ -55,7 +55,11 @@ final class Backfill {
     long deadline = System.currentTimeMillis() + budgetMs;
     for (SimilarityRun run : runs.all()) {
       // Keyed by the index's identity too: an index deleted and created again (cleanup) is filled again.
-      String key = run.id() + '@' + sync.indexIdentity(run);
+      String identity = sync.indexIdentityOrRefused(run);
+      if (identity == null) {
+        continue;
+      }
+      String key = run.id() + '@' + identity;
       BackfillProgress current = progress.get(key);
       if (current == null) {
         current = BackfillProgress.START;

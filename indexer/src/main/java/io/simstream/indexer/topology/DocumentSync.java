@@ -6,6 +6,7 @@ import io.simstream.indexer.embed.EmbedderProvider;
 import io.simstream.indexer.embed.ImageEmbedder;
 import io.simstream.indexer.metrics.IndexerMetrics;
 import io.simstream.indexer.state.SampleState;
+import io.simstream.indexer.write.IndexWriteException;
 import io.simstream.indexer.write.VectorIndexWriter;
 import io.simstream.indexer.write.WriteOp;
 import io.simstream.indexer.write.WriteResult;
@@ -14,6 +15,7 @@ import io.simstream.run.SimilarityRun;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -23,6 +25,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Brings the documents of samples in line with their current state, in three steps the write
@@ -33,6 +37,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * in place, for the backfill.
  */
 final class DocumentSync {
+  private static final Logger LOG = LoggerFactory.getLogger(DocumentSync.class);
   /** One sample to write: its store key, current state (null = deleted), version and removed patches. */
   record Item(String key, SampleState state, long version, Set<String> removedLabelIds) {
     String sampleId() {
@@ -57,11 +62,6 @@ final class DocumentSync {
     this.embedders = embedders;
     this.embedBatchSize = embedBatchSize;
     this.metrics = metrics;
-  }
-
-  /** The identity of the run's index, created first when missing. */
-  String indexIdentity(SimilarityRun run) {
-    return writer.ensureIndex(run);
   }
 
   /** Embeds, stores and writes the items synchronously; returns the number of writes. */
@@ -199,17 +199,40 @@ final class DocumentSync {
   /** The writes of every item to every run of its dataset, creating missing indexes first. */
   List<WriteOp> planWrites(List<Item> items, Function<String, List<SimilarityRun>> runsOf) {
     List<WriteOp> ops = new ArrayList<>(items.size() * 2);
-    Set<String> ensured = new java.util.HashSet<>();
+    Set<String> ensured = new HashSet<>();
+    Set<String> refused = new HashSet<>();
     for (Item item : items) {
       String sampleId = item.sampleId();
       for (SimilarityRun run : runsOf.apply(item.dataset())) {
-        if (ensured.add(run.indexName())) {
-          writer.ensureIndex(run);
+        if (refused.contains(run.indexName())) {
+          continue;
+        }
+        if (ensured.add(run.indexName()) && indexIdentityOrRefused(run) == null) {
+          refused.add(run.indexName());
+          continue;
         }
         WritePlanner.plan(sampleId, item.state(), item.version(), item.removedLabelIds(), run, ops);
       }
     }
     return ops;
+  }
+
+  /**
+   * The identity of the run's index, or null when Elasticsearch refuses to create it: that run is
+   * skipped rather than stalling every dataset of the task; the index's backfill, keyed by its
+   * identity, fills it once it can be created.
+   */
+  String indexIdentityOrRefused(SimilarityRun run) {
+    try {
+      return writer.ensureIndex(run);
+    } catch (IndexWriteException e) {
+      if (e.reason() != IndexWriteException.Reason.INDEX_REFUSED) {
+        throw e;
+      }
+      metrics.bulkFailed("index_refused");
+      LOG.warn("Skipping run {} of dataset {} for now: {}", run.brainKey(), run.dataset(), e.getMessage());
+      return null;
+    }
   }
 
   /** Sends each write Elasticsearch refused as bad input to the dead-letter topic. */

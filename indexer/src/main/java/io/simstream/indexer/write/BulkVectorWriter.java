@@ -106,7 +106,17 @@ public final class BulkVectorWriter implements VectorIndexWriter {
   private String createOrAdopt(SimilarityRun run) throws IOException {
     String index = run.indexName();
     if (!IndexMapping.exists(es, index)) {
-      IndexMapping.create(es, index, new VectorFieldSpec(run.metric(), run.dims(), run.indexOptions()));
+      try {
+        IndexMapping.create(es, index, new VectorFieldSpec(run.metric(), run.dims(), run.indexOptions()));
+      } catch (ElasticsearchException e) {
+        if (e.status() < 500 && e.status() != TOO_MANY_REQUESTS
+            && !"resource_already_exists_exception".equals(e.error().type())) {
+          throw new IndexWriteException(IndexWriteException.Reason.INDEX_REFUSED,
+              "Elasticsearch refuses to create index " + index + " of run " + run.brainKey() + ": "
+                  + e.getMessage(), e);
+        }
+        throw e;
+      }
       LOG.info("Created index {} for run {} of dataset {}", index, run.brainKey(), run.dataset());
     } else {
       rest.performRequest(new Request("PUT", "/" + index + "/_alias/" + IndexMapping.writeAlias(index)));

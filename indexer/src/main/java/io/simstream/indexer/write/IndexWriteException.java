@@ -7,8 +7,13 @@ public final class IndexWriteException extends RuntimeException {
     RETRIES_EXHAUSTED,
     /** The whole request was refused (401, 403, 413 ...): retrying the same request cannot help. */
     REQUEST_REFUSED,
-    /** The run's index cannot be created or checked. */
-    INDEX_UNAVAILABLE
+    /** The run's index cannot be checked or created within the retry budget. */
+    INDEX_UNAVAILABLE,
+    /**
+     * The run's index does not exist and Elasticsearch refuses to create it (403, a bad name...):
+     * that run waits, the others go on; once the index exists, the backfill fills it.
+     */
+    INDEX_REFUSED
   }
 
   private final Reason reason;

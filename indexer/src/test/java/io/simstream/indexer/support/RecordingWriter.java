@@ -1,5 +1,6 @@
 package io.simstream.indexer.support;
 
+import io.simstream.indexer.write.IndexWriteException;
 import io.simstream.indexer.write.PendingWrite;
 import io.simstream.indexer.write.VectorIndexWriter;
 import io.simstream.indexer.write.WriteOp;
@@ -26,6 +27,7 @@ public final class RecordingWriter implements VectorIndexWriter {
   private final List<String> ensured = new ArrayList<>();
   private final Map<String, Integer> generation = new HashMap<>();
   private final List<Runnable> held = new ArrayList<>();
+  private final java.util.Set<String> refused = new java.util.HashSet<>();
   private boolean holding;
   private int conflicts;
   private RuntimeException failure;
@@ -39,8 +41,21 @@ public final class RecordingWriter implements VectorIndexWriter {
     failure = null;
   }
 
+  /** Creating this index is refused (as Elasticsearch does without the privilege) until {@link #allow}. */
+  public void refuse(String index) {
+    refused.add(index);
+  }
+
+  public void allow(String index) {
+    refused.remove(index);
+  }
+
   @Override
   public String ensureIndex(SimilarityRun run) {
+    if (refused.contains(run.indexName())) {
+      throw new IndexWriteException(IndexWriteException.Reason.INDEX_REFUSED, "403 creating " + run.indexName(),
+          null);
+    }
     if (!ensured.contains(run.indexName())) {
       ensured.add(run.indexName());
     }

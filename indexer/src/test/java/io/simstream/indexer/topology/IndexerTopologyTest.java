@@ -541,6 +541,29 @@ class IndexerTopologyTest {
     assertThat(writer.index("idx-cars-cos").get("s1").vector()).containsExactly(1, 0);
   }
 
+  @Test
+  void aRunWhoseIndexCannotBeCreatedWaitsWithoutStallingTheOthersAndIsFilledOnceItCan() {
+    SimilarityRun blocked = run(DS, "blocked", Metric.COSINE, 2);
+    SimilarityRun fine = run(DS, "fine", Metric.COSINE, 2);
+    SimilarityRun elsewhere = run("other", "cos", Metric.COSINE, 2);
+    writer.refuse(blocked.indexName());
+    register(blocked);
+    register(fine);
+    register(elsewhere);
+    send(added(DS, "s1", vec(1, 0)));
+    send(added("other", "o1", vec(0, 1)));
+    flush();
+    driver.advanceWallClockTime(Duration.ofMillis(500));
+
+    assertThat(writer.index(fine.indexName())).containsOnlyKeys("s1");
+    assertThat(writer.index(elsewhere.indexName())).containsOnlyKeys("o1");
+    assertThat(writer.index(blocked.indexName())).isEmpty();
+
+    writer.allow(blocked.indexName());
+    driver.advanceWallClockTime(Duration.ofMillis(500));
+    assertThat(writer.index(blocked.indexName())).as("filled by its backfill").containsOnlyKeys("s1");
+  }
+
   private static String reason(TestRecord<String, byte[]> record) {
     return header(record, Topics.DEAD_LETTER_REASON_HEADER);
   }
