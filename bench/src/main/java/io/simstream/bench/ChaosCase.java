@@ -20,6 +20,7 @@ final class ChaosCase implements BenchCase {
   static final String NAME = "chaos";
   static final String EXACT_FIGURE = "exact convergence, every phase and run";
   static final String RESTART_MEDIAN_FIGURE = "restart-to-first-write median";
+  static final String UNEXPECTED_EXITS_FIGURE = "indexer exits not caused by the bench";
   static final double RESTART_TARGET_MS = 5_000;
 
   @Override
@@ -71,7 +72,7 @@ final class ChaosCase implements BenchCase {
       figures.add(Figure.of(name, Figure.Kind.LATENCY, "ms", ms));
       System.out.printf("chaos: %s %.0f ms%n", name, ms);
     });
-    figures.add(Figure.of("indexer exits not caused by the bench", Figure.Kind.QUALITY, "exits",
+    figures.add(Figure.of(UNEXPECTED_EXITS_FIGURE, Figure.Kind.QUALITY, "exits",
         run.unexpectedExits).withTarget("0", run.unexpectedExits == 0));
     for (ChaosRun.PhaseResult phase : run.phases) {
       String name = phase.phase().label();

@@ -52,6 +52,7 @@ class BenchSmokeTest {
     assertThat(backfill.figure("indexer peak RSS (VmHWM)").value()).isPositive();
     CaseResult chaos = report.cases().get(5);
     assertThat(chaos.figure(ChaosCase.EXACT_FIGURE).value()).as("%s", chaos.notes()).isEqualTo(1);
+    assertThat(chaos.figure(ChaosCase.UNEXPECTED_EXITS_FIGURE).value()).as("%s", chaos.notes()).isZero();
     assertThat(chaos.figure(ChaosCase.RESTART_MEDIAN_FIGURE).value()).isPositive()
         .isLessThan(ChaosRun.FIRST_WRITE_TIMEOUT.toMillis());
     assertThat(chaos.figure("kills: expected").value()).isPositive()
