@@ -58,7 +58,8 @@ final class IngestCase implements BenchCase {
             + "reaches N (the indexer's defaults: batch " + Settings.INDEXER_BATCH_SIZE.defaultValue() + ", max wait "
             + Settings.INDEXER_BATCH_MAX_WAIT_MS.defaultValue() + " ms, bulk "
             + Settings.INDEXER_BULK_MAX_ACTIONS.defaultValue() + " actions, "
-            + Settings.INDEXER_BULK_MAX_IN_FLIGHT.defaultValue() + " bulks in flight)",
+            + Settings.INDEXER_BULK_MAX_IN_FLIGHT.defaultValue() + " batches in flight per task, "
+            + Settings.TOPIC_PARTITIONS.defaultValue() + " partitions = tasks)",
         "ceiling: the same vectors bulk-loaded straight into an index with the same mapping, "
             + RawBulkLoader.BULK_SIZE + " per bulk, " + RawBulkLoader.IN_FLIGHT
             + " bulks in flight, timed until _count reaches N"));

@@ -16,8 +16,12 @@ import java.util.concurrent.Future;
  */
 final class RawBulkLoader {
   static final int BULK_SIZE = 500;
-  /** The indexer's default indexer.bulk.max-in-flight. */
-  static final int IN_FLIGHT = Integer.parseInt(Settings.INDEXER_BULK_MAX_IN_FLIGHT.defaultValue());
+  /**
+   * As many bulks as the indexer may have in flight with its defaults: indexer.bulk.max-in-flight per
+   * task, one task per partition of the change topic.
+   */
+  static final int IN_FLIGHT = Integer.parseInt(Settings.INDEXER_BULK_MAX_IN_FLIGHT.defaultValue())
+      * Integer.parseInt(Settings.TOPIC_PARTITIONS.defaultValue());
 
   private final DirectElasticsearch es;
 

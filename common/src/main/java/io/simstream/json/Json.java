@@ -1,5 +1,7 @@
 package io.simstream.json;
 
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -11,9 +13,14 @@ public final class Json {
   private Json() {
   }
 
-  /** Unknown fields are ignored so that older readers accept newer producers. */
+  /**
+   * Unknown fields are ignored so that older readers accept newer producers. Vectors are long float
+   * arrays: the fast (still correctly rounded) number parser and writer cut the CPU they cost.
+   */
   public static final ObjectMapper MAPPER = JsonMapper.builder()
       .addModule(new JavaTimeModule())
+      .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+      .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
       .build();

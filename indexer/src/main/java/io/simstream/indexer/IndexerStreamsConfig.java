@@ -15,6 +15,7 @@ final class IndexerStreamsConfig {
   /** Room beyond the retry budget for the flush that blocks inside an open transaction. */
   private static final int TRANSACTION_MARGIN_MS = 60_000;
   private static final int DEFAULT_MAX_POLL_INTERVAL_MS = 300_000;
+  private static final int PRODUCER_RETRY_BACKOFF_MS = 10;
   private static final long CHANGELOG_SEGMENT_MS = 10 * 60_000L;
   private static final int CHANGELOG_SEGMENT_BYTES = 64 * 1024 * 1024;
   private static final long CHANGELOG_DELETE_RETENTION_MS = 60 * 60_000L;
@@ -57,6 +58,9 @@ final class IndexerStreamsConfig {
     // Dead letters of changes near the broker's 1 MB limit and large sample states must fit (see SampleState).
     props.put(StreamsConfig.topicPrefix(TopicConfig.MAX_MESSAGE_BYTES_CONFIG), Topics.MAX_RECORD_BYTES);
     props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), Topics.MAX_RECORD_BYTES);
+    // The first send of each transaction meets CONCURRENT_TRANSACTIONS while the previous commit's
+    // markers are written; the default 100 ms retry backoff then stalls every commit cycle.
+    props.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), PRODUCER_RETRY_BACKOFF_MS);
     return props;
   }
 }

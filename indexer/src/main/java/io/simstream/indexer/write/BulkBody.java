@@ -1,6 +1,7 @@
 package io.simstream.indexer.write;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import com.fasterxml.jackson.core.io.NumberOutput;
 import io.simstream.elasticsearch.IndexMapping;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -38,7 +39,8 @@ final class BulkBody {
           if (i > 0) {
             out.append(',');
           }
-          out.append(vector[i]);
+          // Schubfach through Jackson: several times faster than Float.toString on JDK 17, same digits.
+          out.append(NumberOutput.toString(vector[i], true));
         }
         out.append("]}\n");
       }
