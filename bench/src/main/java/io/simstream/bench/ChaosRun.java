@@ -227,8 +227,9 @@ final class ChaosRun implements AutoCloseable {
       Path stateDir = Files.createDirectories(workDir.resolve(prefix + "-state-" + instance));
       Path log = workDir.resolve(prefix + "-indexer-" + instance + "-" + generation + ".log");
       indexerLogs.add(log);
-      return ChildIndexer.start(config.with(Map.of(Settings.INDEXER_STATE_DIR, stateDir.toString())), INDEXER_JVM,
-          log);
+      // A restarted instance keeps its id, as a pod keeps its name: static membership, no rebalance wait.
+      return ChildIndexer.start(config.with(Map.of(Settings.INDEXER_STATE_DIR, stateDir.toString(),
+          Settings.INDEXER_INSTANCE_ID, prefix + "-" + instance)), INDEXER_JVM, log);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
