@@ -29,6 +29,7 @@ public final class RecordingWriter implements VectorIndexWriter {
   private final List<Runnable> held = new ArrayList<>();
   private final java.util.Set<String> refused = new java.util.HashSet<>();
   private boolean holding;
+  private Float rejectedFirst;
   private int conflicts;
   private RuntimeException failure;
 
@@ -110,10 +111,20 @@ public final class RecordingWriter implements VectorIndexWriter {
     };
   }
 
+  /** Index ops carrying this first vector component are refused as bad documents (a 400 item). */
+  public void rejectVectorsStartingWith(float first) {
+    rejectedFirst = first;
+  }
+
   private WriteResult apply(List<WriteOp> ops) {
     batches.add(List.copyOf(ops));
     int applied = 0;
+    List<WriteResult.Rejection> rejected = new ArrayList<>();
     for (WriteOp op : ops) {
+      if (op.action() == WriteOp.Action.INDEX && rejectedFirst != null && op.vector()[0] == rejectedFirst) {
+        rejected.add(new WriteResult.Rejection(op, "mapper_parsing_exception: refused"));
+        continue;
+      }
       Map<String, Doc> docs = indexes.computeIfAbsent(op.index(), i -> new TreeMap<>());
       Doc current = docs.get(op.id());
       long stored = current != null ? current.version() : tombstones.getOrDefault(op.index() + "/" + op.id(), -1L);
@@ -129,7 +140,7 @@ public final class RecordingWriter implements VectorIndexWriter {
         tombstones.put(op.index() + "/" + op.id(), op.version());
       }
     }
-    return new WriteResult(applied, conflicts, List.of());
+    return new WriteResult(applied, conflicts, rejected);
   }
 
   public Map<String, Doc> index(String name) {

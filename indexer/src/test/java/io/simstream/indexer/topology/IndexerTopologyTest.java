@@ -564,6 +564,23 @@ class IndexerTopologyTest {
     assertThat(writer.index(blocked.indexName())).as("filled by its backfill").containsOnlyKeys("s1");
   }
 
+  @Test
+  void aRefusedNewVectorDoesNotLeaveThePreviousOneSearchable() {
+    register(run(DS, "l2", Metric.EUCLIDEAN, 2));
+    send(added(DS, "s1", vec(1, 0)));
+    flush();
+    assertThat(writer.index("idx-cars-l2")).containsOnlyKeys("s1");
+
+    writer.rejectVectorsStartingWith(7);
+    send(updated(DS, "s1", vec(7, 7)));
+    flush();
+
+    assertThat(writer.index("idx-cars-l2")).as("the old vector is withdrawn").isEmpty();
+    List<TestRecord<String, byte[]>> letters = deadLetters.readRecordsToList();
+    assertThat(letters).hasSize(1);
+    assertThat(reason(letters.get(0))).startsWith("rejected_by_index: mapper_parsing_exception");
+  }
+
   private static String reason(TestRecord<String, byte[]> record) {
     return header(record, Topics.DEAD_LETTER_REASON_HEADER);
   }
