@@ -2,10 +2,13 @@ package io.simstream.indexer.write;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.simstream.config.Settings;
 import io.simstream.config.SimstreamConfig;
 import io.simstream.elasticsearch.ElasticsearchClients;
 import io.simstream.indexer.metrics.IndexerMetrics;
+import io.simstream.json.Json;
 import io.simstream.run.Metric;
 import io.simstream.run.SimilarityRun;
 import io.simstream.servers.LocalServers;
@@ -13,6 +16,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.apache.http.util.EntityUtils;
+import org.elasticsearch.client.Request;
+import org.elasticsearch.client.RestClient;
 import org.junit.jupiter.api.Test;
 
 /** Per-item outcomes of the bulk writer against a real node: applied, 409, 404 on delete, 400. */
@@ -45,5 +51,30 @@ class BulkVectorWriterIT {
 
     WriteResult newer = writer.write(List.of(WriteOp.delete(run, "a", 6, "a")));
     assertThat(newer.applied()).isEqualTo(1);
+  }
+
+  @Test
+  void aWriteToADeletedIndexCreatesItAgainWithItsMappingInsteadOfAutoCreatingOne() throws Exception {
+    SimstreamConfig config = SimstreamConfig.load(Map.of()).with(Map.of(Settings.ES_HOSTS,
+        LocalServers.elasticsearch().httpUrl()));
+    SimilarityRun run = new SimilarityRun("w2", "ds", "bk2", "bulk-writer-recreate-" + ProcessHandle.current().pid(),
+        SimilarityRun.PRECOMPUTED, Metric.COSINE, 2, null, "flat", false, Instant.now());
+    ElasticsearchClient es = ElasticsearchClients.create(config);
+    BulkVectorWriter writer = new BulkVectorWriter(es, new BulkVectorWriter.Limits(10, 1 << 20,
+        Duration.ofSeconds(30)), IndexerMetrics.inMemory(), java.time.Clock.systemUTC());
+    String before = writer.ensureIndex(run);
+    writer.write(List.of(WriteOp.index(run, "a", 1, "a", null, new float[] {1, 0})));
+    RestClient rest = ElasticsearchClients.restClient(es);
+    rest.performRequest(new Request("DELETE", "/" + run.indexName()));
+
+    WriteResult result = writer.write(List.of(WriteOp.index(run, "b", 2, "b", null, new float[] {0, 1})));
+
+    assertThat(result.applied()).isEqualTo(1);
+    JsonNode mapping = Json.MAPPER.readTree(EntityUtils.toByteArray(
+        rest.performRequest(new Request("GET", "/" + run.indexName() + "/_mapping")).getEntity()))
+        .path(run.indexName()).path("mappings");
+    assertThat(mapping.path("dynamic").asText()).as("the run's mapping, not a dynamic one").isEqualTo("strict");
+    assertThat(mapping.path("properties").path("vector").path("type").asText()).isEqualTo("dense_vector");
+    assertThat(writer.ensureIndex(run)).as("a new index, so its backfill starts over").isNotEqualTo(before);
   }
 }
