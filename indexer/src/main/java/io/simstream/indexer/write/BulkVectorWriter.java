@@ -89,11 +89,12 @@ public final class BulkVectorWriter implements VectorIndexWriter {
         String uuid = createOrAdopt(run);
         knownIndexes.put(run.indexName(), new KnownIndex(run, uuid, clock.millis()));
         return uuid;
+      } catch (IndexWriteException e) {
+        throw e;
       } catch (ElasticsearchException e) {
-        if (e.status() < 500 && e.status() != TOO_MANY_REQUESTS && !"resource_already_exists_exception"
-            .equals(e.error().type())) {
+        if (refused(e)) {
           throw new IndexWriteException(IndexWriteException.Reason.INDEX_UNAVAILABLE,
-              "cannot create index " + run.indexName() + ": " + e.getMessage(), e);
+              "cannot check index " + run.indexName() + ": " + e.getMessage(), e);
         }
         pause(backoff, "create index " + run.indexName(), e);
       } catch (IOException | RuntimeException e) {
@@ -109,8 +110,7 @@ public final class BulkVectorWriter implements VectorIndexWriter {
       try {
         IndexMapping.create(es, index, new VectorFieldSpec(run.metric(), run.dims(), run.indexOptions()));
       } catch (ElasticsearchException e) {
-        if (e.status() < 500 && e.status() != TOO_MANY_REQUESTS
-            && !"resource_already_exists_exception".equals(e.error().type())) {
+        if (refused(e)) {
           throw new IndexWriteException(IndexWriteException.Reason.INDEX_REFUSED,
               "Elasticsearch refuses to create index " + index + " of run " + run.brainKey() + ": "
                   + e.getMessage(), e);
@@ -125,6 +125,12 @@ public final class BulkVectorWriter implements VectorIndexWriter {
     settings.addParameter("flat_settings", "true");
     JsonNode body = Json.MAPPER.readTree(EntityUtils.toByteArray(rest.performRequest(settings).getEntity()));
     return body.path(index).path("settings").path("index.uuid").asText();
+  }
+
+  /** A 4xx other than 429 and a concurrent creation: asking again cannot help. */
+  private static boolean refused(ElasticsearchException e) {
+    return e.status() < 500 && e.status() != TOO_MANY_REQUESTS
+        && !"resource_already_exists_exception".equals(e.error().type());
   }
 
   private void pause(Backoff backoff, String what, Exception cause) {

@@ -1,6 +1,7 @@
 package io.simstream.indexer.write;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -76,5 +77,20 @@ class BulkVectorWriterIT {
     assertThat(mapping.path("dynamic").asText()).as("the run's mapping, not a dynamic one").isEqualTo("strict");
     assertThat(mapping.path("properties").path("vector").path("type").asText()).isEqualTo("dense_vector");
     assertThat(writer.ensureIndex(run)).as("a new index, so its backfill starts over").isNotEqualTo(before);
+  }
+
+  @Test
+  void anIndexElasticsearchRefusesToCreateIsReportedAsRefusedAtOnce() {
+    SimstreamConfig config = SimstreamConfig.load(Map.of()).with(Map.of(Settings.ES_HOSTS,
+        LocalServers.elasticsearch().httpUrl()));
+    // More dims than a dense_vector field allows: the create request is refused with a 400.
+    SimilarityRun run = new SimilarityRun("w3", "ds", "bk3", "bulk-writer-refused-" + ProcessHandle.current().pid(),
+        SimilarityRun.PRECOMPUTED, Metric.COSINE, 100_000, null, "flat", false, Instant.now());
+    BulkVectorWriter writer = new BulkVectorWriter(ElasticsearchClients.create(config), new BulkVectorWriter.Limits(
+        10, 1 << 20, Duration.ofSeconds(30)), IndexerMetrics.inMemory(), java.time.Clock.systemUTC());
+
+    assertThatThrownBy(() -> writer.ensureIndex(run)).isInstanceOfSatisfying(IndexWriteException.class,
+        e -> assertThat(e.reason()).as("refused, not retried until the budget is spent")
+            .isEqualTo(IndexWriteException.Reason.INDEX_REFUSED));
   }
 }
