@@ -77,8 +77,7 @@ final class ChangeProcessor implements Processor<String, byte[], String, byte[]>
     KeyValueStore<String, BackfillProgress> progress = context.getStateStore(IndexerTopology.BACKFILL_STORE);
     this.runs = new RunCatalog(context.getStateStore(IndexerTopology.RUNS_STORE));
     DocumentSync sync = new DocumentSync(samples, writer, embedders, options.embedBatchSize(), metrics);
-    this.outbox = new Outbox(pending, samples, sync, writer, embedExecutor, new Outbox.Limits(options.batchSize(),
-        options.maxWait().toMillis(), options.maxInFlight(), options.maxInFlightBytes()), metrics);
+    this.outbox = new Outbox(pending, samples, sync, writer, embedExecutor, options, metrics);
     this.backfill = new Backfill(samples, progress, runs, sync, outbox, options.backfillChunk(),
         context.taskId().toString(), metrics);
     long halfWaitMs = Math.max(1, options.maxWait().toMillis() / 2);
@@ -134,7 +133,7 @@ final class ChangeProcessor implements Processor<String, byte[], String, byte[]>
       metrics.eventIn("sample_deleted");
     }
     if (outbox.full()) {
-      outbox.awaitCapacity(this::sendDeadLetter);
+      outbox.awaitCapacity();
       flush();
     }
   }

@@ -45,20 +45,16 @@ final class Outbox implements AutoCloseable {
   static final int IMAGE_ATTEMPTS = 3;
   private static final long IMAGE_RETRY_PAUSE_MS = 2_000;
 
-  /** Limits of what one task keeps in flight. */
-  record Limits(int batchSize, long maxWaitMs, int maxInFlight, long maxInFlightBytes) {
-  }
-
   private final KeyValueStore<String, PendingChange> pending;
   private final KeyValueStore<String, SampleState> samples;
   private final DocumentSync sync;
   private final VectorIndexWriter writer;
   private final Executor embedExecutor;
-  private final Limits limits;
+  private final TopologyOptions options;
   private final IndexerMetrics metrics;
   private final LinkedBlockingQueue<Runnable> completions = new LinkedBlockingQueue<>();
-  /** Sample key -> the version its in-flight stage writes. */
-  private final Map<String, Long> busy = new HashMap<>();
+  /** Samples with a stage in flight. */
+  private final Set<String> busy = new HashSet<>();
   private final Set<PendingWrite> open = new HashSet<>();
   /** Samples whose images failed in a way that may pass: when to try again, and how often it failed. */
   private final Map<String, Long> retryAtMs = new HashMap<>();
@@ -70,13 +66,14 @@ final class Outbox implements AutoCloseable {
   private boolean closed;
 
   Outbox(KeyValueStore<String, PendingChange> pending, KeyValueStore<String, SampleState> samples, DocumentSync sync,
-         VectorIndexWriter writer, Executor embedExecutor, Limits limits, IndexerMetrics metrics) {
+         VectorIndexWriter writer, Executor embedExecutor, TopologyOptions options,
+         IndexerMetrics metrics) {
     this.pending = pending;
     this.samples = samples;
     this.sync = sync;
     this.writer = writer;
     this.embedExecutor = embedExecutor;
-    this.limits = limits;
+    this.options = options;
     this.metrics = metrics;
     // Entries restored from the changelog were not acknowledged before the last stop: the next flush writes them.
     try (KeyValueIterator<String, PendingChange> it = pending.all()) {
@@ -107,7 +104,7 @@ final class Outbox implements AutoCloseable {
 
   /** Whether the sample is queued and no flush took it yet, so a later flush will write it. */
   boolean willWrite(String key) {
-    return !busy.containsKey(key) && pending.get(key) != null;
+    return !busy.contains(key) && pending.get(key) != null;
   }
 
   /** Entries not being written right now, nor waiting to retry an image. */
@@ -116,21 +113,26 @@ final class Outbox implements AutoCloseable {
   }
 
   boolean full() {
-    return waiting() >= limits.batchSize();
+    return waiting() >= options.batchSize();
   }
 
   /** Whether a flush is due: a full batch, or the oldest entry waited half the max wait. */
   boolean due(long nowMs) {
+    expireRetries(nowMs);
+    return full() || (waiting() > 0 && nowMs - oldestWaitingMs >= Math.max(1, options.maxWait().toMillis() / 2));
+  }
+
+  /** Samples whose image retry is due wait for a flush again. */
+  private void expireRetries(long nowMs) {
     retryAtMs.values().removeIf(at -> at <= nowMs);
-    return full() || (waiting() > 0 && nowMs - oldestWaitingMs >= Math.max(1, limits.maxWaitMs() / 2));
   }
 
   private boolean hasCapacity() {
-    return stagesInFlight < limits.maxInFlight() && bytesInFlight < limits.maxInFlightBytes();
+    return stagesInFlight < options.maxInFlight() && bytesInFlight < options.maxInFlightBytes();
   }
 
   /** Blocks the stream thread, applying completions, until a new stage may start. */
-  void awaitCapacity(DeadLetterSink deadLetters) {
+  void awaitCapacity() {
     applyCompletions();
     while (!hasCapacity()) {
       try {
@@ -156,21 +158,21 @@ final class Outbox implements AutoCloseable {
   /** Starts writing up to a batch of waiting entries, if a stage is free. */
   void flush(Function<String, List<SimilarityRun>> runsOf, DeadLetterSink deadLetters, long nowMs) {
     applyCompletions();
-    retryAtMs.values().removeIf(at -> at <= nowMs);
+    expireRetries(nowMs);
     if (waiting() == 0 || !hasCapacity()) {
       return;
     }
-    List<DocumentSync.Item> batch = new ArrayList<>(Math.min(waiting(), limits.batchSize()));
+    List<DocumentSync.Item> batch = new ArrayList<>(Math.min(waiting(), options.batchSize()));
     try (KeyValueIterator<String, PendingChange> it = pending.all()) {
-      while (it.hasNext() && batch.size() < limits.batchSize()) {
+      while (it.hasNext() && batch.size() < options.batchSize()) {
         KeyValue<String, PendingChange> entry = it.next();
-        if (!busy.containsKey(entry.key) && !retryAtMs.containsKey(entry.key)) {
+        if (!busy.contains(entry.key) && !retryAtMs.containsKey(entry.key)) {
           batch.add(new DocumentSync.Item(entry.key, samples.get(entry.key), entry.value.version(),
               entry.value.removedLabelIds()));
         }
       }
     }
-    batch.forEach(item -> busy.put(item.key(), item.version()));
+    batch.forEach(item -> busy.add(item.key()));
     oldestWaitingMs = nowMs;
     stagesInFlight++;
     EmbeddingPlan plan = sync.planEmbeddings(batch, runsOf);
