@@ -116,10 +116,15 @@ final class Outbox implements AutoCloseable {
     return waiting() >= options.batchSize();
   }
 
-  /** Whether a flush is due: a full batch, or the oldest entry waited half the max wait. */
+  /**
+   * Whether a flush is due: a full batch, or, when nothing is in flight, an entry that waited half the
+   * max wait. While a stage is in flight entries gather into the next batch instead: a stream of small
+   * bulks (each a translog sync in Elasticsearch) takes far fewer documents per second than a few large ones.
+   */
   boolean due(long nowMs) {
     expireRetries(nowMs);
-    return full() || (waiting() > 0 && nowMs - oldestWaitingMs >= Math.max(1, options.maxWait().toMillis() / 2));
+    return full() || (waiting() > 0 && stagesInFlight == 0
+        && nowMs - oldestWaitingMs >= Math.max(1, options.maxWait().toMillis() / 2));
   }
 
   /** Samples whose image retry is due wait for a flush again. */
