@@ -1,5 +1,6 @@
 package io.simstream.embedding;
 
+import io.simstream.embedding.fetch.ImageFetcher;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -21,6 +22,7 @@ final class ImageBatchEmbedder implements AutoCloseable {
   private final OnnxSession tower;
   private final String inputName;
   private final ImagePreprocessor preprocessor;
+  private final ImageFetcher fetcher;
   private final ImageLoader loader;
   private final int batchSize;
   private final ExecutorService workers;
@@ -30,8 +32,8 @@ final class ImageBatchEmbedder implements AutoCloseable {
     this.tower = tower;
     this.inputName = inputName;
     this.preprocessor = preprocessor;
-    this.loader = new ImageLoader(config.imageTimeout(), config.maxImageBytes(), config.maxImagePixels(),
-        new DecodeBudget(config.maxDecodeBytes()));
+    this.fetcher = new ImageFetcher(config.imageTimeout(), config.maxImageBytes());
+    this.loader = new ImageLoader(fetcher, config.maxImagePixels(), new DecodeBudget(config.maxDecodeBytes()));
     this.batchSize = tower.fixedBatch() > 0 ? tower.fixedBatch() : config.batchSize();
     // One blank image checks that the tower runs on this engine and tells the vector length.
     this.dimensions = infer(new float[preprocessor.spec().tensorLength()], 1).length;
@@ -138,5 +140,6 @@ final class ImageBatchEmbedder implements AutoCloseable {
   public void close() {
     workers.shutdownNow();
     tower.close();
+    fetcher.close();
   }
 }

@@ -1,26 +1,13 @@
 package io.simstream.embedding;
 
+import io.simstream.embedding.fetch.ImageFetcher;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBuffer;
 import java.awt.image.SampleModel;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.time.Duration;
 import java.util.Iterator;
-import java.util.Locale;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
@@ -28,7 +15,7 @@ import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.stream.ImageInputStream;
 
 /**
- * Fetches image bytes from a regular file or http(s) URL within a time and size budget, then decodes
+ * Fetches image bytes with an {@link ImageFetcher} (its time and size limits), then decodes
  * them with ImageIO (JPEG, PNG, GIF, BMP, WBMP, TIFF) within a memory budget: the size is read from
  * the header first, so a small file cannot expand into a raster the heap does not hold.
  */
@@ -43,114 +30,20 @@ final class ImageLoader {
    * (4) and the resize passes (at most about 4 for images larger than the model input).
    */
   static final int PREPROCESSING_BYTES_PER_PIXEL = 8;
-  private static final int MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
 
-  private final Duration timeout;
-  private final long maxBytes;
+  private final ImageFetcher fetcher;
   private final long maxPixels;
   private final DecodeBudget budget;
-  private final HttpClient http;
 
-  ImageLoader(Duration timeout, long maxBytes, long maxPixels, DecodeBudget budget) {
-    this.timeout = timeout;
-    this.maxBytes = maxBytes;
+  ImageLoader(ImageFetcher fetcher, long maxPixels, DecodeBudget budget) {
+    this.fetcher = fetcher;
     this.maxPixels = maxPixels;
     this.budget = budget;
-    this.http = HttpClient.newBuilder()
-        .connectTimeout(timeout)
-        .followRedirects(HttpClient.Redirect.NORMAL)
-        .build();
   }
 
   /** Fetches and decodes the image at {@code uri}, then hands it to {@code use}; see {@link #decode}. */
   <T> T load(URI uri, ImageUse<T> use) throws ImageLoadException {
-    return decode(fetch(uri), use);
-  }
-
-  byte[] fetch(URI uri) throws ImageLoadException {
-    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-    return switch (scheme) {
-      case "file" -> readFile(Path.of(uri));
-      case "http", "https" -> download(uri);
-      default -> throw new ImageLoadException(EmbeddingFailure.INVALID_INPUT,
-          "unsupported URI scheme '" + scheme + "' in " + uri + " (use a file path, file: or http(s) URL)");
-    };
-  }
-
-  private byte[] readFile(Path path) throws ImageLoadException {
-    try {
-      BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class); // through links
-      if (!attributes.isRegularFile()) {
-        // A FIFO would block the loader thread forever and a device such as /dev/zero never ends.
-        throw new ImageLoadException(EmbeddingFailure.NOT_A_FILE,
-            path + " is not a regular file (a directory, FIFO, device or socket)");
-      }
-      if (attributes.size() > maxBytes) {
-        throw new ImageLoadException(EmbeddingFailure.TOO_LARGE,
-            "file has " + attributes.size() + " bytes, limit " + maxBytes);
-      }
-      try (InputStream in = Files.newInputStream(path)) {
-        byte[] bytes = in.readNBytes((int) Math.min(maxBytes + 1, MAX_ARRAY_LENGTH));
-        if (bytes.length > maxBytes) { // the file grew after its size was read
-          throw new ImageLoadException(EmbeddingFailure.TOO_LARGE, "file exceeds the limit of " + maxBytes + " bytes");
-        }
-        return bytes;
-      }
-    } catch (NoSuchFileException e) {
-      throw new ImageLoadException(EmbeddingFailure.NOT_FOUND, "no such file: " + path);
-    } catch (IOException e) {
-      throw new ImageLoadException(EmbeddingFailure.FETCH_FAILED, "cannot read " + path + ": " + e);
-    }
-  }
-
-  private byte[] download(URI uri) throws ImageLoadException {
-    HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).GET().build();
-    CompletableFuture<HttpResponse<byte[]>> response = http.sendAsync(request, info -> {
-      long declared = info.headers().firstValueAsLong("Content-Length").orElse(-1);
-      if (info.statusCode() >= 300 || declared > maxBytes) {
-        return HttpResponse.BodySubscribers.replacing(null); // body not wanted
-      }
-      return new LimitedBodySubscriber(maxBytes);
-    });
-    HttpResponse<byte[]> result;
-    try {
-      result = response.get(timeout.toMillis(), TimeUnit.MILLISECONDS); // whole exchange, body included
-    } catch (TimeoutException e) {
-      response.cancel(true);
-      throw new ImageLoadException(EmbeddingFailure.TIMEOUT, "no complete response from " + uri + " within " + timeout);
-    } catch (InterruptedException e) {
-      response.cancel(true);
-      Thread.currentThread().interrupt();
-      throw new ImageLoadException(EmbeddingFailure.FETCH_FAILED, "interrupted while fetching " + uri);
-    } catch (ExecutionException e) {
-      throw downloadFailure(uri, e.getCause());
-    }
-    int status = result.statusCode();
-    if (status >= 300) {
-      throw new ImageLoadException(statusFailure(status), "HTTP " + status + " from " + uri);
-    }
-    if (result.body() == null) {
-      throw new ImageLoadException(EmbeddingFailure.TOO_LARGE, "Content-Length of " + uri + " exceeds " + maxBytes + " bytes");
-    }
-    return result.body();
-  }
-
-  private static EmbeddingFailure statusFailure(int status) {
-    if (status == 404 || status == 410) {
-      return EmbeddingFailure.NOT_FOUND;
-    }
-    // Server trouble, a request timeout or rate limiting may pass; any other refusal will not.
-    return status >= 500 || status == 408 || status == 429 ? EmbeddingFailure.FETCH_FAILED : EmbeddingFailure.REFUSED;
-  }
-
-  private static ImageLoadException downloadFailure(URI uri, Throwable cause) {
-    if (cause instanceof ImageLoadException loadFailure) {
-      return loadFailure;
-    }
-    if (cause instanceof java.net.http.HttpTimeoutException) {
-      return new ImageLoadException(EmbeddingFailure.TIMEOUT, "timed out fetching " + uri + ": " + cause.getMessage());
-    }
-    return new ImageLoadException(EmbeddingFailure.FETCH_FAILED, "cannot fetch " + uri + ": " + cause);
+    return decode(fetcher.fetch(uri), use);
   }
 
   /**
@@ -183,7 +76,7 @@ final class ImageLoader {
         long decodedPixels = (long) ceilDiv(width, step) * ceilDiv(height, step);
         ImageReadParam param = reader.getDefaultReadParam();
         param.setSourceSubsampling(step, step, 0, 0);
-        try (DecodeBudget.Lease lease = budget.reserve(decodedPixels * bytesPerPixel, timeout)) {
+        try (DecodeBudget.Lease lease = budget.reserve(decodedPixels * bytesPerPixel, fetcher.timeout())) {
           return use.apply(reader.read(0, param));
         } catch (OutOfMemoryError e) {
           // Only a backstop: the estimate is meant to keep decodes within the heap.

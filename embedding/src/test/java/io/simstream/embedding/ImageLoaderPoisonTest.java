@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.offset;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.simstream.embedding.fetch.ImageFetcher;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
@@ -35,8 +36,9 @@ class ImageLoaderPoisonTest {
   static Path dir;
   private static Path huge;
 
-  private final ImageLoader loader = new ImageLoader(Duration.ofSeconds(10),
-      EmbeddingConfig.DEFAULT_MAX_IMAGE_BYTES, EmbeddingConfig.DEFAULT_MAX_IMAGE_PIXELS, new DecodeBudget(BUDGET));
+  private final ImageLoader loader = new ImageLoader(
+      new ImageFetcher(Duration.ofSeconds(10), EmbeddingConfig.DEFAULT_MAX_IMAGE_BYTES),
+      EmbeddingConfig.DEFAULT_MAX_IMAGE_PIXELS, new DecodeBudget(BUDGET));
 
   @BeforeAll
   static void writeHugePng() throws IOException {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.simstream.embedding.fetch.ImageFetcher;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -42,7 +43,7 @@ class ImageLoaderTest {
   private static byte[] png;
   private static String base;
 
-  private final ImageLoader loader = new ImageLoader(TIMEOUT, MAX_BYTES, 1_000_000, BUDGET);
+  private final ImageLoader loader = new ImageLoader(new ImageFetcher(TIMEOUT, MAX_BYTES), 1_000_000, BUDGET);
 
   @BeforeAll
   static void startServer() throws IOException {
@@ -113,7 +114,7 @@ class ImageLoaderTest {
 
   @Test
   void slowServersTimeOut() {
-    ImageLoader impatient = new ImageLoader(SHORT_TIMEOUT, MAX_BYTES, 1_000_000, BUDGET);
+    ImageLoader impatient = new ImageLoader(new ImageFetcher(SHORT_TIMEOUT, MAX_BYTES), 1_000_000, BUDGET);
     for (String path : List.of("/slow-headers.png", "/slow-body.png")) {
       long start = System.nanoTime();
       assertThatThrownBy(() -> impatient.load(URI.create(base + path), image -> image))
@@ -128,9 +129,9 @@ class ImageLoaderTest {
     Path big = Files.write(dir.resolve("big.png"), new byte[300_000]);
     assertFailure(big.toUri().toString(), EmbeddingFailure.TOO_LARGE, "limit " + MAX_BYTES);
     Path image = Files.write(dir.resolve("ok.png"), png);
-    ImageLoader exact = new ImageLoader(TIMEOUT, MAX_BYTES, 160 * 120, BUDGET);
+    ImageLoader exact = new ImageLoader(new ImageFetcher(TIMEOUT, MAX_BYTES), 160 * 120, BUDGET);
     assertThat(exact.load(image.toUri(), decoded -> decoded).getWidth()).isEqualTo(160);
-    ImageLoader oneShort = new ImageLoader(TIMEOUT, MAX_BYTES, 160 * 120 - 1, BUDGET);
+    ImageLoader oneShort = new ImageLoader(new ImageFetcher(TIMEOUT, MAX_BYTES), 160 * 120 - 1, BUDGET);
     assertThatThrownBy(() -> oneShort.load(image.toUri(), decoded -> decoded))
         .isInstanceOfSatisfying(ImageLoadException.class,
             e -> assertThat(e.failure()).isEqualTo(EmbeddingFailure.TOO_LARGE))

@@ -1,5 +1,6 @@
 package io.simstream.embedding;
 
+import io.simstream.embedding.fetch.ImageFetcher;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -12,7 +13,7 @@ public final class LargeImageProbe {
   private LargeImageProbe() {}
 
   public static void main(String[] args) throws Exception {
-    ImageLoader loader = new ImageLoader(Duration.ofSeconds(30), EmbeddingConfig.DEFAULT_MAX_IMAGE_BYTES,
+    ImageLoader loader = new ImageLoader(new ImageFetcher(Duration.ofSeconds(30), EmbeddingConfig.DEFAULT_MAX_IMAGE_BYTES),
         EmbeddingConfig.DEFAULT_MAX_IMAGE_PIXELS, new DecodeBudget(EmbeddingConfig.defaultMaxDecodeBytes()));
     ImagePreprocessor preprocessor = new ImagePreprocessor(PreprocessingSpec.NSFWJS_MOBILENET);
     try {

@@ -1,5 +1,7 @@
-package io.simstream.embedding;
+package io.simstream.embedding.fetch;
 
+import io.simstream.embedding.EmbeddingFailure;
+import io.simstream.embedding.ImageLoadException;
 import java.io.ByteArrayOutputStream;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;

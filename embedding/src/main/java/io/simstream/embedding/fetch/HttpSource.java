@@ -1,0 +1,80 @@
+package io.simstream.embedding.fetch;
+
+import io.simstream.embedding.EmbeddingFailure;
+import io.simstream.embedding.ImageLoadException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** Downloads http(s) URLs, following redirects, within a time limit for the whole exchange and a byte limit. */
+final class HttpSource {
+
+  private final Duration timeout;
+  private final long maxBytes;
+  private final HttpClient http;
+
+  HttpSource(Duration timeout, long maxBytes) {
+    this.timeout = timeout;
+    this.maxBytes = maxBytes;
+    this.http = HttpClient.newBuilder()
+        .connectTimeout(timeout)
+        .followRedirects(HttpClient.Redirect.NORMAL)
+        .build();
+  }
+
+  byte[] read(URI uri) throws ImageLoadException {
+    HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).GET().build();
+    CompletableFuture<HttpResponse<byte[]>> response = http.sendAsync(request, info -> {
+      long declared = info.headers().firstValueAsLong("Content-Length").orElse(-1);
+      if (info.statusCode() >= 300 || declared > maxBytes) {
+        return HttpResponse.BodySubscribers.replacing(null); // body not wanted
+      }
+      return new LimitedBodySubscriber(maxBytes);
+    });
+    HttpResponse<byte[]> result;
+    try {
+      result = response.get(timeout.toMillis(), TimeUnit.MILLISECONDS); // whole exchange, body included
+    } catch (TimeoutException e) {
+      response.cancel(true);
+      throw new ImageLoadException(EmbeddingFailure.TIMEOUT, "no complete response from " + uri + " within " + timeout);
+    } catch (InterruptedException e) {
+      response.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new ImageLoadException(EmbeddingFailure.FETCH_FAILED, "interrupted while fetching " + uri);
+    } catch (ExecutionException e) {
+      throw failure(uri, e.getCause());
+    }
+    int status = result.statusCode();
+    if (status >= 300) {
+      throw new ImageLoadException(statusFailure(status), "HTTP " + status + " from " + uri);
+    }
+    if (result.body() == null) {
+      throw new ImageLoadException(EmbeddingFailure.TOO_LARGE, "Content-Length of " + uri + " exceeds " + maxBytes + " bytes");
+    }
+    return result.body();
+  }
+
+  private static EmbeddingFailure statusFailure(int status) {
+    if (status == 404 || status == 410) {
+      return EmbeddingFailure.NOT_FOUND;
+    }
+    // Server trouble, a request timeout or rate limiting may pass; any other refusal will not.
+    return status >= 500 || status == 408 || status == 429 ? EmbeddingFailure.FETCH_FAILED : EmbeddingFailure.REFUSED;
+  }
+
+  private static ImageLoadException failure(URI uri, Throwable cause) {
+    if (cause instanceof ImageLoadException loadFailure) {
+      return loadFailure;
+    }
+    if (cause instanceof java.net.http.HttpTimeoutException) {
+      return new ImageLoadException(EmbeddingFailure.TIMEOUT, "timed out fetching " + uri + ": " + cause.getMessage());
+    }
+    return new ImageLoadException(EmbeddingFailure.FETCH_FAILED, "cannot fetch " + uri + ": " + cause);
+  }
+}
