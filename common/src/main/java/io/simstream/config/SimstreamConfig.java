@@ -27,13 +27,17 @@ public final class SimstreamConfig {
   /** Values as written, to hand the configuration on to child processes unchanged. */
   private final Map<Setting<?>, String> raws;
   private final List<String> warnings;
+  /** The SIMSTREAM_KAFKA_* pass-through; the bootstrap servers are added from their setting when asked. */
+  private final KafkaClientProperties kafkaPassThrough;
 
   private SimstreamConfig(Map<Setting<?>, Object> values, Map<Setting<?>, String> sources,
-                          Map<Setting<?>, String> raws, List<String> warnings) {
+                          Map<Setting<?>, String> raws, List<String> warnings,
+                          KafkaClientProperties kafkaPassThrough) {
     this.values = values;
     this.sources = sources;
     this.raws = raws;
     this.warnings = List.copyOf(warnings);
+    this.kafkaPassThrough = kafkaPassThrough;
   }
 
   /** Exit status of a service whose configuration is invalid. */
@@ -70,6 +74,9 @@ public final class SimstreamConfig {
       }
       for (String key : file.stringPropertyNames()) {
         Setting<?> setting = Settings.ALL.stream().filter(s -> s.key().equals(key)).findFirst().orElse(null);
+        if (setting == null && key.startsWith(KafkaClientProperties.FILE_KEY_PREFIX)) {
+          continue; // a Kafka client property, checked with the environment's below
+        }
         if (setting == null) {
           problems.add("unknown key '" + key + "' in " + filePath);
         } else if (setting.environmentOnly()) {
@@ -102,10 +109,13 @@ public final class SimstreamConfig {
         problems.add(e.getMessage());
       }
     }
+    KafkaClientProperties kafkaPassThrough =
+        KafkaClientProperties.resolve(env, file, filePath, knownVariables(), problems);
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
-    return new SimstreamConfig(values, sources, raws, UnknownVariables.warnings(env.keySet(), knownVariables()));
+    return new SimstreamConfig(values, sources, raws, UnknownVariables.warnings(env.keySet(), knownVariables()),
+        kafkaPassThrough);
   }
 
   private static Set<String> knownVariables() {
@@ -131,12 +141,17 @@ public final class SimstreamConfig {
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
-    return new SimstreamConfig(copy, copySources, copyRaws, warnings);
+    return new SimstreamConfig(copy, copySources, copyRaws, warnings, kafkaPassThrough);
   }
 
   @SuppressWarnings("unchecked")
   public <T> T get(Setting<T> setting) {
     return (T) values.get(setting);
+  }
+
+  /** What every Kafka client is configured with: the bootstrap servers and the SIMSTREAM_KAFKA_* pass-through. */
+  public KafkaClientProperties kafkaClientProperties() {
+    return kafkaPassThrough.withBootstrapServers(get(Settings.KAFKA_BOOTSTRAP_SERVERS));
   }
 
   /** What is suspicious but not invalid, such as a SIMSTREAM_* variable no setting reads (a typo?). */
@@ -146,7 +161,7 @@ public final class SimstreamConfig {
 
   /** This configuration as SIMSTREAM_* variables, for a child process (every setting, as written). */
   public Map<String, String> asEnvironment() {
-    Map<String, String> env = new HashMap<>();
+    Map<String, String> env = new HashMap<>(kafkaPassThrough.asEnvironment());
     raws.forEach((setting, raw) -> env.put(setting.envName(), raw));
     return env;
   }

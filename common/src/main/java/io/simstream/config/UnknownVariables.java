@@ -9,7 +9,8 @@ import java.util.TreeSet;
 /**
  * Finds {@code SIMSTREAM_*} environment variables that no setting reads, so that a typo such as
  * {@code SIMSTREAM_API_TOKN} is reported at start instead of leaving the API without a token. Unknown names are
- * warnings, not errors: an environment may legitimately carry variables of other tools.
+ * warnings, not errors: an environment may legitimately carry variables of other tools. {@code SIMSTREAM_KAFKA_*}
+ * names are left to {@link KafkaClientProperties}, which refuses the ones that name no Kafka client property.
  */
 final class UnknownVariables {
   private static final String PREFIX = "SIMSTREAM_";
@@ -21,7 +22,8 @@ final class UnknownVariables {
   static List<String> warnings(Collection<String> environmentNames, Set<String> knownNames) {
     List<String> warnings = new ArrayList<>();
     for (String name : new TreeSet<>(environmentNames)) {
-      if (name.startsWith(PREFIX) && !knownNames.contains(name)) {
+      if (name.startsWith(PREFIX) && !name.startsWith(KafkaClientProperties.ENV_PREFIX)
+          && !knownNames.contains(name)) {
         String warning = name + " is not a simstream setting and is ignored";
         String closest = closest(name, knownNames);
         warnings.add(closest == null ? warning : warning + "; did you mean " + closest + "?");
