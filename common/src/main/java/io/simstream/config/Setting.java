@@ -19,6 +19,8 @@ public final class Setting<T> {
   private final Predicate<T> valid;
   private final String validDescription;
   private final boolean environmentOnly;
+  /** Never printed: a rejected value is reported without it. */
+  private final boolean secret;
 
   private Setting(String key, String description, String defaultValue, Function<String, T> parser,
                   Predicate<T> valid, String validDescription) {
@@ -27,6 +29,12 @@ public final class Setting<T> {
 
   private Setting(String key, String description, String defaultValue, Function<String, T> parser,
                   Predicate<T> valid, String validDescription, boolean environmentOnly) {
+    this(key, description, defaultValue, parser, valid, validDescription, environmentOnly, false);
+  }
+
+  private Setting(String key, String description, String defaultValue, Function<String, T> parser,
+                  Predicate<T> valid, String validDescription, boolean environmentOnly, boolean secret) {
+    this.secret = secret;
     this.key = Objects.requireNonNull(key);
     this.description = description;
     this.defaultValue = defaultValue;
@@ -96,6 +104,16 @@ public final class Setting<T> {
         "exactly one of " + new java.util.TreeSet<>(choices), true);
   }
 
+  /** The same setting, its value kept out of every message (passwords, keys, tokens). */
+  Setting<T> secret() {
+    return new Setting<>(key, description, defaultValue, parser, valid, validDescription, environmentOnly, true);
+  }
+
+  /** Whether the value is a secret, never to be printed. */
+  public boolean isSecret() {
+    return secret;
+  }
+
   private static boolean parseBoolean(String s) {
     return switch (s.trim().toLowerCase(Locale.ROOT)) {
       case "true", "yes", "1" -> true;
@@ -148,7 +166,8 @@ public final class Setting<T> {
   }
 
   private String describe(String raw, String source) {
-    return envName() + " (" + key + ", from " + source + ") = '" + raw + "' is not " + validDescription;
+    String shown = secret ? "<secret, " + raw.length() + " characters>" : "'" + raw + "'";
+    return envName() + " (" + key + ", from " + source + ") = " + shown + " is not " + validDescription;
   }
 
   @Override

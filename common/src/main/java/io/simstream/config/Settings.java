@@ -36,11 +36,18 @@ public final class Settings {
       ElasticsearchUrls::parse, "comma-separated http(s)://host[:port] URLs",
       "Elasticsearch URLs, comma separated; no port means 443 for https, 9200 for http");
   public static final Setting<String> ES_USERNAME = Setting.string("es.username", "", "Basic auth user");
-  public static final Setting<String> ES_PASSWORD = Setting.string("es.password", "", "Basic auth password");
-  public static final Setting<String> ES_API_KEY = Setting.string("es.api-key", "",
-      "Encoded API key (takes precedence over username/password)");
+  public static final Setting<String> ES_PASSWORD = Setting.string("es.password", "", "Basic auth password")
+      .secret();
+  public static final Setting<String> ES_API_KEY = Setting.parsed("es.api-key", "", ElasticsearchApiKey::parse,
+      "empty, an encoded API key (base64 of id:api_key) or id:api_key",
+      "API key, as Elasticsearch returns it in 'encoded' (instead of username/password, not with them)").secret();
   public static final Setting<String> ES_CA_CERT = Setting.parsed("es.ca-cert", "", CaCertificateFile::parse,
-      "empty or a readable file of PEM certificates", "Path of a PEM CA certificate for https hosts");
+      "empty or a readable file of PEM certificates",
+      "Path of the PEM CA certificate(s) that signed the https hosts' certificates");
+  public static final Setting<String> ES_CA_FINGERPRINT = Setting.parsed("es.ca-fingerprint", "",
+      CertificateFingerprint::parse, "empty or a SHA-256 fingerprint (64 hex digits, colons allowed)",
+      "SHA-256 fingerprint of the https hosts' CA (or own) certificate, as Elasticsearch prints it at first start "
+      + "(instead of es.ca-cert)");
   public static final Setting<Integer> ES_TIMEOUT_MS = Setting.intRange("es.timeout-ms", 30_000, 100, 600_000,
       "Socket timeout of Elasticsearch requests");
 
@@ -82,7 +89,12 @@ public final class Settings {
   public static final Setting<Integer> API_PORT = Setting.intRange("api.port", 8080, 0, 65_535,
       "Port of the query API (0 = any free port)");
   public static final Setting<String> API_TOKEN = Setting.string("api.token", "",
-      "Bearer token required on every route but health and metrics (empty = no auth)");
+      "Bearer token required on every route but health, ready and metrics (empty = no auth)").secret();
+  public static final Setting<java.util.OptionalInt> API_METRICS_PORT = Setting.parsed("api.metrics-port", "",
+      MetricsPort::parse, "empty or an integer in [0, 65535]",
+      "Serve /metrics on this port instead of api.port (0 = any free port; empty = on api.port)");
+  public static final Setting<Boolean> API_METRICS_AUTH = Setting.bool("api.metrics-auth", false,
+      "Whether /metrics needs the bearer token (api.token) like the API routes");
 
   public static final Setting<String> EMBEDDING_ENGINE = Setting.choice("embedding.engine", "auto",
       java.util.Set.of("auto", "cpu", "tensorrt"), "auto (TensorRT when a GPU is usable, else CPU), cpu or tensorrt");
@@ -114,12 +126,12 @@ public final class Settings {
   /** All settings, for validation and documentation. */
   public static final List<Setting<?>> ALL = List.of(
       KAFKA_BOOTSTRAP_SERVERS, TOPIC_CHANGES, TOPIC_RUNS, TOPIC_DATASETS, TOPIC_DEAD_LETTERS, TOPIC_PARTITIONS,
-      TOPIC_REPLICATION, ES_HOSTS, ES_USERNAME, ES_PASSWORD, ES_API_KEY, ES_CA_CERT, ES_TIMEOUT_MS,
+      TOPIC_REPLICATION, ES_HOSTS, ES_USERNAME, ES_PASSWORD, ES_API_KEY, ES_CA_CERT, ES_CA_FINGERPRINT, ES_TIMEOUT_MS,
       INDEXER_APPLICATION_ID, INDEXER_STATE_DIR, INDEXER_INSTANCE_ID, INDEXER_THREADS, INDEXER_BATCH_SIZE,
       INDEXER_BATCH_MAX_WAIT_MS,
       INDEXER_EMBED_BATCH_SIZE, INDEXER_BULK_MAX_ACTIONS, INDEXER_BULK_MAX_BYTES, INDEXER_BULK_MAX_IN_FLIGHT,
       INDEXER_IN_FLIGHT_MAX_BYTES, INDEXER_RETRY_MAX_MS, INDEXER_COMMIT_INTERVAL_MS, INDEXER_ADMIN_PORT,
-      INDEXER_BACKFILL_CHUNK, API_PORT, API_TOKEN, EMBEDDING_ENGINE,
+      INDEXER_BACKFILL_CHUNK, API_PORT, API_TOKEN, API_METRICS_PORT, API_METRICS_AUTH, EMBEDDING_ENGINE,
       EMBEDDING_CLIP_DIR, EMBEDDING_IMAGE_TIMEOUT_MS, EMBEDDING_MAX_IMAGE_BYTES, EMBEDDING_CACHE_DIR, LOG_LEVEL,
       LOG_LEVEL_KAFKA, LOG_FORMAT);
 }

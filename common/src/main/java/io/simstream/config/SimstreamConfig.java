@@ -109,13 +109,16 @@ public final class SimstreamConfig {
         problems.add(e.getMessage());
       }
     }
+    problems.addAll(ElasticsearchAccessChecks.problems(values));
+    problems.addAll(ApiAccessChecks.problems(values));
     KafkaClientProperties kafkaPassThrough =
         KafkaClientProperties.resolve(env, file, filePath, knownVariables(), problems);
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
-    return new SimstreamConfig(values, sources, raws, UnknownVariables.warnings(env.keySet(), knownVariables()),
-        kafkaPassThrough);
+    List<String> warnings = new ArrayList<>(UnknownVariables.warnings(env.keySet(), knownVariables()));
+    warnings.addAll(ElasticsearchAccessChecks.warnings(values));
+    return new SimstreamConfig(values, sources, raws, warnings, kafkaPassThrough);
   }
 
   private static Set<String> knownVariables() {
@@ -138,6 +141,8 @@ public final class SimstreamConfig {
         problems.add(e.getMessage());
       }
     });
+    problems.addAll(ElasticsearchAccessChecks.problems(copy));
+    problems.addAll(ApiAccessChecks.problems(copy));
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }

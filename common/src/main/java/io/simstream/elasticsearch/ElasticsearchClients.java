@@ -2,14 +2,11 @@ package io.simstream.elasticsearch;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.json.jackson.JacksonJsonpMapper;
-import co.elastic.clients.transport.TransportUtils;
 import co.elastic.clients.transport.rest_client.RestClientTransport;
 import io.simstream.config.Settings;
 import io.simstream.config.SimstreamConfig;
 import io.simstream.json.Json;
-import java.io.File;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import javax.net.ssl.SSLContext;
 import org.apache.http.Header;
 import org.apache.http.HttpHost;
@@ -20,7 +17,7 @@ import org.apache.http.message.BasicHeader;
 import org.elasticsearch.client.RestClient;
 import org.elasticsearch.client.RestClientBuilder;
 
-/** Builds the Elasticsearch client from configuration: hosts, basic auth or API key, CA certificate. */
+/** Builds the Elasticsearch client from configuration: hosts, basic auth or API key, CA file or fingerprint. */
 public final class ElasticsearchClients {
   private ElasticsearchClients() {
   }
@@ -34,7 +31,7 @@ public final class ElasticsearchClients {
       builder.setDefaultHeaders(new Header[] {new BasicHeader("Authorization", "ApiKey " + apiKey)});
     }
     String user = config.get(Settings.ES_USERNAME);
-    SSLContext ssl = sslContext(config.get(Settings.ES_CA_CERT));
+    SSLContext ssl = sslContext(config);
     int timeoutMs = config.get(Settings.ES_TIMEOUT_MS);
     builder.setRequestConfigCallback(rc -> rc.setSocketTimeout(timeoutMs).setConnectTimeout(Math.min(timeoutMs, 5000)));
     builder.setHttpClientConfigCallback(http -> {
@@ -54,16 +51,14 @@ public final class ElasticsearchClients {
     return new ElasticsearchClient(transport);
   }
 
-  private static SSLContext sslContext(String caCertPath) {
-    if (caCertPath.isEmpty()) {
-      return null;
+  /** Null: the JDK's default trust (public CAs, as for Elastic Cloud). */
+  private static SSLContext sslContext(SimstreamConfig config) {
+    String caCert = config.get(Settings.ES_CA_CERT);
+    if (!caCert.isEmpty()) {
+      return ElasticsearchTrust.fromCaFile(Path.of(caCert));
     }
-    // The configuration checked the file at start; failing here means it changed since.
-    try {
-      return TransportUtils.sslContextFromHttpCaCrt(new File(caCertPath));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot load CA certificate " + caCertPath, e);
-    }
+    String fingerprint = config.get(Settings.ES_CA_FINGERPRINT);
+    return fingerprint.isEmpty() ? null : ElasticsearchTrust.fromFingerprint(fingerprint);
   }
 
   /** The low-level client under the typed one, for requests the typed API does not model. */

@@ -128,7 +128,8 @@ class SimstreamConfigTest {
   @Test
   void aCaFileMustExistAndHoldACertificate() throws URISyntaxException {
     String pem = Path.of(getClass().getResource("test-ca.pem").toURI()).toString();
-    assertThat(SimstreamConfig.load(Map.of("SIMSTREAM_ES_CA_CERT", pem)).get(Settings.ES_CA_CERT)).isEqualTo(pem);
+    assertThat(SimstreamConfig.load(Map.of("SIMSTREAM_ES_CA_CERT", pem, "SIMSTREAM_ES_HOSTS", "https://es"))
+        .get(Settings.ES_CA_CERT)).isEqualTo(pem);
     assertThatThrownBy(() -> SimstreamConfig.load(Map.of("SIMSTREAM_ES_CA_CERT", "/no/such/ca.pem")))
         .isInstanceOf(ConfigException.class).hasMessageContaining("SIMSTREAM_ES_CA_CERT")
         .hasMessageContaining("no such file");
