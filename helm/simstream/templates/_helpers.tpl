@@ -96,3 +96,34 @@ Whether the chart creates its Secret: "true" or "".
 true
 {{- end -}}
 {{- end -}}
+
+{{/*
+The indexer's container memory in MiB: the sum of its split (indexer.memory), used as request and limit.
+*/}}
+{{- define "simstream.indexerMemoryMiB" -}}
+{{- with .Values.indexer.memory -}}
+{{- add .heapMiB .directMiB .metaspaceMiB .rocksdbMiB .onnxRuntimeMiB .overheadMiB -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+JVM options of the indexer from its memory split; the image's MaxRAMPercentage would size the heap from the
+whole limit and leave RocksDB and ONNX Runtime nothing.
+*/}}
+{{- define "simstream.indexerJvmOptions" -}}
+{{- with .Values.indexer.memory -}}
+{{- printf "-Xms%dm -Xmx%dm -XX:MaxDirectMemorySize=%dm -XX:MaxMetaspaceSize=%dm -XX:+ExitOnOutOfMemoryError" (int .heapMiB) (int .heapMiB) (int .directMiB) (int .metaspaceMiB) -}}
+{{- end -}}
+{{- with .Values.indexer.extraJvmOptions }} {{ . }}{{- end -}}
+{{- end -}}
+
+{{/*
+Fails the render when more indexers could run than the change topic has partitions for.
+*/}}
+{{- define "simstream.checkIndexerScale" -}}
+{{- $threads := int .Values.indexer.threads -}}
+{{- $partitions := int .Values.topics.partitions -}}
+{{- if and .Values.indexer.autoscaling.enabled (gt (mul (int .Values.indexer.autoscaling.maxReplicas) $threads) $partitions) -}}
+{{- fail (printf "indexer.autoscaling.maxReplicas (%d) x indexer.threads (%d) exceeds topics.partitions (%d): the extra indexers would get no partition" (int .Values.indexer.autoscaling.maxReplicas) $threads $partitions) -}}
+{{- end -}}
+{{- end -}}
