@@ -13,13 +13,18 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.Uuid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,12 +38,16 @@ public final class KafkaBroker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(KafkaBroker.class);
   private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
 
+  private static final String SCRAM_USER = "simstream";
+
   private final ChildJvm jvm;
   private final String bootstrapServers;
+  private final SecureListeners secure;
 
-  private KafkaBroker(ChildJvm jvm, String bootstrapServers) {
+  private KafkaBroker(ChildJvm jvm, String bootstrapServers, SecureListeners secure) {
     this.jvm = jvm;
     this.bootstrapServers = bootstrapServers;
+    this.secure = secure;
   }
 
   /**
@@ -46,10 +55,22 @@ public final class KafkaBroker implements AutoCloseable {
    * answers metadata requests.
    */
   public static KafkaBroker start(Path workDir) {
+    return start(workDir, null);
+  }
+
+  /**
+   * Like {@link #start(Path)}, with two more listeners: SASL_SSL (SCRAM-SHA-512, one user) and SSL requiring a
+   * client certificate. The certificate authority and stores are generated under {@code workDir/tls}.
+   */
+  public static KafkaBroker startSecure(Path workDir) {
+    return start(workDir, TlsFiles.generate(workDir.toAbsolutePath().resolve("tls")));
+  }
+
+  private static KafkaBroker start(Path workDir, TlsFiles tls) {
     Path dir = workDir.toAbsolutePath();
     for (int attempt = 1; ; attempt++) {
       try {
-        return startOnce(dir);
+        return startOnce(dir, tls);
       } catch (PortTaken e) {
         // The ports were free when picked, but another process bound one before the broker did.
         if (attempt == 3) {
@@ -61,12 +82,12 @@ public final class KafkaBroker implements AutoCloseable {
     }
   }
 
-  private static KafkaBroker startOnce(Path dir) {
+  private static KafkaBroker startOnce(Path dir, TlsFiles tls) {
     long started = System.nanoTime();
     String classpath = ServerLayout.kafkaBrokerLib().resolve("*").toString();
-    int[] ports = FreePorts.pick(2);
+    int[] ports = FreePorts.pick(tls == null ? 2 : 4);
     String bootstrap = "127.0.0.1:" + ports[0];
-    Path config = writeConfig(dir, ports[0], ports[1]);
+    Path config = writeConfig(dir, ports, tls);
     Path logFile = dir.resolve("kafka.log");
     List<String> jvmArgs = List.of("-Dlogback.configurationFile=" + writeLogbackConfig(dir));
 
@@ -96,13 +117,45 @@ public final class KafkaBroker implements AutoCloseable {
       broker.kill();
       throw e;
     }
-    log.info("Kafka broker at {} ready in {} ms (pid {}, log {})", bootstrap,
-        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), broker.pid(), logFile);
-    return new KafkaBroker(broker, bootstrap);
+    SecureListeners secure = null;
+    if (tls != null) {
+      String password = UUID.randomUUID().toString();
+      try {
+        addScramUser(bootstrap, password);
+      } catch (RuntimeException e) {
+        broker.kill();
+        throw e;
+      }
+      secure = new SecureListeners("127.0.0.1:" + ports[2], "127.0.0.1:" + ports[3], tls, SCRAM_USER, password);
+    }
+    log.info("Kafka broker at {} ready in {} ms (pid {}, log {}){}", bootstrap,
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), broker.pid(), logFile,
+        secure == null ? "" : ", SASL_SSL at " + secure.saslSslBootstrapServers() + ", mTLS at "
+            + secure.sslBootstrapServers());
+    return new KafkaBroker(broker, bootstrap, secure);
+  }
+
+  /** The SCRAM credential is metadata in KRaft: written through the plain listener once the broker runs. */
+  private static void addScramUser(String bootstrap, String password) {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(SCRAM_USER,
+          new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096), password))).all()
+          .get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("cannot add the SCRAM user to the Kafka broker: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while adding the SCRAM user", e);
+    }
   }
 
   public String bootstrapServers() {
     return bootstrapServers;
+  }
+
+  /** The SASL_SSL and mutual TLS listeners, or empty for a broker started with {@link #start(Path)}. */
+  public Optional<SecureListeners> secureListeners() {
+    return Optional.ofNullable(secure);
   }
 
   public long pid() {
@@ -121,16 +174,24 @@ public final class KafkaBroker implements AutoCloseable {
     }
   }
 
-  private static Path writeConfig(Path dir, int port, int controllerPort) {
+  private static Path writeConfig(Path dir, int[] ports, TlsFiles tls) {
+    int port = ports[0];
+    int controllerPort = ports[1];
+    String listeners = "PLAINTEXT://127.0.0.1:" + port;
+    String protocols = "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT";
+    if (tls != null) {
+      listeners += ",SASL_SSL://127.0.0.1:" + ports[2] + ",SSL://127.0.0.1:" + ports[3];
+      protocols += ",SASL_SSL:SASL_SSL,SSL:SSL";
+    }
     String config = String.join("\n",
         "process.roles=broker,controller",
         "node.id=1",
         "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
-        "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
-        "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+        "listeners=" + listeners + ",CONTROLLER://127.0.0.1:" + controllerPort,
+        "advertised.listeners=" + listeners,
         "controller.listener.names=CONTROLLER",
         "inter.broker.listener.name=PLAINTEXT",
-        "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+        "listener.security.protocol.map=" + protocols,
         "log.dirs=" + dir.resolve("data"),
         "num.partitions=1",
         // One broker: every internal topic needs replication factor 1 (and exactly-once needs min.isr 1).
@@ -143,6 +204,7 @@ public final class KafkaBroker implements AutoCloseable {
         "offsets.topic.num.partitions=1",
         "transaction.state.log.num.partitions=1",
         "group.initial.rebalance.delay.ms=0",
+        tls == null ? "" : secureListenerConfig(tls),
         "");
     try {
       Files.createDirectories(dir);
@@ -152,6 +214,21 @@ public final class KafkaBroker implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static String secureListenerConfig(TlsFiles tls) {
+    return String.join("\n",
+        "sasl.enabled.mechanisms=" + SecureListeners.SCRAM_MECHANISM,
+        "listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config="
+            + "org.apache.kafka.common.security.scram.ScramLoginModule required;",
+        "listener.name.ssl.ssl.client.auth=required",
+        "ssl.keystore.type=PKCS12",
+        "ssl.keystore.location=" + tls.brokerKeystore(),
+        "ssl.keystore.password=" + tls.password(),
+        "ssl.key.password=" + tls.password(),
+        "ssl.truststore.type=PKCS12",
+        "ssl.truststore.location=" + tls.truststore(),
+        "ssl.truststore.password=" + tls.password());
   }
 
   private static Path writeLogbackConfig(Path dir) {

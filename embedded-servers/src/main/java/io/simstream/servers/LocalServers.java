@@ -20,6 +20,7 @@ public final class LocalServers {
   private static final Object KAFKA_LOCK = new Object();
   private static final Object ES_LOCK = new Object();
   private static KafkaBroker kafka;
+  private static KafkaBroker secureKafka;
   private static ElasticsearchNode elasticsearch;
   private static Path runDir;
 
@@ -37,6 +38,24 @@ public final class LocalServers {
         });
       }
       return kafka;
+    }
+  }
+
+  /**
+   * A second broker, with SASL_SSL and mutual TLS listeners besides the plain one ({@link KafkaBroker#startSecure}),
+   * for the tests of secured connections; started on first use, like {@link #kafka()}.
+   */
+  public static KafkaBroker secureKafka() {
+    synchronized (KAFKA_LOCK) {
+      if (secureKafka == null) {
+        Path dir = runDir().resolve("kafka-secure");
+        secureKafka = KafkaBroker.startSecure(dir);
+        onExit("stop-local-secure-kafka", () -> {
+          secureKafka.close();
+          Dirs.deleteTree(dir.resolve("data"));
+        });
+      }
+      return secureKafka;
     }
   }
 
