@@ -67,4 +67,14 @@ record RenderedChart(List<Map<String, Object>> objects) {
     }
     return current;
   }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> mapAt(Object node, String path) {
+    return (Map<String, Object>) at(node, path);
+  }
+
+  @SuppressWarnings("unchecked")
+  static List<Object> listAt(Object node, String path) {
+    return (List<Object>) at(node, path);
+  }
 }
