@@ -111,7 +111,7 @@ final class BackfillCase implements BenchCase {
 
   private static void produce(SimstreamConfig config, String dataset, int samples) {
     VectorGenerator generator = new VectorGenerator(17, DIMS);
-    try (ChangeEventProducer producer = new ChangeEventProducer(config.get(Settings.KAFKA_BOOTSTRAP_SERVERS),
+    try (ChangeEventProducer producer = new ChangeEventProducer(config.kafkaClientProperties(),
         Topics.from(config).changes())) {
       for (int i = 0; i < samples; i++) {
         SampleEvents.Encoded event = SampleEvents.withVector(dataset, SampleEvents.sampleId("s", i),

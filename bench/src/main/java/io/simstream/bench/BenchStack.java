@@ -57,7 +57,7 @@ final class BenchStack implements AutoCloseable {
     models = EmbedderRegistry.from(config);
     indexer = Indexer.start(config, new CatalogEmbedderProvider(models));
     api = QueryApi.start(config);
-    producer = new ChangeEventProducer(kafka.bootstrapServers(), Topics.from(config).changes());
+    producer = new ChangeEventProducer(config.kafkaClientProperties(), Topics.from(config).changes());
     es = new DirectElasticsearch(elasticsearch.httpUrl());
     apiClient = new ApiClient("http://127.0.0.1:" + api.port());
     awaitIndexerRunning();

@@ -79,7 +79,7 @@ final class ChaosRun implements AutoCloseable {
     this.prefix = prefix;
     this.es = new DirectElasticsearch(servers.elasticsearchUrl());
     this.vectorsLeftOutOfSource = !esVersion.startsWith("8.");
-    this.producer = new ChangeEventProducer(servers.bootstrapServers(), Topics.from(config).changes());
+    this.producer = new ChangeEventProducer(config.kafkaClientProperties(), Topics.from(config).changes());
     this.history = new RandomChanges(DATASET, HISTORY_SEED, scale.samples(), DIMS);
   }
 

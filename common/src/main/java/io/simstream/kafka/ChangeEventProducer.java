@@ -1,8 +1,9 @@
 package io.simstream.kafka;
 
+import io.simstream.config.KafkaClientProperties;
 import io.simstream.event.ChangeEvent;
 import io.simstream.event.ChangeEventCodec;
-import java.util.Properties;
+import java.util.Map;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -17,9 +18,8 @@ public final class ChangeEventProducer implements AutoCloseable {
   private final KafkaProducer<String, byte[]> producer;
   private final Topic<String, byte[]> topic;
 
-  public ChangeEventProducer(String bootstrapServers, Topic<String, byte[]> changes) {
-    Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+  public ChangeEventProducer(KafkaClientProperties kafka, Topic<String, byte[]> changes) {
+    Map<String, Object> props = kafka.asMap();
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     props.put(ProducerConfig.LINGER_MS_CONFIG, "5");

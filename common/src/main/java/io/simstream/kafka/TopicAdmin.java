@@ -4,11 +4,9 @@ import io.simstream.config.Settings;
 import io.simstream.config.SimstreamConfig;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.slf4j.Logger;
@@ -32,9 +30,7 @@ public final class TopicAdmin {
         new NewTopic(topics.datasets().name(), 1, replication).configs(compacted),
         new NewTopic(topics.deadLetters().name(), 1, replication).configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
             String.valueOf(Topics.MAX_RECORD_BYTES))));
-    Properties props = new Properties();
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(Settings.KAFKA_BOOTSTRAP_SERVERS));
-    try (Admin admin = Admin.create(props)) {
+    try (Admin admin = Admin.create(config.kafkaClientProperties().asMap())) {
       Set<String> existing = admin.listTopics().names().get();
       List<NewTopic> missing = wanted.stream().filter(t -> !existing.contains(t.name())).toList();
       if (missing.isEmpty()) {

@@ -46,7 +46,7 @@ public final class DemoMain {
     CountDownLatch stop = new CountDownLatch(1);
     try (Indexer indexer = Indexer.start(local);
          QueryApi api = QueryApi.start(local);
-         ChangeEventProducer producer = new ChangeEventProducer(kafka.bootstrapServers(),
+         ChangeEventProducer producer = new ChangeEventProducer(local.kafkaClientProperties(),
              Topics.from(local).changes())) {
       String baseUrl = "http://127.0.0.1:" + api.port();
       ApiClient client = new ApiClient(baseUrl);

@@ -40,7 +40,7 @@ class EndToEndIT {
     try (Indexer indexer = Indexer.start(config);
          QueryApi api = QueryApi.start(config);
          ChangeEventProducer producer = new ChangeEventProducer(
-             config.get(Settings.KAFKA_BOOTSTRAP_SERVERS), Topics.from(config).changes())) {
+             config.kafkaClientProperties(), Topics.from(config).changes())) {
       ApiClient client = new ApiClient("http://127.0.0.1:" + api.port());
       client.post("/v1/datasets", Map.of("name", "e2e"));
       client.post("/v1/datasets/e2e/similarity",

@@ -61,7 +61,7 @@ class PythonClientIT {
     try (Indexer indexer = Indexer.start(config);
          QueryApi api = QueryApi.start(config);
          ChangeEventProducer producer = new ChangeEventProducer(
-             config.get(Settings.KAFKA_BOOTSTRAP_SERVERS), Topics.from(config).changes())) {
+             config.kafkaClientProperties(), Topics.from(config).changes())) {
       String apiUrl = "http://127.0.0.1:" + api.port();
       ApiClient client = new ApiClient(apiUrl);
       client.post("/v1/datasets", Map.of("name", DATASET));

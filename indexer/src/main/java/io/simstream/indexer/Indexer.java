@@ -90,7 +90,7 @@ public final class Indexer implements AutoCloseable {
           metrics, Clock.systemUTC());
       resources.push(writer);
       resources.push(embedExecutor::shutdownNow);
-      datasets = new TopicDatasetCatalog(new CompactedTopicView<>(config.get(Settings.KAFKA_BOOTSTRAP_SERVERS),
+      datasets = new TopicDatasetCatalog(new CompactedTopicView<>(config.kafkaClientProperties(),
           topics.datasets()));
       resources.push(datasets);
       streams = new KafkaStreams(IndexerTopology.build(topics, datasets, writer, embedders, embedExecutor,

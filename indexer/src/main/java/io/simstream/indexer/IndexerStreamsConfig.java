@@ -26,9 +26,9 @@ final class IndexerStreamsConfig {
   }
 
   static Properties from(SimstreamConfig config) {
-    Properties props = new Properties();
+    // Unprefixed client properties reach every client Kafka Streams creates (consumers, producers, admin).
+    Properties props = config.kafkaClientProperties().asProperties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.get(Settings.INDEXER_APPLICATION_ID));
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(Settings.KAFKA_BOOTSTRAP_SERVERS));
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.get(Settings.INDEXER_COMMIT_INTERVAL_MS));
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.get(Settings.INDEXER_THREADS));

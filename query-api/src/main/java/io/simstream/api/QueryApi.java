@@ -19,6 +19,7 @@ import io.simstream.api.run.RunHandlers;
 import io.simstream.api.run.RunService;
 import io.simstream.api.search.SearchHandlers;
 import io.simstream.api.search.SimilaritySearchService;
+import io.simstream.config.KafkaClientProperties;
 import io.simstream.config.Settings;
 import io.simstream.config.SimstreamConfig;
 import io.simstream.elasticsearch.ElasticsearchClients;
@@ -70,10 +71,10 @@ public final class QueryApi implements AutoCloseable {
     try {
       TopicAdmin.ensureTopics(config);
       Topics topics = Topics.from(config);
-      String bootstrap = config.get(Settings.KAFKA_BOOTSTRAP_SERVERS);
-      CompactedTopicStore<SimilarityRun> runStore = new CompactedTopicStore<>(bootstrap, topics.runs());
+      KafkaClientProperties kafka = config.kafkaClientProperties();
+      CompactedTopicStore<SimilarityRun> runStore = new CompactedTopicStore<>(kafka, topics.runs());
       resources.add(runStore);
-      CompactedTopicStore<DatasetRecord> datasetStore = new CompactedTopicStore<>(bootstrap, topics.datasets());
+      CompactedTopicStore<DatasetRecord> datasetStore = new CompactedTopicStore<>(kafka, topics.datasets());
       resources.add(datasetStore);
       ElasticsearchGateway es = new ElasticsearchGateway(ElasticsearchClients.create(config));
       resources.add(es);

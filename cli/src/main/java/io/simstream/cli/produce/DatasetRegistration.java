@@ -1,5 +1,6 @@
 package io.simstream.cli.produce;
 
+import io.simstream.config.KafkaClientProperties;
 import io.simstream.kafka.CompactedTopicView;
 import io.simstream.kafka.Topic;
 import io.simstream.run.DatasetRecord;
@@ -20,16 +21,16 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 final class DatasetRegistration {
   private static final Duration CATCH_UP = Duration.ofSeconds(30);
 
-  private final String bootstrapServers;
+  private final KafkaClientProperties kafka;
   private final Topic<String, DatasetRecord> datasets;
 
-  DatasetRegistration(String bootstrapServers, Topic<String, DatasetRecord> datasets) {
-    this.bootstrapServers = bootstrapServers;
+  DatasetRegistration(KafkaClientProperties kafka, Topic<String, DatasetRecord> datasets) {
+    this.kafka = kafka;
     this.datasets = datasets;
   }
 
   boolean isRegistered(String dataset) throws TimeoutException {
-    try (CompactedTopicView<DatasetRecord> view = new CompactedTopicView<>(bootstrapServers, datasets)) {
+    try (CompactedTopicView<DatasetRecord> view = new CompactedTopicView<>(kafka, datasets)) {
       view.awaitCaughtUp(CATCH_UP);
       return view.get(dataset).isPresent();
     }
@@ -37,8 +38,8 @@ final class DatasetRegistration {
 
   /** Writes the record and returns once the topic acknowledged it, so events sent after it find it. */
   void register(String dataset) throws ExecutionException, InterruptedException {
-    Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        ProducerConfig.ACKS_CONFIG, "all");
+    Map<String, Object> props = kafka.asMap();
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
     try (KafkaProducer<String, DatasetRecord> producer =
              new KafkaProducer<>(props, datasets.keySerde().serializer(), datasets.valueSerde().serializer())) {
       producer.send(new ProducerRecord<>(datasets.name(), dataset, new DatasetRecord(dataset, Instant.now()))).get();

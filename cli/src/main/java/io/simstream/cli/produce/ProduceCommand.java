@@ -9,6 +9,7 @@ import io.simstream.cli.source.ManifestSource;
 import io.simstream.cli.source.SampleSource;
 import io.simstream.cli.sync.ListingTopic;
 import io.simstream.cli.sync.SyncDiff;
+import io.simstream.config.KafkaClientProperties;
 import io.simstream.config.Settings;
 import io.simstream.config.SimstreamConfig;
 import io.simstream.kafka.ChangeEventProducer;
@@ -93,13 +94,13 @@ public final class ProduceCommand implements Callable<Integer> {
     SampleSource source = source();
     long total = source.count();
 
-    String bootstrap = config.get(Settings.KAFKA_BOOTSTRAP_SERVERS);
+    KafkaClientProperties kafka = config.kafkaClientProperties();
     Topics topics = Topics.from(config);
     TopicAdmin.ensureTopics(config);
     ListingTopic listingTopic = new ListingTopic(config);
     listingTopic.ensureExists();
 
-    DatasetRegistration registration = new DatasetRegistration(bootstrap, topics.datasets());
+    DatasetRegistration registration = new DatasetRegistration(kafka, topics.datasets());
     if (!registration.isRegistered(dataset)) {
       if (!registerDataset) {
         throw new BadInputException("dataset '" + dataset + "' is not registered: add --register-dataset, "
@@ -116,7 +117,7 @@ public final class ProduceCommand implements Callable<Integer> {
     err.println("reading " + source.describe() + " (" + total + " samples) into dataset '" + dataset + "'"
         + (dryRun ? ", dry run" : ""));
 
-    try (EventSender sender = new EventSender(dataset, new ChangeEventProducer(bootstrap, topics.changes()),
+    try (EventSender sender = new EventSender(dataset, new ChangeEventProducer(kafka, topics.changes()),
         listingTopic.writer())) {
       SourceProducer.Outcome outcome;
       try {
@@ -134,7 +135,7 @@ public final class ProduceCommand implements Callable<Integer> {
         out.println("skipped " + coco.skippedAnnotations() + " COCO annotation(s) whose box is empty inside the image");
       }
       if (await && !dryRun) {
-        SearchableWait wait = new SearchableWait(connection.apiClient(config), bootstrap,
+        SearchableWait wait = new SearchableWait(connection.apiClient(config), kafka,
             config.get(Settings.INDEXER_APPLICATION_ID), topics.changes().name(), out);
         try {
           wait.await(dataset, sender.highestOffsets(), outcome.upserted(), outcome.deleted(),

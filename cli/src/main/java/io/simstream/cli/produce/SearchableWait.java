@@ -3,6 +3,7 @@ package io.simstream.cli.produce;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.simstream.cli.http.ApiClient;
 import io.simstream.cli.http.ApiException;
+import io.simstream.config.KafkaClientProperties;
 import io.simstream.json.Json;
 import io.simstream.run.SimilarityRun;
 import java.io.IOException;
@@ -13,11 +14,9 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
@@ -42,14 +41,14 @@ final class SearchableWait {
   private static final Duration POLL = Duration.ofMillis(500);
 
   private final ApiClient api;
-  private final String bootstrapServers;
+  private final KafkaClientProperties kafka;
   private final String indexerGroup;
   private final String changeTopic;
   private final PrintWriter log;
 
-  SearchableWait(ApiClient api, String bootstrapServers, String indexerGroup, String changeTopic, PrintWriter log) {
+  SearchableWait(ApiClient api, KafkaClientProperties kafka, String indexerGroup, String changeTopic, PrintWriter log) {
     this.api = api;
-    this.bootstrapServers = bootstrapServers;
+    this.kafka = kafka;
     this.indexerGroup = indexerGroup;
     this.changeTopic = changeTopic;
     this.log = log;
@@ -100,9 +99,7 @@ final class SearchableWait {
 
   private void awaitIndexerCommits(Map<Integer, Long> highestOffsets, long deadline)
       throws TimeoutException, InterruptedException, ExecutionException {
-    Properties props = new Properties();
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    try (Admin admin = Admin.create(props)) {
+    try (Admin admin = Admin.create(kafka.asMap())) {
       while (true) {
         Map<TopicPartition, OffsetAndMetadata> committed =
             admin.listConsumerGroupOffsets(indexerGroup).partitionsToOffsetAndMetadata().get();

@@ -1,5 +1,6 @@
 package io.simstream.cli.sync;
 
+import io.simstream.config.KafkaClientProperties;
 import io.simstream.config.Settings;
 import io.simstream.config.SimstreamConfig;
 import io.simstream.event.SampleKey;
@@ -7,11 +8,9 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -35,12 +34,12 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class ListingTopic {
   private static final String SUFFIX = ".listing";
 
-  private final String bootstrapServers;
+  private final KafkaClientProperties kafka;
   private final String name;
   private final short replication;
 
   public ListingTopic(SimstreamConfig config) {
-    this.bootstrapServers = config.get(Settings.KAFKA_BOOTSTRAP_SERVERS);
+    this.kafka = config.kafkaClientProperties();
     this.name = config.get(Settings.TOPIC_CHANGES) + SUFFIX;
     this.replication = config.get(Settings.TOPIC_REPLICATION).shortValue();
   }
@@ -50,9 +49,7 @@ public final class ListingTopic {
   }
 
   public void ensureExists() throws InterruptedException, ExecutionException {
-    Properties props = new Properties();
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    try (Admin admin = Admin.create(props)) {
+    try (Admin admin = Admin.create(kafka.asMap())) {
       if (admin.listTopics().names().get().contains(name)) {
         return;
       }
@@ -70,8 +67,7 @@ public final class ListingTopic {
 
   /** Hash by sample id of every listed sample of a dataset: the whole topic is read to its end. */
   public Map<String, String> read(String dataset) {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    Map<String, Object> props = kafka.asMap();
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10000");
     String prefix = SampleKey.prefixOf(dataset);
@@ -109,8 +105,7 @@ public final class ListingTopic {
     private final AtomicReference<Exception> failure = new AtomicReference<>();
 
     private Writer() {
-      Properties props = new Properties();
-      props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+      Map<String, Object> props = kafka.asMap();
       props.put(ProducerConfig.ACKS_CONFIG, "all");
       props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
       props.put(ProducerConfig.LINGER_MS_CONFIG, "20");

@@ -1,6 +1,7 @@
 package io.simstream.api.registry;
 
 import io.simstream.api.error.BackendUnavailableException;
+import io.simstream.config.KafkaClientProperties;
 import io.simstream.kafka.CompactedTopicView;
 import io.simstream.kafka.Topic;
 import java.time.Duration;
@@ -8,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -31,11 +31,10 @@ public final class CompactedTopicStore<V> implements KeyValueStore<V>, AutoClose
   private final CompactedTopicView<V> view;
   private final KafkaProducer<String, V> producer;
 
-  public CompactedTopicStore(String bootstrapServers, Topic<String, V> topic) {
+  public CompactedTopicStore(KafkaClientProperties kafka, Topic<String, V> topic) {
     this.topic = topic;
-    this.view = new CompactedTopicView<>(bootstrapServers, topic);
-    Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    this.view = new CompactedTopicView<>(kafka, topic);
+    Map<String, Object> props = kafka.asMap();
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(WRITE_TIMEOUT.toMillis()));
