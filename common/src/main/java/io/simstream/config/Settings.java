@@ -108,6 +108,15 @@ public final class Settings {
       System.getProperty("java.io.tmpdir") + "/simstream-embedding",
       "Where the bundled model is unpacked and TensorRT inputs are cached");
 
+  // s3:// images; credentials come from the AWS SDK's default chain (AWS_ACCESS_KEY_ID, profiles, roles).
+  public static final Setting<String> S3_ENDPOINT = Setting.parsed("s3.endpoint", "", S3Endpoint::parse,
+      "empty or an http(s)://host[:port] URL",
+      "Endpoint of an S3-compatible store for s3:// images (e.g. http://minio:9000); empty = AWS S3");
+  public static final Setting<String> S3_REGION = Setting.string("s3.region", "",
+      "Region of the s3:// buckets; empty = the AWS SDK's region chain (AWS_REGION, profile), else us-east-1");
+  public static final Setting<Boolean> S3_PATH_STYLE = Setting.bool("s3.path-style", false,
+      "Address objects as endpoint/bucket/key rather than bucket.endpoint/key (MinIO and most S3-compatible stores)");
+
   // Read by logback (common/src/main/resources/logback.xml) from the environment when logging starts.
   public static final Setting<String> LOG_LEVEL = Setting.logLevel("log.level", "info",
       "Level of simstream's loggers and of every library without its own level below (environment only)");
@@ -132,6 +141,7 @@ public final class Settings {
       INDEXER_EMBED_BATCH_SIZE, INDEXER_BULK_MAX_ACTIONS, INDEXER_BULK_MAX_BYTES, INDEXER_BULK_MAX_IN_FLIGHT,
       INDEXER_IN_FLIGHT_MAX_BYTES, INDEXER_RETRY_MAX_MS, INDEXER_COMMIT_INTERVAL_MS, INDEXER_ADMIN_PORT,
       INDEXER_BACKFILL_CHUNK, API_PORT, API_TOKEN, API_METRICS_PORT, API_METRICS_AUTH, EMBEDDING_ENGINE,
-      EMBEDDING_CLIP_DIR, EMBEDDING_IMAGE_TIMEOUT_MS, EMBEDDING_MAX_IMAGE_BYTES, EMBEDDING_CACHE_DIR, LOG_LEVEL,
+      EMBEDDING_CLIP_DIR, EMBEDDING_IMAGE_TIMEOUT_MS, EMBEDDING_MAX_IMAGE_BYTES, EMBEDDING_CACHE_DIR,
+      S3_ENDPOINT, S3_REGION, S3_PATH_STYLE, LOG_LEVEL,
       LOG_LEVEL_KAFKA, LOG_FORMAT);
 }

@@ -2,6 +2,7 @@ package io.simstream.embedding;
 
 import io.simstream.config.Settings;
 import io.simstream.config.SimstreamConfig;
+import io.simstream.embedding.fetch.S3Options;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -21,14 +22,15 @@ public final class EmbedderRegistry implements AutoCloseable {
     this.base = base;
   }
 
-  /** Engine, image limits, cache folder and CLIP directory from simstream's configuration. */
+  /** Engine, image limits, s3 endpoint, cache folder and CLIP directory from simstream's configuration. */
   public static EmbedderRegistry from(SimstreamConfig config) {
     EmbeddingConfig base = EmbeddingConfig.defaults()
         .withEngine(EngineChoice.valueOf(config.get(Settings.EMBEDDING_ENGINE).toUpperCase(Locale.ROOT)))
         .withBatchSize(config.get(Settings.INDEXER_EMBED_BATCH_SIZE))
         .withImageLimits(Duration.ofMillis(config.get(Settings.EMBEDDING_IMAGE_TIMEOUT_MS)),
             config.get(Settings.EMBEDDING_MAX_IMAGE_BYTES), EmbeddingConfig.DEFAULT_MAX_IMAGE_PIXELS)
-        .withCacheDirectory(Path.of(config.get(Settings.EMBEDDING_CACHE_DIR)));
+        .withCacheDirectory(Path.of(config.get(Settings.EMBEDDING_CACHE_DIR)))
+        .withS3(S3Options.from(config));
     String clipDir = config.get(Settings.EMBEDDING_CLIP_DIR);
     return new EmbedderRegistry(clipDir.isEmpty() ? base : base.withClipDirectory(Path.of(clipDir)));
   }

@@ -1,5 +1,6 @@
 package io.simstream.embedding;
 
+import io.simstream.embedding.fetch.S3Options;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -18,6 +19,7 @@ import java.util.Objects;
  *                        image whose decode alone would exceed it is decoded subsampled
  * @param loaderThreads   images fetched and preprocessed in parallel
  * @param cacheDirectory  where the bundled model is unpacked and TensorRT inputs are written
+ * @param s3              where s3:// images are read from
  */
 public record EmbeddingConfig(
     EngineChoice engine,
@@ -29,7 +31,8 @@ public record EmbeddingConfig(
     long maxImagePixels,
     long maxDecodeBytes,
     int loaderThreads,
-    Path cacheDirectory) {
+    Path cacheDirectory,
+    S3Options s3) {
 
   public static final int DEFAULT_BATCH_SIZE = 32;
   public static final Duration DEFAULT_IMAGE_TIMEOUT = Duration.ofSeconds(10);
@@ -49,6 +52,7 @@ public record EmbeddingConfig(
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(imageTimeout, "imageTimeout");
     Objects.requireNonNull(cacheDirectory, "cacheDirectory");
+    Objects.requireNonNull(s3, "s3");
     if (batchSize < 1 || loaderThreads < 1 || maxImageBytes < 1 || maxImagePixels < 1
         || imageTimeout.isNegative() || imageTimeout.isZero()) {
       throw new IllegalArgumentException("batch size, loader threads, limits and timeout must be positive");
@@ -58,47 +62,55 @@ public record EmbeddingConfig(
     }
   }
 
-  /** MobileNetV2 on the best available engine, batch 32, 10 s / 32 MiB / 90 MP per image, decodes in heap/4. */
+  /**
+   * MobileNetV2 on the best available engine, batch 32, 10 s / 32 MiB / 90 MP per image, decodes in heap/4,
+   * s3:// from AWS S3.
+   */
   public static EmbeddingConfig defaults() {
     return new EmbeddingConfig(EngineChoice.AUTO, ModelCatalog.MOBILENET_V2_NSFWJS, null, DEFAULT_BATCH_SIZE,
         DEFAULT_IMAGE_TIMEOUT, DEFAULT_MAX_IMAGE_BYTES, DEFAULT_MAX_IMAGE_PIXELS, defaultMaxDecodeBytes(),
         Math.min(4, Runtime.getRuntime().availableProcessors()),
-        Path.of(System.getProperty("java.io.tmpdir"), "simstream-embedding"));
+        Path.of(System.getProperty("java.io.tmpdir"), "simstream-embedding"), S3Options.defaults());
   }
 
   public EmbeddingConfig withEngine(EngineChoice value) {
     return new EmbeddingConfig(value, model, clipDirectory, batchSize, imageTimeout, maxImageBytes,
-        maxImagePixels, maxDecodeBytes, loaderThreads, cacheDirectory);
+        maxImagePixels, maxDecodeBytes, loaderThreads, cacheDirectory, s3);
   }
 
   public EmbeddingConfig withModel(String value) {
     return new EmbeddingConfig(engine, value, clipDirectory, batchSize, imageTimeout, maxImageBytes,
-        maxImagePixels, maxDecodeBytes, loaderThreads, cacheDirectory);
+        maxImagePixels, maxDecodeBytes, loaderThreads, cacheDirectory, s3);
   }
 
   /** Selects {@value ModelCatalog#CLIP_ONNX} with the towers in {@code directory}. */
   public EmbeddingConfig withClipDirectory(Path directory) {
     return new EmbeddingConfig(engine, ModelCatalog.CLIP_ONNX, directory, batchSize, imageTimeout, maxImageBytes,
-        maxImagePixels, maxDecodeBytes, loaderThreads, cacheDirectory);
+        maxImagePixels, maxDecodeBytes, loaderThreads, cacheDirectory, s3);
   }
 
   public EmbeddingConfig withBatchSize(int value) {
     return new EmbeddingConfig(engine, model, clipDirectory, value, imageTimeout, maxImageBytes,
-        maxImagePixels, maxDecodeBytes, loaderThreads, cacheDirectory);
+        maxImagePixels, maxDecodeBytes, loaderThreads, cacheDirectory, s3);
   }
 
   public EmbeddingConfig withImageLimits(Duration timeout, long maxBytes, long maxPixels) {
     return new EmbeddingConfig(engine, model, clipDirectory, batchSize, timeout, maxBytes,
-        maxPixels, maxDecodeBytes, loaderThreads, cacheDirectory);
+        maxPixels, maxDecodeBytes, loaderThreads, cacheDirectory, s3);
   }
 
   public EmbeddingConfig withMaxDecodeBytes(long value) {
     return new EmbeddingConfig(engine, model, clipDirectory, batchSize, imageTimeout, maxImageBytes,
-        maxImagePixels, value, loaderThreads, cacheDirectory);
+        maxImagePixels, value, loaderThreads, cacheDirectory, s3);
   }
 
   public EmbeddingConfig withCacheDirectory(Path value) {
     return new EmbeddingConfig(engine, model, clipDirectory, batchSize, imageTimeout, maxImageBytes,
-        maxImagePixels, maxDecodeBytes, loaderThreads, value);
+        maxImagePixels, maxDecodeBytes, loaderThreads, value, s3);
+  }
+
+  public EmbeddingConfig withS3(S3Options value) {
+    return new EmbeddingConfig(engine, model, clipDirectory, batchSize, imageTimeout, maxImageBytes,
+        maxImagePixels, maxDecodeBytes, loaderThreads, cacheDirectory, value);
   }
 }

@@ -32,7 +32,7 @@ final class ImageBatchEmbedder implements AutoCloseable {
     this.tower = tower;
     this.inputName = inputName;
     this.preprocessor = preprocessor;
-    this.fetcher = new ImageFetcher(config.imageTimeout(), config.maxImageBytes());
+    this.fetcher = new ImageFetcher(config.imageTimeout(), config.maxImageBytes(), config.s3());
     this.loader = new ImageLoader(fetcher, config.maxImagePixels(), new DecodeBudget(config.maxDecodeBytes()));
     this.batchSize = tower.fixedBatch() > 0 ? tower.fixedBatch() : config.batchSize();
     // One blank image checks that the tower runs on this engine and tells the vector length.

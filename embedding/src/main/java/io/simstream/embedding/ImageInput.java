@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
-/** An image to embed: where it is (file or http(s) URI) and optionally which part of it. */
+/** An image to embed: where it is (file, http(s) or s3 URI) and optionally which part of it. */
 public record ImageInput(URI uri, CropBox crop) {
 
   public ImageInput {
@@ -16,8 +16,8 @@ public record ImageInput(URI uri, CropBox crop) {
   private static final Pattern URI_WITH_SCHEME = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]+:.*");
 
   /**
-   * Accepts a plain file path, a {@code file:} URI or an {@code http(s)://} URL. Other schemes are
-   * kept as URIs and fail at load time as {@link EmbeddingFailure#INVALID_INPUT}.
+   * Accepts a plain file path, a {@code file:} URI, an {@code http(s)://} URL or {@code s3://bucket/key}.
+   * Other schemes are kept as URIs and fail at load time as {@link EmbeddingFailure#INVALID_INPUT}.
    */
   public static ImageInput of(String location) {
     if (URI_WITH_SCHEME.matcher(location).matches()) {
