@@ -148,6 +148,23 @@ class SimilaritySearchTest {
     assertRecall("restricted", metric, recalls);
   }
 
+  @ParameterizedTest
+  @EnumSource(Metric.class)
+  void exactAndNumCandidatesOptionsChooseTheMethod(Metric metric) {
+    float[] query = VectorData.randomQuery(new Random(7));
+    List<VectorData.Scored> expected = VectorData.exact(docs.get(metric), metric, query, 10, false, d -> true);
+    ApiClient.Response exact = api.post(searchPath(metric), Map.of("vector", query, "exact", true));
+    assertThat(exact.status()).as(exact.body()).isEqualTo(200);
+    assertThat(exact.json().path("method").asText()).isEqualTo("exact-scan");
+    assertThat(VectorData.recall(ids(list(exact.json().path("hits"))), expected)).isEqualTo(1.0);
+    assertDistancesExact(metric, query, list(exact.json().path("hits")));
+    // Every document a candidate: knn that has seen them all is exact too.
+    ApiClient.Response wide = api.post(searchPath(metric), Map.of("vector", query, "numCandidates", DOCS));
+    assertThat(wide.status()).as(wide.body()).isEqualTo(200);
+    assertThat(wide.json().path("method").asText()).isEqualTo("knn");
+    assertThat(VectorData.recall(ids(list(wide.json().path("hits"))), expected)).isEqualTo(1.0);
+  }
+
   private List<JsonNode> search(Metric metric, Map<String, Object> body) {
     ApiClient.Response response = api.post(searchPath(metric), body);
     assertThat(response.status()).as(response.body()).isEqualTo(200);

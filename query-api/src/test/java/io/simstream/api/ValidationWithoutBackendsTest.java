@@ -106,6 +106,18 @@ class ValidationWithoutBackendsTest {
   }
 
   @Test
+  void searchEffortOptionsAreChecked() {
+    expect(api.post(search(), Map.of("vector", vector, "numCandidates", 9)), 400,
+        "numCandidates must be in k..10000 (k = 10), got 9");
+    expect(api.post(search(), Map.of("vector", vector, "k", 50, "numCandidates", 49)), 400, "(k = 50), got 49");
+    expect(api.post(search(), Map.of("vector", vector, "numCandidates", 10_001)), 400, "got 10001");
+    expect(api.post(search(), Map.of("vector", vector, "numCandidates", 500, "exact", true)), 400,
+        "numCandidates applies to knn searches");
+    expect(api.post(search(), Map.of("vector", vector, "exact", "yes")), 400, "field 'exact'");
+    expect(api.post(search(), Map.of("vector", vector, "numCandidates", 1.5)), 400, "field 'numCandidates'");
+  }
+
+  @Test
   void embeddingsProblemsAre400() {
     expect(api.post(path("run", "embeddings"), Map.of("sampleIds", List.of())), 400, "sampleIds is empty");
     expect(api.post(path("run", "embeddings"), Map.of("labelIds", List.of("a"))), 400, "patch runs only");

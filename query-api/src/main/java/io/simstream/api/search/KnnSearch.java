@@ -21,12 +21,11 @@ final class KnnSearch {
 
   /**
    * The k documents with the highest scores for {@code query}; {@code distanceOf} turns each
-   * Elasticsearch score into the distance reported. {@code negatedQuery}: {@code query} is the
-   * negation of the user's query (a reversed sort), which gets more candidates.
+   * Elasticsearch score into the distance reported.
    */
-  List<SimilarityHit> search(SimilarityRun run, float[] query, boolean negatedQuery, int k, JsonNode filter,
+  List<SimilarityHit> search(SimilarityRun run, float[] query, KnnEffort effort, int k, JsonNode filter,
                              DoubleUnaryOperator distanceOf) {
-    ObjectNode body = KnnRequestBody.of(run, query, negatedQuery, k, filter);
+    ObjectNode body = KnnRequestBody.of(query, k, effort, filter);
     JsonNode hits = es.request("POST", "/" + run.indexName() + "/_search", body).path("hits").path("hits");
     List<SimilarityHit> result = new ArrayList<>(hits.size());
     for (JsonNode hit : hits) {

@@ -30,20 +30,27 @@ final class QueryVectorResolver {
     this.models = models;
   }
 
-  float[] resolve(SimilarityRun run, SortBySimilarityRequest request) {
+  /** The vector searched for, and where it lies relative to the documents. */
+  record Resolved(float[] vector, QueryShape shape) {
+  }
+
+  Resolved resolve(SimilarityRun run, SortBySimilarityRequest request) {
     long given = Stream.of(request.id(), request.ids(), request.vector(), request.vectors(), request.text())
         .filter(q -> q != null).count();
     if (given != 1) {
       throw new BadRequestException("give exactly one query: id, ids, vector, vectors or text (got " + given + ")");
     }
     float[] query;
+    QueryShape shape = QueryShape.GIVEN;
     if (request.id() != null) {
       query = storedMean(run, List.of(request.id()));
+      shape = QueryShape.STORED;
     } else if (request.ids() != null) {
       if (request.ids().isEmpty()) {
         throw new BadRequestException("ids is empty");
       }
       query = storedMean(run, request.ids());
+      shape = request.ids().size() == 1 ? QueryShape.STORED : QueryShape.MEAN;
     } else if (request.vector() != null) {
       query = checkDims(run, request.vector(), "vector");
     } else if (request.vectors() != null) {
@@ -55,13 +62,14 @@ final class QueryVectorResolver {
         vectors.add(checkDims(run, request.vectors().get(i), "vectors[" + i + "]"));
       }
       query = VectorMath.mean(vectors);
+      shape = vectors.size() == 1 ? QueryShape.GIVEN : QueryShape.MEAN;
     } else {
       query = checkDims(run, embed(run, request.text()), "the embedded text");
     }
     if (VectorMath.norm(query) == 0) {
       throw new BadRequestException("the query vector is all zeros, which has no direction to compare with");
     }
-    return run.metric().normalizesVectors() ? VectorMath.normalized(query) : query;
+    return new Resolved(run.metric().normalizesVectors() ? VectorMath.normalized(query) : query, shape);
   }
 
   /** The mean stored vector of the ids that exist; 400 only when none does (as the reference). */

@@ -31,7 +31,8 @@ import java.util.function.DoubleUnaryOperator;
  * identity and is answered by an exact scan.
  *
  * <p>Large k: past k = 1,000 knn cannot gather 10 candidates per hit under Elasticsearch's
- * num_candidates cap (recall at k = 10,000 of 20,000 documents measured 0.90), so when at most
+ * num_candidates cap (recall at k = 10,000 of 20,000 documents measured 0.90), so unless the
+ * client set numCandidates, when at most
  * {@link #EXACT_SCAN_MAX_DOCS} documents match, an exact scan answers instead: exact, in about the
  * same time (k = 10,000 of 20,000 16-d vectors on 2 cores, over HTTP: scan 0.8-3.1 s across runs,
  * knn 2.0 s).
@@ -68,17 +69,29 @@ public final class SimilaritySearchService {
       throw new BadRequestException("restrictLabelIds applies to patch runs only; run '" + run.key()
           + "' indexes whole samples");
     }
-    float[] query = queries.resolve(run, request);
+    boolean exactAsked = Boolean.TRUE.equals(request.exact());
+    Integer numCandidates = request.numCandidates();
+    if (numCandidates != null && (numCandidates < k || numCandidates > KnnEffort.MAX_NUM_CANDIDATES)) {
+      throw new BadRequestException("numCandidates must be in k.." + KnnEffort.MAX_NUM_CANDIDATES + " (k = " + k
+          + "), got " + numCandidates);
+    }
+    if (numCandidates != null && exactAsked) {
+      throw new BadRequestException("numCandidates applies to knn searches; exact: true compares every vector");
+    }
+    QueryVectorResolver.Resolved query = queries.resolve(run, request);
     if (isEmpty(request.restrictIds()) || isEmpty(request.restrictLabelIds())) {
       return new SimilarityResult(dataset, brainKey, run.metric(), k, reverse, "knn", List.of());
     }
     JsonNode filter = restriction(request);
     try {
-      boolean exact = reverse && run.metric() == Metric.EUCLIDEAN
-          || k > KNN_FULL_OVERSAMPLING_MAX_K && indexes.count(run.indexName(), filter) <= EXACT_SCAN_MAX_DOCS;
+      // A client's numCandidates asks for knn, so it also skips the automatic large-k scan.
+      boolean exact = exactAsked || reverse && run.metric() == Metric.EUCLIDEAN
+          || numCandidates == null && k > KNN_FULL_OVERSAMPLING_MAX_K
+          && indexes.count(run.indexName(), filter) <= EXACT_SCAN_MAX_DOCS;
       List<SimilarityHit> hits = exact
-          ? exactScan.top(run.indexName(), run.metric(), query, k, filter, reverse)
-          : knn.search(run, reverse ? VectorMath.negated(query) : query, reverse, k, filter,
+          ? exactScan.top(run.indexName(), run.metric(), query.vector(), k, filter, reverse)
+          : knn.search(run, reverse ? VectorMath.negated(query.vector()) : query.vector(),
+              effort(run, reverse ? QueryShape.NEGATED : query.shape(), k, numCandidates), k, filter,
               distanceOf(run.metric(), reverse));
       return new SimilarityResult(dataset, brainKey, run.metric(), k, reverse, exact ? "exact-scan" : "knn", hits);
     } catch (ElasticsearchStatusException e) {
@@ -87,6 +100,11 @@ public final class SimilaritySearchService {
       }
       throw e;
     }
+  }
+
+  private static KnnEffort effort(SimilarityRun run, QueryShape shape, int k, Integer numCandidates) {
+    KnnEffort rule = KnnEffort.forQuery(run.metric(), KnnEffort.isQuantized(run.indexOptions()), shape, k);
+    return numCandidates == null ? rule : rule.withCandidates(numCandidates, k);
   }
 
   /**

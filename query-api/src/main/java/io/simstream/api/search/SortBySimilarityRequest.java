@@ -19,11 +19,14 @@ import java.util.List;
  * @param restrictIds      only samples with these sample ids (any number); alias {@code restrict_ids}
  * @param restrictLabelIds only patches with these label ids (patch runs; any number); alias
  *                         {@code restrict_label_ids}
+ * @param numCandidates    knn candidates per shard, k..10,000, instead of the API's rule ({@link KnnEffort})
+ * @param exact            true: compare every matching vector (an exact scan) instead of knn
  */
 public record SortBySimilarityRequest(String id, List<String> ids, float[] vector, List<float[]> vectors, String text,
                                       Integer k, Boolean reverse,
                                       @JsonAlias("restrict_ids") List<String> restrictIds,
-                                      @JsonAlias("restrict_label_ids") List<String> restrictLabelIds) {
+                                      @JsonAlias("restrict_label_ids") List<String> restrictLabelIds,
+                                      @JsonAlias("num_candidates") Integer numCandidates, Boolean exact) {
 
   public SortBySimilarityRequest {
     RequestIds.requireValid("id", id);

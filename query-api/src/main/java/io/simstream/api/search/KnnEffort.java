@@ -1,0 +1,59 @@
+package io.simstream.api.search;
+
+import io.simstream.run.Metric;
+
+/**
+ * How hard one knn search works: {@code numCandidates} documents gathered per shard by the HNSW
+ * search, and, on quantized indexes, the best {@code oversample * k} of them rescored with the
+ * float vectors ({@code oversample} 0: no rescoring).
+ *
+ * <p>The default rule comes from the bench's recall table (docs/bench.md, 150,000 clustered 128-d
+ * vectors, int8_hnsw): the old 10 candidates per hit (at least 100) left by-vector queries at
+ * recall@10 0.96 (minimum 0.6) and means of several ids at 0.82, because HNSW stops at a local
+ * best long before it has seen the true neighbours of a query that lies between clusters; int8_flat
+ * with the same rescoring gave 1.000, so quantization was not the cause. Queries off the
+ * documents' manifold (means, negated queries of reversed sorts) and maximum inner product (no
+ * triangle inequality to guide the graph) get a wider search.
+ */
+public record KnnEffort(int numCandidates, double oversample) {
+  /** Elasticsearch's cap on num_candidates. */
+  public static final int MAX_NUM_CANDIDATES = 10_000;
+  /** Candidates per hit and the floor, for queries among the documents. */
+  static final int CANDIDATES_PER_HIT = 20;
+  static final int MIN_CANDIDATES = 300;
+  /** The same, for means, negated queries and inner product. */
+  static final int WIDE_CANDIDATES_PER_HIT = 50;
+  static final int WIDE_MIN_CANDIDATES = 1_000;
+  /** Rescored candidates per hit: Elasticsearch's own bbq default; wide searches rescore deeper. */
+  public static final double RESCORE_OVERSAMPLE = 3.0;
+  static final double WIDE_RESCORE_OVERSAMPLE = 10.0;
+
+  /** The default effort for a query of this shape; {@code quantized}: the index stores int8/int4/bbq vectors. */
+  public static KnnEffort forQuery(Metric metric, boolean quantized, QueryShape shape, int k) {
+    boolean wide = shape.offManifold() || metric == Metric.INNERPRODUCT;
+    int candidates = wide
+        ? Math.max(WIDE_MIN_CANDIDATES, WIDE_CANDIDATES_PER_HIT * k)
+        : Math.max(MIN_CANDIDATES, CANDIDATES_PER_HIT * k);
+    int numCandidates = clamp(candidates, k);
+    return new KnnEffort(numCandidates, quantized ? rescoreDepth(wide ? WIDE_RESCORE_OVERSAMPLE : RESCORE_OVERSAMPLE,
+        numCandidates, k) : 0);
+  }
+
+  /** The effort with the candidate count a client asked for (already checked to lie in k..10,000). */
+  KnnEffort withCandidates(int requested, int k) {
+    return new KnnEffort(requested, oversample == 0 ? 0 : rescoreDepth(oversample, requested, k));
+  }
+
+  public static boolean isQuantized(String indexOptions) {
+    return indexOptions != null && (indexOptions.startsWith("int") || indexOptions.startsWith("bbq"));
+  }
+
+  /** Never more rescored than gathered: at large k the candidates, not the factor, bound the depth. */
+  private static double rescoreDepth(double oversample, int numCandidates, int k) {
+    return Math.max(1.0, Math.min(oversample, numCandidates / (double) k));
+  }
+
+  private static int clamp(int candidates, int k) {
+    return Math.min(MAX_NUM_CANDIDATES, Math.max(k, candidates));
+  }
+}
