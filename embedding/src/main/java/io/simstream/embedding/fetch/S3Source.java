@@ -33,6 +33,8 @@ final class S3Source implements AutoCloseable {
   // Answers that say the request itself is wrong (credentials, permissions, the URI), so a retry will not help.
   private static final Set<String> REFUSALS = Set.of("AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch",
       "AllAccessDisabled", "AccountProblem", "InvalidBucketName", "InvalidObjectState", "InvalidRequest");
+  // 400s that pass: the chain renews expired session credentials, a slow or skewed request may succeed next time.
+  private static final Set<String> TRANSIENT = Set.of("ExpiredToken", "RequestTimeout", "RequestTimeTooSkewed");
 
   private final Duration timeout;
   private final long maxBytes;
@@ -93,6 +95,9 @@ final class S3Source implements AutoCloseable {
     }
     if (REFUSALS.contains(code)) {
       return EmbeddingFailure.REFUSED;
+    }
+    if (TRANSIENT.contains(code)) {
+      return EmbeddingFailure.FETCH_FAILED;
     }
     int status = e.statusCode();
     // Throttling (503 SlowDown), server trouble and request timeouts may pass, as for http(s) URLs.
