@@ -40,6 +40,7 @@ final class S3Source implements AutoCloseable {
   private final long maxBytes;
   private final S3Options options;
   private S3Client client;
+  private DefaultCredentialsProvider credentials;
 
   S3Source(Duration timeout, long maxBytes, S3Options options) {
     this.timeout = timeout;
@@ -119,13 +120,13 @@ final class S3Source implements AutoCloseable {
 
   private synchronized S3Client client() {
     if (client == null) {
+      credentials = DefaultCredentialsProvider.builder().build();
       var builder = S3Client.builder()
-          .httpClient(UrlConnectionHttpClient.builder()
+          .httpClientBuilder(UrlConnectionHttpClient.builder() // from a builder, the client closes it
               .connectionTimeout(timeout)
-              .socketTimeout(timeout)
-              .build())
+              .socketTimeout(timeout))
           .overrideConfiguration(o -> o.apiCallTimeout(timeout))
-          .credentialsProvider(DefaultCredentialsProvider.builder().build())
+          .credentialsProvider(credentials)
           .region(region())
           .forcePathStyle(options.pathStyle());
       if (options.endpoint() != null) {
@@ -151,7 +152,9 @@ final class S3Source implements AutoCloseable {
   public synchronized void close() {
     if (client != null) {
       client.close();
+      credentials.close(); // the client leaves a provider it was given open
       client = null;
+      credentials = null;
     }
   }
 
