@@ -121,7 +121,7 @@ public final class KafkaBroker implements AutoCloseable {
     if (tls != null) {
       String password = UUID.randomUUID().toString();
       try {
-        addScramUser(bootstrap, password);
+        addScramUser(bootstrap, SCRAM_USER, password);
       } catch (RuntimeException e) {
         broker.kill();
         throw e;
@@ -135,10 +135,18 @@ public final class KafkaBroker implements AutoCloseable {
     return new KafkaBroker(broker, bootstrap, secure);
   }
 
+  /**
+   * Adds (or changes) a SCRAM-SHA-512 user of a broker started by {@link #startSecure}. Unlike the broker's own
+   * user it is no super user: it may do only what ACLs allow (for tests of least-privilege ACLs).
+   */
+  public void addScramUser(String user, String password) {
+    addScramUser(bootstrapServers, user, password);
+  }
+
   /** The SCRAM credential is metadata in KRaft: written through the plain listener once the broker runs. */
-  private static void addScramUser(String bootstrap, String password) {
+  private static void addScramUser(String bootstrap, String user, String password) {
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-      admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(SCRAM_USER,
+      admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(user,
           new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096), password))).all()
           .get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     } catch (ExecutionException | TimeoutException e) {
@@ -218,6 +226,10 @@ public final class KafkaBroker implements AutoCloseable {
 
   private static String secureListenerConfig(TlsFiles tls) {
     return String.join("\n",
+        // ACLs are enforced for every other principal; the plain listener and the controller (ANONYMOUS), the
+        // SCRAM user and the client certificate of SecureListeners may do anything.
+        "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+        "super.users=User:ANONYMOUS;User:" + SCRAM_USER + ";User:" + TlsFiles.CLIENT_DN,
         "sasl.enabled.mechanisms=" + SecureListeners.SCRAM_MECHANISM,
         "listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config="
             + "org.apache.kafka.common.security.scram.ScramLoginModule required;",

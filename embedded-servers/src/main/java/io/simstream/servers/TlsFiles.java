@@ -21,8 +21,9 @@ public record TlsFiles(Path truststore, Path brokerKeystore, Path clientKeystore
   private static final Duration KEYTOOL_TIMEOUT = Duration.ofSeconds(60);
   private static final String VALIDITY_DAYS = "2";
 
-  /** Writes the stores into {@code dir} (created when missing). */
+  /** Writes the stores into {@code dir}, replacing what an earlier attempt left there (keytool would refuse it). */
   public static TlsFiles generate(Path dir) {
+    Dirs.deleteTree(dir);
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {

@@ -23,12 +23,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -62,10 +62,23 @@ final class LiveHarness implements AutoCloseable {
       new java.util.concurrent.atomic.AtomicReference<>();
 
   LiveHarness(String name, Path stateDir) {
+    this(name, stateDir, startLocalServers(), Map.of());
+  }
+
+  /** Both local servers at once, rather than one after the other; the plain broker's address. */
+  private static String startLocalServers() {
     LocalServers.startAll();
+    return LocalServers.kafka().bootstrapServers();
+  }
+
+  /**
+   * On other Kafka listeners: {@code kafkaEnvironment} holds SIMSTREAM_KAFKA_* variables, and every client here
+   * and in the indexer connects with them.
+   */
+  LiveHarness(String name, Path stateDir, String bootstrapServers, Map<String, String> kafkaEnvironment) {
     prefix = name + "-" + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet();
     Map<Setting<?>, String> overrides = new HashMap<>();
-    overrides.put(Settings.KAFKA_BOOTSTRAP_SERVERS, LocalServers.kafka().bootstrapServers());
+    overrides.put(Settings.KAFKA_BOOTSTRAP_SERVERS, bootstrapServers);
     overrides.put(Settings.ES_HOSTS, LocalServers.elasticsearch().httpUrl());
     overrides.put(Settings.TOPIC_CHANGES, prefix + ".changes");
     overrides.put(Settings.TOPIC_RUNS, prefix + ".runs");
@@ -76,13 +89,12 @@ final class LiveHarness implements AutoCloseable {
     overrides.put(Settings.INDEXER_STATE_DIR, stateDir.toString());
     overrides.put(Settings.INDEXER_ADMIN_PORT, "0");
     overrides.put(Settings.INDEXER_RETRY_MAX_MS, "30000");
-    config = SimstreamConfig.load(Map.of()).with(overrides);
+    config = SimstreamConfig.load(kafkaEnvironment).with(overrides);
     topics = Topics.from(config);
     TopicAdmin.ensureTopics(config);
     es = ElasticsearchClients.create(config);
     rest = ElasticsearchClients.restClient(es);
-    Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, LocalServers.kafka().bootstrapServers());
+    Properties props = config.kafkaClientProperties().asProperties();
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
     // Batches to a partition created a moment ago can meet NOT_LEADER; with several in flight the idempotent
@@ -91,6 +103,14 @@ final class LiveHarness implements AutoCloseable {
     props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
     producer = new KafkaProducer<>(props, topics.changes().keySerde().serializer(),
         topics.changes().valueSerde().serializer());
+  }
+
+  /** Each Kafka client property as the SIMSTREAM_KAFKA_* variable an operator would set. */
+  static Map<String, String> kafkaVariables(Map<String, String> kafkaProperties) {
+    Map<String, String> env = new HashMap<>();
+    kafkaProperties.forEach((name, value) ->
+        env.put("SIMSTREAM_KAFKA_" + name.toUpperCase(Locale.ROOT).replace('.', '_'), value));
+    return env;
   }
 
   /** The environment that configures an indexer child JVM like this harness. */
@@ -208,8 +228,7 @@ final class LiveHarness implements AutoCloseable {
 
   /** All dead letters so far (read_committed: only those of committed transactions). */
   List<ConsumerRecord<String, byte[]>> deadLetters() {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, LocalServers.kafka().bootstrapServers());
+    Properties props = config.kafkaClientProperties().asProperties();
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
@@ -231,8 +250,7 @@ final class LiveHarness implements AutoCloseable {
 
   /** End offsets of the change topic, summed over partitions: what the indexer has to consume. */
   long changesEnd() {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, LocalServers.kafka().bootstrapServers());
+    Properties props = config.kafkaClientProperties().asProperties();
     try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
         new ByteArrayDeserializer())) {
       List<TopicPartition> partitions = consumer.partitionsFor(topics.changes().name()).stream()
@@ -243,9 +261,7 @@ final class LiveHarness implements AutoCloseable {
 
   /** Offsets the indexer's consumer group committed on the change topic, summed over partitions. */
   long committedChanges() {
-    Properties props = new Properties();
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, LocalServers.kafka().bootstrapServers());
-    try (Admin admin = Admin.create(props)) {
+    try (Admin admin = Admin.create(config.kafkaClientProperties().asMap())) {
       Map<TopicPartition, OffsetAndMetadata> offsets =
           admin.listConsumerGroupOffsets(prefix).partitionsToOffsetAndMetadata().get();
       return offsets.entrySet().stream().filter(e -> e.getKey().topic().equals(topics.changes().name()))

@@ -1,0 +1,133 @@
+package io.simstream.indexer.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.simstream.config.Settings;
+import io.simstream.config.SimstreamConfig;
+import io.simstream.indexer.Indexer;
+import io.simstream.kafka.Topics;
+import io.simstream.run.Metric;
+import io.simstream.run.SimilarityRun;
+import io.simstream.servers.KafkaBroker;
+import io.simstream.servers.LocalServers;
+import io.simstream.servers.SecureListeners;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The indexer as a user that has only the ACLs docs/deployment.md lists for it ("Kafka ACLs per service"), on the
+ * embedded broker with its authorizer on: it creates its topics, reads runs and datasets, runs Kafka Streams with
+ * exactly-once transactions and commits. A user without them is refused, so the authorizer does decide.
+ */
+class KafkaAclsIT {
+  private static final String DATASET = "acl";
+  private static final int DIMS = 8;
+  private static final Duration CONVERGED = Duration.ofSeconds(180);
+
+  @TempDir
+  Path stateDir;
+
+  @Test
+  void theDocumentedAclsAreEnoughForTheIndexer() throws Exception {
+    KafkaBroker broker = LocalServers.secureKafka();
+    SecureListeners secure = broker.secureListeners().orElseThrow();
+    try (LiveHarness live = new LiveHarness("acl", stateDir, secure.saslSslBootstrapServers(),
+        LiveHarness.kafkaVariables(secure.saslSslClientProperties(secure.scramPassword())))) {
+      String user = "indexer-" + UUID.randomUUID().toString().substring(0, 8);
+      String password = UUID.randomUUID().toString();
+      broker.addScramUser(user, password);
+      grant(broker, indexerAcls("User:" + user, live.topics, live.config.get(Settings.INDEXER_APPLICATION_ID)));
+
+      SimilarityRun run = live.run(DATASET, "cos", Metric.COSINE, DIMS, null, "flat");
+      live.registerDataset(DATASET);
+      live.registerRun(run);
+      RandomHistory history = new RandomHistory(DATASET, 11, 200, 40, DIMS);
+      try (Indexer indexer = Indexer.start(asUser(live, secure, user, password))) {
+        history.events.forEach(live::sendEvent);
+        live.flushProducer();
+        IndexAssertions.awaitIndexEquals(live, run, history.expected, CONVERGED);
+        Awaitility.await("offsets committed").atMost(CONVERGED).pollInterval(Duration.ofSeconds(1))
+            .untilAsserted(() -> assertThat(live.committedChanges()).isEqualTo(live.changesEnd()));
+      }
+    }
+  }
+
+  @Test
+  void aUserWithoutAclsIsRefused() throws Exception {
+    KafkaBroker broker = LocalServers.secureKafka();
+    SecureListeners secure = broker.secureListeners().orElseThrow();
+    String user = "nobody-" + UUID.randomUUID().toString().substring(0, 8);
+    String password = UUID.randomUUID().toString();
+    broker.addScramUser(user, password);
+    SimstreamConfig config =
+        SimstreamConfig.load(LiveHarness.kafkaVariables(secure.saslSslClientProperties(user, password)))
+        .with(Map.of(Settings.KAFKA_BOOTSTRAP_SERVERS, secure.saslSslBootstrapServers(),
+            Settings.TOPIC_CHANGES, user + ".changes",
+            Settings.ES_HOSTS, LocalServers.elasticsearch().httpUrl(),
+            Settings.INDEXER_STATE_DIR, stateDir.toString(),
+            Settings.INDEXER_ADMIN_PORT, "0"));
+    assertThatThrownBy(() -> Indexer.start(config).close()).hasStackTraceContaining("TopicAuthorizationException");
+  }
+
+  /** The indexer's rows of the ACL table in docs/deployment.md, for these topic names and application id. */
+  private static List<AclBinding> indexerAcls(String principal, Topics topics, String applicationId) {
+    List<AclBinding> acls = new ArrayList<>();
+    for (String topic : List.of(topics.changes().name(), topics.runs().name(), topics.datasets().name())) {
+      allow(acls, principal, ResourceType.TOPIC, topic, PatternType.LITERAL, AclOperation.READ,
+          AclOperation.DESCRIBE);
+    }
+    allow(acls, principal, ResourceType.TOPIC, topics.deadLetters().name(), PatternType.LITERAL,
+        AclOperation.WRITE, AclOperation.DESCRIBE);
+    allow(acls, principal, ResourceType.TOPIC, applicationId + "-", PatternType.PREFIXED, AclOperation.ALL);
+    allow(acls, principal, ResourceType.GROUP, applicationId, PatternType.LITERAL, AclOperation.READ,
+        AclOperation.DESCRIBE);
+    allow(acls, principal, ResourceType.TRANSACTIONAL_ID, applicationId + "-", PatternType.PREFIXED,
+        AclOperation.WRITE, AclOperation.DESCRIBE);
+    for (String topic : List.of(topics.changes().name(), topics.runs().name(), topics.datasets().name(),
+        topics.deadLetters().name())) {
+      allow(acls, principal, ResourceType.TOPIC, topic, PatternType.LITERAL, AclOperation.CREATE);
+    }
+    return acls;
+  }
+
+  private static void allow(List<AclBinding> acls, String principal, ResourceType type, String name,
+                            PatternType pattern, AclOperation... operations) {
+    for (AclOperation operation : operations) {
+      acls.add(new AclBinding(new ResourcePattern(type, name, pattern),
+          new AccessControlEntry(principal, "*", operation, AclPermissionType.ALLOW)));
+    }
+  }
+
+  /** Through the plain listener, whose principal is a super user of the embedded broker. */
+  private static void grant(KafkaBroker broker, List<AclBinding> acls) throws Exception {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+      admin.createAcls(acls).all().get(60, TimeUnit.SECONDS);
+    }
+  }
+
+  /** The harness's configuration with the restricted user's credentials instead of the super user's. */
+  private static SimstreamConfig asUser(LiveHarness live, SecureListeners secure, String user, String password) {
+    Map<String, String> env = new HashMap<>(live.environment());
+    env.putAll(LiveHarness.kafkaVariables(secure.saslSslClientProperties(user, password)));
+    return SimstreamConfig.load(env);
+  }
+}
