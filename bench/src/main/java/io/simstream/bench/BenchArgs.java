@@ -5,11 +5,11 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The command line: {@code [--scale smoke|full] [--cases a,b] [--out DIR] [--backfill-samples N]
+ * The command line: {@code [--scale smoke|small|full] [--cases a,b] [--out DIR] [--backfill-samples N]
  * [--chaos-kills N]}.
  */
 record BenchArgs(Scale scale, List<String> cases, Path outDir) {
-  static final String USAGE = "usage: java -jar bench/target/simstream-bench.jar [--scale smoke|full] "
+  static final String USAGE = "usage: java -jar bench/target/simstream-bench.jar [--scale smoke|small|full] "
       + "[--cases " + String.join(",", BenchMain.CASES) + "] [--out bench-results] [--backfill-samples N]"
       + " [--chaos-kills N]";
 

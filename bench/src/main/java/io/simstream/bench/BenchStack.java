@@ -43,6 +43,7 @@ final class BenchStack implements AutoCloseable {
   private final ChangeEventProducer producer;
   private final DirectElasticsearch es;
   private final ApiClient apiClient;
+  private final ApiQueryClient apiQueries;
   private final Path workDir;
   private final AtomicInteger names = new AtomicInteger();
 
@@ -60,6 +61,7 @@ final class BenchStack implements AutoCloseable {
     producer = new ChangeEventProducer(config.kafkaClientProperties(), Topics.from(config).changes());
     es = new DirectElasticsearch(elasticsearch.httpUrl());
     apiClient = new ApiClient("http://127.0.0.1:" + api.port());
+    apiQueries = new ApiQueryClient("http://127.0.0.1:" + api.port());
     awaitIndexerRunning();
   }
 
@@ -104,6 +106,11 @@ final class BenchStack implements AutoCloseable {
     return apiClient;
   }
 
+  /** Searches through the API on the direct client's HTTP library, for timed comparisons. */
+  ApiQueryClient apiQueries() {
+    return apiQueries;
+  }
+
   /** The bundled MobileNetV2, the same instance the indexer embeds with; opened on first use. */
   Embedder imageModel() {
     return models.find(ModelCatalog.MOBILENET_V2_NSFWJS).orElseThrow();
@@ -131,6 +138,7 @@ final class BenchStack implements AutoCloseable {
   @Override
   public void close() throws Exception {
     producer.close();
+    apiQueries.close();
     api.close();
     indexer.close();
     es.close();

@@ -26,7 +26,8 @@ final class DirectElasticsearch implements AutoCloseable {
 
   DirectElasticsearch(String httpUrl) {
     this.rest = RestClient.builder(HttpHost.create(httpUrl))
-        .setHttpClientConfigCallback(http -> http.setMaxConnTotal(16).setMaxConnPerRoute(16))
+        // As many connections as the query case's concurrent clients, as the API's own client has.
+        .setHttpClientConfigCallback(http -> http.setMaxConnTotal(64).setMaxConnPerRoute(64))
         .setRequestConfigCallback(rc -> rc.setSocketTimeout(120_000))
         .build();
   }

@@ -2,30 +2,37 @@ package io.simstream.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.simstream.api.search.KnnEffort;
 import io.simstream.api.search.KnnRequestBody;
+import io.simstream.api.search.QueryShape;
 import io.simstream.elasticsearch.IndexMapping;
 import io.simstream.run.Metric;
 import io.simstream.run.SimilarityRun;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 
 /**
  * Case 3: sort-by-similarity through the API against the same knn request sent straight to
- * Elasticsearch; recall@10 against brute force; and the recall / latency trade-off of
+ * Elasticsearch, one client and {@link #CONCURRENT_CLIENTS} at a time; the recall table of every
+ * query kind and metric ({@link RecallTable}); and the recall / latency trade-off of
  * num_candidates and rescore_vector.
  */
 final class QueryCase implements BenchCase {
   static final String NAME = "query";
   static final int K = 10;
   static final double TARGET_P50_OVERHEAD_MS = 2.0;
-  static final int[] NUM_CANDIDATES = {50, 100, 200, 500};
+  static final int CONCURRENT_CLIENTS = 32;
+  static final int[] NUM_CANDIDATES = {50, 100, 200, 500, 1000};
   private static final int CLUSTERS = 64;
   private static final double SPREAD = 0.5;
   private static final int WARM_UP_QUERIES = 20;
+  private static final Duration MAX_THROUGHPUT_RUN = Duration.ofSeconds(20);
   private static final Duration TIMEOUT = Duration.ofMinutes(10);
+  private static final String BRAIN_KEY = "vec";
 
   @Override
   public String name() {
@@ -44,14 +51,16 @@ final class QueryCase implements BenchCase {
     }
     String dataset = stack.uniqueName("query");
     String index = load(stack, dataset, ids, docs);
-    ExactNeighbours exact = new ExactNeighbours(ids, docs);
+    ExactNeighbours exact = new ExactNeighbours(Metric.COSINE, ids, docs);
     List<List<String>> truth = queries.stream().map(q -> exact.top(q, K)).toList();
 
     for (int i = 0; i < Math.min(WARM_UP_QUERIES, queries.size()); i++) {
       viaApi(stack, dataset, queries.get(i));
+      viaJavaHttpClient(stack, dataset, queries.get(i));
       stack.es().search(index, likeTheApi(queries.get(i)));
     }
     List<Double> apiMs = new ArrayList<>();
+    List<Double> javaClientMs = new ArrayList<>();
     List<Double> directMs = new ArrayList<>();
     List<Double> recalls = new ArrayList<>();
     int sameIds = 0;
@@ -67,49 +76,95 @@ final class QueryCase implements BenchCase {
         direct = timed(directMs, () -> direct(stack, index, likeTheApi(queries.get(i))));
         viaApi = timed(apiMs, () -> viaApi(stack, dataset, queries.get(i)));
       }
+      timed(javaClientMs, () -> viaJavaHttpClient(stack, dataset, queries.get(i)));
       recalls.add(ExactNeighbours.recall(viaApi, truth.get(i)));
       sameIds += viaApi.equals(direct) ? 1 : 0;
     }
     double p50 = Stats.percentile(apiMs, 50);
     double directP50 = Stats.percentile(directMs, 50);
     double recall = Stats.mean(recalls);
-    System.out.printf("query: API p50 %.2f ms p99 %.2f ms, direct p50 %.2f ms p99 %.2f ms, recall@10 %.3f%n", p50,
-        Stats.percentile(apiMs, 99), directP50, Stats.percentile(directMs, 99), recall);
+    System.out.printf(Locale.ROOT, "query: API p50 %.2f ms p99 %.2f ms (java.net.http client p50 %.2f ms), direct p50 "
+            + "%.2f ms p99 %.2f ms, recall@10 %.3f%n", p50, Stats.percentile(apiMs, 99),
+        Stats.percentile(javaClientMs, 50), directP50, Stats.percentile(directMs, 99), recall);
+
+    Duration throughputRun = Duration.ofSeconds(Math.min(MAX_THROUGHPUT_RUN.toSeconds(), scale.latencySeconds()));
+    double apiQps = ConcurrentThroughput.measure(CONCURRENT_CLIENTS, throughputRun,
+        n -> viaApi(stack, dataset, queries.get(n % queries.size())));
+    double directQps = ConcurrentThroughput.measure(CONCURRENT_CLIENTS, throughputRun,
+        n -> direct(stack, index, likeTheApi(queries.get(n % queries.size()))));
+    System.out.printf(Locale.ROOT, "query: %d concurrent clients: API %.0f queries/s, direct %.0f queries/s%n",
+        CONCURRENT_CLIENTS, apiQps, directQps);
 
     List<Figure> figures = new ArrayList<>(List.of(
         Figure.latency("query p50", p50, "direct knn p50", directP50,
             "difference <= " + TARGET_P50_OVERHEAD_MS + " ms", p50 - directP50 <= TARGET_P50_OVERHEAD_MS),
         Figure.latency("query p99", Stats.percentile(apiMs, 99), "direct knn p99", Stats.percentile(directMs, 99),
             null, null),
-        Figure.of("recall@10 (API, " + IndexMapping.DEFAULT_INDEX_OPTIONS + ")", Figure.Kind.QUALITY, "", recall)
-            .asHeadline(),
+        Figure.of("query p50 through java.net.http's client", Figure.Kind.LATENCY, "ms",
+            Stats.percentile(javaClientMs, 50)),
+        Figure.throughput("queries/s, " + CONCURRENT_CLIENTS + " concurrent clients", "queries/s", apiQps,
+            "direct knn", directQps, 0.8),
+        Figure.of("recall@10 (API, " + IndexMapping.DEFAULT_INDEX_OPTIONS + ", by vector, 512-d)",
+            Figure.Kind.QUALITY, "", recall),
         // The same request gives the same ids: below 1, the direct request no longer mirrors KnnSearch.
         Figure.of("API and direct knn returned the same ids", Figure.Kind.QUALITY, "",
             sameIds / (double) queries.size())));
     figures.addAll(tradeOff(stack, index, queries.subList(0, Math.min(scale.tradeoffQueries(), queries.size())),
         truth));
-    stack.dropRun(dataset, "vec", index);
-    return new CaseResult(NAME, "Query: sort-by-similarity vs direct knn, recall, num_candidates trade-off", figures,
-        List.of(String.format("%d clustered 512-d vectors (%d clusters, spread %.1f), cosine, %s; %d timed queries "
-                + "per path after %d warm-ups, API and direct alternated", docs.size(), CLUSTERS, SPREAD,
-                IndexMapping.DEFAULT_INDEX_OPTIONS, queries.size(), WARM_UP_QUERIES),
-            "API: POST sort-by-similarity {vector, k: " + K + "} over HTTP; direct: the body KnnRequestBody builds for it "
-                + "(num_candidates "
-                + KnnRequestBody.numCandidates(Metric.COSINE, K, false) + ", rescore_vector oversample "
-                + (int) KnnRequestBody.RESCORE_OVERSAMPLE + ", no filter) on the same REST client",
-            "recall@10: share of the brute-force cosine top 10 returned; trade-off rows are direct knn, "
-                + scale.tradeoffQueries() + " queries each"));
+    stack.dropRun(dataset, BRAIN_KEY, index);
+
+    List<RecallTable.Cell> cells = new RecallTable(stack, scale.recallQueries()).measure(scale.recallSizes());
+    figures.addAll(recallFigures(cells));
+    KnnEffort byVector = KnnEffort.forQuery(Metric.COSINE, true, QueryShape.GIVEN, K);
+    return new CaseResult(NAME, "Query: sort-by-similarity vs direct knn, recall of every query kind and metric, "
+        + "num_candidates trade-off", figures,
+        List.of(String.format(Locale.ROOT, "latency and throughput: %d clustered 512-d vectors (%d clusters, spread "
+                + "%.1f), cosine, %s, filled through the indexer; %d timed queries per path after %d warm-ups, API and "
+                + "direct alternated; throughput: %d clients for %d s per path", docs.size(), CLUSTERS, SPREAD,
+                IndexMapping.DEFAULT_INDEX_OPTIONS, queries.size(), WARM_UP_QUERIES, CONCURRENT_CLIENTS,
+                throughputRun.toSeconds()),
+            "API: POST sort-by-similarity {vector, k: " + K + "} over HTTP on the same Apache async client as the "
+                + "direct calls (java.net.http's client shown apart); direct: the body KnnRequestBody builds for it "
+                + "(num_candidates " + byVector.numCandidates() + ", rescore_vector oversample "
+                + byVector.oversample() + ", no filter)",
+            String.format(Locale.ROOT, "recall table: %s docs of clustered %d-d vectors per metric (int8_hnsw, filled "
+                    + "with bulk requests), %d queries per cell; mean of %d ids / %d vectors; restricted to every "
+                    + "%dth document; recall@10 against brute force under the metric; 'previous rule' = 10 "
+                    + "candidates per hit (>= 100, x10 for innerproduct and reverse), rescore x3",
+                scale.recallSizes(), RecallTable.DIMS, scale.recallQueries(), RecallTable.IDS_PER_MEAN,
+                RecallTable.VECTORS_PER_MEAN, RecallTable.SUBSET_EVERY),
+            "trade-off rows are direct knn on the 512-d index, " + scale.tradeoffQueries() + " queries each"));
   }
 
-  /** The request the API sends for this case's run (cosine, int8_hnsw, no filter). */
+  private static List<Figure> recallFigures(List<RecallTable.Cell> cells) {
+    List<Figure> figures = new ArrayList<>();
+    double lowestMean = cells.stream().mapToDouble(RecallTable.Cell::recallMean).min().orElseThrow();
+    double lowestQuery = cells.stream().mapToDouble(RecallTable.Cell::recallMin).min().orElseThrow();
+    figures.add(Figure.of("recall@10, lowest mean of any kind x metric x size", Figure.Kind.QUALITY, "", lowestMean)
+        .withTarget(">= " + RecallTable.TARGET_MEAN, lowestMean >= RecallTable.TARGET_MEAN).asHeadline());
+    figures.add(Figure.of("recall@10, lowest single query", Figure.Kind.QUALITY, "", lowestQuery)
+        .withTarget(">= " + RecallTable.TARGET_MIN, lowestQuery >= RecallTable.TARGET_MIN).asHeadline());
+    for (RecallTable.Cell cell : cells) {
+      figures.add(Figure.of("recall@10 mean, " + cell.name(), Figure.Kind.QUALITY, "", cell.recallMean()));
+      figures.add(Figure.of("recall@10 min, " + cell.name(), Figure.Kind.QUALITY, "", cell.recallMin()));
+      figures.add(Figure.of("recall@10 previous rule, " + cell.name(), Figure.Kind.QUALITY, "",
+          cell.previousRuleRecall()));
+      figures.add(cell.directP50() == null
+          ? Figure.of("p50, " + cell.name() + " (exact scan)", Figure.Kind.LATENCY, "ms", cell.apiP50())
+          : new Figure("p50, " + cell.name(), Figure.Kind.LATENCY, "ms", cell.apiP50(), "direct knn p50",
+              cell.directP50(), cell.apiP50() - cell.directP50(), null, null, false));
+    }
+    return figures;
+  }
+
+  /** The request the API sends for this case's run (cosine, int8_hnsw, a given vector, no filter). */
   private static ObjectNode likeTheApi(float[] query) {
-    return KnnRequestBody.of(query, K, KnnRequestBody.numCandidates(Metric.COSINE, K, false),
-        KnnRequestBody.RESCORE_OVERSAMPLE);
+    return KnnRequestBody.of(query, K, KnnEffort.forQuery(Metric.COSINE, true, QueryShape.GIVEN, K), null);
   }
 
   private static String load(BenchStack stack, String dataset, List<String> ids, List<float[]> docs) {
     stack.api().registerDataset(dataset);
-    String index = stack.api().createRun(dataset, "vec", SimilarityRun.PRECOMPUTED, IngestCase.DIMS,
+    String index = stack.api().createRun(dataset, BRAIN_KEY, SimilarityRun.PRECOMPUTED, IngestCase.DIMS,
         IndexMapping.DEFAULT_INDEX_OPTIONS);
     List<SampleEvents.Encoded> events = new ArrayList<>(docs.size());
     for (int i = 0; i < docs.size(); i++) {
@@ -122,19 +177,19 @@ final class QueryCase implements BenchCase {
   private static List<Figure> tradeOff(BenchStack stack, String index, List<float[]> queries,
                                        List<List<String>> truth) {
     List<Figure> figures = new ArrayList<>();
-    for (double oversample : new double[] {0, KnnRequestBody.RESCORE_OVERSAMPLE}) {
+    for (double oversample : new double[] {0, KnnEffort.RESCORE_OVERSAMPLE}) {
       for (int numCandidates : NUM_CANDIDATES) {
         List<Double> ms = new ArrayList<>();
         List<Double> recalls = new ArrayList<>();
         for (int i = 0; i < queries.size(); i++) {
-          ObjectNode body = KnnRequestBody.of(queries.get(i), K, numCandidates, oversample);
+          ObjectNode body = KnnRequestBody.of(queries.get(i), K, new KnnEffort(numCandidates, oversample), null);
           recalls.add(ExactNeighbours.recall(timed(ms, () -> direct(stack, index, body)), truth.get(i)));
         }
         String setting = "num_candidates " + numCandidates
             + (oversample > 0 ? ", rescore x" + (int) oversample : ", no rescore");
         figures.add(Figure.of("recall@10 " + setting, Figure.Kind.QUALITY, "", Stats.mean(recalls)));
         figures.add(Figure.of("p50 " + setting, Figure.Kind.LATENCY, "ms", Stats.percentile(ms, 50)));
-        System.out.printf("  %s: recall@10 %.3f, p50 %.2f ms%n", setting, Stats.mean(recalls),
+        System.out.printf(Locale.ROOT, "  %s: recall@10 %.3f, p50 %.2f ms%n", setting, Stats.mean(recalls),
             Stats.percentile(ms, 50));
       }
     }
@@ -142,22 +197,29 @@ final class QueryCase implements BenchCase {
   }
 
   private static List<String> viaApi(BenchStack stack, String dataset, float[] query) {
-    JsonNode result = stack.api().sortBySimilarity(dataset, "vec", Map.of("vector", query, "k", K));
+    return sampleIds(stack.apiQueries().sortBySimilarity(dataset, BRAIN_KEY, Map.of("vector", query, "k", K)));
+  }
+
+  private static List<String> viaJavaHttpClient(BenchStack stack, String dataset, float[] query) {
+    return sampleIds(stack.api().sortBySimilarity(dataset, BRAIN_KEY, Map.of("vector", query, "k", K)));
+  }
+
+  private static List<String> sampleIds(JsonNode result) {
     List<String> found = new ArrayList<>(K);
     result.path("hits").forEach(hit -> found.add(hit.path("sampleId").asText()));
     return found;
   }
 
-  private static List<String> direct(BenchStack stack, String index, ObjectNode body) {
+  static List<String> direct(BenchStack stack, String index, ObjectNode body) {
     List<String> found = new ArrayList<>(K);
     stack.es().search(index, body).path("hits").path("hits").forEach(hit -> found.add(hit.path("_id").asText()));
     return found;
   }
 
-  private static <T> T timed(List<Double> millis, Supplier<T> call) {
+  static <T> T timed(List<Double> millis, Supplier<T> call) {
     long start = System.nanoTime();
     T result = call.get();
-    millis.add((System.nanoTime() - start) / 1e6);
+    millis.add((System.nanoTime() - start) / 1e9 * 1e3);
     return result;
   }
 }

@@ -32,9 +32,20 @@ final class RawBulkLoader {
   /** Creates {@code index}, loads the vectors and returns documents per second until all are searchable. */
   double load(String index, VectorFieldSpec spec, List<float[]> vectors, Duration timeout) throws Exception {
     es.createIndex(index, spec);
+    List<String> ids = new ArrayList<>(vectors.size());
+    for (int i = 0; i < vectors.size(); i++) {
+      ids.add(SampleEvents.sampleId("raw", i));
+    }
+    long start = System.nanoTime();
+    fill(index, ids, vectors);
+    long end = Searchable.await(es, index, vectors.size(), timeout);
+    return vectors.size() / ((end - start) / 1e9);
+  }
+
+  /** Writes the documents into an existing index, {@link #IN_FLIGHT} bulks at a time; returns once all are acknowledged. */
+  void fill(String index, List<String> ids, List<float[]> vectors) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(IN_FLIGHT);
     try {
-      long start = System.nanoTime();
       List<Future<?>> bulks = new ArrayList<>();
       for (int from = 0; from < vectors.size(); from += BULK_SIZE) {
         int first = from;
@@ -42,7 +53,7 @@ final class RawBulkLoader {
         bulks.add(pool.submit(() -> {
           List<BulkBodies.Doc> docs = new ArrayList<>(last - first);
           for (int i = first; i < last; i++) {
-            docs.add(new BulkBodies.Doc(SampleEvents.sampleId("raw", i), vectors.get(i)));
+            docs.add(new BulkBodies.Doc(ids.get(i), vectors.get(i)));
           }
           es.bulk(BulkBodies.index(index, docs));
         }));
@@ -50,8 +61,6 @@ final class RawBulkLoader {
       for (Future<?> bulk : bulks) {
         bulk.get();
       }
-      long end = Searchable.await(es, index, vectors.size(), timeout);
-      return vectors.size() / ((end - start) / 1e9);
     } finally {
       pool.shutdownNow();
     }

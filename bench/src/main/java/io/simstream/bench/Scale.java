@@ -38,6 +38,12 @@ public record Scale(String name, int ingestVectors, List<String> ingestOptions, 
         new Chaos(200, 20, 1, List.of(ChaosPhase.KILLS), Duration.ofMinutes(3)));
   }
 
+  /** Between the two: every case at sizes where its figures start to mean something, in a few minutes each. */
+  public static Scale small() {
+    return new Scale("small", 4_000, List.of("int8_hnsw"), 10, 5_000, 100, 50, 64, 20_000, Duration.ofMinutes(5),
+        new Chaos(1_000, 50, 3, List.of(ChaosPhase.KILLS), Duration.ofMinutes(5)));
+  }
+
   public static Scale full() {
     return new Scale("full", 20_000, List.of("int8_hnsw", "int8_flat"), 40, 20_000, 400, 200, 600, 1_000_000,
         Duration.ofMinutes(20), new Chaos(5_000, 200, 20, List.of(ChaosPhase.values()), Duration.ofMinutes(10)));
@@ -46,8 +52,27 @@ public record Scale(String name, int ingestVectors, List<String> ingestOptions, 
   public static Scale named(String name) {
     return switch (name) {
       case "smoke" -> smoke();
+      case "small" -> small();
       case "full" -> full();
-      default -> throw new IllegalArgumentException("--scale must be smoke or full, got '" + name + "'");
+      default -> throw new IllegalArgumentException("--scale must be smoke, small or full, got '" + name + "'");
+    };
+  }
+
+  /** Documents per index of the query case's recall table (128-d, one index per metric and size). */
+  public List<Integer> recallSizes() {
+    return switch (name) {
+      case "full" -> List.of(20_000, 150_000);
+      case "small" -> List.of(20_000);
+      default -> List.of(queryDocs);
+    };
+  }
+
+  /** Queries per cell (query kind x metric x size) of the recall table. */
+  public int recallQueries() {
+    return switch (name) {
+      case "full" -> 100;
+      case "small" -> 50;
+      default -> 10;
     };
   }
 

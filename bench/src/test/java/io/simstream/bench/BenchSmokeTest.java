@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.simstream.json.Json;
+import io.simstream.run.Metric;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -42,9 +43,15 @@ class BenchSmokeTest {
     assertThat(latency.figure("events never seen (simstream)").value()).isZero();
     CaseResult query = report.cases().get(2);
     assertThat(query.figure("query p50").value()).isPositive();
+    int recallCells = RecallTable.Kind.values().length * Metric.values().length * Scale.smoke().recallSizes().size();
+    // One by-vector figure, the trade-off rows, the two table headlines, and mean, min, previous rule per cell.
     assertThat(query.figures()).filteredOn(f -> f.name().startsWith("recall@10"))
-        .hasSize(1 + 2 * QueryCase.NUM_CANDIDATES.length)
+        .hasSize(1 + 2 * QueryCase.NUM_CANDIDATES.length + 2 + 3 * recallCells)
         .allSatisfy(f -> assertThat(f.value()).isBetween(0.0, 1.0));
+    // On the smoke's few hundred documents the API's candidates cover most of each index.
+    assertThat(query.figure("recall@10, lowest mean of any kind x metric x size").met()).isTrue();
+    assertThat(query.figure("queries/s, " + QueryCase.CONCURRENT_CLIENTS + " concurrent clients").value())
+        .isPositive();
     assertThat(report.cases().get(3).figure("embed images").value()).isPositive();
     CaseResult backfill = report.cases().get(4);
     assertThat(backfill.figure("passes with " + BackfillCase.HEAP).value()).isEqualTo(1);

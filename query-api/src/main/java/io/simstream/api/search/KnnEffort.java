@@ -20,10 +20,10 @@ public record KnnEffort(int numCandidates, double oversample) {
   public static final int MAX_NUM_CANDIDATES = 10_000;
   /** Candidates per hit and the floor, for queries among the documents. */
   static final int CANDIDATES_PER_HIT = 20;
-  static final int MIN_CANDIDATES = 300;
+  static final int MIN_CANDIDATES = 500;
   /** The same, for means, negated queries and inner product. */
   static final int WIDE_CANDIDATES_PER_HIT = 50;
-  static final int WIDE_MIN_CANDIDATES = 1_000;
+  static final int WIDE_MIN_CANDIDATES = 2_000;
   /** Rescored candidates per hit: Elasticsearch's own bbq default; wide searches rescore deeper. */
   public static final double RESCORE_OVERSAMPLE = 3.0;
   static final double WIDE_RESCORE_OVERSAMPLE = 10.0;

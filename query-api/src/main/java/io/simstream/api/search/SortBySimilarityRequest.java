@@ -26,7 +26,7 @@ public record SortBySimilarityRequest(String id, List<String> ids, float[] vecto
                                       Integer k, Boolean reverse,
                                       @JsonAlias("restrict_ids") List<String> restrictIds,
                                       @JsonAlias("restrict_label_ids") List<String> restrictLabelIds,
-                                      @JsonAlias("num_candidates") Integer numCandidates, Boolean exact) {
+                                      Integer numCandidates, Boolean exact) {
 
   public SortBySimilarityRequest {
     RequestIds.requireValid("id", id);
