@@ -12,7 +12,6 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
@@ -29,7 +28,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 final class S3Source implements AutoCloseable {
 
   private static final Region FALLBACK_REGION = Region.US_EAST_1;
-  private static final int CHUNK = 64 * 1024;
+  private static final int MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
   // Answers that say the request itself is wrong (credentials, permissions, the URI), so a retry will not help.
   private static final Set<String> REFUSALS = Set.of("AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch",
       "AllAccessDisabled", "AccountProblem", "InvalidBucketName", "InvalidObjectState", "InvalidRequest");
@@ -60,8 +59,8 @@ final class S3Source implements AutoCloseable {
     } catch (TooLarge e) {
       throw new ImageLoadException(EmbeddingFailure.TOO_LARGE, uri + " " + e.getMessage());
     } catch (S3Exception e) {
-      throw new ImageLoadException(failureOf(e), "S3 refused " + uri + ": HTTP " + e.statusCode() + " "
-          + errorCode(e) + (e.awsErrorDetails() == null ? "" : " " + e.awsErrorDetails().errorMessage()));
+      throw new ImageLoadException(failureOf(e), "S3 answered HTTP " + e.statusCode() + " " + errorCode(e)
+          + (e.awsErrorDetails() == null ? "" : " (" + e.awsErrorDetails().errorMessage() + ")") + " for " + uri);
     } catch (ApiCallTimeoutException e) {
       throw new ImageLoadException(EmbeddingFailure.TIMEOUT, "no complete object " + uri + " within " + timeout);
     } catch (SdkException | UncheckedIOException e) {
@@ -79,7 +78,7 @@ final class S3Source implements AutoCloseable {
       throw new TooLarge("has " + declared + " bytes, limit " + maxBytes);
     }
     try {
-      byte[] bytes = body.readNBytes((int) Math.min(maxBytes + 1, declared == null ? maxBytes + 1 : declared + 1));
+      byte[] bytes = body.readNBytes((int) Math.min(maxBytes + 1, MAX_ARRAY_LENGTH));
       if (bytes.length > maxBytes) {
         throw new TooLarge("exceeds the limit of " + maxBytes + " bytes");
       }
