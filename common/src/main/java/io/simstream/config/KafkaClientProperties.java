@@ -58,11 +58,6 @@ public final class KafkaClientProperties {
     this.asWritten = Map.copyOf(asWritten);
   }
 
-  /** A plain connection with no pass-through (tests and the local run against the embedded broker). */
-  public static KafkaClientProperties plaintext(String bootstrapServers) {
-    return new KafkaClientProperties(bootstrapServers, Map.of(), Set.of(), Map.of());
-  }
-
   /**
    * Reads the pass-through from the environment (first) and the configuration file; every problem is added to
    * {@code problems}. Variables in {@code reservedEnvNames} (simstream's own settings) are not pass-through.
