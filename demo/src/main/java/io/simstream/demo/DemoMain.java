@@ -4,29 +4,28 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.simstream.api.QueryApi;
 import io.simstream.config.Settings;
 import io.simstream.config.SimstreamConfig;
-import io.simstream.event.SampleAdded;
 import io.simstream.indexer.Indexer;
-import io.simstream.kafka.ChangeEventProducer;
-import io.simstream.kafka.Topics;
 import io.simstream.servers.ElasticsearchNode;
 import io.simstream.servers.KafkaBroker;
 import io.simstream.servers.LocalServers;
+import java.io.PrintWriter;
 import java.nio.file.Files;
-import java.time.Duration;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * The main job on the embedded default: starts a real Kafka broker and Elasticsearch node, the
- * indexer and the query API, feeds the demo dataset through Kafka, queries it over HTTP and prints
- * the answer. The stack stays up until Ctrl-C (or exits at once with {@code --exit}).
+ * Command 1: starts a real Kafka broker and Elasticsearch node, the indexer and the query API, sends
+ * the bundled clip art through {@code simstream produce}, lets the indexer embed it with MobileNetV2,
+ * prints some images' nearest neighbours and the results page's address. The stack stays up until
+ * Ctrl-C (or exits at once with {@code --exit}).
  */
 public final class DemoMain {
   private static final String DATASET = "demo";
-  private static final String BRAIN_KEY = "themes";
-  private static final int DIMS = 64;
-  private static final int PER_THEME = 250;
+  /** One query per kind of picture; their neighbours are printed by file name. */
+  static final List<String> QUERIES = List.of("cards/simple_c_5.jpg", "fruit/apple.jpg", "mammals/contour_elephant.jpg");
+  private static final int K = 6;
 
   private DemoMain() {
   }
@@ -34,6 +33,7 @@ public final class DemoMain {
   public static void main(String[] args) throws Exception {
     boolean exitWhenDone = List.of(args).contains("--exit");
     SimstreamConfig config = SimstreamConfig.fromEnvironmentOrExit();
+    long start = System.nanoTime();
     say("Starting a local Kafka broker and Elasticsearch node (real servers, loopback only)...");
     KafkaBroker kafka = LocalServers.kafka();
     ElasticsearchNode es = LocalServers.elasticsearch();
@@ -44,16 +44,15 @@ public final class DemoMain {
         Settings.INDEXER_STATE_DIR, Files.createTempDirectory("simstream-demo-state").toString()));
 
     CountDownLatch stop = new CountDownLatch(1);
-    try (Indexer indexer = Indexer.start(local);
-         QueryApi api = QueryApi.start(local);
-         ChangeEventProducer producer = new ChangeEventProducer(local.kafkaClientProperties(),
-             Topics.from(local).changes())) {
+    try (Indexer indexer = Indexer.start(local); QueryApi api = QueryApi.start(local)) {
       String baseUrl = "http://127.0.0.1:" + api.port();
-      ApiClient client = new ApiClient(baseUrl);
-      run(client, producer);
+      run(new ImageDemo(DATASET, kafka.bootstrapServers(), baseUrl,
+          new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
       say("");
-      say("simstream is up: query API " + baseUrl + " (OpenAPI at /v1/openapi.json, metrics at /metrics),"
-          + " indexer metrics at http://127.0.0.1:" + indexer.adminPort() + "/metrics");
+      say(String.format("Command 1 took %.0f s from start to the first answers.", (System.nanoTime() - start) / 1e9));
+      say("See the images and click through neighbours: " + baseUrl + "/ui");
+      say("Query API " + baseUrl + " (OpenAPI at /v1/openapi.json, metrics at /metrics), indexer metrics at"
+          + " http://127.0.0.1:" + indexer.adminPort() + "/metrics");
       if (exitWhenDone) {
         return;
       }
@@ -63,44 +62,32 @@ public final class DemoMain {
     }
   }
 
-  private static void run(ApiClient client, ChangeEventProducer producer) throws Exception {
-    String runPath = "/v1/datasets/" + DATASET + "/similarity/" + BRAIN_KEY;
-    client.post("/v1/datasets", Map.of("name", DATASET));
-    client.post("/v1/datasets/" + DATASET + "/similarity",
-        Map.of("brainKey", BRAIN_KEY, "model", "precomputed", "metric", "cosine", "dims", DIMS));
-    List<SampleAdded> samples = DemoData.samples(DATASET, PER_THEME, DIMS, 42);
-    say("Producing " + samples.size() + " sample-added events to Kafka...");
-    long start = System.nanoTime();
-    samples.forEach(producer::send);
-    producer.flush();
-    awaitIndexed(client, runPath, samples.size(), start);
-
-    String query = DemoData.sampleId("beach", 7);
-    printHits("Most similar to " + query + " (k=5):",
-        client.post(runPath + "/sort-by-similarity", Map.of("id", query, "k", 5)));
-    printHits("Least similar to " + query + " (k=3, reverse):",
-        client.post(runPath + "/sort-by-similarity", Map.of("id", query, "k", 3, "reverse", true)));
-  }
-
-  private static void awaitIndexed(ApiClient client, String runPath, int expected, long start) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-    long size = 0;
-    while (size < expected) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("only " + size + " of " + expected + " samples were indexed in 3 minutes");
+  private static void run(ImageDemo demo) throws Exception {
+    Path folder = Files.createTempDirectory("simstream-demo-images");
+    int count = DemoImages.copyTo(folder);
+    JsonNode run = demo.createRun();
+    say("Created run '" + ImageDemo.BRAIN_KEY + "' (" + ImageDemo.MODEL + ", cosine) on dataset '" + DATASET + "'.");
+    say("Producing " + count + " public-domain clip-art images from " + folder + ":");
+    say("  simstream produce -d " + DATASET + " --folder " + folder + " --wait");
+    long produceStart = System.nanoTime();
+    int status = demo.produce(folder);
+    if (status != 0) {
+      throw new IllegalStateException("simstream produce exited with status " + status);
+    }
+    say(String.format("All %d images embedded and searchable %.0f s after produce started.", count,
+        (System.nanoTime() - produceStart) / 1e9));
+    for (String query : QUERIES) {
+      say("");
+      say("Nearest to " + query + " (k=" + K + ", cosine distance; open " + folder.resolve(query) + " to compare):");
+      for (JsonNode hit : demo.sortBySimilarity(query, K, false).path("hits")) {
+        say(String.format("  %-44s %.4f", hit.path("sampleId").asText(), hit.path("distance").asDouble()));
       }
-      Thread.sleep(500);
-      size = client.get(runPath + "/size").path("size").asLong();
     }
-    say(String.format("All %d samples searchable after %.1f s.", expected, (System.nanoTime() - start) / 1e9));
-  }
-
-  private static void printHits(String title, JsonNode result) {
     say("");
-    say(title);
-    for (JsonNode hit : result.path("hits")) {
-      say(String.format("  %-14s cosine distance %.4f", hit.path("sampleId").asText(), hit.path("distance").asDouble()));
-    }
+    say(run.path("supportsPrompts").asBoolean()
+        ? "This run takes text prompts: POST .../sort-by-similarity {\"text\": \"a red apple\"}."
+        : "No text query: the bundled MobileNetV2 has no text tower; a clip-onnx run with user-supplied CLIP"
+            + " files takes prompts (docs/models.md).");
   }
 
   private static void say(String line) {

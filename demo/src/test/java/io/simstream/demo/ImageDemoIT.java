@@ -1,0 +1,84 @@
+package io.simstream.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.simstream.api.QueryApi;
+import io.simstream.config.Settings;
+import io.simstream.config.SimstreamConfig;
+import io.simstream.indexer.Indexer;
+import io.simstream.servers.LocalServers;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Command 1's journey on the real stack: the bundled clip art goes through {@code simstream produce
+ * --wait}, the indexer embeds it with MobileNetV2, and the neighbours the demo prints are pictures of
+ * the same kind. Also prints, per folder, how many of each image's 5 nearest neighbours share its folder.
+ */
+class ImageDemoIT {
+
+  @Test
+  void bundledImagesAreEmbeddedAndTheirNeighboursLookAlike(@TempDir Path stateDir, @TempDir Path images)
+      throws Exception {
+    SimstreamConfig config = SimstreamConfig.load(Map.of()).with(Map.of(
+        Settings.KAFKA_BOOTSTRAP_SERVERS, LocalServers.kafka().bootstrapServers(),
+        Settings.ES_HOSTS, LocalServers.elasticsearch().httpUrl(),
+        Settings.INDEXER_STATE_DIR, stateDir.toString(),
+        Settings.INDEXER_ADMIN_PORT, "0",
+        Settings.API_PORT, "0"));
+    int count = DemoImages.copyTo(images);
+    assertThat(count).isEqualTo(DemoImages.names().size()).isBetween(200, 400);
+
+    try (Indexer indexer = Indexer.start(config); QueryApi api = QueryApi.start(config)) {
+      String apiUrl = "http://127.0.0.1:" + api.port();
+      StringWriter out = new StringWriter();
+      StringWriter err = new StringWriter();
+      ImageDemo demo = new ImageDemo("demo-it", LocalServers.kafka().bootstrapServers(), apiUrl,
+          new PrintWriter(out, true), new PrintWriter(err, true));
+      JsonNode run = demo.createRun();
+      assertThat(run.path("supportsPrompts").asBoolean()).as("MobileNetV2 has no text tower").isFalse();
+
+      int status = demo.produce(images);
+      System.out.println(out + "" + err);
+      // --wait returned 0: every image is embedded and searchable in the run.
+      assertThat(status).isZero();
+      assertThat(out.toString()).contains("sent " + count + " events").contains("searchable in 1 run(s): [mobilenet]");
+      assertThat(new ApiClient(apiUrl).get("/v1/datasets/demo-it/similarity/" + ImageDemo.BRAIN_KEY + "/size")
+          .path("size").asLong()).isEqualTo(count);
+
+      // The cards are near-identical drawings: all of a card's nearest neighbours are cards.
+      List<String> cards = ImageDemo.sampleIds(demo.sortBySimilarity("cards/simple_c_5.jpg", 6, false));
+      assertThat(cards).first().isEqualTo("cards/simple_c_5.jpg");
+      assertThat(cards).allMatch(id -> id.startsWith("cards/"));
+      for (String query : DemoMain.QUERIES) {
+        List<String> hits = ImageDemo.sampleIds(demo.sortBySimilarity(query, 6, false));
+        assertThat(hits).as(query + " is its own nearest neighbour").first().isEqualTo(query);
+        assertThat(hits.subList(1, hits.size())).as("most neighbours of " + query + " are of its kind")
+            .filteredOn(id -> folder(id).equals(folder(query))).hasSizeGreaterThanOrEqualTo(3);
+      }
+      List<String> farthest = ImageDemo.sampleIds(demo.sortBySimilarity("cards/simple_c_5.jpg", 3, true));
+      assertThat(farthest).hasSize(3).noneMatch(id -> id.startsWith("cards/"));
+
+      Map<String, int[]> sameFolder = new TreeMap<>();
+      for (String name : DemoImages.names()) {
+        List<String> hits = ImageDemo.sampleIds(demo.sortBySimilarity(name, 6, false));
+        int[] tally = sameFolder.computeIfAbsent(folder(name), f -> new int[2]);
+        tally[0] += (int) hits.stream().filter(id -> !id.equals(name) && folder(id).equals(folder(name))).count();
+        tally[1] += hits.size() - 1;
+      }
+      sameFolder.forEach((folder, tally) -> System.out.printf("same-folder share of the 5 nearest, %s: %.2f%n",
+          folder, (double) tally[0] / tally[1]));
+    }
+  }
+
+  private static String folder(String sampleId) {
+    return sampleId.substring(0, sampleId.indexOf('/'));
+  }
+}
