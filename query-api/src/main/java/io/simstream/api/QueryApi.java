@@ -17,6 +17,14 @@ import io.simstream.embedding.EmbedderRegistry;
 import io.simstream.api.registry.CompactedTopicStore;
 import io.simstream.api.run.RunHandlers;
 import io.simstream.api.run.RunService;
+import io.simstream.api.sample.ChangeTopicSampleCatalog;
+import io.simstream.api.sample.SampleHandlers;
+import io.simstream.api.sample.SampleService;
+import io.simstream.api.sample.ThumbnailRenderer;
+import io.simstream.api.sample.ThumbnailService;
+import io.simstream.api.ui.UiHandlers;
+import io.simstream.embedding.EmbeddingConfig;
+import io.simstream.embedding.fetch.ImageFetcher;
 import io.simstream.api.search.SearchHandlers;
 import io.simstream.api.search.SimilaritySearchService;
 import io.simstream.config.KafkaClientProperties;
@@ -78,6 +86,10 @@ public final class QueryApi implements AutoCloseable {
       resources.add(datasetStore);
       ElasticsearchGateway es = new ElasticsearchGateway(ElasticsearchClients.create(config));
       resources.add(es);
+      ChangeTopicSampleCatalog sampleCatalog = new ChangeTopicSampleCatalog(kafka, topics.changes().name());
+      resources.add(sampleCatalog);
+      ImageFetcher imageFetcher = ImageFetcher.from(config);
+      resources.add(imageFetcher);
 
       Clock clock = Clock.systemUTC();
       DatasetService datasets = new DatasetService(datasetStore, clock);
@@ -89,10 +101,14 @@ public final class QueryApi implements AutoCloseable {
       resources.add(RuntimeMetrics.bindTo(registry));
       RequestMetrics metrics = new RequestMetrics(registry);
       String token = config.get(Settings.API_TOKEN);
+      SampleService samples = new SampleService(datasets, sampleCatalog);
+      ThumbnailService thumbnails = new ThumbnailService(samples, imageFetcher,
+          new ThumbnailRenderer(EmbeddingConfig.DEFAULT_MAX_IMAGE_PIXELS));
 
       Javalin app = ApiApplication.create(token, metrics, new DatasetHandlers(datasets), new RunHandlers(runs),
           new SearchHandlers(new SimilaritySearchService(runs, es, models)),
-          new EmbeddingsHandlers(new EmbeddingsService(runs, es, clock)), new HealthHandlers(es, views));
+          new EmbeddingsHandlers(new EmbeddingsService(runs, es, clock)), new HealthHandlers(es, views),
+          new SampleHandlers(samples, thumbnails), new UiHandlers());
       app.start(config.get(Settings.API_PORT));
       LOG.info("Query API listening on port {}{}", app.port(), token.isEmpty() ? " (no auth)" : " (bearer token)");
       return new QueryApi(app, resources);

@@ -15,6 +15,13 @@ import io.simstream.api.http.RequestMetrics;
 import io.simstream.api.model.EmbeddingModels;
 import io.simstream.api.run.RunHandlers;
 import io.simstream.api.run.RunService;
+import io.simstream.api.sample.SampleHandlers;
+import io.simstream.api.sample.SampleService;
+import io.simstream.api.sample.ThumbnailRenderer;
+import io.simstream.api.sample.ThumbnailService;
+import io.simstream.api.ui.UiHandlers;
+import io.simstream.embedding.EmbeddingConfig;
+import io.simstream.embedding.fetch.ImageFetcher;
 import io.simstream.api.search.SearchHandlers;
 import io.simstream.api.search.SimilaritySearchService;
 import io.simstream.config.Setting;
@@ -51,10 +58,13 @@ final class BackendlessApi implements AutoCloseable {
     EmbeddingModels models = model -> Optional.empty();
     DatasetService datasetService = new DatasetService(datasets, clock);
     RunService runService = new RunService(runs, datasetService, new VectorIndexAdmin(es), models, clock);
+    SampleService samples = new SampleService(datasetService, (dataset, ids) -> Map.of());
     app = ApiApplication.create(bearerToken, new RequestMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)),
         new DatasetHandlers(datasetService), new RunHandlers(runService),
         new SearchHandlers(new SimilaritySearchService(runService, es, models)),
-        new EmbeddingsHandlers(new EmbeddingsService(runService, es, clock)), new HealthHandlers(es, Map.of()));
+        new EmbeddingsHandlers(new EmbeddingsService(runService, es, clock)), new HealthHandlers(es, Map.of()),
+        new SampleHandlers(samples, new ThumbnailService(samples, ImageFetcher.from(SimstreamConfig.load(Map.of())),
+            new ThumbnailRenderer(EmbeddingConfig.DEFAULT_MAX_IMAGE_PIXELS))), new UiHandlers());
     app.start(0);
   }
 

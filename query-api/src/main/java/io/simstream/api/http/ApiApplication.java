@@ -5,7 +5,9 @@ import io.simstream.api.dataset.DatasetHandlers;
 import io.simstream.api.embeddings.EmbeddingsHandlers;
 import io.simstream.api.health.HealthHandlers;
 import io.simstream.api.run.RunHandlers;
+import io.simstream.api.sample.SampleHandlers;
 import io.simstream.api.search.SearchHandlers;
+import io.simstream.api.ui.UiHandlers;
 import java.util.List;
 
 /**
@@ -22,7 +24,8 @@ public final class ApiApplication {
 
   /** {@code bearerToken} empty: no authentication. */
   public static Javalin create(String bearerToken, RequestMetrics metrics, DatasetHandlers datasets, RunHandlers runs,
-                               SearchHandlers search, EmbeddingsHandlers embeddings, HealthHandlers health) {
+                               SearchHandlers search, EmbeddingsHandlers embeddings, HealthHandlers health,
+                               SampleHandlers samples, UiHandlers ui) {
     return Javalin.create(javalin -> {
       javalin.startup.showJavalinBanner = false;
       javalin.http.maxRequestSize = MAX_REQUEST_BYTES;
@@ -33,7 +36,7 @@ public final class ApiApplication {
         javalin.routes.before(new BearerTokenAuth(bearerToken));
       }
       ErrorResponses.register(javalin.routes);
-      ApiRoutes.register(javalin.routes, datasets, runs, search, embeddings, health, metrics);
+      ApiRoutes.register(javalin.routes, datasets, runs, search, embeddings, health, samples, ui, metrics);
     });
   }
 

@@ -5,7 +5,9 @@ import io.simstream.api.dataset.DatasetHandlers;
 import io.simstream.api.embeddings.EmbeddingsHandlers;
 import io.simstream.api.health.HealthHandlers;
 import io.simstream.api.run.RunHandlers;
+import io.simstream.api.sample.SampleHandlers;
 import io.simstream.api.search.SearchHandlers;
+import io.simstream.api.ui.UiHandlers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -19,7 +21,7 @@ public final class ApiRoutes {
 
   public static void register(RoutesConfig routes, DatasetHandlers datasets, RunHandlers runs,
                               SearchHandlers search, EmbeddingsHandlers embeddings, HealthHandlers health,
-                              RequestMetrics metrics) {
+                              SampleHandlers samples, UiHandlers ui, RequestMetrics metrics) {
     byte[] openApi = openApiDocument();
     routes.get("/health", health::health);
     routes.get("/ready", health::ready);
@@ -39,6 +41,11 @@ public final class ApiRoutes {
     routes.get(RUN + "/size", runs::size);
     routes.post(RUN + "/sort-by-similarity", search::sortBySimilarity);
     routes.post(RUN + "/embeddings", embeddings::get);
+
+    routes.get("/v1/datasets/{dataset}/samples", samples::describe);
+    routes.get("/v1/datasets/{dataset}/samples/thumbnail", samples::thumbnail);
+    routes.get(UiHandlers.PATH, ui::page);
+    routes.get(UiHandlers.PATH + "/{asset}", ui::asset);
   }
 
   private static byte[] openApiDocument() {

@@ -3,13 +3,14 @@ package io.simstream.api.http;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.simstream.api.error.UnauthorizedException;
+import io.simstream.api.ui.UiHandlers;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Set;
 
 /**
  * Optional bearer-token check on every route except the probes and metrics, which monitoring
- * systems scrape without credentials. Compares in constant time so the token cannot be guessed
+ * systems scrape without credentials, and the results page's static files (its calls carry the token). Compares in constant time so the token cannot be guessed
  * byte by byte from response times.
  */
 public final class BearerTokenAuth implements Handler {
@@ -24,7 +25,7 @@ public final class BearerTokenAuth implements Handler {
 
   @Override
   public void handle(Context ctx) {
-    if (OPEN_PATHS.contains(ctx.path())) {
+    if (OPEN_PATHS.contains(ctx.path()) || UiHandlers.isPagePath(ctx.path())) {
       return;
     }
     String header = ctx.header("Authorization");
