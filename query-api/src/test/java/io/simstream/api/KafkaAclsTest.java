@@ -1,0 +1,95 @@
+package io.simstream.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.simstream.config.Settings;
+import io.simstream.config.SimstreamConfig;
+import io.simstream.kafka.Topics;
+import io.simstream.servers.KafkaBroker;
+import io.simstream.servers.LocalServers;
+import io.simstream.servers.SecureListeners;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The query API as a Kafka user that has only the ACLs docs/deployment.md lists for it ("Kafka ACLs per service"),
+ * on the embedded broker with its authorizer on: it creates its topics, starts, becomes ready and serves a
+ * dataset written through its store.
+ */
+class KafkaAclsTest {
+
+  @Test
+  void theDocumentedAclsAreEnoughForTheQueryApi() throws Exception {
+    KafkaBroker broker = LocalServers.secureKafka();
+    SecureListeners secure = broker.secureListeners().orElseThrow();
+    String user = "query-api-" + UUID.randomUUID().toString().substring(0, 8);
+    String password = UUID.randomUUID().toString();
+    broker.addScramUser(user, password);
+
+    Map<String, String> env = new HashMap<>();
+    secure.saslSslClientProperties(user, password).forEach((name, value) ->
+        env.put("SIMSTREAM_KAFKA_" + name.toUpperCase(Locale.ROOT).replace('.', '_'), value));
+    env.put(Settings.KAFKA_BOOTSTRAP_SERVERS.envName(), secure.saslSslBootstrapServers());
+    env.put(Settings.ES_HOSTS.envName(), TestBackends.elasticsearch());
+    env.put(Settings.API_PORT.envName(), "0");
+    env.put(Settings.TOPIC_RUNS.envName(), user + ".runs");
+    env.put(Settings.TOPIC_DATASETS.envName(), user + ".datasets");
+    env.put(Settings.TOPIC_CHANGES.envName(), user + ".changes");
+    env.put(Settings.TOPIC_DEAD_LETTERS.envName(), user + ".dead-letters");
+    env.put(Settings.TOPIC_PARTITIONS.envName(), "1");
+    SimstreamConfig config = SimstreamConfig.load(env);
+    grant(broker, queryApiAcls("User:" + user, Topics.from(config)));
+
+    try (QueryApi api = QueryApi.start(config)) {
+      ApiClient client = new ApiClient("http://127.0.0.1:" + api.port(), null);
+      assertThat(client.get("/ready").status()).isEqualTo(200);
+      assertThat(client.post("/v1/datasets", Map.of("name", "photos")).status()).isEqualTo(201);
+      ApiClient.Response list = client.get("/v1/datasets");
+      assertThat(list.status()).isEqualTo(200);
+      assertThat(list.body()).contains("\"photos\"");
+    }
+  }
+
+  /** The query API's rows of the ACL table in docs/deployment.md, for these topic names. */
+  private static List<AclBinding> queryApiAcls(String principal, Topics topics) {
+    List<AclBinding> acls = new ArrayList<>();
+    for (String topic : List.of(topics.runs().name(), topics.datasets().name())) {
+      allow(acls, principal, topic, AclOperation.READ, AclOperation.WRITE, AclOperation.DESCRIBE);
+    }
+    allow(acls, principal, topics.changes().name(), AclOperation.READ, AclOperation.DESCRIBE);
+    for (String topic : List.of(topics.changes().name(), topics.runs().name(), topics.datasets().name(),
+        topics.deadLetters().name())) {
+      allow(acls, principal, topic, AclOperation.DESCRIBE, AclOperation.CREATE);
+    }
+    return acls;
+  }
+
+  private static void allow(List<AclBinding> acls, String principal, String topic, AclOperation... operations) {
+    for (AclOperation operation : operations) {
+      acls.add(new AclBinding(new ResourcePattern(ResourceType.TOPIC, topic, PatternType.LITERAL),
+          new AccessControlEntry(principal, "*", operation, AclPermissionType.ALLOW)));
+    }
+  }
+
+  /** Through the plain listener, whose principal is a super user of the embedded broker. */
+  private static void grant(KafkaBroker broker, List<AclBinding> acls) throws Exception {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+      admin.createAcls(acls).all().get(60, TimeUnit.SECONDS);
+    }
+  }
+}
