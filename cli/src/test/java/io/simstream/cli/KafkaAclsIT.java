@@ -1,0 +1,103 @@
+package io.simstream.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.simstream.json.Json;
+import io.simstream.servers.KafkaBroker;
+import io.simstream.servers.LocalServers;
+import io.simstream.servers.SecureListeners;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code simstream produce --register-dataset} as a Kafka user over SASL_SSL that has only the CLI's ACLs from
+ * docs/deployment.md ("Kafka ACLs per service"), on the embedded broker with its authorizer on. The CLI reads
+ * its configuration from the environment, so it runs in a child JVM with the SIMSTREAM_KAFKA_* variables set.
+ */
+class KafkaAclsIT {
+  private static final long CLI_TIMEOUT_SECONDS = 300;
+
+  @Test
+  void theDocumentedAclsAreEnoughForProduce(@TempDir Path dir) throws Exception {
+    KafkaBroker broker = LocalServers.secureKafka();
+    SecureListeners secure = broker.secureListeners().orElseThrow();
+    String user = "cli-" + UUID.randomUUID().toString().substring(0, 8);
+    String password = UUID.randomUUID().toString();
+    broker.addScramUser(user, password);
+    String changes = user + ".changes";
+    List<String> topics = List.of(changes, user + ".runs", user + ".datasets", user + ".dead-letters");
+    grant(broker, cliAcls("User:" + user, topics, changes + ".listing"));
+
+    Path manifest = dir.resolve("samples.jsonl");
+    Files.write(manifest, List.of(
+        Json.MAPPER.writeValueAsString(Map.of("sampleId", "a", "embeddings", Map.of("default", new float[] {1, 0}))),
+        Json.MAPPER.writeValueAsString(Map.of("sampleId", "b", "embeddings", Map.of("default", new float[] {0, 1})))));
+    ProcessBuilder cli = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), SimstreamCli.class.getName(),
+        "produce", "-d", "acl", "--manifest", manifest.toString(), "--register-dataset")
+        .redirectErrorStream(true).redirectOutput(dir.resolve("cli.log").toFile());
+    Map<String, String> env = cli.environment();
+    env.keySet().removeIf(name -> name.startsWith("SIMSTREAM_"));
+    secure.saslSslClientProperties(user, password).forEach((name, value) ->
+        env.put("SIMSTREAM_KAFKA_" + name.toUpperCase(Locale.ROOT).replace('.', '_'), value));
+    env.put("SIMSTREAM_KAFKA_BOOTSTRAP_SERVERS", secure.saslSslBootstrapServers());
+    env.put("SIMSTREAM_TOPIC_CHANGES", changes);
+    env.put("SIMSTREAM_TOPIC_RUNS", topics.get(1));
+    env.put("SIMSTREAM_TOPIC_DATASETS", topics.get(2));
+    env.put("SIMSTREAM_TOPIC_DEAD_LETTERS", topics.get(3));
+    Process process = cli.start();
+    boolean exited = process.waitFor(CLI_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    if (!exited) {
+      process.destroyForcibly();
+    }
+    String log = Files.readString(dir.resolve("cli.log"), StandardCharsets.UTF_8);
+    assertThat(exited).as("the CLI exited; its output:%n%s", log).isTrue();
+    assertThat(process.exitValue()).as("exit status; output:%n%s", log).isZero();
+    assertThat(log).contains("registered dataset 'acl'").contains("sent 2 events to " + changes);
+  }
+
+  /** The CLI's rows of the ACL table in docs/deployment.md (without --wait), for these topic names. */
+  private static List<AclBinding> cliAcls(String principal, List<String> topics, String listing) {
+    List<AclBinding> acls = new ArrayList<>();
+    allow(acls, principal, topics.get(0), AclOperation.WRITE, AclOperation.DESCRIBE);
+    allow(acls, principal, topics.get(2), AclOperation.READ, AclOperation.WRITE, AclOperation.DESCRIBE);
+    allow(acls, principal, listing, AclOperation.CREATE, AclOperation.READ, AclOperation.WRITE,
+        AclOperation.DESCRIBE);
+    for (String topic : topics) {
+      allow(acls, principal, topic, AclOperation.DESCRIBE, AclOperation.CREATE);
+    }
+    return acls;
+  }
+
+  private static void allow(List<AclBinding> acls, String principal, String topic, AclOperation... operations) {
+    for (AclOperation operation : operations) {
+      acls.add(new AclBinding(new ResourcePattern(ResourceType.TOPIC, topic, PatternType.LITERAL),
+          new AccessControlEntry(principal, "*", operation, AclPermissionType.ALLOW)));
+    }
+  }
+
+  /** Through the plain listener, whose principal is a super user of the embedded broker. */
+  private static void grant(KafkaBroker broker, List<AclBinding> acls) throws Exception {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+      admin.createAcls(acls).all().get(60, TimeUnit.SECONDS);
+    }
+  }
+}
