@@ -10,7 +10,9 @@ import io.simstream.api.elasticsearch.VectorIndexAdmin;
 import io.simstream.api.embeddings.EmbeddingsHandlers;
 import io.simstream.api.embeddings.EmbeddingsService;
 import io.simstream.api.health.HealthHandlers;
+import io.simstream.api.http.ApiAccess;
 import io.simstream.api.http.ApiApplication;
+import io.simstream.api.http.MetricsServer;
 import io.simstream.api.http.RequestMetrics;
 import io.simstream.api.model.EmbeddingModels;
 import io.simstream.embedding.EmbedderRegistry;
@@ -52,10 +54,12 @@ public final class QueryApi implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(QueryApi.class);
 
   private final Javalin app;
+  private final int metricsPort;
   private final List<AutoCloseable> resources;
 
-  private QueryApi(Javalin app, List<AutoCloseable> resources) {
+  private QueryApi(Javalin app, int metricsPort, List<AutoCloseable> resources) {
     this.app = app;
+    this.metricsPort = metricsPort;
     this.resources = resources;
   }
 
@@ -100,18 +104,28 @@ public final class QueryApi implements AutoCloseable {
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       resources.add(RuntimeMetrics.bindTo(registry));
       RequestMetrics metrics = new RequestMetrics(registry);
-      String token = config.get(Settings.API_TOKEN);
+      ApiAccess access = ApiAccess.from(config);
+      String token = access.bearerToken();
       SampleService samples = new SampleService(datasets, sampleCatalog);
       ThumbnailService thumbnails = new ThumbnailService(samples, imageFetcher,
           new ThumbnailRenderer(EmbeddingConfig.DEFAULT_MAX_IMAGE_PIXELS));
 
-      Javalin app = ApiApplication.create(token, metrics, new DatasetHandlers(datasets), new RunHandlers(runs),
+      Javalin app = ApiApplication.create(access, metrics, new DatasetHandlers(datasets), new RunHandlers(runs),
           new SearchHandlers(new SimilaritySearchService(runs, es, models)),
           new EmbeddingsHandlers(new EmbeddingsService(runs, es, clock)), new HealthHandlers(es, views),
           new SampleHandlers(samples, thumbnails), new UiHandlers());
+      // Started first, so that a failing API start closes it with the other resources.
+      MetricsServer metricsServer = null;
+      if (!access.metricsOnApiPort()) {
+        metricsServer = MetricsServer.start(access, metrics);
+        resources.add(metricsServer);
+      }
       app.start(config.get(Settings.API_PORT));
-      LOG.info("Query API listening on port {}{}", app.port(), token.isEmpty() ? " (no auth)" : " (bearer token)");
-      return new QueryApi(app, resources);
+      int metricsPort = metricsServer == null ? app.port() : metricsServer.port();
+      LOG.info("Query API listening on port {}{}, metrics on port {}{}", app.port(),
+          token.isEmpty() ? " (no auth)" : " (bearer token)", metricsPort,
+          access.openPaths().contains(ApiAccess.METRICS_PATH) ? " (open)" : " (bearer token)");
+      return new QueryApi(app, metricsPort, resources);
     } catch (RuntimeException e) {
       closeAll(resources);
       throw e;
@@ -120,6 +134,11 @@ public final class QueryApi implements AutoCloseable {
 
   public int port() {
     return app.port();
+  }
+
+  /** Where {@code /metrics} is served: {@link #port()} unless {@code api.metrics-port} is set. */
+  public int metricsPort() {
+    return metricsPort;
   }
 
   @Override

@@ -10,6 +10,7 @@ import io.simstream.api.elasticsearch.VectorIndexAdmin;
 import io.simstream.api.embeddings.EmbeddingsHandlers;
 import io.simstream.api.embeddings.EmbeddingsService;
 import io.simstream.api.health.HealthHandlers;
+import io.simstream.api.http.ApiAccess;
 import io.simstream.api.http.ApiApplication;
 import io.simstream.api.http.RequestMetrics;
 import io.simstream.api.model.EmbeddingModels;
@@ -59,7 +60,8 @@ final class BackendlessApi implements AutoCloseable {
     DatasetService datasetService = new DatasetService(datasets, clock);
     RunService runService = new RunService(runs, datasetService, new VectorIndexAdmin(es), models, clock);
     SampleService samples = new SampleService(datasetService, (dataset, ids) -> Map.of());
-    app = ApiApplication.create(bearerToken, new RequestMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)),
+    app = ApiApplication.create(ApiAccess.token(bearerToken),
+        new RequestMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)),
         new DatasetHandlers(datasetService), new RunHandlers(runService),
         new SearchHandlers(new SimilaritySearchService(runService, es, models)),
         new EmbeddingsHandlers(new EmbeddingsService(runService, es, clock)), new HealthHandlers(es, Map.of()),

@@ -5,11 +5,12 @@ import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.simstream.api.error.BackendUnavailableException;
 import io.simstream.api.error.BackendUnavailableException.Reason;
-import io.simstream.config.Settings;
 import io.simstream.elasticsearch.ElasticsearchClients;
+import io.simstream.elasticsearch.ElasticsearchFailures;
 import io.simstream.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Optional;
 import java.util.function.Predicate;
 import org.apache.http.entity.ByteArrayEntity;
 import org.apache.http.entity.ContentType;
@@ -144,15 +145,18 @@ public final class ElasticsearchGateway implements AutoCloseable {
     }
     // Only the API's own credentials go to Elasticsearch: a refusal is the server's problem, not the client's.
     if (status == 401 || status == 403) {
-      return new BackendUnavailableException(Reason.CREDENTIALS_REJECTED, "Elasticsearch refused the query API's "
-          + "credentials (" + status + " " + type + ": " + reason + "); the operator must fix "
-          + Settings.ES_USERNAME.envName() + "/" + Settings.ES_PASSWORD.envName() + " or "
-          + Settings.ES_API_KEY.envName(), null);
+      return new BackendUnavailableException(Reason.CREDENTIALS_REJECTED, "the query API's access to Elasticsearch "
+          + "is misconfigured: " + ElasticsearchFailures.forStatus(status, type + ": " + reason), null);
     }
     return new ElasticsearchStatusException(status, type == null ? "" : type, reason);
   }
 
   private static BackendUnavailableException unavailable(IOException e) {
+    Optional<String> tls = ElasticsearchFailures.tlsProblem(e);
+    if (tls.isPresent()) {
+      return new BackendUnavailableException(Reason.CERTIFICATE_REJECTED, "the query API cannot connect to "
+          + "Elasticsearch securely: " + tls.get(), e);
+    }
     String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     return new BackendUnavailableException(Reason.UNREACHABLE, "Elasticsearch is unreachable: " + reason, e);
   }

@@ -16,6 +16,8 @@ public final class BackendUnavailableException extends ApiException {
     OVERLOADED,
     /** Elasticsearch refused the API's own credentials (401/403): a configuration problem for the operator. */
     CREDENTIALS_REJECTED,
+    /** The TLS handshake failed on the server's certificate: the operator must configure trust (or the host). */
+    CERTIFICATE_REJECTED,
     /** A Kafka write that did not complete in time. */
     WRITE_FAILED
   }

@@ -22,8 +22,8 @@ public final class ApiApplication {
   private ApiApplication() {
   }
 
-  /** {@code bearerToken} empty: no authentication. */
-  public static Javalin create(String bearerToken, RequestMetrics metrics, DatasetHandlers datasets, RunHandlers runs,
+  /** Who may call what: see {@link ApiAccess} (a {@code MetricsServer} serves metrics on their own port). */
+  public static Javalin create(ApiAccess access, RequestMetrics metrics, DatasetHandlers datasets, RunHandlers runs,
                                SearchHandlers search, EmbeddingsHandlers embeddings, HealthHandlers health,
                                SampleHandlers samples, UiHandlers ui) {
     return Javalin.create(javalin -> {
@@ -32,11 +32,11 @@ public final class ApiApplication {
       javalin.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrorResponses()));
       javalin.requestLogger.http(metrics::record);
       javalin.routes.before(new RequestUriCheck());
-      if (!bearerToken.isEmpty()) {
-        javalin.routes.before(new BearerTokenAuth(bearerToken));
+      if (!access.bearerToken().isEmpty()) {
+        javalin.routes.before(new BearerTokenAuth(access.bearerToken(), access.openPaths()));
       }
       ErrorResponses.register(javalin.routes);
-      ApiRoutes.register(javalin.routes, datasets, runs, search, embeddings, health, samples, ui, metrics);
+      ApiRoutes.register(javalin.routes, datasets, runs, search, embeddings, health, samples, ui, access, metrics);
     });
   }
 

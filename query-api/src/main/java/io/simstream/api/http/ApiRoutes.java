@@ -21,12 +21,13 @@ public final class ApiRoutes {
 
   public static void register(RoutesConfig routes, DatasetHandlers datasets, RunHandlers runs,
                               SearchHandlers search, EmbeddingsHandlers embeddings, HealthHandlers health,
-                              SampleHandlers samples, UiHandlers ui, RequestMetrics metrics) {
+                              SampleHandlers samples, UiHandlers ui, ApiAccess access, RequestMetrics metrics) {
     byte[] openApi = openApiDocument();
     routes.get("/health", health::health);
     routes.get("/ready", health::ready);
-    routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-        .result(metrics.scrape()));
+    if (access.metricsOnApiPort()) {
+      MetricsRoute.register(routes, metrics);
+    }
     routes.get("/v1/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
 
     routes.post("/v1/datasets", datasets::register);

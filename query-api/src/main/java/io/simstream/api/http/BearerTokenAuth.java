@@ -6,35 +6,48 @@ import io.simstream.api.error.UnauthorizedException;
 import io.simstream.api.ui.UiHandlers;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Set;
 
 /**
- * Optional bearer-token check on every route except the probes and metrics, which monitoring
- * systems scrape without credentials, and the results page's static files (its calls carry the token). Compares in constant time so the token cannot be guessed
- * byte by byte from response times.
+ * Optional bearer-token check on every route except the probes (and metrics unless {@code api.metrics-auth}),
+ * which monitoring systems call without credentials, and the results page's static files (its calls carry the
+ * token). Compares SHA-256 digests with {@link MessageDigest#isEqual}, so neither the token's bytes nor its length
+ * can be learnt from response times.
  */
 public final class BearerTokenAuth implements Handler {
-  public static final Set<String> OPEN_PATHS = Set.of("/health", "/ready", "/metrics");
+  /** Liveness and readiness: open always, since probes carry no credentials. */
+  public static final Set<String> PROBE_PATHS = Set.of("/health", "/ready");
   private static final String PREFIX = "Bearer ";
 
-  private final byte[] token;
+  private final byte[] tokenDigest;
+  private final Set<String> openPaths;
 
-  public BearerTokenAuth(String token) {
-    this.token = token.getBytes(StandardCharsets.UTF_8);
+  /** {@code openPaths}: paths served without the token. */
+  public BearerTokenAuth(String token, Set<String> openPaths) {
+    this.tokenDigest = sha256(token);
+    this.openPaths = Set.copyOf(openPaths);
   }
 
   @Override
   public void handle(Context ctx) {
-    if (OPEN_PATHS.contains(ctx.path()) || UiHandlers.isPagePath(ctx.path())) {
+    if (openPaths.contains(ctx.path()) || UiHandlers.isPagePath(ctx.path())) {
       return;
     }
     String header = ctx.header("Authorization");
     if (header == null || !header.startsWith(PREFIX)) {
       throw new UnauthorizedException("missing bearer token: send 'Authorization: Bearer <token>'");
     }
-    byte[] given = header.substring(PREFIX.length()).trim().getBytes(StandardCharsets.UTF_8);
-    if (!MessageDigest.isEqual(given, token)) {
+    if (!MessageDigest.isEqual(sha256(header.substring(PREFIX.length()).trim()), tokenDigest)) {
       throw new UnauthorizedException("wrong bearer token");
+    }
+  }
+
+  private static byte[] sha256(String text) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
     }
   }
 }

@@ -24,7 +24,8 @@ public final class ErrorResponses {
   public static void register(RoutesConfig routes) {
     routes.exception(ApiException.class, (e, ctx) -> {
       if (e instanceof BackendUnavailableException unavailable) {
-        if (unavailable.reason() == BackendUnavailableException.Reason.CREDENTIALS_REJECTED) {
+        if (unavailable.reason() == BackendUnavailableException.Reason.CREDENTIALS_REJECTED
+            || unavailable.reason() == BackendUnavailableException.Reason.CERTIFICATE_REJECTED) {
           LOG.error("{} {}: {}", ctx.method(), ctx.path(), e.getMessage());
         } else {
           LOG.warn("{} {}: {}", ctx.method(), ctx.path(), e.getMessage());

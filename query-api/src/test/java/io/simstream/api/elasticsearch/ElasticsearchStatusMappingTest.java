@@ -18,8 +18,9 @@ class ElasticsearchStatusMappingTest {
       assertThat(e).isInstanceOfSatisfying(BackendUnavailableException.class, unavailable -> {
         assertThat(unavailable.status()).isEqualTo(503);
         assertThat(unavailable.reason()).isEqualTo(Reason.CREDENTIALS_REJECTED);
-        assertThat(unavailable.getMessage()).contains("refused the query API's credentials")
-            .contains("SIMSTREAM_ES_USERNAME").contains("security_exception");
+        assertThat(unavailable.getMessage()).contains("query API's access to Elasticsearch is misconfigured")
+            .contains(status == 401 ? "authentication failed" : "missing privilege")
+            .contains(status == 401 ? "SIMSTREAM_ES_USERNAME" : "docs/deployment.md").contains("security_exception");
       });
     }
   }
