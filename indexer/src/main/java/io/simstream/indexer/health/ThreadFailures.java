@@ -1,5 +1,6 @@
 package io.simstream.indexer.health;
 
+import io.simstream.elasticsearch.ElasticsearchFailures;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -29,7 +30,8 @@ public final class ThreadFailures {
 
   public synchronized void record(Throwable error) {
     failures.addLast(clock.millis());
-    lastError = error.toString();
+    // A refused password or certificate is named as such, not as the stream exception wrapping it.
+    lastError = ElasticsearchFailures.describe(error);
     prune();
   }
 

@@ -1,6 +1,7 @@
 package io.simstream.indexer.write;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.simstream.elasticsearch.ElasticsearchFailures;
 import io.simstream.indexer.metrics.IndexerMetrics;
 import io.simstream.json.Json;
 import java.io.IOException;
@@ -133,7 +134,7 @@ final class BulkSubmission implements PendingWrite {
           collect(chunk, body);
         } else if (error instanceof ResponseException re && !BulkVectorWriter.retryable(re)) {
           refused = new IndexWriteException(IndexWriteException.Reason.REQUEST_REFUSED,
-              "bulk request refused: " + re.getMessage(), re);
+              "bulk request refused: " + ElasticsearchFailures.describe(re), re);
         } else {
           retry.addAll(chunk);
           lastError = error;
@@ -207,7 +208,8 @@ final class BulkSubmission implements PendingWrite {
         return;
       }
       LOG.warn("Elasticsearch did not take {} writes, retrying in {} ms: {}", retry.size(), delay.getAsLong(),
-          lastError != null ? lastError.toString() : missingIndexes.isEmpty() ? "retryable item errors"
+          lastError != null ? ElasticsearchFailures.describe(lastError)
+              : missingIndexes.isEmpty() ? "retryable item errors"
               : "indexes missing " + missingIndexes);
       List<WriteOp> again = List.copyOf(retry);
       Set<String> recreate = Set.copyOf(missingIndexes);

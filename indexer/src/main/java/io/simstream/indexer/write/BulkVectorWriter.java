@@ -4,6 +4,7 @@ import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.simstream.elasticsearch.ElasticsearchClients;
+import io.simstream.elasticsearch.ElasticsearchFailures;
 import io.simstream.elasticsearch.IndexMapping;
 import io.simstream.elasticsearch.VectorFieldSpec;
 import io.simstream.indexer.metrics.IndexerMetrics;
@@ -137,9 +138,10 @@ public final class BulkVectorWriter implements VectorIndexWriter {
     OptionalLong delay = backoff.next();
     if (delay.isEmpty()) {
       throw new IndexWriteException(IndexWriteException.Reason.INDEX_UNAVAILABLE,
-          "Elasticsearch did not " + what + " within " + limits.retryBudget(), cause);
+          "Elasticsearch did not " + what + " within " + limits.retryBudget() + ": "
+              + ElasticsearchFailures.describe(cause), cause);
     }
-    LOG.warn("Could not {}, retrying in {} ms: {}", what, delay.getAsLong(), cause.toString());
+    LOG.warn("Could not {}, retrying in {} ms: {}", what, delay.getAsLong(), ElasticsearchFailures.describe(cause));
     try {
       Thread.sleep(delay.getAsLong());
     } catch (InterruptedException e) {
