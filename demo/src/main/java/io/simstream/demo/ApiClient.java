@@ -12,6 +12,8 @@ import java.time.Duration;
 /** A small JSON client of the query API, used the way any user would use it: over HTTP. */
 public final class ApiClient {
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  /** Registering a dataset waits for the broker's acknowledgement, which on a loaded 2-core machine can take a minute. */
+  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(180);
   private final String baseUrl;
 
   public ApiClient(String baseUrl) {
@@ -29,7 +31,7 @@ public final class ApiClient {
   }
 
   private JsonNode send(HttpRequest.Builder request) throws IOException, InterruptedException {
-    HttpResponse<byte[]> response = http.send(request.timeout(Duration.ofSeconds(60)).build(),
+    HttpResponse<byte[]> response = http.send(request.timeout(REQUEST_TIMEOUT).build(),
         HttpResponse.BodyHandlers.ofByteArray());
     JsonNode body = Json.MAPPER.readTree(response.body());
     if (response.statusCode() >= 300) {

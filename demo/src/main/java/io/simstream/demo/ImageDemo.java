@@ -17,6 +17,8 @@ import java.util.Map;
 public final class ImageDemo {
   public static final String MODEL = "mobilenet-v2-nsfwjs";
   public static final String BRAIN_KEY = "mobilenet";
+  /** Generous: on a loaded 2-core machine the first embeddings wait for the model to load. */
+  private static final int WAIT_TIMEOUT_SECONDS = 600;
 
   private final ApiClient client;
   private final String dataset;
@@ -44,7 +46,7 @@ public final class ImageDemo {
   /** {@code simstream produce --folder DIR --wait}; returns its exit status (0 once all is searchable). */
   public int produce(Path folder) {
     return SimstreamCli.run(new String[] {"produce", "-d", dataset, "--folder", folder.toString(), "--wait",
-        "--wait-timeout", "600", "--kafka", kafkaBootstrap, "--api", apiUrl}, out, err);
+        "--wait-timeout", String.valueOf(WAIT_TIMEOUT_SECONDS), "--kafka", kafkaBootstrap, "--api", apiUrl}, out, err);
   }
 
   /** The k nearest neighbours of a sample (itself first), or the k farthest with reverse. */

@@ -53,6 +53,16 @@ class ImageDemoIT {
       assertThat(new ApiClient(apiUrl).get("/v1/datasets/demo-it/similarity/" + ImageDemo.BRAIN_KEY + "/size")
           .path("size").asLong()).isEqualTo(count);
 
+      Map<String, int[]> sameFolder = new TreeMap<>();
+      for (String name : DemoImages.names()) {
+        List<String> hits = ImageDemo.sampleIds(demo.sortBySimilarity(name, 6, false));
+        int[] tally = sameFolder.computeIfAbsent(folder(name), f -> new int[2]);
+        tally[0] += (int) hits.stream().filter(id -> !id.equals(name) && folder(id).equals(folder(name))).count();
+        tally[1] += hits.size() - 1;
+      }
+      sameFolder.forEach((folder, tally) -> System.out.printf("same-folder share of the 5 nearest, %s: %.2f%n",
+          folder, (double) tally[0] / tally[1]));
+
       // The cards are near-identical drawings: all of a card's nearest neighbours are cards.
       List<String> cards = ImageDemo.sampleIds(demo.sortBySimilarity("cards/simple_c_5.jpg", 6, false));
       assertThat(cards).first().isEqualTo("cards/simple_c_5.jpg");
@@ -65,16 +75,6 @@ class ImageDemoIT {
       }
       List<String> farthest = ImageDemo.sampleIds(demo.sortBySimilarity("cards/simple_c_5.jpg", 3, true));
       assertThat(farthest).hasSize(3).noneMatch(id -> id.startsWith("cards/"));
-
-      Map<String, int[]> sameFolder = new TreeMap<>();
-      for (String name : DemoImages.names()) {
-        List<String> hits = ImageDemo.sampleIds(demo.sortBySimilarity(name, 6, false));
-        int[] tally = sameFolder.computeIfAbsent(folder(name), f -> new int[2]);
-        tally[0] += (int) hits.stream().filter(id -> !id.equals(name) && folder(id).equals(folder(name))).count();
-        tally[1] += hits.size() - 1;
-      }
-      sameFolder.forEach((folder, tally) -> System.out.printf("same-folder share of the 5 nearest, %s: %.2f%n",
-          folder, (double) tally[0] / tally[1]));
     }
   }
 
