@@ -169,10 +169,10 @@ class SecureElasticsearchIT {
         "certificate is not trusted", Map.of(Settings.ES_CA_CERT, ""));
     for (Map.Entry<String, Map<Setting<?>, String>> failure : cases.entrySet()) {
       Map<Setting<?>, String> overrides = new HashMap<>(failure.getValue());
-      // Its own consumer group, so it reads the whole history and must write it; a short budget fails fast.
+      // Its own consumer group, so it reads the whole history and must write it. The retry budget stays at its
+      // default: these failures must be reported without waiting it out.
       overrides.put(Settings.INDEXER_APPLICATION_ID, "secure-failing-" + UUID.randomUUID());
       overrides.put(Settings.INDEXER_STATE_DIR, dir.resolve("failing-" + UUID.randomUUID()).toString());
-      overrides.put(Settings.INDEXER_RETRY_MAX_MS, "500");
       try (Indexer failing = Indexer.start(secured.with(overrides))) {
         String url = "http://127.0.0.1:" + failing.adminPort() + "/health";
         // The failing stream threads are the point here: Awaitility must not fail on their exceptions.

@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -99,6 +100,12 @@ public final class BulkVectorWriter implements VectorIndexWriter {
         }
         pause(backoff, "create index " + run.indexName(), e);
       } catch (IOException | RuntimeException e) {
+        // Rejected credentials or an untrusted certificate do not heal by waiting: say so now, not after the budget.
+        Optional<String> misconfigured = ElasticsearchFailures.configurationProblem(e);
+        if (misconfigured.isPresent()) {
+          throw new IndexWriteException(IndexWriteException.Reason.INDEX_UNAVAILABLE,
+              "cannot check index " + run.indexName() + ": " + misconfigured.get(), e);
+        }
         pause(backoff, "check index " + run.indexName(), e);
       }
     }
