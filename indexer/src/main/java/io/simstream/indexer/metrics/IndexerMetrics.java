@@ -125,18 +125,18 @@ public final class IndexerMetrics implements AutoCloseable {
 
   /** Samples written so far by one task's backfill of a run. */
   public void backfillProgress(String runId, String task, long samples) {
-    runGauge("backfill.samples", runId, samples, "task", task);
+    runGauge("backfill.samples", "Samples a task's backfill of a run has written", runId, samples, "task", task);
   }
 
   /** Samples one task's backfill of a run has to write in all, so progress reads as a fraction. */
   public void backfillTotal(String runId, String task, long samples) {
     // Not "backfill.total": the Prometheus naming drops a "_total" suffix from gauges.
-    runGauge("backfill.expected", runId, samples, "task", task);
+    runGauge("backfill.expected", "Samples a task's backfill of a run writes in all", runId, samples, "task", task);
   }
 
   /** Documents in a run's index, from a periodic _count. */
   public void indexSize(String runId, String index, long documents) {
-    runGauge("index.documents", runId, documents, "index", index);
+    runGauge("index.documents", "Documents in a run's index (periodic _count)", runId, documents, "index", index);
   }
 
   /** Drops the gauges of runs not in {@code runIds} (deleted runs), so they stop being exported. */
@@ -161,11 +161,13 @@ public final class IndexerMetrics implements AutoCloseable {
         .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(1)).register(registry);
   }
 
-  private void runGauge(String name, String runId, long value, String tagKey, String tagValue) {
+  // A description becomes the HELP line; promtool check metrics wants one on every family.
+  private void runGauge(String name, String description, String runId, long value, String tagKey, String tagValue) {
     Tags tags = Tags.of(RUN_TAG, runId, tagKey, tagValue);
     runGauges.computeIfAbsent(new GaugeKey(name, runId, tags), key -> {
       AtomicLong holder = new AtomicLong();
-      Gauge gauge = Gauge.builder(PREFIX + name, holder, AtomicLong::doubleValue).tags(tags).register(registry);
+      Gauge gauge = Gauge.builder(PREFIX + name, holder, AtomicLong::doubleValue).description(description).tags(tags)
+          .register(registry);
       return new RunGauge(gauge, holder);
     }).value().set(value);
   }
