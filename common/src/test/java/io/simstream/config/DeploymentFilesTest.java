@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -539,7 +540,17 @@ class DeploymentFilesTest {
   }
 
   private static boolean isDeclaredEnv(String name) {
-    return SETTINGS_BY_ENV.containsKey(name) || Settings.CONFIG_FILE_ENV.equals(name);
+    return SETTINGS_BY_ENV.containsKey(name) || Settings.CONFIG_FILE_ENV.equals(name) || isKafkaPassThrough(name);
+  }
+
+  /** The family itself ({@code SIMSTREAM_KAFKA_<NAME>}) or a Kafka client property it may name, or its _FILE form. */
+  private static boolean isKafkaPassThrough(String name) {
+    if (name.equals(KafkaClientProperties.ENV_PREFIX)) {
+      return true;
+    }
+    String property = name.replaceFirst("_FILE$", "");
+    return KafkaClientProperties.passThroughNames().stream()
+        .anyMatch(p -> property.equals(KafkaClientProperties.ENV_PREFIX + p.toUpperCase(Locale.ROOT).replace('.', '_')));
   }
 
   private static void assertDeclaredNames(Path file, String text) {
