@@ -17,20 +17,30 @@ final class HttpSource {
 
   private final Duration timeout;
   private final long maxBytes;
-  private final HttpClient http;
+  /**
+   * Built at the first http(s) image: on Java 17 a client's selector thread cannot be stopped, only
+   * dropped, so an owner that never reads http images (or fails to start) leaves no thread behind.
+   */
+  private HttpClient http;
 
   HttpSource(Duration timeout, long maxBytes) {
     this.timeout = timeout;
     this.maxBytes = maxBytes;
-    this.http = HttpClient.newBuilder()
-        .connectTimeout(timeout)
-        .followRedirects(HttpClient.Redirect.NORMAL)
-        .build();
+  }
+
+  private synchronized HttpClient client() {
+    if (http == null) {
+      http = HttpClient.newBuilder()
+          .connectTimeout(timeout)
+          .followRedirects(HttpClient.Redirect.NORMAL)
+          .build();
+    }
+    return http;
   }
 
   byte[] read(URI uri) throws ImageLoadException {
     HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).GET().build();
-    CompletableFuture<HttpResponse<byte[]>> response = http.sendAsync(request, info -> {
+    CompletableFuture<HttpResponse<byte[]>> response = client().sendAsync(request, info -> {
       long declared = info.headers().firstValueAsLong("Content-Length").orElse(-1);
       if (info.statusCode() >= 300 || declared > maxBytes) {
         return HttpResponse.BodySubscribers.replacing(null); // body not wanted
