@@ -79,8 +79,9 @@ public final class Settings {
       780_000, "How long a failing Elasticsearch write is retried before the stream thread restarts (at most 13 min: "
       + "with a minute of margin it must stay below the brokers' default transaction.max.timeout.ms of 15 min)");
   public static final Setting<Integer> INDEXER_COMMIT_INTERVAL_MS = Setting.intRange("indexer.commit-interval-ms",
-      100, 10, 60_000, "How often the indexer commits (exactly-once transactions); longer = more throughput, "
-      + "more replay after a crash (replays are idempotent)");
+      1_000, 10, 60_000, "How often the indexer commits its exactly-once transaction. Writes to Elasticsearch do not "
+      + "wait for commits, so this bounds only the replay after a crash (idempotent) and how late dead letters "
+      + "show; each commit blocks the stream thread for a broker round trip");
   public static final Setting<Integer> INDEXER_ADMIN_PORT = Setting.intRange("indexer.admin-port", 9401, 0, 65_535,
       "Port of the indexer's /metrics and /health endpoints (0 = any free port)");
   public static final Setting<Integer> INDEXER_BACKFILL_CHUNK = Setting.intRange("indexer.backfill.chunk", 500, 1,
