@@ -79,8 +79,21 @@ final class BulkSubmission implements PendingWrite {
     result.completeExceptionally(new CancellationException("write cancelled"));
   }
 
+  /** Sends the first round from the scheduler: encoding the bodies is the costliest step, kept off the caller's thread. */
+  void start(List<WriteOp> todo) {
+    scheduler.execute(() -> sendOrFail(todo));
+  }
+
+  private void sendOrFail(List<WriteOp> todo) {
+    try {
+      send(todo);
+    } catch (RuntimeException e) {
+      result.completeExceptionally(e);
+    }
+  }
+
   /** Sends one round: every op still to do, split into chunks sent concurrently. */
-  void send(List<WriteOp> todo) {
+  private void send(List<WriteOp> todo) {
     if (result.isDone()) {
       return;
     }
@@ -218,10 +231,11 @@ final class BulkSubmission implements PendingWrite {
           if (!recreate.isEmpty()) {
             recreateIndexes.accept(recreate);
           }
-          send(again);
         } catch (RuntimeException e) {
           result.completeExceptionally(e);
+          return;
         }
+        sendOrFail(again);
       }, delay.getAsLong(), TimeUnit.MILLISECONDS);
     }
   }

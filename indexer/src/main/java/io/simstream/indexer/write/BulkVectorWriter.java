@@ -175,7 +175,7 @@ public final class BulkVectorWriter implements VectorIndexWriter {
       return PendingWrite.completed(new WriteResult(0, 0, List.of()));
     }
     BulkSubmission submission = new BulkSubmission(rest, chunks, metrics, scheduler, backoff(), this::recreate);
-    submission.send(todo);
+    submission.start(todo);
     return submission;
   }
 
