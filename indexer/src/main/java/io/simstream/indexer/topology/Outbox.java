@@ -208,7 +208,10 @@ final class Outbox implements AutoCloseable {
           return;
         }
         Set<String> later = deferRetryable(sync.applyEmbeddings(results, deadLetters), deadLetters, nowMs);
-        write(batch.stream().filter(item -> !later.contains(item.key())).toList(), runsOf, deadLetters);
+        // The states now hold the computed vectors: read them again.
+        write(batch.stream().filter(item -> !later.contains(item.key()))
+            .map(item -> new DocumentSync.Item(item.key(), samples.get(item.key()), item.version(),
+                item.removedLabelIds())).toList(), runsOf, deadLetters);
         later.forEach(busy::remove);
       });
     });
@@ -239,7 +242,10 @@ final class Outbox implements AutoCloseable {
     return later;
   }
 
-  /** Submits the writes of the entries still at the version embedded; the others wait for a new flush. */
+  /**
+   * Submits the writes of the entries still at the version of their item; the others wait for a new
+   * flush. An unchanged version means an unchanged entry and state, so the items' states are used as read.
+   */
   private void write(List<DocumentSync.Item> batch, Function<String, List<SimilarityRun>> runsOf,
                      DeadLetterSink deadLetters) {
     long start = System.nanoTime();
@@ -247,8 +253,7 @@ final class Outbox implements AutoCloseable {
     for (DocumentSync.Item item : batch) {
       PendingChange entry = pending.get(item.key());
       if (entry != null && entry.version() == item.version()) {
-        current.add(new DocumentSync.Item(item.key(), samples.get(item.key()), entry.version(),
-            entry.removedLabelIds()));
+        current.add(item);
       } else {
         busy.remove(item.key()); // changed while its vectors were computed: the next flush takes it
       }
