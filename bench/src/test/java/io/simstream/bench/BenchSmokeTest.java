@@ -40,7 +40,7 @@ class BenchSmokeTest {
     CaseResult latency = report.cases().get(1);
     assertThat(latency.figure("event-to-searchable p99").value())
         .isGreaterThanOrEqualTo(latency.figure("event-to-searchable p50").value()).isPositive();
-    assertThat(latency.figure("events never seen (simstream)").value()).isZero();
+    assertThat(latency.figure("tracked events never seen (simstream)").value()).isZero();
     CaseResult query = report.cases().get(2);
     assertThat(query.figure("query p50").value()).isPositive();
     int recallCells = RecallTable.Kind.values().length * Metric.values().length * Scale.smoke().recallSizes().size();
