@@ -4,15 +4,12 @@ import io.simstream.embedding.fetch.ImageFetcher;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBuffer;
 import java.awt.image.SampleModel;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.util.Iterator;
-import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.ImageTypeSpecifier;
-import javax.imageio.stream.ImageInputStream;
 
 /**
  * Fetches image bytes with an {@link ImageFetcher} (its time and size limits), then decodes
@@ -20,10 +17,6 @@ import javax.imageio.stream.ImageInputStream;
  * the header first, so a small file cannot expand into a raster the heap does not hold.
  */
 final class ImageLoader {
-
-  static {
-    ImageIO.setUseCache(false); // decode in memory rather than through temp files
-  }
 
   /**
    * Heap a decoded pixel costs on top of its raster until it is preprocessed: the packed RGB copy
@@ -53,43 +46,20 @@ final class ImageLoader {
    * directions), which the models, reading 224 x 224 inputs, hardly notice.
    */
   <T> T decode(byte[] bytes, ImageUse<T> use) throws ImageLoadException {
-    try (ImageInputStream input = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
-      Iterator<ImageReader> readers = ImageIO.getImageReaders(input);
-      if (!readers.hasNext()) {
-        throw new ImageLoadException(EmbeddingFailure.UNDECODABLE,
-            "not a supported image format (JPEG, PNG, GIF, BMP, WBMP, TIFF)");
+    return ImageHeaderCheck.decode(bytes, maxPixels, (reader, width, height) -> {
+      long bytesPerPixel = rasterBytesPerPixel(reader) + PREPROCESSING_BYTES_PER_PIXEL;
+      int step = subsampling(width, height, Math.max(1, budget.bytes() / bytesPerPixel));
+      long decodedPixels = (long) ceilDiv(width, step) * ceilDiv(height, step);
+      ImageReadParam param = reader.getDefaultReadParam();
+      param.setSourceSubsampling(step, step, 0, 0);
+      try (DecodeBudget.Lease lease = budget.reserve(decodedPixels * bytesPerPixel, fetcher.timeout())) {
+        return use.apply(reader.read(0, param));
+      } catch (OutOfMemoryError e) {
+        // Only a backstop: the estimate is meant to keep decodes within the heap.
+        throw new ImageLoadException(EmbeddingFailure.TOO_LARGE, width + "x" + height
+            + " image did not fit the heap when decoded" + (step > 1 ? " at 1/" + step : ""));
       }
-      ImageReader reader = readers.next();
-      try {
-        reader.setInput(input, true, true);
-        int width = reader.getWidth(0);
-        int height = reader.getHeight(0);
-        if (width < 1 || height < 1) {
-          throw new ImageLoadException(EmbeddingFailure.UNDECODABLE, "empty image");
-        }
-        if ((long) width * height > maxPixels) {
-          throw new ImageLoadException(EmbeddingFailure.TOO_LARGE,
-              width + "x" + height + " image exceeds " + maxPixels + " pixels");
-        }
-        long bytesPerPixel = rasterBytesPerPixel(reader) + PREPROCESSING_BYTES_PER_PIXEL;
-        int step = subsampling(width, height, Math.max(1, budget.bytes() / bytesPerPixel));
-        long decodedPixels = (long) ceilDiv(width, step) * ceilDiv(height, step);
-        ImageReadParam param = reader.getDefaultReadParam();
-        param.setSourceSubsampling(step, step, 0, 0);
-        try (DecodeBudget.Lease lease = budget.reserve(decodedPixels * bytesPerPixel, fetcher.timeout())) {
-          return use.apply(reader.read(0, param));
-        } catch (OutOfMemoryError e) {
-          // Only a backstop: the estimate is meant to keep decodes within the heap.
-          throw new ImageLoadException(EmbeddingFailure.TOO_LARGE, width + "x" + height
-              + " image did not fit the heap when decoded" + (step > 1 ? " at 1/" + step : ""));
-        }
-      } finally {
-        reader.dispose();
-      }
-    } catch (IOException | RuntimeException e) {
-      // ImageIO reports corrupt data as IIOException and sometimes as unchecked exceptions.
-      throw new ImageLoadException(EmbeddingFailure.UNDECODABLE, "corrupt or unreadable image: " + e.getMessage());
-    }
+    });
   }
 
   /** Bytes per pixel of the raster the reader will create; the most any ImageIO type uses when unknown. */

@@ -1,18 +1,15 @@
 package io.simstream.api.sample;
 
 import io.simstream.embedding.EmbeddingFailure;
+import io.simstream.embedding.ImageHeaderCheck;
 import io.simstream.embedding.ImageLoadException;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.util.Iterator;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
-import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStream;
 
 /**
  * Turns image bytes into a small PNG (images with transparency) or JPEG. The size is read from the
@@ -20,10 +17,6 @@ import javax.imageio.stream.ImageInputStream;
  * a thumbnail never costs the heap of the full raster.
  */
 public final class ThumbnailRenderer {
-  static {
-    ImageIO.setUseCache(false);
-  }
-
   private final long maxPixels;
 
   public ThumbnailRenderer(long maxPixels) {
@@ -57,34 +50,12 @@ public final class ThumbnailRenderer {
   }
 
   private BufferedImage decode(byte[] bytes, int maxSide) throws ImageLoadException {
-    try (ImageInputStream input = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
-      Iterator<ImageReader> readers = ImageIO.getImageReaders(input);
-      if (!readers.hasNext()) {
-        throw new ImageLoadException(EmbeddingFailure.UNDECODABLE,
-            "not a supported image format (JPEG, PNG, GIF, BMP, WBMP, TIFF)");
-      }
-      ImageReader reader = readers.next();
-      try {
-        reader.setInput(input, true, true);
-        int width = reader.getWidth(0);
-        int height = reader.getHeight(0);
-        if (width < 1 || height < 1) {
-          throw new ImageLoadException(EmbeddingFailure.UNDECODABLE, "empty image");
-        }
-        if ((long) width * height > maxPixels) {
-          throw new ImageLoadException(EmbeddingFailure.TOO_LARGE,
-              width + "x" + height + " image exceeds " + maxPixels + " pixels");
-        }
-        // Keep at least twice the thumbnail's resolution, so the final resize still smooths.
-        int step = Math.max(1, Math.max(width, height) / (2 * maxSide));
-        ImageReadParam param = reader.getDefaultReadParam();
-        param.setSourceSubsampling(step, step, 0, 0);
-        return reader.read(0, param);
-      } finally {
-        reader.dispose();
-      }
-    } catch (IOException | RuntimeException e) {
-      throw new ImageLoadException(EmbeddingFailure.UNDECODABLE, "corrupt or unreadable image: " + e.getMessage());
-    }
+    return ImageHeaderCheck.decode(bytes, maxPixels, (reader, width, height) -> {
+      // Keep at least twice the thumbnail's resolution, so the final resize still smooths.
+      int step = Math.max(1, Math.max(width, height) / (2 * maxSide));
+      ImageReadParam param = reader.getDefaultReadParam();
+      param.setSourceSubsampling(step, step, 0, 0);
+      return reader.read(0, param);
+    });
   }
 }
