@@ -3,27 +3,19 @@ package io.simstream.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.simstream.json.Json;
+import io.simstream.servers.KafkaAcls;
 import io.simstream.servers.KafkaBroker;
 import io.simstream.servers.LocalServers;
 import io.simstream.servers.SecureListeners;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.common.acl.AccessControlEntry;
-import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclOperation;
-import org.apache.kafka.common.acl.AclPermissionType;
-import org.apache.kafka.common.resource.PatternType;
-import org.apache.kafka.common.resource.ResourcePattern;
-import org.apache.kafka.common.resource.ResourceType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,7 +36,7 @@ class KafkaAclsIT {
     broker.addScramUser(user, password);
     String changes = user + ".changes";
     List<String> topics = List.of(changes, user + ".runs", user + ".datasets", user + ".dead-letters");
-    grant(broker, cliAcls("User:" + user, topics, changes + ".listing"));
+    cliAcls(user, topics, changes + ".listing").grantOn(broker);
 
     Path manifest = dir.resolve("samples.jsonl");
     Files.write(manifest, List.of(
@@ -74,30 +66,15 @@ class KafkaAclsIT {
     assertThat(log).contains("registered dataset 'acl'").contains("sent 2 events to " + changes);
   }
 
-  /** The CLI's rows of the ACL table in docs/deployment.md (without --wait), for these topic names. */
-  private static List<AclBinding> cliAcls(String principal, List<String> topics, String listing) {
-    List<AclBinding> acls = new ArrayList<>();
-    allow(acls, principal, topics.get(0), AclOperation.WRITE, AclOperation.DESCRIBE);
-    allow(acls, principal, topics.get(2), AclOperation.READ, AclOperation.WRITE, AclOperation.DESCRIBE);
-    allow(acls, principal, listing, AclOperation.CREATE, AclOperation.READ, AclOperation.WRITE,
-        AclOperation.DESCRIBE);
+  /** The CLI's rows of the ACL table in docs/deployment.md, for these topic names. */
+  private static KafkaAcls cliAcls(String user, List<String> topics, String listing) {
+    KafkaAcls acls = new KafkaAcls(user)
+        .topic(topics.get(0), AclOperation.WRITE, AclOperation.DESCRIBE)
+        .topic(topics.get(2), AclOperation.READ, AclOperation.WRITE, AclOperation.DESCRIBE)
+        .topic(listing, AclOperation.CREATE, AclOperation.READ, AclOperation.WRITE, AclOperation.DESCRIBE);
     for (String topic : topics) {
-      allow(acls, principal, topic, AclOperation.DESCRIBE, AclOperation.CREATE);
+      acls.topic(topic, AclOperation.DESCRIBE, AclOperation.CREATE);
     }
     return acls;
-  }
-
-  private static void allow(List<AclBinding> acls, String principal, String topic, AclOperation... operations) {
-    for (AclOperation operation : operations) {
-      acls.add(new AclBinding(new ResourcePattern(ResourceType.TOPIC, topic, PatternType.LITERAL),
-          new AccessControlEntry(principal, "*", operation, AclPermissionType.ALLOW)));
-    }
-  }
-
-  /** Through the plain listener, whose principal is a super user of the embedded broker. */
-  private static void grant(KafkaBroker broker, List<AclBinding> acls) throws Exception {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-      admin.createAcls(acls).all().get(60, TimeUnit.SECONDS);
-    }
   }
 }

@@ -5,25 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.simstream.config.Settings;
 import io.simstream.config.SimstreamConfig;
 import io.simstream.kafka.Topics;
+import io.simstream.servers.KafkaAcls;
 import io.simstream.servers.KafkaBroker;
 import io.simstream.servers.LocalServers;
 import io.simstream.servers.SecureListeners;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.common.acl.AccessControlEntry;
-import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclOperation;
-import org.apache.kafka.common.acl.AclPermissionType;
-import org.apache.kafka.common.resource.PatternType;
-import org.apache.kafka.common.resource.ResourcePattern;
-import org.apache.kafka.common.resource.ResourceType;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -53,7 +44,7 @@ class KafkaAclsTest {
     env.put(Settings.TOPIC_DEAD_LETTERS.envName(), user + ".dead-letters");
     env.put(Settings.TOPIC_PARTITIONS.envName(), "1");
     SimstreamConfig config = SimstreamConfig.load(env);
-    grant(broker, queryApiAcls("User:" + user, Topics.from(config)));
+    queryApiAcls(user, Topics.from(config)).grantOn(broker);
 
     try (QueryApi api = QueryApi.start(config)) {
       ApiClient client = new ApiClient("http://127.0.0.1:" + api.port(), null);
@@ -66,30 +57,16 @@ class KafkaAclsTest {
   }
 
   /** The query API's rows of the ACL table in docs/deployment.md, for these topic names. */
-  private static List<AclBinding> queryApiAcls(String principal, Topics topics) {
-    List<AclBinding> acls = new ArrayList<>();
+  private static KafkaAcls queryApiAcls(String user, Topics topics) {
+    KafkaAcls acls = new KafkaAcls(user);
     for (String topic : List.of(topics.runs().name(), topics.datasets().name())) {
-      allow(acls, principal, topic, AclOperation.READ, AclOperation.WRITE, AclOperation.DESCRIBE);
+      acls.topic(topic, AclOperation.READ, AclOperation.WRITE, AclOperation.DESCRIBE);
     }
-    allow(acls, principal, topics.changes().name(), AclOperation.READ, AclOperation.DESCRIBE);
+    acls.topic(topics.changes().name(), AclOperation.READ, AclOperation.DESCRIBE);
     for (String topic : List.of(topics.changes().name(), topics.runs().name(), topics.datasets().name(),
         topics.deadLetters().name())) {
-      allow(acls, principal, topic, AclOperation.DESCRIBE, AclOperation.CREATE);
+      acls.topic(topic, AclOperation.DESCRIBE, AclOperation.CREATE);
     }
     return acls;
-  }
-
-  private static void allow(List<AclBinding> acls, String principal, String topic, AclOperation... operations) {
-    for (AclOperation operation : operations) {
-      acls.add(new AclBinding(new ResourcePattern(ResourceType.TOPIC, topic, PatternType.LITERAL),
-          new AccessControlEntry(principal, "*", operation, AclPermissionType.ALLOW)));
-    }
-  }
-
-  /** Through the plain listener, whose principal is a super user of the embedded broker. */
-  private static void grant(KafkaBroker broker, List<AclBinding> acls) throws Exception {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-      admin.createAcls(acls).all().get(60, TimeUnit.SECONDS);
-    }
   }
 }

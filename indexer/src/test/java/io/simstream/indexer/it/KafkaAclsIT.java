@@ -9,26 +9,17 @@ import io.simstream.indexer.Indexer;
 import io.simstream.kafka.Topics;
 import io.simstream.run.Metric;
 import io.simstream.run.SimilarityRun;
+import io.simstream.servers.KafkaAcls;
 import io.simstream.servers.KafkaBroker;
 import io.simstream.servers.LocalServers;
 import io.simstream.servers.SecureListeners;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.common.acl.AccessControlEntry;
-import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclOperation;
-import org.apache.kafka.common.acl.AclPermissionType;
-import org.apache.kafka.common.resource.PatternType;
-import org.apache.kafka.common.resource.ResourcePattern;
-import org.apache.kafka.common.resource.ResourceType;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,7 +46,7 @@ class KafkaAclsIT {
       String user = "indexer-" + UUID.randomUUID().toString().substring(0, 8);
       String password = UUID.randomUUID().toString();
       broker.addScramUser(user, password);
-      grant(broker, indexerAcls("User:" + user, live.topics, live.config.get(Settings.INDEXER_APPLICATION_ID)));
+      indexerAcls(user, live.topics, live.config.get(Settings.INDEXER_APPLICATION_ID)).grantOn(broker);
 
       SimilarityRun run = live.run(DATASET, "cos", Metric.COSINE, DIMS, null, "flat");
       live.registerDataset(DATASET);
@@ -89,39 +80,20 @@ class KafkaAclsIT {
   }
 
   /** The indexer's rows of the ACL table in docs/deployment.md, for these topic names and application id. */
-  private static List<AclBinding> indexerAcls(String principal, Topics topics, String applicationId) {
-    List<AclBinding> acls = new ArrayList<>();
+  private static KafkaAcls indexerAcls(String user, Topics topics, String applicationId) {
+    KafkaAcls acls = new KafkaAcls(user);
     for (String topic : List.of(topics.changes().name(), topics.runs().name(), topics.datasets().name())) {
-      allow(acls, principal, ResourceType.TOPIC, topic, PatternType.LITERAL, AclOperation.READ,
-          AclOperation.DESCRIBE);
+      acls.topic(topic, AclOperation.READ, AclOperation.DESCRIBE);
     }
-    allow(acls, principal, ResourceType.TOPIC, topics.deadLetters().name(), PatternType.LITERAL,
-        AclOperation.WRITE, AclOperation.DESCRIBE);
-    allow(acls, principal, ResourceType.TOPIC, applicationId + "-", PatternType.PREFIXED, AclOperation.ALL);
-    allow(acls, principal, ResourceType.GROUP, applicationId, PatternType.LITERAL, AclOperation.READ,
-        AclOperation.DESCRIBE);
-    allow(acls, principal, ResourceType.TRANSACTIONAL_ID, applicationId + "-", PatternType.PREFIXED,
-        AclOperation.WRITE, AclOperation.DESCRIBE);
+    acls.topic(topics.deadLetters().name(), AclOperation.WRITE, AclOperation.DESCRIBE)
+        .topicsPrefixed(applicationId + "-", AclOperation.ALL)
+        .group(applicationId, AclOperation.READ, AclOperation.DESCRIBE)
+        .transactionalIdsPrefixed(applicationId + "-", AclOperation.WRITE, AclOperation.DESCRIBE);
     for (String topic : List.of(topics.changes().name(), topics.runs().name(), topics.datasets().name(),
         topics.deadLetters().name())) {
-      allow(acls, principal, ResourceType.TOPIC, topic, PatternType.LITERAL, AclOperation.CREATE);
+      acls.topic(topic, AclOperation.CREATE);
     }
     return acls;
-  }
-
-  private static void allow(List<AclBinding> acls, String principal, ResourceType type, String name,
-                            PatternType pattern, AclOperation... operations) {
-    for (AclOperation operation : operations) {
-      acls.add(new AclBinding(new ResourcePattern(type, name, pattern),
-          new AccessControlEntry(principal, "*", operation, AclPermissionType.ALLOW)));
-    }
-  }
-
-  /** Through the plain listener, whose principal is a super user of the embedded broker. */
-  private static void grant(KafkaBroker broker, List<AclBinding> acls) throws Exception {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-      admin.createAcls(acls).all().get(60, TimeUnit.SECONDS);
-    }
   }
 
   /** The harness's configuration with the restricted user's credentials instead of the super user's. */
