@@ -2,6 +2,7 @@ package io.simstream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.simstream.config.KafkaClientProperties;
 import io.simstream.json.Json;
 import io.simstream.servers.KafkaAcls;
 import io.simstream.servers.KafkaBroker;
@@ -11,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -49,7 +49,7 @@ class KafkaAclsIT {
     Map<String, String> env = cli.environment();
     env.keySet().removeIf(name -> name.startsWith("SIMSTREAM_"));
     secure.saslSslClientProperties(user, password).forEach((name, value) ->
-        env.put("SIMSTREAM_KAFKA_" + name.toUpperCase(Locale.ROOT).replace('.', '_'), value));
+        env.put(KafkaClientProperties.envName(name), value));
     env.put("SIMSTREAM_KAFKA_BOOTSTRAP_SERVERS", secure.saslSslBootstrapServers());
     env.put("SIMSTREAM_TOPIC_CHANGES", changes);
     env.put("SIMSTREAM_TOPIC_RUNS", topics.get(1));

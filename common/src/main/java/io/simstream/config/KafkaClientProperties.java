@@ -200,7 +200,8 @@ public final class KafkaClientProperties {
     return asWritten;
   }
 
-  private static String envName(String kafkaName) {
+  /** The variable that passes Kafka client property {@code kafkaName} through (security.protocol: SIMSTREAM_KAFKA_SECURITY_PROTOCOL). */
+  public static String envName(String kafkaName) {
     return ENV_PREFIX + kafkaName.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
   }
 

@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -550,7 +549,7 @@ class DeploymentFilesTest {
     }
     String property = name.replaceFirst("_FILE$", "");
     return KafkaClientProperties.passThroughNames().stream()
-        .anyMatch(p -> property.equals(KafkaClientProperties.ENV_PREFIX + p.toUpperCase(Locale.ROOT).replace('.', '_')));
+        .anyMatch(p -> property.equals(KafkaClientProperties.envName(p)));
   }
 
   private static void assertDeclaredNames(Path file, String text) {

@@ -2,6 +2,7 @@ package io.simstream.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.simstream.config.KafkaClientProperties;
 import io.simstream.config.Settings;
 import io.simstream.config.SimstreamConfig;
 import io.simstream.kafka.Topics;
@@ -11,7 +12,6 @@ import io.simstream.servers.LocalServers;
 import io.simstream.servers.SecureListeners;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.common.acl.AclOperation;
@@ -34,7 +34,7 @@ class KafkaAclsTest {
 
     Map<String, String> env = new HashMap<>();
     secure.saslSslClientProperties(user, password).forEach((name, value) ->
-        env.put("SIMSTREAM_KAFKA_" + name.toUpperCase(Locale.ROOT).replace('.', '_'), value));
+        env.put(KafkaClientProperties.envName(name), value));
     env.put(Settings.KAFKA_BOOTSTRAP_SERVERS.envName(), secure.saslSslBootstrapServers());
     env.put(Settings.ES_HOSTS.envName(), TestBackends.elasticsearch());
     env.put(Settings.API_PORT.envName(), "0");

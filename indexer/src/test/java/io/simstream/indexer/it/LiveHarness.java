@@ -2,6 +2,7 @@ package io.simstream.indexer.it;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.simstream.config.KafkaClientProperties;
 import io.simstream.config.Setting;
 import io.simstream.config.Settings;
 import io.simstream.config.SimstreamConfig;
@@ -23,7 +24,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -109,7 +109,7 @@ final class LiveHarness implements AutoCloseable {
   static Map<String, String> kafkaVariables(Map<String, String> kafkaProperties) {
     Map<String, String> env = new HashMap<>();
     kafkaProperties.forEach((name, value) ->
-        env.put("SIMSTREAM_KAFKA_" + name.toUpperCase(Locale.ROOT).replace('.', '_'), value));
+        env.put(KafkaClientProperties.envName(name), value));
     return env;
   }
 

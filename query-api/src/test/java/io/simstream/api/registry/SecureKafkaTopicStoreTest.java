@@ -3,6 +3,7 @@ package io.simstream.api.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.simstream.config.KafkaClientProperties;
 import io.simstream.config.SimstreamConfig;
 import io.simstream.kafka.TopicAdmin;
 import io.simstream.kafka.Topics;
@@ -15,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeoutException;
@@ -72,7 +72,7 @@ class SecureKafkaTopicStoreTest {
     env.put("SIMSTREAM_TOPIC_DEAD_LETTERS", "secure-dead-letters-" + suffix);
     env.put("SIMSTREAM_TOPIC_PARTITIONS", "1");
     kafkaProperties.forEach((name, value) ->
-        env.put("SIMSTREAM_KAFKA_" + name.toUpperCase(Locale.ROOT).replace('.', '_'), value));
+        env.put(KafkaClientProperties.envName(name), value));
     return env;
   }
 
