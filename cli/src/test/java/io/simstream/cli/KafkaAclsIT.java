@@ -48,8 +48,7 @@ class KafkaAclsIT {
         .redirectErrorStream(true).redirectOutput(dir.resolve("cli.log").toFile());
     Map<String, String> env = cli.environment();
     env.keySet().removeIf(name -> name.startsWith("SIMSTREAM_"));
-    secure.saslSslClientProperties(user, password).forEach((name, value) ->
-        env.put(KafkaClientProperties.envName(name), value));
+    env.putAll(KafkaClientProperties.environmentOf(secure.saslSslClientProperties(user, password)));
     env.put("SIMSTREAM_KAFKA_BOOTSTRAP_SERVERS", secure.saslSslBootstrapServers());
     env.put("SIMSTREAM_TOPIC_CHANGES", changes);
     env.put("SIMSTREAM_TOPIC_RUNS", topics.get(1));

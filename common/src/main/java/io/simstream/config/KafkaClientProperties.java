@@ -200,6 +200,13 @@ public final class KafkaClientProperties {
     return asWritten;
   }
 
+  /** The SIMSTREAM_KAFKA_* variables that pass these Kafka client properties through. */
+  public static Map<String, String> environmentOf(Map<String, String> kafkaProperties) {
+    Map<String, String> env = new TreeMap<>();
+    kafkaProperties.forEach((name, value) -> env.put(envName(name), value));
+    return env;
+  }
+
   /** The variable that passes Kafka client property {@code kafkaName} through (security.protocol: SIMSTREAM_KAFKA_SECURITY_PROTOCOL). */
   public static String envName(String kafkaName) {
     return ENV_PREFIX + kafkaName.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');

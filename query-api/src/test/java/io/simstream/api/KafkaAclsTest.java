@@ -33,8 +33,7 @@ class KafkaAclsTest {
     broker.addScramUser(user, password);
 
     Map<String, String> env = new HashMap<>();
-    secure.saslSslClientProperties(user, password).forEach((name, value) ->
-        env.put(KafkaClientProperties.envName(name), value));
+    env.putAll(KafkaClientProperties.environmentOf(secure.saslSslClientProperties(user, password)));
     env.put(Settings.KAFKA_BOOTSTRAP_SERVERS.envName(), secure.saslSslBootstrapServers());
     env.put(Settings.ES_HOSTS.envName(), TestBackends.elasticsearch());
     env.put(Settings.API_PORT.envName(), "0");

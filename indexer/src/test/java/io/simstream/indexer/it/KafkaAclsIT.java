@@ -3,6 +3,7 @@ package io.simstream.indexer.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.simstream.config.KafkaClientProperties;
 import io.simstream.config.Settings;
 import io.simstream.config.SimstreamConfig;
 import io.simstream.indexer.Indexer;
@@ -42,7 +43,7 @@ class KafkaAclsIT {
     KafkaBroker broker = LocalServers.secureKafka();
     SecureListeners secure = broker.secureListeners().orElseThrow();
     try (LiveHarness live = new LiveHarness("acl", stateDir, secure.saslSslBootstrapServers(),
-        LiveHarness.kafkaVariables(secure.saslSslClientProperties(secure.scramPassword())))) {
+        KafkaClientProperties.environmentOf(secure.saslSslClientProperties(secure.scramPassword())))) {
       String user = "indexer-" + UUID.randomUUID().toString().substring(0, 8);
       String password = UUID.randomUUID().toString();
       broker.addScramUser(user, password);
@@ -70,7 +71,7 @@ class KafkaAclsIT {
     String password = UUID.randomUUID().toString();
     broker.addScramUser(user, password);
     SimstreamConfig config =
-        SimstreamConfig.load(LiveHarness.kafkaVariables(secure.saslSslClientProperties(user, password)))
+        SimstreamConfig.load(KafkaClientProperties.environmentOf(secure.saslSslClientProperties(user, password)))
         .with(Map.of(Settings.KAFKA_BOOTSTRAP_SERVERS, secure.saslSslBootstrapServers(),
             Settings.TOPIC_CHANGES, user + ".changes",
             Settings.ES_HOSTS, LocalServers.elasticsearch().httpUrl(),
@@ -99,7 +100,7 @@ class KafkaAclsIT {
   /** The harness's configuration with the restricted user's credentials instead of the super user's. */
   private static SimstreamConfig asUser(LiveHarness live, SecureListeners secure, String user, String password) {
     Map<String, String> env = new HashMap<>(live.environment());
-    env.putAll(LiveHarness.kafkaVariables(secure.saslSslClientProperties(user, password)));
+    env.putAll(KafkaClientProperties.environmentOf(secure.saslSslClientProperties(user, password)));
     return SimstreamConfig.load(env);
   }
 }

@@ -2,7 +2,6 @@ package io.simstream.indexer.it;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.simstream.config.KafkaClientProperties;
 import io.simstream.config.Setting;
 import io.simstream.config.Settings;
 import io.simstream.config.SimstreamConfig;
@@ -105,13 +104,6 @@ final class LiveHarness implements AutoCloseable {
         topics.changes().valueSerde().serializer());
   }
 
-  /** Each Kafka client property as the SIMSTREAM_KAFKA_* variable an operator would set. */
-  static Map<String, String> kafkaVariables(Map<String, String> kafkaProperties) {
-    Map<String, String> env = new HashMap<>();
-    kafkaProperties.forEach((name, value) ->
-        env.put(KafkaClientProperties.envName(name), value));
-    return env;
-  }
 
   /** The environment that configures an indexer child JVM like this harness. */
   Map<String, String> environment() {

@@ -3,6 +3,7 @@ package io.simstream.indexer.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.simstream.config.KafkaClientProperties;
 import io.simstream.config.Settings;
 import io.simstream.config.SimstreamConfig;
 import io.simstream.event.ChangeEvent;
@@ -35,21 +36,21 @@ class SecureKafkaIT {
   void theIndexerIndexesAndCommitsOverSaslSsl() throws Exception {
     SecureListeners secure = secure();
     indexesAndCommits("sasl", secure.saslSslBootstrapServers(),
-        LiveHarness.kafkaVariables(secure.saslSslClientProperties(secure.scramPassword())));
+        KafkaClientProperties.environmentOf(secure.saslSslClientProperties(secure.scramPassword())));
   }
 
   @Test
   void theIndexerIndexesAndCommitsOverMutualTls() throws Exception {
     SecureListeners secure = secure();
     indexesAndCommits("mtls", secure.sslBootstrapServers(),
-        LiveHarness.kafkaVariables(secure.mutualTlsClientProperties()));
+        KafkaClientProperties.environmentOf(secure.mutualTlsClientProperties()));
   }
 
   @Test
   void aWrongPasswordStopsTheStartWithTheBrokersReason() {
     SecureListeners secure = secure();
     SimstreamConfig config =
-        SimstreamConfig.load(LiveHarness.kafkaVariables(secure.saslSslClientProperties("not-the-password")))
+        SimstreamConfig.load(KafkaClientProperties.environmentOf(secure.saslSslClientProperties("not-the-password")))
         .with(Map.of(Settings.KAFKA_BOOTSTRAP_SERVERS, secure.saslSslBootstrapServers(),
             Settings.ES_HOSTS, LocalServers.elasticsearch().httpUrl(),
             Settings.INDEXER_STATE_DIR, stateDir.toString(),

@@ -71,8 +71,7 @@ class SecureKafkaTopicStoreTest {
     env.put("SIMSTREAM_TOPIC_CHANGES", "secure-changes-" + suffix);
     env.put("SIMSTREAM_TOPIC_DEAD_LETTERS", "secure-dead-letters-" + suffix);
     env.put("SIMSTREAM_TOPIC_PARTITIONS", "1");
-    kafkaProperties.forEach((name, value) ->
-        env.put(KafkaClientProperties.envName(name), value));
+    env.putAll(KafkaClientProperties.environmentOf(kafkaProperties));
     return env;
   }
 
