@@ -127,3 +127,105 @@ Fails the render when more indexers could run than the change topic has partitio
 {{- fail (printf "indexer.autoscaling.maxReplicas (%d) x indexer.threads (%d) exceeds topics.partitions (%d): the extra indexers would get no partition" (int .Values.indexer.autoscaling.maxReplicas) $threads $partitions) -}}
 {{- end -}}
 {{- end -}}
+
+{{/*
+The variable that passes Kafka client property `.` through: security.protocol -> SIMSTREAM_KAFKA_SECURITY_PROTOCOL
+(the same mapping as KafkaClientProperties.envName; HelmChartTest compares them).
+*/}}
+{{- define "simstream.kafkaEnvName" -}}
+{{- printf "SIMSTREAM_KAFKA_%s" (. | upper | replace "." "_" | replace "-" "_") -}}
+{{- end -}}
+
+{{/*
+Whether Kafka client property `.` holds a secret, which must come from a file of a Secret: "true" or "".
+*/}}
+{{- define "simstream.kafkaSecretProperty" -}}
+{{- if or (contains "password" .) (contains "jaas" .) (eq . "ssl.keystore.key") -}}
+true
+{{- end -}}
+{{- end -}}
+
+{{/*
+ConfigMap entries for the Kafka client properties: kafka.properties as values, kafka.secretFiles as paths of the
+mounted files (a store's `.location` is the file itself; any other property is read from its file via _FILE).
+Refuses secrets in kafka.properties and a property given twice.
+*/}}
+{{- define "simstream.kafkaConfigData" -}}
+{{- $seen := dict -}}
+{{- range $name, $value := .Values.kafka.properties }}
+{{- if eq $name "bootstrap.servers" }}
+{{- fail "kafka.properties.bootstrap.servers: set kafka.bootstrapServers instead" }}
+{{- end }}
+{{- if include "simstream.kafkaSecretProperty" $name }}
+{{- fail (printf "kafka.properties.%s: a secret; give it from a Secret with kafka.secretFiles" $name) }}
+{{- end }}
+{{- $_ := set $seen $name "kafka.properties" }}
+{{ include "simstream.kafkaEnvName" $name }}: {{ if kindIs "float64" $value }}{{ $value | int64 | quote }}{{ else }}{{ $value | toString | quote }}{{ end }}
+{{- end }}
+{{- range $secret := .Values.kafka.secretFiles }}
+{{- range $name, $key := $secret.properties }}
+{{- if hasKey $seen $name }}
+{{- fail (printf "Kafka property %s is given twice (%s and kafka.secretFiles %s)" $name (get $seen $name) $secret.secretName) }}
+{{- end }}
+{{- $_ := set $seen $name (printf "kafka.secretFiles %s" $secret.secretName) }}
+{{- $path := printf "%s/%s" (include "simstream.kafkaSecretDir" $secret.secretName) $key }}
+{{- if hasSuffix ".location" $name }}
+{{ include "simstream.kafkaEnvName" $name }}: {{ $path | quote }}
+{{- else }}
+{{ include "simstream.kafkaEnvName" $name }}_FILE: {{ $path | quote }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{/*
+Folder where the Secret named `.` of kafka.secretFiles is mounted.
+*/}}
+{{- define "simstream.kafkaSecretDir" -}}
+{{- printf "/etc/simstream/kafka/%s" . -}}
+{{- end -}}
+
+{{/*
+Read-only mounts of the credential files both services use: the Elasticsearch CA and the Kafka Secrets.
+*/}}
+{{- define "simstream.credentialVolumeMounts" -}}
+{{- if .Values.elasticsearch.caCert.secretName }}
+- name: es-ca
+  mountPath: /etc/simstream/es-ca
+  readOnly: true
+{{- end }}
+{{- range $i, $secret := .Values.kafka.secretFiles }}
+- name: {{ printf "kafka-secret-%d" $i }}
+  mountPath: {{ include "simstream.kafkaSecretDir" $secret.secretName }}
+  readOnly: true
+{{- end }}
+{{- end -}}
+
+{{/*
+The volumes behind simstream.credentialVolumeMounts; of each Kafka Secret only the keys named are mounted,
+readable by the pod's group (fsGroup) alone.
+*/}}
+{{- define "simstream.credentialVolumes" -}}
+{{- if .Values.elasticsearch.caCert.secretName }}
+- name: es-ca
+  secret:
+    secretName: {{ .Values.elasticsearch.caCert.secretName }}
+{{- end }}
+{{- $dirs := dict }}
+{{- range $i, $secret := .Values.kafka.secretFiles }}
+{{- if hasKey $dirs $secret.secretName }}
+{{- fail (printf "kafka.secretFiles: Secret %s is listed twice; name all its properties in one entry" $secret.secretName) }}
+{{- end }}
+{{- $_ := set $dirs $secret.secretName true }}
+- name: {{ printf "kafka-secret-%d" $i }}
+  secret:
+    secretName: {{ $secret.secretName }}
+    # 0440
+    defaultMode: 288
+    items:
+      {{- range $key := values $secret.properties | uniq | sortAlpha }}
+      - key: {{ $key }}
+        path: {{ $key }}
+      {{- end }}
+{{- end }}
+{{- end -}}

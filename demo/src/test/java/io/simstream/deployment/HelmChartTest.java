@@ -1,21 +1,27 @@
 package io.simstream.deployment;
 
 import static io.simstream.deployment.RenderedChart.at;
+import static io.simstream.deployment.RenderedChart.listAt;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
+import io.simstream.config.KafkaClientProperties;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Renders and lints helm/simstream with Helm's own code (helm-java bundles it as a native library): the objects
@@ -155,6 +161,123 @@ class HelmChartTest {
         .hasMessageContaining("/indexer/resources/limits");
     assertThatThrownBy(() -> RenderedChart.render("simstream", Map.of("logging.format", "xml")))
         .hasMessageContaining("/logging/format");
+  }
+
+  @Test
+  void kafkaScramCredentialsAreMountedFilesNamedByFileVariables(@TempDir Path dir) throws IOException {
+    // The SASL_SSL SCRAM example of docs/deployment.md (Strimzi: a KafkaUser's Secret and the cluster CA's).
+    RenderedChart chart = RenderedChart.render("simstream", Files.writeString(dir.resolve("values.yaml"), """
+        kafka:
+          bootstrapServers: my-kafka-kafka-bootstrap.kafka:9093
+          properties:
+            security.protocol: SASL_SSL
+            sasl.mechanism: SCRAM-SHA-512
+            ssl.truststore.type: PKCS12
+          secretFiles:
+            - secretName: simstream-kafka-user
+              properties:
+                sasl.jaas.config: sasl.jaas.config
+            - secretName: my-kafka-cluster-ca-cert
+              properties:
+                ssl.truststore.location: ca.p12
+                ssl.truststore.password: ca.password
+        """));
+    assertThat(kafkaVariables(chart)).isEqualTo(Map.of(
+        KafkaClientProperties.envName("security.protocol"), "SASL_SSL",
+        KafkaClientProperties.envName("sasl.mechanism"), "SCRAM-SHA-512",
+        KafkaClientProperties.envName("ssl.truststore.type"), "PKCS12",
+        KafkaClientProperties.envName("sasl.jaas.config") + "_FILE",
+        "/etc/simstream/kafka/simstream-kafka-user/sasl.jaas.config",
+        KafkaClientProperties.envName("ssl.truststore.location"), "/etc/simstream/kafka/my-kafka-cluster-ca-cert/ca.p12",
+        KafkaClientProperties.envName("ssl.truststore.password") + "_FILE",
+        "/etc/simstream/kafka/my-kafka-cluster-ca-cert/ca.password"));
+    for (String service : List.of("indexer", "query-api")) {
+      Map<String, Object> deployment = chart.get("Deployment", "simstream-" + service);
+      assertSecretFilesMounted(deployment, service, "kafka-secret-0", "simstream-kafka-user",
+          "/etc/simstream/kafka/simstream-kafka-user", List.of("sasl.jaas.config"));
+      assertSecretFilesMounted(deployment, service, "kafka-secret-1", "my-kafka-cluster-ca-cert",
+          "/etc/simstream/kafka/my-kafka-cluster-ca-cert", List.of("ca.p12", "ca.password"));
+      assertThat(at(deployment, "spec.template.spec.containers." + service + ".envFrom")).asString()
+          .contains("simstream-config");
+    }
+  }
+
+  @Test
+  void kafkaMutualTlsStoresAndTheElasticsearchCaAreMountedSideBySide(@TempDir Path dir) throws IOException {
+    // The mutual TLS example of docs/deployment.md: the store files themselves are the `.location` values.
+    RenderedChart chart = RenderedChart.render("simstream", Files.writeString(dir.resolve("values.yaml"), """
+        kafka:
+          bootstrapServers: my-kafka-kafka-bootstrap.kafka:9093
+          properties:
+            security.protocol: SSL
+            ssl.keystore.type: PKCS12
+            ssl.truststore.type: PKCS12
+          secretFiles:
+            - secretName: simstream-indexer-tls
+              properties:
+                ssl.keystore.location: user.p12
+                ssl.keystore.password: user.password
+                ssl.truststore.location: ca.p12
+                ssl.truststore.password: ca.password
+        elasticsearch:
+          hosts: https://my-es-es-http.elastic:9200
+          caCert:
+            secretName: my-es-es-http-certs-public
+        """));
+    assertThat(kafkaVariables(chart)).containsEntry(KafkaClientProperties.envName("ssl.keystore.location"),
+            "/etc/simstream/kafka/simstream-indexer-tls/user.p12")
+        .containsEntry(KafkaClientProperties.envName("ssl.keystore.password") + "_FILE",
+            "/etc/simstream/kafka/simstream-indexer-tls/user.password")
+        .hasSize(7);
+    assertThat(at(chart.get("ConfigMap", "simstream-config"), "data.SIMSTREAM_ES_CA_CERT"))
+        .isEqualTo("/etc/simstream/es-ca/ca.crt");
+    for (String service : List.of("indexer", "query-api")) {
+      Map<String, Object> deployment = chart.get("Deployment", "simstream-" + service);
+      assertSecretFilesMounted(deployment, service, "kafka-secret-0", "simstream-indexer-tls",
+          "/etc/simstream/kafka/simstream-indexer-tls", List.of("ca.p12", "ca.password", "user.p12", "user.password"));
+      assertThat(at(deployment, "spec.template.spec.containers." + service + ".volumeMounts.es-ca.readOnly"))
+          .isEqualTo(true);
+      assertThat(at(deployment, "spec.template.spec.volumes.es-ca.secret.secretName"))
+          .isEqualTo("my-es-es-http-certs-public");
+    }
+  }
+
+  @Test
+  void refusesKafkaSecretsOutsideSecretsAndPropertiesGivenTwice() {
+    assertThatThrownBy(() -> RenderedChart.render("simstream",
+        Map.of("kafka.properties.sasl\\.jaas\\.config", "ScramLoginModule required;")))
+        .hasMessageContaining("kafka.properties.sasl.jaas.config: a secret");
+    assertThatThrownBy(() -> RenderedChart.render("simstream",
+        Map.of("extraConfig.SIMSTREAM_KAFKA_SSL_KEYSTORE_PASSWORD", "changeit")))
+        .hasMessageContaining("kafka.secretFiles");
+    assertThatThrownBy(() -> RenderedChart.render("simstream", values(
+        "kafka.properties.ssl\\.truststore\\.location", "/opt/ca.p12",
+        "kafka.secretFiles[0].secretName", "ca", "kafka.secretFiles[0].properties.ssl\\.truststore\\.location", "ca.p12")))
+        .hasMessageContaining("Kafka property ssl.truststore.location is given twice");
+    assertThatThrownBy(() -> RenderedChart.render("simstream", values(
+        "kafka.secretFiles[0].secretName", "user", "kafka.secretFiles[0].properties.sasl\\.jaas\\.config", "jaas",
+        "kafka.secretFiles[1].secretName", "user", "kafka.secretFiles[1].properties.ssl\\.keystore\\.location", "u.p12")))
+        .hasMessageContaining("Secret user is listed twice");
+  }
+
+  /** The SIMSTREAM_KAFKA_* entries of the ConfigMap, but the bootstrap servers. */
+  private static Map<String, Object> kafkaVariables(RenderedChart chart) {
+    Map<String, Object> kafka = new TreeMap<>(RenderedChart.mapAt(chart.get("ConfigMap", "simstream-config"), "data"));
+    kafka.keySet().removeIf(name -> !name.startsWith("SIMSTREAM_KAFKA_") || name.equals("SIMSTREAM_KAFKA_BOOTSTRAP_SERVERS"));
+    return kafka;
+  }
+
+  private static void assertSecretFilesMounted(Map<String, Object> deployment, String container, String volume,
+      String secretName, String mountPath, List<String> keys) {
+    Object pod = at(deployment, "spec.template.spec");
+    Object mount = at(pod, "containers." + container + ".volumeMounts." + volume);
+    assertThat(at(mount, "mountPath")).as(container + " " + volume).isEqualTo(mountPath);
+    assertThat(at(mount, "readOnly")).as(container + " " + volume + " read-only").isEqualTo(true);
+    assertThat(at(pod, "volumes." + volume + ".secret.secretName")).isEqualTo(secretName);
+    // 0440: the pod's group (fsGroup) reads, nobody writes.
+    assertThat(at(pod, "volumes." + volume + ".secret.defaultMode")).isEqualTo(0440);
+    assertThat(listAt(pod, "volumes." + volume + ".secret.items")).extracting(item -> at(item, "key") + ">" + at(item, "path"))
+        .containsExactlyElementsOf(keys.stream().map(key -> key + ">" + key).toList());
   }
 
   /** `--set` pairs in order: key, value, key, value... */

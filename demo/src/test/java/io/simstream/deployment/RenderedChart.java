@@ -31,6 +31,12 @@ record RenderedChart(List<Map<String, Object>> objects) {
     return parse(template.call());
   }
 
+  /** Renders the chart as release {@code release} with the values of a values file ({@code -f}). */
+  static RenderedChart render(String release, Path valuesFile) {
+    return parse(new Helm(chartDirectory()).template().withName(release).withNamespace("simstream")
+        .withValuesFile(valuesFile).call());
+  }
+
   static RenderedChart parse(String manifests) {
     List<Map<String, Object>> objects = new ArrayList<>();
     for (Object document : new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(manifests)) {
