@@ -213,10 +213,12 @@ class HelmChartTest {
             ssl.keystore.type: PKCS12
             ssl.truststore.type: PKCS12
           secretFiles:
-            - secretName: simstream-indexer-tls
+            - secretName: simstream-kafka-tls-user
               properties:
                 ssl.keystore.location: user.p12
                 ssl.keystore.password: user.password
+            - secretName: my-kafka-cluster-ca-cert
+              properties:
                 ssl.truststore.location: ca.p12
                 ssl.truststore.password: ca.password
         elasticsearch:
@@ -225,16 +227,18 @@ class HelmChartTest {
             secretName: my-es-es-http-certs-public
         """));
     assertThat(kafkaVariables(chart)).containsEntry(KafkaClientProperties.envName("ssl.keystore.location"),
-            "/etc/simstream/kafka/simstream-indexer-tls/user.p12")
+            "/etc/simstream/kafka/simstream-kafka-tls-user/user.p12")
         .containsEntry(KafkaClientProperties.envName("ssl.keystore.password") + "_FILE",
-            "/etc/simstream/kafka/simstream-indexer-tls/user.password")
+            "/etc/simstream/kafka/simstream-kafka-tls-user/user.password")
         .hasSize(7);
     assertThat(at(chart.get("ConfigMap", "simstream-config"), "data.SIMSTREAM_ES_CA_CERT"))
         .isEqualTo("/etc/simstream/es-ca/ca.crt");
     for (String service : List.of("indexer", "query-api")) {
       Map<String, Object> deployment = chart.get("Deployment", "simstream-" + service);
-      assertSecretFilesMounted(deployment, service, "kafka-secret-0", "simstream-indexer-tls",
-          "/etc/simstream/kafka/simstream-indexer-tls", List.of("ca.p12", "ca.password", "user.p12", "user.password"));
+      assertSecretFilesMounted(deployment, service, "kafka-secret-0", "simstream-kafka-tls-user",
+          "/etc/simstream/kafka/simstream-kafka-tls-user", List.of("user.p12", "user.password"));
+      assertSecretFilesMounted(deployment, service, "kafka-secret-1", "my-kafka-cluster-ca-cert",
+          "/etc/simstream/kafka/my-kafka-cluster-ca-cert", List.of("ca.p12", "ca.password"));
       assertThat(at(deployment, "spec.template.spec.containers." + service + ".volumeMounts.es-ca.readOnly"))
           .isEqualTo(true);
       assertThat(at(deployment, "spec.template.spec.volumes.es-ca.secret.secretName"))
