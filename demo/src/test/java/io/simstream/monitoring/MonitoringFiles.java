@@ -18,6 +18,7 @@ final class MonitoringFiles {
   static final String ALERTS = "deploy/prometheus/alerts.yml";
   static final String ALERT_TESTS = "deploy/prometheus/alerts-test.yml";
   static final String PROMETHEUS_CONFIG = "deploy/prometheus.yml";
+  static final String LAG_PANEL = "Consumer lag per partition";
   /** Grafana's rate window; a minute is several scrapes both in compose (15 s) and in the tests (1 s). */
   static final String RATE_INTERVAL = "1m";
 
