@@ -7,10 +7,13 @@ import io.simstream.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import org.apache.http.HttpHost;
+import org.apache.http.client.config.RequestConfig;
 import org.apache.http.entity.ContentType;
 import org.apache.http.nio.entity.NByteArrayEntity;
 import org.elasticsearch.client.Request;
+import org.elasticsearch.client.RequestOptions;
 import org.elasticsearch.client.ResponseException;
 import org.elasticsearch.client.RestClient;
 
@@ -20,6 +23,7 @@ import org.elasticsearch.client.RestClient;
  * comparison is of simstream's work, not of HTTP clients.
  */
 final class DirectElasticsearch implements AutoCloseable {
+  private static final Duration FORCE_MERGE_TIMEOUT = Duration.ofMinutes(30);
   private static final ContentType NDJSON = ContentType.create("application/x-ndjson", StandardCharsets.UTF_8);
 
   private final RestClient rest;
@@ -50,6 +54,29 @@ final class DirectElasticsearch implements AutoCloseable {
   /** Makes every write so far searchable, so that a read of the whole index sees them all. */
   void refresh(String index) {
     request("POST", "/" + index + "/_refresh", null, false);
+  }
+
+  /**
+   * Merges the index into one segment and returns how many searchable segments it then has. The
+   * merge of a large HNSW graph takes minutes on a loaded machine, hence its own long timeout.
+   */
+  int forceMergeToOneSegment(String index) {
+    Request merge = new Request("POST", "/" + index + "/_forcemerge");
+    merge.addParameter("max_num_segments", "1");
+    merge.setOptions(RequestOptions.DEFAULT.toBuilder().setRequestConfig(
+        RequestConfig.custom().setSocketTimeout((int) FORCE_MERGE_TIMEOUT.toMillis()).build()));
+    try {
+      rest.performRequest(merge);
+    } catch (IOException e) {
+      throw new UncheckedIOException("force-merge of " + index + " failed: " + e.getMessage(), e);
+    }
+    refresh(index);
+    JsonNode segments = request("GET", "/_cat/segments/" + index + "?format=json", null, false);
+    int searchable = 0;
+    for (JsonNode segment : segments) {
+      searchable += segment.path("searchable").asBoolean() ? 1 : 0;
+    }
+    return searchable;
   }
 
   /** Searchable documents: _count sees only refreshed segments, as a search does. */

@@ -96,15 +96,20 @@ final class RecallTable {
     List<float[]> stored = metric.normalizesVectors() ? docs.stream().map(VectorMath::normalized).toList() : docs;
     String dataset = stack.uniqueName("recall");
     stack.api().registerDataset(dataset);
-    String index = stack.api().createRun(dataset, BRAIN_KEY, SimilarityRun.PRECOMPUTED, metric, DIMS,
-        IndexMapping.DEFAULT_INDEX_OPTIONS);
+    // No index options: each metric gets the API's default, which is what a user measures.
+    String index = stack.api().createRun(dataset, BRAIN_KEY, SimilarityRun.PRECOMPUTED, metric, DIMS, null);
+    boolean quantized = KnnEffort.isQuantized(IndexMapping.defaultIndexOptions(metric));
     new RawBulkLoader(stack.es()).fill(index, ids, stored);
     Searchable.await(stack.es(), index, ids.size(), LOAD_TIMEOUT);
+    // knn gathers num_candidates per segment, so many small segments flatter recall: one is the worst case.
+    int segments = stack.es().forceMergeToOneSegment(index);
+    System.out.printf(Locale.ROOT, "  recall table: %s, %,d docs, %s, %d segment(s) after force-merge%n",
+        metric.apiName(), ids.size(), IndexMapping.defaultIndexOptions(metric), segments);
 
     ExactNeighbours exact = new ExactNeighbours(metric, ids, stored);
     List<Cell> cells = new ArrayList<>();
     for (Kind kind : Kind.values()) {
-      List<Probe> probes = probes(kind, metric, ids, stored, fresh, exact);
+      List<Probe> probes = probes(kind, metric, quantized, ids, stored, fresh, exact);
       for (int i = 0; i < Math.min(WARM_UP_QUERIES, probes.size()); i++) {
         viaApi(dataset, probes.get(i));
       }
@@ -154,8 +159,8 @@ final class RecallTable {
   }
 
   /** The queries of one cell, from a seed of their own so that every metric gets the same ones. */
-  private List<Probe> probes(Kind kind, Metric metric, List<String> ids, List<float[]> stored, List<float[]> fresh,
-                            ExactNeighbours exact) {
+  private List<Probe> probes(Kind kind, Metric metric, boolean quantized, List<String> ids, List<float[]> stored,
+                            List<float[]> fresh, ExactNeighbours exact) {
     Random random = new Random(kind.ordinal());
     int[] subset = new int[(ids.size() + SUBSET_EVERY - 1) / SUBSET_EVERY];
     List<String> subsetIds = new ArrayList<>(subset.length);
@@ -222,7 +227,7 @@ final class RecallTable {
           kind == Kind.RESTRICTED ? subset : null);
       boolean knn = !(reverse && metric == Metric.EUCLIDEAN);
       probes.add(new Probe(request,
-          knn ? KnnRequestBody.of(vector, K, KnnEffort.forQuery(metric, true, shape, K), filter) : null,
+          knn ? KnnRequestBody.of(vector, K, KnnEffort.forQuery(metric, quantized, shape, K), filter) : null,
           knn ? KnnRequestBody.of(vector, K, previousRule(metric, shape), filter) : null, truth));
     }
     return probes;
