@@ -19,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -46,6 +45,7 @@ final class ChangeProcessor implements Processor<String, byte[], String, byte[]>
 
   private final String changeTopic;
   private final DatasetCatalog datasets;
+  private final RunCatalog.Changes runChanges;
   private final VectorIndexWriter writer;
   private final EmbedderProvider embedders;
   private final Executor embedExecutor;
@@ -58,10 +58,11 @@ final class ChangeProcessor implements Processor<String, byte[], String, byte[]>
   private Outbox outbox;
   private Backfill backfill;
 
-  ChangeProcessor(String changeTopic, DatasetCatalog datasets, VectorIndexWriter writer, EmbedderProvider embedders,
-                  Executor embedExecutor, TopologyOptions options, IndexerMetrics metrics) {
+  ChangeProcessor(String changeTopic, DatasetCatalog datasets, RunCatalog.Changes runChanges, VectorIndexWriter writer,
+                  EmbedderProvider embedders, Executor embedExecutor, TopologyOptions options, IndexerMetrics metrics) {
     this.changeTopic = changeTopic;
     this.datasets = datasets;
+    this.runChanges = runChanges;
     this.writer = writer;
     this.embedders = embedders;
     this.embedExecutor = embedExecutor;
@@ -75,7 +76,7 @@ final class ChangeProcessor implements Processor<String, byte[], String, byte[]>
     this.samples = context.getStateStore(IndexerTopology.SAMPLES_STORE);
     KeyValueStore<String, PendingChange> pending = context.getStateStore(IndexerTopology.PENDING_STORE);
     KeyValueStore<String, BackfillProgress> progress = context.getStateStore(IndexerTopology.BACKFILL_STORE);
-    this.runs = new RunCatalog(context.getStateStore(IndexerTopology.RUNS_STORE));
+    this.runs = new RunCatalog(context.getStateStore(IndexerTopology.RUNS_STORE), runChanges);
     DocumentSync sync = new DocumentSync(samples, writer, embedders, options.embedBatchSize(), metrics);
     this.outbox = new Outbox(pending, samples, sync, writer, embedExecutor, options, metrics);
     this.backfill = new Backfill(samples, progress, runs, sync, outbox, options.backfillChunk(),
@@ -209,9 +210,7 @@ final class ChangeProcessor implements Processor<String, byte[], String, byte[]>
   }
 
   private void flush() {
-    Map<String, List<SimilarityRun>> runsByDataset = new HashMap<>();
-    outbox.flush(dataset -> runsByDataset.computeIfAbsent(dataset, runs::of), this::sendDeadLetter,
-        context.currentSystemTimeMs());
+    outbox.flush(runs::of, this::sendDeadLetter, context.currentSystemTimeMs());
   }
 
   @Override

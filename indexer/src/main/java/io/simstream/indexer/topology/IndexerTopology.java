@@ -50,23 +50,28 @@ public final class IndexerTopology {
                                IndexerMetrics metrics) {
     StreamsBuilder builder = new StreamsBuilder();
     Topic<String, SimilarityRun> runsTopic = topics.runs();
+    RunCatalog.Changes runChanges = new RunCatalog.Changes();
     // The global store's changelog is the (compacted) runs topic itself, so logging is off.
     builder.addGlobalStore(
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RUNS_STORE), Serdes.String(),
             runsTopic.valueSerde()).withLoggingDisabled(),
-        runsTopic.name(), Consumed.with(runsTopic.keySerde(), runsTopic.valueSerde()), RunsUpdater::new);
+        runsTopic.name(), Consumed.with(runsTopic.keySerde(), runsTopic.valueSerde()), () -> new RunsUpdater(runChanges));
 
     Topology topology = builder.build();
     Topic<String, byte[]> changes = topics.changes();
     Topic<String, byte[]> deadLetters = topics.deadLetters();
     topology.addSource(SOURCE, changes.keySerde().deserializer(), changes.valueSerde().deserializer(), changes.name());
     topology.addProcessor(PROCESSOR,
-        () -> new ChangeProcessor(changes.name(), datasets, writer, embedders, embedExecutor, options, metrics), SOURCE);
+        () -> new ChangeProcessor(changes.name(), datasets, runChanges, writer, embedders, embedExecutor, options, metrics),
+        SOURCE);
+    // Caching sends one changelog record per key and commit instead of one per put: a sample changed
+    // several times in a commit interval, and an outbox entry queued then acknowledged, cost one each.
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SAMPLES_STORE),
-        Serdes.String(), new SampleStateSerde()), PROCESSOR);
-    // Small (at most a batch of entries), so kept in memory and rebuilt from its changelog on restore.
-    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PENDING_STORE),
-        Serdes.String(), JsonSerde.of(PendingChange.class)), PROCESSOR);
+        Serdes.String(), new SampleStateSerde()).withCachingEnabled(), PROCESSOR);
+    // Persistent although small: an in-memory store is rebuilt from its changelog's start at every
+    // restart, and that changelog holds a put and a tombstone per change until compaction reaches it.
+    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PENDING_STORE),
+        Serdes.String(), JsonSerde.of(PendingChange.class)).withCachingEnabled(), PROCESSOR);
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BACKFILL_STORE),
         Serdes.String(), JsonSerde.of(BackfillProgress.class)), PROCESSOR);
     topology.addSink(DEAD_LETTER_SINK, deadLetters.name(), deadLetters.keySerde().serializer(),
@@ -76,7 +81,12 @@ public final class IndexerTopology {
 
   /** Keeps the runs global store equal to the runs topic (a tombstone removes a run). */
   private static final class RunsUpdater implements Processor<String, SimilarityRun, Void, Void> {
+    private final RunCatalog.Changes changes;
     private KeyValueStore<String, SimilarityRun> store;
+
+    RunsUpdater(RunCatalog.Changes changes) {
+      this.changes = changes;
+    }
 
     @Override
     public void init(ProcessorContext<Void, Void> context) {
@@ -90,6 +100,7 @@ public final class IndexerTopology {
       } else {
         store.put(record.key(), record.value());
       }
+      changes.written();
     }
   }
 }
