@@ -29,6 +29,13 @@ import org.junit.jupiter.api.io.TempDir;
  * the renders the chart must refuse (a misspelled value, more indexers than partitions).
  */
 class HelmChartTest {
+  /** Strimzi's cluster CA Secret as a kafka.secretFiles entry, the trust store of both Kafka examples. */
+  private static final String CLUSTER_CA_ENTRY = """
+          - secretName: my-kafka-cluster-ca-cert
+            properties:
+              ssl.truststore.location: ca.p12
+              ssl.truststore.password: ca.password
+      """;
   private static KubernetesApiStub kubernetes;
 
   @BeforeAll
@@ -166,7 +173,7 @@ class HelmChartTest {
   @Test
   void kafkaScramCredentialsAreMountedFilesNamedByFileVariables(@TempDir Path dir) throws IOException {
     // The SASL_SSL SCRAM example of docs/deployment.md (Strimzi: a KafkaUser's Secret and the cluster CA's).
-    RenderedChart chart = RenderedChart.render("simstream", Files.writeString(dir.resolve("values.yaml"), """
+    RenderedChart chart = renderValues(dir, """
         kafka:
           bootstrapServers: my-kafka-kafka-bootstrap.kafka:9093
           properties:
@@ -177,11 +184,8 @@ class HelmChartTest {
             - secretName: simstream-kafka-user
               properties:
                 sasl.jaas.config: sasl.jaas.config
-            - secretName: my-kafka-cluster-ca-cert
-              properties:
-                ssl.truststore.location: ca.p12
-                ssl.truststore.password: ca.password
-        """));
+        %s
+        """.formatted(CLUSTER_CA_ENTRY));
     assertThat(kafkaVariables(chart)).isEqualTo(Map.of(
         KafkaClientProperties.envName("security.protocol"), "SASL_SSL",
         KafkaClientProperties.envName("sasl.mechanism"), "SCRAM-SHA-512",
@@ -195,8 +199,7 @@ class HelmChartTest {
       Map<String, Object> deployment = chart.get("Deployment", "simstream-" + service);
       assertSecretFilesMounted(deployment, service, "kafka-secret-0", "simstream-kafka-user",
           "/etc/simstream/kafka/simstream-kafka-user", List.of("sasl.jaas.config"));
-      assertSecretFilesMounted(deployment, service, "kafka-secret-1", "my-kafka-cluster-ca-cert",
-          "/etc/simstream/kafka/my-kafka-cluster-ca-cert", List.of("ca.p12", "ca.password"));
+      assertClusterCaMounted(deployment, service);
       assertThat(at(deployment, "spec.template.spec.containers." + service + ".envFrom")).asString()
           .contains("simstream-config");
     }
@@ -205,7 +208,7 @@ class HelmChartTest {
   @Test
   void kafkaMutualTlsStoresAndTheElasticsearchCaAreMountedSideBySide(@TempDir Path dir) throws IOException {
     // The mutual TLS example of docs/deployment.md: the store files themselves are the `.location` values.
-    RenderedChart chart = RenderedChart.render("simstream", Files.writeString(dir.resolve("values.yaml"), """
+    RenderedChart chart = renderValues(dir, """
         kafka:
           bootstrapServers: my-kafka-kafka-bootstrap.kafka:9093
           properties:
@@ -217,15 +220,12 @@ class HelmChartTest {
               properties:
                 ssl.keystore.location: user.p12
                 ssl.keystore.password: user.password
-            - secretName: my-kafka-cluster-ca-cert
-              properties:
-                ssl.truststore.location: ca.p12
-                ssl.truststore.password: ca.password
+        %s
         elasticsearch:
           hosts: https://my-es-es-http.elastic:9200
           caCert:
             secretName: my-es-es-http-certs-public
-        """));
+        """.formatted(CLUSTER_CA_ENTRY));
     assertThat(kafkaVariables(chart)).containsEntry(KafkaClientProperties.envName("ssl.keystore.location"),
             "/etc/simstream/kafka/simstream-kafka-tls-user/user.p12")
         .containsEntry(KafkaClientProperties.envName("ssl.keystore.password") + "_FILE",
@@ -237,8 +237,7 @@ class HelmChartTest {
       Map<String, Object> deployment = chart.get("Deployment", "simstream-" + service);
       assertSecretFilesMounted(deployment, service, "kafka-secret-0", "simstream-kafka-tls-user",
           "/etc/simstream/kafka/simstream-kafka-tls-user", List.of("user.p12", "user.password"));
-      assertSecretFilesMounted(deployment, service, "kafka-secret-1", "my-kafka-cluster-ca-cert",
-          "/etc/simstream/kafka/my-kafka-cluster-ca-cert", List.of("ca.p12", "ca.password"));
+      assertClusterCaMounted(deployment, service);
       assertThat(at(deployment, "spec.template.spec.containers." + service + ".volumeMounts.es-ca.readOnly"))
           .isEqualTo(true);
       assertThat(at(deployment, "spec.template.spec.volumes.es-ca.secret.secretName"))
@@ -262,6 +261,16 @@ class HelmChartTest {
         "kafka.secretFiles[0].secretName", "user", "kafka.secretFiles[0].properties.sasl\\.jaas\\.config", "jaas",
         "kafka.secretFiles[1].secretName", "user", "kafka.secretFiles[1].properties.ssl\\.keystore\\.location", "u.p12")))
         .hasMessageContaining("Secret user is listed twice");
+  }
+
+  private static RenderedChart renderValues(Path dir, String valuesYaml) throws IOException {
+    return RenderedChart.render("simstream", Files.writeString(dir.resolve("values.yaml"), valuesYaml));
+  }
+
+  /** The second entry of both Kafka examples' secretFiles: the cluster CA, as the trust store. */
+  private static void assertClusterCaMounted(Map<String, Object> deployment, String service) {
+    assertSecretFilesMounted(deployment, service, "kafka-secret-1", "my-kafka-cluster-ca-cert",
+        "/etc/simstream/kafka/my-kafka-cluster-ca-cert", List.of("ca.p12", "ca.password"));
   }
 
   /** The SIMSTREAM_KAFKA_* entries of the ConfigMap, but the bootstrap servers. */
