@@ -5,11 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.simstream.api.QueryApi;
-import io.simstream.config.Settings;
 import io.simstream.config.SimstreamConfig;
 import io.simstream.indexer.Indexer;
 import io.simstream.json.Json;
 import io.simstream.servers.LocalServers;
+import io.simstream.servers.LocalStackConfig;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -53,12 +53,7 @@ class CliIT {
 
   @Test
   void producesWaitsQueriesAndSyncs(@TempDir Path stateDir, @TempDir Path data) throws Exception {
-    SimstreamConfig config = SimstreamConfig.load(Map.of()).with(Map.of(
-        Settings.KAFKA_BOOTSTRAP_SERVERS, LocalServers.kafka().bootstrapServers(),
-        Settings.ES_HOSTS, LocalServers.elasticsearch().httpUrl(),
-        Settings.INDEXER_STATE_DIR, stateDir.toString(),
-        Settings.INDEXER_ADMIN_PORT, "0",
-        Settings.API_PORT, "0"));
+    SimstreamConfig config = LocalStackConfig.withStateDir(stateDir);
     try (Indexer indexer = Indexer.start(config); QueryApi api = QueryApi.start(config)) {
       String[] connection = {"--kafka", LocalServers.kafka().bootstrapServers(), "--api", "http://127.0.0.1:" + api.port()};
       Path manifest = data.resolve("samples.jsonl");

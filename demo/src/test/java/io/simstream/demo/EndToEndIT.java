@@ -5,13 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.simstream.api.QueryApi;
-import io.simstream.config.Settings;
 import io.simstream.config.SimstreamConfig;
 import io.simstream.event.SampleAdded;
 import io.simstream.indexer.Indexer;
 import io.simstream.kafka.ChangeEventProducer;
 import io.simstream.kafka.Topics;
-import io.simstream.servers.LocalServers;
+import io.simstream.servers.LocalStackConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,12 +30,7 @@ class EndToEndIT {
 
   @Test
   void eventsProducedToKafkaAreSearchableThroughTheApi(@TempDir Path stateDir) throws Exception {
-    SimstreamConfig config = SimstreamConfig.load(Map.of()).with(Map.of(
-        Settings.KAFKA_BOOTSTRAP_SERVERS, LocalServers.kafka().bootstrapServers(),
-        Settings.ES_HOSTS, LocalServers.elasticsearch().httpUrl(),
-        Settings.INDEXER_STATE_DIR, stateDir.toString(),
-        Settings.INDEXER_ADMIN_PORT, "0",
-        Settings.API_PORT, "0"));
+    SimstreamConfig config = LocalStackConfig.withStateDir(stateDir);
     try (Indexer indexer = Indexer.start(config);
          QueryApi api = QueryApi.start(config);
          ChangeEventProducer producer = new ChangeEventProducer(

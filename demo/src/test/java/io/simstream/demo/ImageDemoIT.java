@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.simstream.api.QueryApi;
-import io.simstream.config.Settings;
 import io.simstream.config.SimstreamConfig;
 import io.simstream.indexer.Indexer;
 import io.simstream.servers.LocalServers;
+import io.simstream.servers.LocalStackConfig;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -27,12 +27,7 @@ class ImageDemoIT {
   @Test
   void bundledImagesAreEmbeddedAndTheirNeighboursLookAlike(@TempDir Path stateDir, @TempDir Path images)
       throws Exception {
-    SimstreamConfig config = SimstreamConfig.load(Map.of()).with(Map.of(
-        Settings.KAFKA_BOOTSTRAP_SERVERS, LocalServers.kafka().bootstrapServers(),
-        Settings.ES_HOSTS, LocalServers.elasticsearch().httpUrl(),
-        Settings.INDEXER_STATE_DIR, stateDir.toString(),
-        Settings.INDEXER_ADMIN_PORT, "0",
-        Settings.API_PORT, "0"));
+    SimstreamConfig config = LocalStackConfig.withStateDir(stateDir);
     int count = DemoImages.copyTo(images);
     assertThat(count).isEqualTo(DemoImages.names().size()).isBetween(200, 400);
 

@@ -11,7 +11,7 @@ import io.simstream.indexer.Indexer;
 import io.simstream.json.Json;
 import io.simstream.kafka.ChangeEventProducer;
 import io.simstream.kafka.Topics;
-import io.simstream.servers.LocalServers;
+import io.simstream.servers.LocalStackConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,12 +51,7 @@ class PythonClientIT {
     Assumptions.assumeTrue(found.python().isPresent(), found.report());
     Path repo = repositoryRoot();
 
-    SimstreamConfig config = SimstreamConfig.load(Map.of()).with(Map.of(
-        Settings.KAFKA_BOOTSTRAP_SERVERS, LocalServers.kafka().bootstrapServers(),
-        Settings.ES_HOSTS, LocalServers.elasticsearch().httpUrl(),
-        Settings.INDEXER_STATE_DIR, stateDir.toString(),
-        Settings.INDEXER_ADMIN_PORT, "0",
-        Settings.API_PORT, "0"));
+    SimstreamConfig config = LocalStackConfig.withStateDir(stateDir);
     String changesTopic = Topics.from(config).changes().name();
     try (Indexer indexer = Indexer.start(config);
          QueryApi api = QueryApi.start(config);

@@ -5,14 +5,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.simstream.api.QueryApi;
-import io.simstream.config.Settings;
 import io.simstream.config.SimstreamConfig;
 import io.simstream.demo.ApiClient;
 import io.simstream.event.SampleAdded;
 import io.simstream.indexer.Indexer;
 import io.simstream.kafka.ChangeEventProducer;
 import io.simstream.kafka.Topics;
-import io.simstream.servers.LocalServers;
+import io.simstream.servers.LocalStackConfig;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.net.URI;
@@ -24,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,12 +56,7 @@ class MonitoringIT {
     String missing = Promtool.unavailable();
     assumeTrue(missing == null, () -> "skipped: " + missing);
     Files.createDirectories(dir.resolve("state"));
-    SimstreamConfig config = SimstreamConfig.load(Map.of()).with(Map.of(
-        Settings.KAFKA_BOOTSTRAP_SERVERS, LocalServers.kafka().bootstrapServers(),
-        Settings.ES_HOSTS, LocalServers.elasticsearch().httpUrl(),
-        Settings.INDEXER_STATE_DIR, dir.resolve("state").toString(),
-        Settings.INDEXER_ADMIN_PORT, "0",
-        Settings.API_PORT, "0"));
+    SimstreamConfig config = LocalStackConfig.withStateDir(dir.resolve("state"));
     try (Indexer indexer = Indexer.start(config);
          QueryApi api = QueryApi.start(config);
          ChangeEventProducer producer = new ChangeEventProducer(config.kafkaClientProperties(),
@@ -118,6 +113,8 @@ class MonitoringIT {
       System.out.println("Dashboard queries on live data (job " + INDEXER_JOB + " and " + API_JOB + "):");
       results.forEach((query, result) -> System.out.println("- " + query.panel() + ": " + query.expr() + "\n    -> "
           + (result.isEmpty() ? "no data: " + EMPTY_WHEN_HEALTHY.get(query.expr()) : summary(result))));
+      assertOneSeriesPerPartition(prometheus, results);
+
       Map<String, Promtool.Result> checks = new LinkedHashMap<>();
       for (String endpoint : List.of(indexerMetrics, apiMetrics)) {
         checks.put(endpoint, Promtool.checkMetrics(fetch(endpoint)));
@@ -132,6 +129,22 @@ class MonitoringIT {
             .as(endpoint + ": lint remarks on simstream, JVM and process meters").isEmpty();
       });
     }
+  }
+
+  /**
+   * The consumers report each partition of simstream.changes twice (also as simstream_changes, a deprecated
+   * name); the lag panel must show it once.
+   */
+  private static void assertOneSeriesPerPartition(PrometheusServer prometheus,
+      Map<MonitoringFiles.PanelQuery, JsonNode> results) throws IOException, InterruptedException {
+    JsonNode lag = results.entrySet().stream().filter(e -> e.getKey().panel().equals(MonitoringFiles.LAG_PANEL))
+        .map(Map.Entry::getValue).findFirst().orElseThrow();
+    List<String> partitions = new ArrayList<>();
+    lag.forEach(series -> partitions.add(series.path("metric").path("topic").asText().replace('.', '_') + "["
+        + series.path("metric").path("partition").asText() + "]"));
+    System.out.println("Lag panel: " + partitions.size() + " series; raw series under the deprecated topic name: "
+        + prometheus.query("kafka_consumer_fetch_manager_records_lag{topic=\"simstream_changes\"}").size());
+    assertThat(partitions).as("lag panel series by topic and partition").isNotEmpty().doesNotHaveDuplicates();
   }
 
   private static long upTargets(PrometheusServer prometheus) throws IOException, InterruptedException {
