@@ -131,6 +131,8 @@ final class BulkSubmission implements PendingWrite {
   private final class Round {
     private final AtomicInteger remaining;
     private final List<WriteOp> retry = new ArrayList<>();
+    /** Ops of chunks refused as too large, to send again without a backoff. */
+    private final List<WriteOp> resendNow = new ArrayList<>();
     private final Set<String> missingIndexes = new HashSet<>();
     private Exception lastError;
     private IndexWriteException refused;
@@ -145,6 +147,8 @@ final class BulkSubmission implements PendingWrite {
       synchronized (this) {
         if (body != null) {
           collect(chunk, body);
+        } else if (error instanceof ResponseException re && BulkVectorWriter.tooLarge(re)) {
+          tooLarge(chunk, re);
         } else if (error instanceof ResponseException re && !BulkVectorWriter.retryable(re)) {
           refused = new IndexWriteException(IndexWriteException.Reason.REQUEST_REFUSED,
               "bulk request refused: " + ElasticsearchFailures.describe(re), re);
@@ -187,6 +191,24 @@ final class BulkSubmission implements PendingWrite {
       }
     }
 
+    /**
+     * A 413: the chunk's ops are sent again at once in smaller chunks; an op refused on its own can
+     * never be written there and is rejected like bad input (dead-lettered, its old document withdrawn).
+     */
+    private void tooLarge(List<WriteOp> chunk, ResponseException e) {
+      long refused = chunk.stream().mapToLong(WriteOp::estimatedBytes).sum();
+      if (chunk.size() == 1) {
+        rejected.add(new WriteResult.Rejection(chunk.get(0), "request_too_large: Elasticsearch refused a bulk"
+            + " request holding only this document (about " + refused + " bytes): "
+            + ElasticsearchFailures.describe(e)));
+        return;
+      }
+      long limit = chunks.shrinkBelow(refused);
+      LOG.warn("Elasticsearch refused a bulk request of about {} bytes as too large (413); bulk requests now"
+          + " take at most {} bytes (lower indexer.bulk.max-bytes or raise the cluster's limit)", refused, limit);
+      resendNow.addAll(chunk);
+    }
+
     private void written(WriteOp op) {
       if (op.action() == WriteOp.Action.INDEX) {
         indexed++;
@@ -206,6 +228,12 @@ final class BulkSubmission implements PendingWrite {
       }
       if (refused != null) {
         result.completeExceptionally(refused);
+        return;
+      }
+      if (!resendNow.isEmpty()) {
+        List<WriteOp> again = new ArrayList<>(resendNow);
+        again.addAll(retry); // one early resend of retryable ops is harmless; the round after backs off again
+        sendOrFail(again);
         return;
       }
       if (retry.isEmpty()) {

@@ -38,6 +38,7 @@ import org.slf4j.LoggerFactory;
 public final class BulkVectorWriter implements VectorIndexWriter {
   private static final Logger LOG = LoggerFactory.getLogger(BulkVectorWriter.class);
   private static final int TOO_MANY_REQUESTS = 429;
+  private static final int PAYLOAD_TOO_LARGE = 413;
 
   /** Limits of the requests: actions and bytes per bulk, and how long failures are retried. */
   public record Limits(int maxActions, int maxBytes, Duration retryBudget) {
@@ -185,6 +186,11 @@ public final class BulkVectorWriter implements VectorIndexWriter {
   }
 
   /** Whether a failed request could succeed later; 4xx other than 429 cannot. */
+  /** 413: the request body is over the cluster's (or a proxy's) limit; smaller requests may pass. */
+  static boolean tooLarge(ResponseException e) {
+    return e.getResponse().getStatusLine().getStatusCode() == PAYLOAD_TOO_LARGE;
+  }
+
   static boolean retryable(ResponseException e) {
     int status = e.getResponse().getStatusLine().getStatusCode();
     return status == TOO_MANY_REQUESTS || status >= 500;

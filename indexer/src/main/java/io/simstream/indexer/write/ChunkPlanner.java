@@ -4,15 +4,30 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
-/** Reduces ops to one per document and splits them into bulk requests by action count and bytes. */
+/**
+ * Reduces ops to one per document and splits them into bulk requests by action count and bytes. The
+ * byte limit shrinks when Elasticsearch (or a proxy before it) refuses a request as too large, and
+ * stays shrunk: the next bulks would be refused as well.
+ */
 final class ChunkPlanner {
   private final int maxActions;
-  private final long maxBytes;
+  private final AtomicLong maxBytes;
 
   ChunkPlanner(int maxActions, long maxBytes) {
     this.maxActions = maxActions;
-    this.maxBytes = maxBytes;
+    this.maxBytes = new AtomicLong(maxBytes);
+  }
+
+  long maxBytes() {
+    return maxBytes.get();
+  }
+
+  /** A request of {@code refusedBytes} was too large: later chunks take at most half of it. */
+  long shrinkBelow(long refusedBytes) {
+    long half = Math.max(1, refusedBytes / 2);
+    return maxBytes.accumulateAndGet(half, Math::min);
   }
 
   /** The op with the highest version per document: earlier ones would be overwritten anyway. */
@@ -27,10 +42,11 @@ final class ChunkPlanner {
   List<List<WriteOp>> split(List<WriteOp> ops) {
     List<List<WriteOp>> chunks = new ArrayList<>();
     List<WriteOp> current = new ArrayList<>();
+    long limit = maxBytes.get();
     long bytes = 0;
     for (WriteOp op : ops) {
       long size = op.estimatedBytes();
-      if (!current.isEmpty() && (current.size() >= maxActions || bytes + size > maxBytes)) {
+      if (!current.isEmpty() && (current.size() >= maxActions || bytes + size > limit)) {
         chunks.add(current);
         current = new ArrayList<>();
         bytes = 0;

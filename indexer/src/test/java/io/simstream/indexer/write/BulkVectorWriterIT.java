@@ -55,6 +55,50 @@ class BulkVectorWriterIT {
   }
 
   @Test
+  void bulksRefusedAsTooLargeAreSplitAndADocumentTooLargeOnItsOwnIsRejected() throws Exception {
+    String node = LocalServers.elasticsearch().httpUrl();
+    long pid = ProcessHandle.current().pid();
+    SimilarityRun small = new SimilarityRun("w4", "ds", "bk4", "bulk-writer-413-small-" + pid,
+        SimilarityRun.PRECOMPUTED, Metric.COSINE, 8, null, "flat", false, Instant.now());
+    SimilarityRun huge = new SimilarityRun("w5", "ds", "bk5", "bulk-writer-413-huge-" + pid,
+        SimilarityRun.PRECOMPUTED, Metric.COSINE, 4096, null, "flat", false, Instant.now());
+    try (BodyLimitProxy proxy = new BodyLimitProxy(java.net.URI.create(node), 16 * 1024)) {
+      SimstreamConfig config = SimstreamConfig.load(Map.of()).with(Map.of(Settings.ES_HOSTS, proxy.url()));
+      // The writer's own limits (1,000 actions, 1 MB) are far above what the gateway takes.
+      BulkVectorWriter writer = new BulkVectorWriter(ElasticsearchClients.create(config),
+          new BulkVectorWriter.Limits(1_000, 1 << 20, Duration.ofSeconds(30)), IndexerMetrics.inMemory(),
+          java.time.Clock.systemUTC());
+      writer.ensureIndex(small);
+      writer.ensureIndex(huge);
+      List<WriteOp> ops = new java.util.ArrayList<>();
+      for (int i = 0; i < 300; i++) {
+        float[] vector = new float[8];
+        vector[i % 8] = 1 + i;
+        ops.add(WriteOp.index(small, "s" + i, 1, "s" + i, null, vector));
+      }
+      float[] wide = new float[4096];
+      java.util.Arrays.fill(wide, 0.123456f);
+      ops.add(WriteOp.index(huge, "big", 1, "big", null, wide));
+
+      WriteResult result = writer.write(ops);
+
+      assertThat(proxy.refused()).as("the first bulk was over the gateway's limit").isPositive();
+      assertThat(result.applied()).isEqualTo(300);
+      assertThat(result.rejected()).singleElement().satisfies(rejection -> {
+        assertThat(rejection.op().id()).isEqualTo("big");
+        assertThat(rejection.reason()).startsWith("request_too_large");
+      });
+      RestClient rest = RestClient.builder(org.apache.http.HttpHost.create(node)).build();
+      try (rest) {
+        rest.performRequest(new Request("POST", "/" + small.indexName() + "/_refresh"));
+        JsonNode count = Json.MAPPER.readTree(EntityUtils.toByteArray(rest.performRequest(
+            new Request("GET", "/" + small.indexName() + "/_count")).getEntity()));
+        assertThat(count.path("count").asInt()).isEqualTo(300);
+      }
+    }
+  }
+
+  @Test
   void aWriteToADeletedIndexCreatesItAgainWithItsMappingInsteadOfAutoCreatingOne() throws Exception {
     SimstreamConfig config = SimstreamConfig.load(Map.of()).with(Map.of(Settings.ES_HOSTS,
         LocalServers.elasticsearch().httpUrl()));
