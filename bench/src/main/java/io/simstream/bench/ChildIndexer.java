@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,8 @@ final class ChildIndexer {
   /** Prometheus name of IndexerMetrics' {@code simstream.indexer.documents.written} counter (all actions). */
   static final String WRITES_METRIC = "simstream_indexer_documents_written_total";
   private static final long POLL_MS = 50;
+  /** A classpath resource: Kafka Streams' state transitions and restores at INFO, unlike the bench's own log. */
+  private static final String CHILD_LOG_CONFIG = "child-indexer-logback.xml";
 
   private final ChildJvm jvm;
   private final int adminPort;
@@ -45,7 +48,9 @@ final class ChildIndexer {
     int adminPort = freePort();
     Map<String, String> env = environment(config.with(Map.of(Settings.INDEXER_ADMIN_PORT, String.valueOf(adminPort))));
     long started = System.nanoTime();
-    return new ChildIndexer(ChildJvm.start(MAIN_CLASS, jvmArgs, env, log), adminPort, started);
+    List<String> args = new ArrayList<>(jvmArgs);
+    args.add("-Dlogback.configurationFile=" + CHILD_LOG_CONFIG);
+    return new ChildIndexer(ChildJvm.start(MAIN_CLASS, args, env, log), adminPort, started);
   }
 
   /** Every setting of {@code config} as an environment variable, so that no config file of the machine leaks in. */
