@@ -1,5 +1,6 @@
 package io.simstream.indexer.topology;
 
+import io.simstream.elasticsearch.PatchDocumentId;
 import io.simstream.event.Patch;
 import io.simstream.indexer.state.SampleState;
 import io.simstream.indexer.write.WriteOp;
@@ -10,7 +11,8 @@ import java.util.Set;
 
 /**
  * The writes that make one run's index match one sample's current state. Documents are sample ids for
- * whole-sample runs and label ids for patch runs; label ids must be unique within a dataset.
+ * whole-sample runs and (sample id, label id) pairs for patch runs ({@link PatchDocumentId}), so every
+ * document is versioned by the offsets of one sample, whose events share one partition.
  */
 final class WritePlanner {
   private WritePlanner() {
@@ -36,8 +38,9 @@ final class WritePlanner {
         if (patch.belongsTo(run.patchesField())) {
           float[] raw = RunVectors.raw(run, patch.embeddings(), state.computedFor(patch.labelId()));
           float[] vector = RunVectors.forIndex(run, raw);
-          out.add(vector == null ? WriteOp.delete(run, patch.labelId(), version, sampleId)
-              : WriteOp.index(run, patch.labelId(), version, sampleId, patch.labelId(), vector));
+          String id = PatchDocumentId.of(sampleId, patch.labelId());
+          out.add(vector == null ? WriteOp.delete(run, id, version, sampleId)
+              : WriteOp.index(run, id, version, sampleId, patch.labelId(), vector));
           written.add(patch.labelId());
         }
       }
@@ -45,7 +48,7 @@ final class WritePlanner {
     // A removed label written above moved into this run's field: its write replaces the delete.
     for (String labelId : removedLabelIds) {
       if (!written.contains(labelId)) {
-        out.add(WriteOp.delete(run, labelId, version, sampleId));
+        out.add(WriteOp.delete(run, PatchDocumentId.of(sampleId, labelId), version, sampleId));
       }
     }
   }

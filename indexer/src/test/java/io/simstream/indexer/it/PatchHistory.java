@@ -18,9 +18,10 @@ import java.util.Random;
 /**
  * A seeded random history of samples with patches: patches added, removed, moved to another field
  * or to no field, vectors under the run's brain key or {@code default}, sample vectors under two
- * keys, deletes and re-adds. Each label stays with one sample (label ids are unique per dataset and
- * never move between samples here). Expected: per field, the label -> vector of the final patches
- * in that field or in none; per brain key, the sample -> vector of the final samples.
+ * keys, deletes and re-adds, and labels moving to another sample (the old owner's new state without
+ * it, then the new owner's with it; the two samples are often on different partitions). A label has
+ * one owner at a time. Expected: per field, the label -> vector of the final patches in that field
+ * or in none; per brain key, the sample -> vector of the final samples.
  */
 final class PatchHistory {
   static final List<String> FIELDS = List.of("gt", "pred");
@@ -36,20 +37,33 @@ final class PatchHistory {
     Random random = new Random(seed);
     Map<String, List<Patch>> alive = new LinkedHashMap<>();
     Map<String, Map<String, float[]>> sampleVectors = new HashMap<>();
-    for (int i = 0; i < eventCount; i++) {
+    Map<String, String> ownerOf = new HashMap<>();
+    while (events.size() < eventCount) {
       String sampleId = "s" + random.nextInt(sampleCount);
       List<Patch> before = alive.get(sampleId);
       if (before != null && random.nextInt(10) < 2) {
         events.add(new SampleDeleted(1, dataset, sampleId, Instant.now()));
         alive.remove(sampleId);
         sampleVectors.remove(sampleId);
+        before.forEach(p -> ownerOf.remove(p.labelId()));
         continue;
       }
-      List<Patch> patches = new ArrayList<>();
+      if (before != null) {
+        before.forEach(p -> ownerOf.remove(p.labelId()));
+      }
+      List<String> labelIds = new ArrayList<>();
       for (int p = 0; p < 4; p++) {
-        String labelId = sampleId + "-l" + p;
-        if (random.nextInt(3) == 0) {
-          continue; // absent this time: removed if it was there
+        labelIds.add(sampleId + "-l" + p);
+      }
+      String moved = random.nextInt(8) == 0
+          ? takeLabelOfAnother(random, sampleId, alive, sampleVectors, ownerOf, dataset) : null;
+      if (moved != null) {
+        labelIds.add(moved);
+      }
+      List<Patch> patches = new ArrayList<>();
+      for (String labelId : labelIds) {
+        if (ownerOf.containsKey(labelId) || !labelId.equals(moved) && random.nextInt(3) == 0) {
+          continue; // held by another sample, or absent this time: removed if it was there
         }
         int fieldRoll = random.nextInt(5);
         String field = fieldRoll < 2 ? FIELDS.get(0) : fieldRoll < 4 ? FIELDS.get(1) : null;
@@ -68,6 +82,7 @@ final class PatchHistory {
           : new SampleAdded(1, dataset, sampleId, null, embeddings, patches, Instant.now()));
       alive.put(sampleId, patches);
       sampleVectors.put(sampleId, embeddings);
+      patches.forEach(p -> ownerOf.put(p.labelId(), sampleId));
     }
     for (String field : FIELDS) {
       Map<String, float[]> labels = new HashMap<>();
@@ -91,6 +106,27 @@ final class PatchHistory {
     });
     expectedSamples.put(OWN_KEY, own);
     expectedSamples.put(DEFAULT_KEY, fallback);
+  }
+
+  /**
+   * Removes a label from a random other live sample with patches (an update of it goes out now) and
+   * returns its id for {@code sampleId} to take; null when the one picked has none.
+   */
+  private String takeLabelOfAnother(Random random, String sampleId, Map<String, List<Patch>> alive,
+                                    Map<String, Map<String, float[]>> sampleVectors, Map<String, String> ownerOf,
+                                    String dataset) {
+    List<String> others = alive.keySet().stream().filter(id -> !id.equals(sampleId) && !alive.get(id).isEmpty())
+        .toList();
+    if (others.isEmpty()) {
+      return null;
+    }
+    String from = others.get(random.nextInt(others.size()));
+    List<Patch> kept = new ArrayList<>(alive.get(from));
+    Patch taken = kept.remove(random.nextInt(kept.size()));
+    events.add(new SampleUpdated(1, dataset, from, null, sampleVectors.get(from), kept, Instant.now()));
+    alive.put(from, kept);
+    ownerOf.remove(taken.labelId());
+    return taken.labelId();
   }
 
   private static float[] vector(Random random, int dims) {

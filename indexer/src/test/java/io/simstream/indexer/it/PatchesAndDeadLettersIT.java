@@ -3,6 +3,7 @@ package io.simstream.indexer.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.simstream.elasticsearch.PatchDocumentId;
 import io.simstream.event.BoundingBox;
 import io.simstream.event.Patch;
 import io.simstream.event.SampleAdded;
@@ -58,8 +59,9 @@ class PatchesAndDeadLettersIT {
     live.sendEvent(new SampleAdded(1, "patches", "img1", "file:/img1.jpg", Map.of(), patches, Instant.now()));
     live.flushProducer();
     Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> live.documents(run.indexName()).size() == 3);
-    assertThat(live.documents(run.indexName()).get("p2").path("sample_id").asText()).isEqualTo("img1");
-    assertThat(live.documents(run.indexName()).get("p2").path("label_id").asText()).isEqualTo("p2");
+    JsonNode p2 = live.documents(run.indexName()).get(PatchDocumentId.of("img1", "p2"));
+    assertThat(p2.path("sample_id").asText()).isEqualTo("img1");
+    assertThat(p2.path("label_id").asText()).isEqualTo("p2");
 
     live.sendEvent(new SampleDeleted(1, "patches", "img1", Instant.now()));
     live.flushProducer();
@@ -130,7 +132,7 @@ class PatchesAndDeadLettersIT {
         && live.documents(patchRun.indexName()).size() == 1);
     float[] whole = LiveHarness.vector(live.documents(run.indexName()).get("red"));
     assertThat(whole).hasSize(1280);
-    JsonNode patchDoc = live.documents(patchRun.indexName()).get("red-left");
+    JsonNode patchDoc = live.documents(patchRun.indexName()).get(PatchDocumentId.of("red", "red-left"));
     assertThat(patchDoc.path("sample_id").asText()).isEqualTo("red");
     float[] crop = LiveHarness.vector(patchDoc);
     assertThat(crop).hasSize(1280);

@@ -147,6 +147,17 @@ public final class RecordingWriter implements VectorIndexWriter {
     return indexes.getOrDefault(name, Map.of());
   }
 
+  /** A patch index by label id, as the API reads it; a label held by two documents fails the test. */
+  public Map<String, Doc> patches(String name) {
+    Map<String, Doc> byLabel = new TreeMap<>();
+    index(name).forEach((id, doc) -> {
+      if (byLabel.put(doc.labelId(), doc) != null) {
+        throw new AssertionError("label " + doc.labelId() + " is held by two documents of " + name);
+      }
+    });
+    return byLabel;
+  }
+
   public List<List<WriteOp>> batches() {
     return batches;
   }

@@ -13,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.simstream.config.SimstreamConfig;
 import io.simstream.embedding.EmbeddingFailure;
+import io.simstream.elasticsearch.PatchDocumentId;
 import io.simstream.event.BoundingBox;
 import io.simstream.event.SampleKey;
 import io.simstream.indexer.embed.EmbedderProvider;
@@ -227,18 +228,20 @@ class IndexerTopologyTest {
     send(Events.withPatches(DS, "s1", List.of(patch("l1", "ground_truth", vec(1, 0)),
         patch("l2", null, vec(0, 1)), patch("l3", "predictions", vec(1, 1)))));
     flush();
-    assertThat(writer.index(patches.indexName())).containsOnlyKeys("l1", "l2");
-    assertThat(writer.index(patches.indexName()).get("l1").sampleId()).isEqualTo("s1");
-    assertThat(writer.index(patches.indexName()).get("l1").labelId()).isEqualTo("l1");
+    assertThat(writer.patches(patches.indexName())).containsOnlyKeys("l1", "l2");
+    assertThat(writer.index(patches.indexName()))
+        .containsOnlyKeys(PatchDocumentId.of("s1", "l1"), PatchDocumentId.of("s1", "l2"));
+    assertThat(writer.patches(patches.indexName()).get("l1").sampleId()).isEqualTo("s1");
+    assertThat(writer.patches(patches.indexName()).get("l1").labelId()).isEqualTo("l1");
 
     send(Events.updatedPatches(DS, "s1", List.of(patch("l2", null, vec(0, 1)),
         patch("l3", "ground_truth", vec(1, 1)))));
     flush();
-    assertThat(writer.index(patches.indexName())).containsOnlyKeys("l2", "l3");
+    assertThat(writer.patches(patches.indexName())).containsOnlyKeys("l2", "l3");
 
     send(deleted(DS, "s1"));
     flush();
-    assertThat(writer.index(patches.indexName())).isEmpty();
+    assertThat(writer.patches(patches.indexName())).isEmpty();
   }
 
   @Test
@@ -340,10 +343,10 @@ class IndexerTopologyTest {
         ImageEmbedder.Image.cropped("file:/a.jpg", box2));
     assertThat(embedCalls.get()).as("batches of 2").isEqualTo(2);
     assertThat(writer.index(whole.indexName()).get("a").vector()).containsExactly(11, 1, 2);
-    assertThat(writer.index(patches.indexName())).containsOnlyKeys("l1", "l2", "l4");
-    assertThat(writer.index(patches.indexName()).get("l1").vector()).containsExactly(11, 0.1f, 0.3f);
-    assertThat(writer.index(patches.indexName()).get("l2").vector()).containsExactly(11, 0.5f, 0.25f);
-    assertThat(writer.index(patches.indexName()).get("l4").vector()).containsExactly(0, 0, 1);
+    assertThat(writer.patches(patches.indexName())).containsOnlyKeys("l1", "l2", "l4");
+    assertThat(writer.patches(patches.indexName()).get("l1").vector()).containsExactly(11, 0.1f, 0.3f);
+    assertThat(writer.patches(patches.indexName()).get("l2").vector()).containsExactly(11, 0.5f, 0.25f);
+    assertThat(writer.patches(patches.indexName()).get("l4").vector()).containsExactly(0, 0, 1);
     KeyValueStore<String, SampleState> samples = driver.getKeyValueStore(IndexerTopology.SAMPLES_STORE);
     assertThat(samples.get(key("a")).computedFor("l1")).containsOnlyKeys("clip");
 
@@ -353,17 +356,17 @@ class IndexerTopologyTest {
     flush();
     assertThat(embedded).as("only the moved box is embedded again").hasSize(4)
         .last().isEqualTo(ImageEmbedder.Image.cropped("file:/a.jpg", moved));
-    assertThat(writer.index(patches.indexName())).containsOnlyKeys("l1", "l2");
-    assertThat(writer.index(patches.indexName()).get("l1").version()).isEqualTo(1);
-    assertThat(writer.index(patches.indexName()).get("l2").vector()).containsExactly(11, 0.6f, 0.2f);
+    assertThat(writer.patches(patches.indexName())).containsOnlyKeys("l1", "l2");
+    assertThat(writer.patches(patches.indexName()).get("l1").version()).isEqualTo(1);
+    assertThat(writer.patches(patches.indexName()).get("l2").vector()).containsExactly(11, 0.6f, 0.2f);
     assertThat(samples.get(key("a")).patchesComputed()).containsOnlyKeys("l1", "l2");
 
     send(Events.updatedImageAndPatches(DS, "a", "file:/a2.jpg", List.of(Events.box("l1", "ground_truth", box1))));
     flush();
     assertThat(embedded).as("a new image embeds everything again").hasSize(6).endsWith(
         ImageEmbedder.Image.whole("file:/a2.jpg"), ImageEmbedder.Image.cropped("file:/a2.jpg", box1));
-    assertThat(writer.index(patches.indexName())).containsOnlyKeys("l1");
-    assertThat(writer.index(patches.indexName()).get("l1").vector()).containsExactly(12, 0.1f, 0.3f);
+    assertThat(writer.patches(patches.indexName())).containsOnlyKeys("l1");
+    assertThat(writer.patches(patches.indexName()).get("l1").vector()).containsExactly(12, 0.1f, 0.3f);
   }
 
   @Test
@@ -380,7 +383,7 @@ class IndexerTopologyTest {
     changes.pipeInput("other/o1", needsModel);
     flush();
 
-    assertThat(writer.index(patches.indexName())).containsOnlyKeys("g1");
+    assertThat(writer.patches(patches.indexName())).containsOnlyKeys("g1");
     List<TestRecord<String, byte[]>> letters = deadLetters.readRecordsToList();
     assertThat(letters).extracting(TestRecord::key).containsExactly("other/o1", key("bad"), key("bad"));
     assertThat(reason(letters.get(0))).startsWith("model_unavailable: model no-such-model is not available");
@@ -415,15 +418,15 @@ class IndexerTopologyTest {
     register(pred);
     send(Events.withPatches(DS, "s1", List.of(patch("l1", "ground_truth", vec(1, 0)))));
     flush();
-    assertThat(writer.index(gt.indexName())).containsOnlyKeys("l1");
+    assertThat(writer.patches(gt.indexName())).containsOnlyKeys("l1");
 
     send(Events.updatedPatches(DS, "s1", List.of(patch("l1", "predictions", vec(1, 0)))));
     send(Events.updatedPatches(DS, "s1", List.of(patch("l1", "predictions", vec(0, 1)))));
     flush();
 
-    assertThat(writer.index(gt.indexName())).as("no ghost in the field l1 left").isEmpty();
-    assertThat(writer.index(pred.indexName())).containsOnlyKeys("l1");
-    assertThat(writer.index(pred.indexName()).get("l1").vector()).containsExactly(0, 1);
+    assertThat(writer.patches(gt.indexName())).as("no ghost in the field l1 left").isEmpty();
+    assertThat(writer.patches(pred.indexName())).containsOnlyKeys("l1");
+    assertThat(writer.patches(pred.indexName()).get("l1").vector()).containsExactly(0, 1);
   }
 
   @Test
