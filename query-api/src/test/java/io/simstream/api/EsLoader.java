@@ -1,5 +1,6 @@
 package io.simstream.api;
 
+import io.simstream.elasticsearch.PatchDocumentId;
 import io.simstream.json.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -20,7 +21,11 @@ final class EsLoader {
   private EsLoader() {
   }
 
-  /** A document: its id, the sample it belongs to, its label id (patches only, else null), its vector. */
+  /**
+   * A document: its id as the API reports it (the sample id, or the label id of a patch), the sample
+   * it belongs to, its label id (patches only, else null), its vector. Patches are stored under the
+   * indexer's {@link PatchDocumentId}.
+   */
   record Doc(String id, String sampleId, String labelId, float[] vector) {
   }
 
@@ -34,7 +39,8 @@ final class EsLoader {
           source.put("label_id", doc.labelId());
         }
         source.put("vector", doc.vector());
-        write(body, Map.of("index", Map.of("_id", doc.id())));
+        String id = doc.labelId() == null ? doc.id() : PatchDocumentId.of(doc.sampleId(), doc.labelId());
+        write(body, Map.of("index", Map.of("_id", id)));
         write(body, source);
       }
       String response = send("POST", "/" + index + "/_bulk", body.toByteArray(), "application/x-ndjson");

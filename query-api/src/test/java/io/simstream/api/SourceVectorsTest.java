@@ -63,7 +63,7 @@ class SourceVectorsTest {
   void mgetAndScanReturnEveryVector() {
     List<String> ids = new ArrayList<>(docs.stream().map(EsLoader.Doc::id).toList());
     ids.add("absent");
-    Map<String, IndexDocument> found = new VectorLookup(es).byIds(index, ids);
+    Map<String, IndexDocument> found = new VectorLookup(es).bySampleIds(index, ids);
     assertThat(found).hasSize(docs.size());
     List<IndexDocument> scanned = new ArrayList<>();
     new IndexScanner(es).scan(index, null, 7, scanned::add);

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.simstream.elasticsearch.IndexMapping;
 import java.util.List;
 
-/** One document of a similarity index: its id (sample or label id), sample id, label id, vector. */
+/**
+ * One document of a similarity index as the API reports it: its id (the sample id, or the label id of
+ * a patch, not the patch document's own id), sample id, label id, vector.
+ */
 public record IndexDocument(String id, String sampleId, String labelId, float[] vector) {
 
   /** The source fields a reader asks for (the vector named explicitly: see {@link #hasVector}). */
@@ -38,8 +41,18 @@ public record IndexDocument(String id, String sampleId, String labelId, float[] 
           + "' of index '" + hit.path("_index").asText() + "' came back without its vector in _source");
     }
     JsonNode labelId = source.path(IndexMapping.LABEL_ID);
-    return new IndexDocument(hit.path("_id").asText(), source.path(IndexMapping.SAMPLE_ID).asText(null),
+    return new IndexDocument(reportedId(hit), source.path(IndexMapping.SAMPLE_ID).asText(null),
         labelId.isTextual() ? labelId.asText() : null, vector(source.path(IndexMapping.VECTOR)));
+  }
+
+  /**
+   * The id the API reports for a hit: the label id of a patch (users look patches up by label id;
+   * the document id also holds the sample id, see {@link io.simstream.elasticsearch.PatchDocumentId}),
+   * else the document id, which is the sample id.
+   */
+  public static String reportedId(JsonNode hit) {
+    JsonNode labelId = hit.path("_source").path(IndexMapping.LABEL_ID);
+    return labelId.isTextual() ? labelId.asText() : hit.path("_id").asText();
   }
 
   private static float[] vector(JsonNode array) {

@@ -80,7 +80,7 @@ public final class EmbeddingsService {
   }
 
   private EmbeddingsPage byDocumentIds(SimilarityRun run, List<String> ids) {
-    Collection<IndexDocument> found = lookup.byIds(run.indexName(), ids).values();
+    Collection<IndexDocument> found = lookup.byIds(run, ids).values();
     Set<String> missing = new LinkedHashSet<>(ids);
     List<Embedding> embeddings = new ArrayList<>(found.size());
     for (IndexDocument doc : found) {

@@ -3,6 +3,7 @@ package io.simstream.api.search;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.simstream.api.elasticsearch.ElasticsearchGateway;
+import io.simstream.api.elasticsearch.IndexDocument;
 import io.simstream.elasticsearch.IndexMapping;
 import io.simstream.run.SimilarityRun;
 import java.util.ArrayList;
@@ -31,7 +32,7 @@ final class KnnSearch {
     for (JsonNode hit : hits) {
       JsonNode source = hit.path("_source");
       JsonNode labelId = source.path(IndexMapping.LABEL_ID);
-      result.add(new SimilarityHit(hit.path("_id").asText(), source.path(IndexMapping.SAMPLE_ID).asText(null),
+      result.add(new SimilarityHit(IndexDocument.reportedId(hit), source.path(IndexMapping.SAMPLE_ID).asText(null),
           labelId.isTextual() ? labelId.asText() : null, distanceOf.applyAsDouble(hit.path("_score").asDouble())));
     }
     return result;

@@ -76,7 +76,7 @@ final class QueryVectorResolver {
   private float[] storedMean(SimilarityRun run, List<String> ids) {
     Map<String, IndexDocument> found;
     try {
-      found = lookup.byIds(run.indexName(), ids);
+      found = lookup.byIds(run, ids);
     } catch (ElasticsearchStatusException e) {
       if (e.elasticsearchStatus() == 404) {
         throw new NotFoundException("index '" + run.indexName() + "' of run '" + run.key() + "' does not exist");
