@@ -127,13 +127,12 @@ final class QueryCase implements BenchCase {
                 + "direct calls (java.net.http's client shown apart); direct: the body KnnRequestBody builds for it "
                 + "(num_candidates " + byVector.numCandidates() + ", rescore_vector oversample "
                 + byVector.oversample() + ", no filter)",
-            String.format(Locale.ROOT, "recall table: %s docs of clustered %d-d vectors per metric (the API's default "
-                    + "index options: %s, %s for innerproduct; filled with bulk requests, then force-merged to one "
-                    + "segment), %d queries per cell; mean of %d ids / %d vectors; restricted to every "
+            String.format(Locale.ROOT, "recall table: %s docs of clustered %d-d vectors per metric (%s, filled with "
+                    + "bulk requests, then force-merged to one segment), %d queries per cell; mean of %d ids / %d vectors; restricted to every "
                     + "%dth document; recall@10 against brute force under the metric; 'previous rule' = 10 "
-                    + "candidates per hit (>= 100, x10 for innerproduct and reverse), rescore x3",
-                scale.recallSizes(), RecallTable.DIMS, IndexMapping.DEFAULT_INDEX_OPTIONS,
-                IndexMapping.INNERPRODUCT_INDEX_OPTIONS, scale.recallQueries(), RecallTable.IDS_PER_MEAN,
+                    + "candidates per hit (>= 100, x10 for innerproduct and reverse), rescore x3, as knn "
+                    + "also where the API now scans (ExactScanRule)",
+                scale.recallSizes(), RecallTable.DIMS, IndexMapping.DEFAULT_INDEX_OPTIONS, scale.recallQueries(), RecallTable.IDS_PER_MEAN,
                 RecallTable.VECTORS_PER_MEAN, RecallTable.SUBSET_EVERY),
             "trade-off rows are direct knn on the 512-d index, " + scale.tradeoffQueries() + " queries each"));
   }

@@ -3,6 +3,7 @@ package io.simstream.bench;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.simstream.api.elasticsearch.IdFilters;
+import io.simstream.api.search.ExactScanRule;
 import io.simstream.api.search.KnnEffort;
 import io.simstream.api.search.KnnRequestBody;
 import io.simstream.api.search.QueryShape;
@@ -52,7 +53,7 @@ final class RecallTable {
     }
   }
 
-  /** One measured cell; {@code directP50} is null where the API does not use knn (reverse euclidean). */
+  /** One measured cell; {@code directP50} is null where the API scans instead of using knn ({@link ExactScanRule}). */
   record Cell(int size, Metric metric, Kind kind, double recallMean, double recallMin, double previousRuleRecall,
               double apiP50, Double directP50) {
     String name() {
@@ -96,15 +97,15 @@ final class RecallTable {
     List<float[]> stored = metric.normalizesVectors() ? docs.stream().map(VectorMath::normalized).toList() : docs;
     String dataset = stack.uniqueName("recall");
     stack.api().registerDataset(dataset);
-    // No index options: each metric gets the API's default, which is what a user measures.
+    // No index options: the run gets the API's default, which is what a user measures.
     String index = stack.api().createRun(dataset, BRAIN_KEY, SimilarityRun.PRECOMPUTED, metric, DIMS, null);
-    boolean quantized = KnnEffort.isQuantized(IndexMapping.defaultIndexOptions(metric));
+    boolean quantized = KnnEffort.isQuantized(IndexMapping.DEFAULT_INDEX_OPTIONS);
     new RawBulkLoader(stack.es()).fill(index, ids, stored);
     Searchable.await(stack.es(), index, ids.size(), LOAD_TIMEOUT);
     // knn gathers num_candidates per segment, so many small segments flatter recall: one is the worst case.
     int segments = stack.es().forceMergeToOneSegment(index);
     System.out.printf(Locale.ROOT, "  recall table: %s, %,d docs, %s, %d segment(s) after force-merge%n",
-        metric.apiName(), ids.size(), IndexMapping.defaultIndexOptions(metric), segments);
+        metric.apiName(), ids.size(), IndexMapping.DEFAULT_INDEX_OPTIONS, segments);
 
     ExactNeighbours exact = new ExactNeighbours(metric, ids, stored);
     List<Cell> cells = new ArrayList<>();
@@ -212,6 +213,7 @@ final class RecallTable {
         vector = VectorMath.normalized(vector);
       }
       boolean reverse = kind == Kind.REVERSE;
+      boolean knn = !ExactScanRule.knnFallsShort(metric, shape, reverse);
       ObjectNode filter = null;
       if (reverse) {
         request.put("reverse", true);
@@ -225,10 +227,11 @@ final class RecallTable {
       // The truth is for the user's query; the knn bodies search what the API searches (-q when reversed).
       List<String> truth = exact.top(reverse ? VectorMath.negated(vector) : vector, K, reverse,
           kind == Kind.RESTRICTED ? subset : null);
-      boolean knn = !(reverse && metric == Metric.EUCLIDEAN);
+      // Where the API scans, the previous rule's knn still shows what knn would have given.
+      boolean knnCanExpress = !(reverse && metric == Metric.EUCLIDEAN);
       probes.add(new Probe(request,
           knn ? KnnRequestBody.of(vector, K, KnnEffort.forQuery(metric, quantized, shape, K), filter) : null,
-          knn ? KnnRequestBody.of(vector, K, previousRule(metric, shape), filter) : null, truth));
+          knnCanExpress ? KnnRequestBody.of(vector, K, previousRule(metric, shape), filter) : null, truth));
     }
     return probes;
   }

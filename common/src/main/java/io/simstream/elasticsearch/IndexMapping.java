@@ -7,7 +7,6 @@ import co.elastic.clients.elasticsearch._types.mapping.DenseVectorProperty;
 import co.elastic.clients.elasticsearch._types.mapping.Property;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.simstream.json.Json;
-import io.simstream.run.Metric;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
@@ -27,20 +26,9 @@ public final class IndexMapping {
   public static final Set<String> INDEX_OPTIONS =
       Set.of("hnsw", "int8_hnsw", "int4_hnsw", "bbq_hnsw", "flat", "int8_flat", "int4_flat", "bbq_flat");
   public static final String DEFAULT_INDEX_OPTIONS = "int8_hnsw";
-  /**
-   * The default for innerproduct runs: on max_inner_product, int8 scores of unnormalised vectors
-   * pick the wrong candidates for rescoring, and recall of reversed and mean queries stays near 0.85
-   * on one merged segment however many candidates are rescored (docs/bench.md, recall table).
-   */
-  public static final String INNERPRODUCT_INDEX_OPTIONS = "hnsw";
   private static final String WRITE_ALIAS_SUFFIX = ".simstream-write";
 
   private IndexMapping() {
-  }
-
-  /** The index type a run of this metric gets when its creator names none. */
-  public static String defaultIndexOptions(Metric metric) {
-    return metric == Metric.INNERPRODUCT ? INNERPRODUCT_INDEX_OPTIONS : DEFAULT_INDEX_OPTIONS;
   }
 
   /** The create-index body. Refresh stays periodic: a refresh per bulk would cost ingest dearly. */

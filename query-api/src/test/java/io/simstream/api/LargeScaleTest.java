@@ -1,6 +1,7 @@
 package io.simstream.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.simstream.run.Metric;
@@ -28,7 +29,7 @@ class LargeScaleTest {
   void loadTwentyThousandVectors() {
     assertThat(api.post("/v1/datasets", Map.of("name", dataset)).status()).isEqualTo(201);
     docs = VectorData.clustered("s", 20_000, Metric.COSINE, 1);
-    EsLoader.load(createRun("big"), docs);
+    EsLoader.load(createRun("big", "cosine"), docs);
   }
 
   @Test
@@ -44,6 +45,35 @@ class LargeScaleTest {
     double recall = VectorData.recall(ids, VectorData.exact(docs, Metric.COSINE, query, 10_000, false, d -> true));
     System.out.printf("k=10,000 of 20,000: recall %.4f in %d ms%n", recall, millis);
     assertThat(recall).isEqualTo(1.0);
+  }
+
+  /**
+   * Reverse euclidean is an exact scan: here over two pages of Elasticsearch's result window, and
+   * the answer must be the brute-force one, in order, with exact distances.
+   */
+  @Test
+  void reverseEuclideanOnTwelveThousandDocumentsIsExact() {
+    List<EsLoader.Doc> twelve = VectorData.clustered("f", 12_000, Metric.EUCLIDEAN, 4);
+    EsLoader.load(createRun("far", "euclidean"), twelve);
+    Random random = new Random(21);
+    for (int q = 0; q < 3; q++) {
+      float[] query = VectorData.randomQuery(random);
+      long start = System.nanoTime();
+      ApiClient.Response response = api.post(path("far", "sort-by-similarity"),
+          Map.of("vector", query, "k", 25, "reverse", true));
+      long millis = (System.nanoTime() - start) / 1_000_000;
+      assertThat(response.status()).as(response.body()).isEqualTo(200);
+      assertThat(response.json().path("method").asText()).isEqualTo("exact-scan");
+      List<JsonNode> hits = SimilaritySearchTest.list(response.json().path("hits"));
+      List<VectorData.Scored> expected = VectorData.exact(twelve, Metric.EUCLIDEAN, query, 25, true, d -> true);
+      assertThat(SimilaritySearchTest.ids(hits)).containsExactlyElementsOf(
+          expected.stream().map(s -> s.doc().id()).toList());
+      for (int i = 0; i < hits.size(); i++) {
+        assertThat(hits.get(i).path("distance").asDouble()).isCloseTo(expected.get(i).distance(),
+            within(1e-4));
+      }
+      System.out.printf("reverse euclidean, k=25 of 12,000: exact in %d ms%n", millis);
+    }
   }
 
   @Test
@@ -96,7 +126,7 @@ class LargeScaleTest {
   @Test
   void getEmbeddingsPagesThroughFifteenThousandVectors() {
     List<EsLoader.Doc> fifteen = VectorData.clustered("e", 15_000, Metric.EUCLIDEAN, 2);
-    EsLoader.load(createRun("emb"), fifteen);
+    EsLoader.load(createRun("emb", "euclidean"), fifteen);
     Map<String, float[]> expected = new HashMap<>();
     fifteen.forEach(d -> expected.put(d.id(), d.vector()));
 
@@ -144,9 +174,9 @@ class LargeScaleTest {
     assertThat(last.json().has("nextPageToken")).isFalse();
   }
 
-  private String createRun(String brainKey) {
+  private String createRun(String brainKey, String metric) {
     ApiClient.Response created = api.post("/v1/datasets/" + dataset + "/similarity",
-        Map.of("brainKey", brainKey, "dims", VectorData.DIMS, "metric", brainKey.equals("emb") ? "euclidean" : "cosine"));
+        Map.of("brainKey", brainKey, "dims", VectorData.DIMS, "metric", metric));
     assertThat(created.status()).as(created.body()).isEqualTo(201);
     return created.json().path("run").path("indexName").asText();
   }

@@ -110,9 +110,8 @@ public final class RunService {
       if (dims == null) {
         throw new BadRequestException("dims is required to create a new index of precomputed vectors");
       }
-      Metric chosen = metric == null ? Metric.COSINE : metric;
-      spec = new VectorFieldSpec(chosen, dims,
-          indexOptions == null ? IndexMapping.defaultIndexOptions(chosen) : indexOptions);
+      spec = new VectorFieldSpec(metric == null ? Metric.COSINE : metric, dims,
+          indexOptions == null ? IndexMapping.DEFAULT_INDEX_OPTIONS : indexOptions);
       indexes.create(indexName, spec);
       created = true;
     }

@@ -17,7 +17,8 @@ import java.util.PriorityQueue;
  * Cost is linear in the index (or restricted subset) size; memory is O(k).
  */
 final class ExactScan {
-  private static final int PAGE_SIZE = 5000;
+  /** One less than Elasticsearch's result window, so that a page plus the look-ahead document fits one request. */
+  private static final int PAGE_SIZE = 9_999;
 
   private final IndexScanner scanner;
 

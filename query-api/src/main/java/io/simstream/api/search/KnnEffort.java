@@ -13,8 +13,8 @@ import io.simstream.run.Metric;
  * gave 1.000: HNSW stops at a local best before it reaches the true neighbours of a query that
  * lies between clusters. Queries off the documents' manifold (means, negated queries of reversed
  * sorts) and maximum inner product (no triangle inequality to guide the graph) get a wider search.
- * The bench's recall table (docs/bench.md) measures the result per query kind and metric; on
- * innerproduct it is still below the 0.99 target.
+ * The bench's recall table (docs/bench.md) measures the result per query kind and metric; where
+ * knn stays below the 0.99 target at any effort, {@link ExactScanRule} sends the query to a scan.
  */
 public record KnnEffort(int numCandidates, double oversample) {
   /** Elasticsearch's cap on num_candidates. */

@@ -25,10 +25,11 @@ import java.util.function.DoubleUnaryOperator;
  * Sort by similarity. Beyond the reference: k up to 10,000, reverse order, and restriction to
  * subsets of any size.
  *
- * <p>Reverse order: for cosine, dotproduct and innerproduct the documents most similar to -q are
- * exactly the least similar to q (every one of these similarities is linear in q), so a knn search
- * for -q answers it, and the distance to q follows from the distance to -q. Euclidean has no such
- * identity and is answered by an exact scan.
+ * <p>Reverse order is an exact scan by default ({@link ExactScanRule}: knn for -q measured below the
+ * recall target). With a client's numCandidates, cosine, dotproduct and innerproduct run knn for -q:
+ * the documents most similar to -q are exactly the least similar to q (each of these similarities is
+ * linear in q), and the distance to q follows from the distance to -q. Euclidean has no such
+ * identity and is always a scan.
  *
  * <p>Large k: past k = 1,000 knn cannot gather 10 candidates per hit under Elasticsearch's
  * num_candidates cap (recall at k = 10,000 of 20,000 documents measured 0.90), so unless the
@@ -84,8 +85,9 @@ public final class SimilaritySearchService {
     }
     JsonNode filter = restriction(request);
     try {
-      // A client's numCandidates asks for knn, so it also skips the automatic large-k scan.
+      // A client's numCandidates asks for knn, so it also skips the automatic scans.
       boolean exact = exactAsked || reverse && run.metric() == Metric.EUCLIDEAN
+          || numCandidates == null && ExactScanRule.knnFallsShort(run.metric(), query.shape(), reverse)
           || numCandidates == null && k > KNN_FULL_OVERSAMPLING_MAX_K
           && indexes.count(run.indexName(), filter) <= EXACT_SCAN_MAX_DOCS;
       List<SimilarityHit> hits = exact

@@ -1,0 +1,22 @@
+package io.simstream.api.search;
+
+import io.simstream.run.Metric;
+
+/**
+ * Which queries the API answers with an exact scan although knn could run: those for which the
+ * bench's recall table (docs/bench.md; 20,000 clustered 128-d vectors, one merged segment) measured
+ * knn below recall@10 0.99 whatever the candidates and rescoring depth. Reversed sorts (the negated
+ * query lies away from every document) reached 0.986 on dotproduct and 0.78-0.88 on innerproduct;
+ * on innerproduct (no triangle inequality to guide HNSW) stored ids and means stayed at 0.91-0.97,
+ * with int8 and with float vectors alike. A client that sets {@code numCandidates} asks for knn and
+ * gets it (except the Euclidean farthest neighbours, which knn cannot express).
+ */
+public final class ExactScanRule {
+  private ExactScanRule() {
+  }
+
+  /** Whether knn falls short of the recall target for this metric, query shape and order. */
+  public static boolean knnFallsShort(Metric metric, QueryShape shape, boolean reverse) {
+    return reverse || metric == Metric.INNERPRODUCT && shape != QueryShape.GIVEN;
+  }
+}
