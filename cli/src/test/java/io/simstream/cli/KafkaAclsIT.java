@@ -7,13 +7,13 @@ import io.simstream.json.Json;
 import io.simstream.servers.KafkaAcls;
 import io.simstream.servers.KafkaBroker;
 import io.simstream.servers.LocalServers;
+import io.simstream.servers.ScramUser;
 import io.simstream.servers.SecureListeners;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.acl.AclOperation;
 import org.junit.jupiter.api.Test;
@@ -31,12 +31,11 @@ class KafkaAclsIT {
   void theDocumentedAclsAreEnoughForProduce(@TempDir Path dir) throws Exception {
     KafkaBroker broker = LocalServers.secureKafka();
     SecureListeners secure = broker.secureListeners().orElseThrow();
-    String user = "cli-" + UUID.randomUUID().toString().substring(0, 8);
-    String password = UUID.randomUUID().toString();
-    broker.addScramUser(user, password);
-    String changes = user + ".changes";
-    List<String> topics = List.of(changes, user + ".runs", user + ".datasets", user + ".dead-letters");
-    cliAcls(user, topics, changes + ".listing").grantOn(broker);
+    ScramUser user = broker.addScramUser("cli");
+    String changes = user.name() + ".changes";
+    List<String> topics = List.of(changes, user.name() + ".runs", user.name() + ".datasets",
+        user.name() + ".dead-letters");
+    cliAcls(user.name(), topics, changes + ".listing").grantOn(broker);
 
     Path manifest = dir.resolve("samples.jsonl");
     Files.write(manifest, List.of(
@@ -48,7 +47,7 @@ class KafkaAclsIT {
         .redirectErrorStream(true).redirectOutput(dir.resolve("cli.log").toFile());
     Map<String, String> env = cli.environment();
     env.keySet().removeIf(name -> name.startsWith("SIMSTREAM_"));
-    env.putAll(KafkaClientProperties.environmentOf(secure.saslSslClientProperties(user, password)));
+    env.putAll(KafkaClientProperties.environmentOf(secure.saslSslClientProperties(user)));
     env.put("SIMSTREAM_KAFKA_BOOTSTRAP_SERVERS", secure.saslSslBootstrapServers());
     env.put("SIMSTREAM_TOPIC_CHANGES", changes);
     env.put("SIMSTREAM_TOPIC_RUNS", topics.get(1));

@@ -136,11 +136,15 @@ public final class KafkaBroker implements AutoCloseable {
   }
 
   /**
-   * Adds (or changes) a SCRAM-SHA-512 user of a broker started by {@link #startSecure}. Unlike the broker's own
-   * user it is no super user: it may do only what ACLs allow (for tests of least-privilege ACLs).
+   * Adds a SCRAM-SHA-512 user to a broker started by {@link #startSecure}, named {@code prefix} and a random
+   * suffix (so tests sharing the broker never share a user), with a random password. Unlike the broker's own user
+   * it is no super user: it may do only what ACLs allow (for tests of least-privilege ACLs).
    */
-  public void addScramUser(String user, String password) {
-    addScramUser(bootstrapServers, user, password);
+  public ScramUser addScramUser(String prefix) {
+    ScramUser user = new ScramUser(prefix + "-" + UUID.randomUUID().toString().substring(0, 8),
+        UUID.randomUUID().toString());
+    addScramUser(bootstrapServers, user.name(), user.password());
+    return user;
   }
 
   /** The SCRAM credential is metadata in KRaft: written through the plain listener once the broker runs. */

@@ -14,16 +14,16 @@ public record SecureListeners(String saslSslBootstrapServers, String sslBootstra
 
   /** Kafka client properties for the SASL_SSL listener with the given password (the right one or not). */
   public Map<String, String> saslSslClientProperties(String password) {
-    return saslSslClientProperties(scramUser, password);
+    return saslSslClientProperties(new ScramUser(scramUser, password));
   }
 
   /** Kafka client properties for the SASL_SSL listener as another user (see {@link KafkaBroker#addScramUser}). */
-  public Map<String, String> saslSslClientProperties(String user, String password) {
+  public Map<String, String> saslSslClientProperties(ScramUser user) {
     return Map.of(
         "security.protocol", "SASL_SSL",
         "sasl.mechanism", SCRAM_MECHANISM,
         "sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
-            + user + "\" password=\"" + password + "\";",
+            + user.name() + "\" password=\"" + user.password() + "\";",
         "ssl.truststore.type", "PKCS12",
         "ssl.truststore.location", tls.truststore().toString(),
         "ssl.truststore.password", tls.password());

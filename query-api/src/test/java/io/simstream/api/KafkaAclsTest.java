@@ -9,11 +9,11 @@ import io.simstream.kafka.Topics;
 import io.simstream.servers.KafkaAcls;
 import io.simstream.servers.KafkaBroker;
 import io.simstream.servers.LocalServers;
+import io.simstream.servers.ScramUser;
 import io.simstream.servers.SecureListeners;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.apache.kafka.common.acl.AclOperation;
 import org.junit.jupiter.api.Test;
 
@@ -28,22 +28,20 @@ class KafkaAclsTest {
   void theDocumentedAclsAreEnoughForTheQueryApi() throws Exception {
     KafkaBroker broker = LocalServers.secureKafka();
     SecureListeners secure = broker.secureListeners().orElseThrow();
-    String user = "query-api-" + UUID.randomUUID().toString().substring(0, 8);
-    String password = UUID.randomUUID().toString();
-    broker.addScramUser(user, password);
+    ScramUser user = broker.addScramUser("query-api");
 
     Map<String, String> env = new HashMap<>();
-    env.putAll(KafkaClientProperties.environmentOf(secure.saslSslClientProperties(user, password)));
+    env.putAll(KafkaClientProperties.environmentOf(secure.saslSslClientProperties(user)));
     env.put(Settings.KAFKA_BOOTSTRAP_SERVERS.envName(), secure.saslSslBootstrapServers());
     env.put(Settings.ES_HOSTS.envName(), TestBackends.elasticsearch());
     env.put(Settings.API_PORT.envName(), "0");
-    env.put(Settings.TOPIC_RUNS.envName(), user + ".runs");
-    env.put(Settings.TOPIC_DATASETS.envName(), user + ".datasets");
-    env.put(Settings.TOPIC_CHANGES.envName(), user + ".changes");
-    env.put(Settings.TOPIC_DEAD_LETTERS.envName(), user + ".dead-letters");
+    env.put(Settings.TOPIC_RUNS.envName(), user.name() + ".runs");
+    env.put(Settings.TOPIC_DATASETS.envName(), user.name() + ".datasets");
+    env.put(Settings.TOPIC_CHANGES.envName(), user.name() + ".changes");
+    env.put(Settings.TOPIC_DEAD_LETTERS.envName(), user.name() + ".dead-letters");
     env.put(Settings.TOPIC_PARTITIONS.envName(), "1");
     SimstreamConfig config = SimstreamConfig.load(env);
-    queryApiAcls(user, Topics.from(config)).grantOn(broker);
+    queryApiAcls(user.name(), Topics.from(config)).grantOn(broker);
 
     try (QueryApi api = QueryApi.start(config)) {
       ApiClient client = new ApiClient("http://127.0.0.1:" + api.port(), null);

@@ -13,13 +13,13 @@ import io.simstream.run.SimilarityRun;
 import io.simstream.servers.KafkaAcls;
 import io.simstream.servers.KafkaBroker;
 import io.simstream.servers.LocalServers;
+import io.simstream.servers.ScramUser;
 import io.simstream.servers.SecureListeners;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.apache.kafka.common.acl.AclOperation;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -44,16 +44,14 @@ class KafkaAclsIT {
     SecureListeners secure = broker.secureListeners().orElseThrow();
     try (LiveHarness live = new LiveHarness("acl", stateDir, secure.saslSslBootstrapServers(),
         KafkaClientProperties.environmentOf(secure.saslSslClientProperties(secure.scramPassword())))) {
-      String user = "indexer-" + UUID.randomUUID().toString().substring(0, 8);
-      String password = UUID.randomUUID().toString();
-      broker.addScramUser(user, password);
-      indexerAcls(user, live.topics, live.config.get(Settings.INDEXER_APPLICATION_ID)).grantOn(broker);
+      ScramUser user = broker.addScramUser("indexer");
+      indexerAcls(user.name(), live.topics, live.config.get(Settings.INDEXER_APPLICATION_ID)).grantOn(broker);
 
       SimilarityRun run = live.run(DATASET, "cos", Metric.COSINE, DIMS, null, "flat");
       live.registerDataset(DATASET);
       live.registerRun(run);
       RandomHistory history = new RandomHistory(DATASET, 11, 200, 40, DIMS);
-      try (Indexer indexer = Indexer.start(asUser(live, secure, user, password))) {
+      try (Indexer indexer = Indexer.start(asUser(live, secure, user))) {
         history.events.forEach(live::sendEvent);
         live.flushProducer();
         IndexAssertions.awaitIndexEquals(live, run, history.expected, CONVERGED);
@@ -67,13 +65,11 @@ class KafkaAclsIT {
   void aUserWithoutAclsIsRefused() throws Exception {
     KafkaBroker broker = LocalServers.secureKafka();
     SecureListeners secure = broker.secureListeners().orElseThrow();
-    String user = "nobody-" + UUID.randomUUID().toString().substring(0, 8);
-    String password = UUID.randomUUID().toString();
-    broker.addScramUser(user, password);
+    ScramUser user = broker.addScramUser("nobody");
     SimstreamConfig config =
-        SimstreamConfig.load(KafkaClientProperties.environmentOf(secure.saslSslClientProperties(user, password)))
+        SimstreamConfig.load(KafkaClientProperties.environmentOf(secure.saslSslClientProperties(user)))
         .with(Map.of(Settings.KAFKA_BOOTSTRAP_SERVERS, secure.saslSslBootstrapServers(),
-            Settings.TOPIC_CHANGES, user + ".changes",
+            Settings.TOPIC_CHANGES, user.name() + ".changes",
             Settings.ES_HOSTS, LocalServers.elasticsearch().httpUrl(),
             Settings.INDEXER_STATE_DIR, stateDir.toString(),
             Settings.INDEXER_ADMIN_PORT, "0"));
@@ -98,9 +94,9 @@ class KafkaAclsIT {
   }
 
   /** The harness's configuration with the restricted user's credentials instead of the super user's. */
-  private static SimstreamConfig asUser(LiveHarness live, SecureListeners secure, String user, String password) {
+  private static SimstreamConfig asUser(LiveHarness live, SecureListeners secure, ScramUser user) {
     Map<String, String> env = new HashMap<>(live.environment());
-    env.putAll(KafkaClientProperties.environmentOf(secure.saslSslClientProperties(user, password)));
+    env.putAll(KafkaClientProperties.environmentOf(secure.saslSslClientProperties(user)));
     return SimstreamConfig.load(env);
   }
 }
