@@ -453,6 +453,23 @@ class IndexerTopologyTest {
   }
 
   @Test
+  void theRunsOfADatasetAreReadAgainAfterTheRunsTopicChanges() {
+    register(run(DS, "large", Metric.EUCLIDEAN, 3));
+    send(added(DS, "s1", vec(1, 2, 3)));
+    assertThat(deadLetters.readRecordsToList()).isEmpty();
+
+    SimilarityRun small = run(DS, "small", Metric.COSINE, 2);
+    register(small);
+    send(added(DS, "s2", vec(1, 2, 3)));
+    assertThat(deadLetters.readRecordsToList()).as("the run created after the dataset's last event is checked")
+        .singleElement().satisfies(letter -> assertThat(reason(letter)).contains("'small'"));
+
+    runs.pipeInput(small.key(), null);
+    send(added(DS, "s3", vec(1, 2, 3)));
+    assertThat(deadLetters.readRecordsToList()).as("a deleted run is no longer checked").isEmpty();
+  }
+
+  @Test
   void aModelRunEmbedsTheImageInsteadOfTakingADefaultVectorOfAnotherSize() {
     SimilarityRun clip = Events.modelRun(DS, "clip", "clip", 3);
     register(clip);
