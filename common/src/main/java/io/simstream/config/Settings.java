@@ -82,6 +82,11 @@ public final class Settings {
       1_000, 10, 60_000, "How often the indexer commits its exactly-once transaction. Writes to Elasticsearch do not "
       + "wait for commits, so this bounds only the replay after a crash (idempotent) and how late dead letters "
       + "show; each commit blocks the stream thread for a broker round trip");
+  public static final Setting<String> INDEXER_PROCESSING_GUARANTEE = Setting.choice("indexer.processing-guarantee",
+      "exactly_once_v2", java.util.Set.of("exactly_once_v2", "at_least_once"),
+      "Kafka Streams processing guarantee. Both converge (writes come from the current state with versions, see "
+      + "docs/indexer.md); at_least_once has no transactions (cheaper commits, restarts without restoring the "
+      + "stores) and may repeat dead letters after a crash");
   public static final Setting<Integer> INDEXER_ADMIN_PORT = Setting.intRange("indexer.admin-port", 9401, 0, 65_535,
       "Port of the indexer's /metrics and /health endpoints (0 = any free port)");
   public static final Setting<Integer> INDEXER_BACKFILL_CHUNK = Setting.intRange("indexer.backfill.chunk", 500, 1,
@@ -140,8 +145,8 @@ public final class Settings {
       INDEXER_APPLICATION_ID, INDEXER_STATE_DIR, INDEXER_INSTANCE_ID, INDEXER_THREADS, INDEXER_BATCH_SIZE,
       INDEXER_BATCH_MAX_WAIT_MS,
       INDEXER_EMBED_BATCH_SIZE, INDEXER_BULK_MAX_ACTIONS, INDEXER_BULK_MAX_BYTES, INDEXER_BULK_MAX_IN_FLIGHT,
-      INDEXER_IN_FLIGHT_MAX_BYTES, INDEXER_RETRY_MAX_MS, INDEXER_COMMIT_INTERVAL_MS, INDEXER_ADMIN_PORT,
-      INDEXER_BACKFILL_CHUNK, API_PORT, API_TOKEN, API_METRICS_PORT, API_METRICS_AUTH, EMBEDDING_ENGINE,
+      INDEXER_IN_FLIGHT_MAX_BYTES, INDEXER_RETRY_MAX_MS, INDEXER_COMMIT_INTERVAL_MS, INDEXER_PROCESSING_GUARANTEE,
+      INDEXER_ADMIN_PORT, INDEXER_BACKFILL_CHUNK, API_PORT, API_TOKEN, API_METRICS_PORT, API_METRICS_AUTH, EMBEDDING_ENGINE,
       EMBEDDING_CLIP_DIR, EMBEDDING_IMAGE_TIMEOUT_MS, EMBEDDING_MAX_IMAGE_BYTES, EMBEDDING_CACHE_DIR,
       S3_ENDPOINT, S3_REGION, S3_PATH_STYLE, LOG_LEVEL,
       LOG_LEVEL_KAFKA, LOG_FORMAT);

@@ -29,7 +29,7 @@ final class IndexerStreamsConfig {
     // Unprefixed client properties reach every client Kafka Streams creates (consumers, producers, admin).
     Properties props = config.kafkaClientProperties().asProperties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.get(Settings.INDEXER_APPLICATION_ID));
-    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.get(Settings.INDEXER_PROCESSING_GUARANTEE));
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.get(Settings.INDEXER_COMMIT_INTERVAL_MS));
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.get(Settings.INDEXER_THREADS));
     props.put(StreamsConfig.STATE_DIR_CONFIG, config.get(Settings.INDEXER_STATE_DIR));
