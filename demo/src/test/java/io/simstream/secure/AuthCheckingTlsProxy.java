@@ -3,21 +3,15 @@ package io.simstream.secure;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import io.simstream.servers.NodeForwarder;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.util.Base64;
-import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,15 +23,9 @@ import javax.net.ssl.SSLContext;
  * 401 like Elasticsearch when neither matches, else forwarded to the node over plain HTTP.
  */
 final class AuthCheckingTlsProxy implements AutoCloseable {
-  /** Hop-by-hop headers and those the JDK client sets itself. */
-  private static final Set<String> NOT_FORWARDED = Set.of("authorization", "connection", "content-length", "expect",
-      "host", "upgrade", "keep-alive", "transfer-encoding", "te", "trailer", "proxy-authorization");
-
   private final HttpsServer server;
   private final ExecutorService threads = Executors.newCachedThreadPool();
-  private final HttpClient node = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(10)).build();
-  private final URI nodeUrl;
+  private final NodeForwarder node;
   private final byte[] basic;
   private final byte[] apiKey;
   private final AtomicInteger forwardedBulks = new AtomicInteger();
@@ -49,7 +37,7 @@ final class AuthCheckingTlsProxy implements AutoCloseable {
    */
   AuthCheckingTlsProxy(SSLContext tls, URI nodeUrl, String user, String password, String encodedApiKey)
       throws IOException {
-    this.nodeUrl = nodeUrl;
+    this.node = new NodeForwarder(nodeUrl);
     this.basic = ("Basic " + Base64.getEncoder().encodeToString((user + ":" + password)
         .getBytes(StandardCharsets.UTF_8))).getBytes(StandardCharsets.UTF_8);
     this.apiKey = ("ApiKey " + encodedApiKey).getBytes(StandardCharsets.UTF_8);
@@ -95,34 +83,8 @@ final class AuthCheckingTlsProxy implements AutoCloseable {
       } else if (path.endsWith("/_search")) {
         forwardedSearches.incrementAndGet();
       }
-      forward(exchange, body);
+      node.forward(exchange, body);
     }
-  }
-
-  private void forward(HttpExchange exchange, byte[] body) throws IOException {
-    String query = exchange.getRequestURI().getRawQuery();
-    HttpRequest.Builder request = HttpRequest.newBuilder(nodeUrl.resolve(exchange.getRequestURI().getRawPath()
-            + (query == null ? "" : "?" + query)))
-        .method(exchange.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofByteArray(body));
-    exchange.getRequestHeaders().forEach((name, values) -> {
-      if (!NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT))) {
-        values.forEach(value -> request.header(name, value));
-      }
-    });
-    HttpResponse<byte[]> response;
-    try {
-      response = node.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted", e);
-    }
-    response.headers().map().forEach((name, values) -> {
-      if (!NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT))) {
-        exchange.getResponseHeaders().put(name, values);
-      }
-    });
-    send(exchange, response.statusCode(), response.body());
   }
 
   /** Elasticsearch's own 401 shape, so clients parse it as they would a real one. */
@@ -135,17 +97,7 @@ final class AuthCheckingTlsProxy implements AutoCloseable {
     exchange.getResponseHeaders().add("WWW-Authenticate", "ApiKey");
     exchange.getResponseHeaders().add("Content-Type", "application/json");
     exchange.getResponseHeaders().add("X-elastic-product", "Elasticsearch");
-    send(exchange, 401, json.getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static void send(HttpExchange exchange, int status, byte[] body) throws IOException {
-    boolean noBody = exchange.getRequestMethod().equals("HEAD") || body.length == 0;
-    exchange.sendResponseHeaders(status, noBody ? -1 : body.length);
-    if (!noBody) {
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(body);
-      }
-    }
+    NodeForwarder.send(exchange, 401, json.getBytes(StandardCharsets.UTF_8));
   }
 
   @Override
