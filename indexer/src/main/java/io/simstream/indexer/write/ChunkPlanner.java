@@ -20,10 +20,6 @@ final class ChunkPlanner {
     this.maxBytes = new AtomicLong(maxBytes);
   }
 
-  long maxBytes() {
-    return maxBytes.get();
-  }
-
   /** A request of {@code refusedBytes} was too large: later chunks take at most half of it. */
   long shrinkBelow(long refusedBytes) {
     long half = Math.max(1, refusedBytes / 2);
