@@ -1,6 +1,7 @@
 package io.simstream.api.elasticsearch;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.simstream.elasticsearch.IndexMapping;
 import java.util.List;
 
@@ -13,6 +14,19 @@ public record IndexDocument(String id, String sampleId, String labelId, float[] 
   /** The source fields a reader asks for (the vector named explicitly: see {@link #hasVector}). */
   public static final List<String> SOURCE_FIELDS = List.of(IndexMapping.SAMPLE_ID, IndexMapping.LABEL_ID,
       IndexMapping.VECTOR);
+
+  /**
+   * Asks a search for the whole {@code _source} (the mapping is strict: it holds only
+   * {@link #SOURCE_FIELDS}), with the 9.x option that keeps vectors in it when needed. A list of
+   * includes makes Elasticsearch parse and rewrite every source, 3-5x longer for 10,000 128-d vectors.
+   */
+  public static void requestWholeSource(ObjectNode searchBody, boolean sourceVectorsOption) {
+    if (sourceVectorsOption) {
+      searchBody.putObject("_source").put("exclude_vectors", false);
+    } else {
+      searchBody.put("_source", true);
+    }
+  }
 
   /**
    * Whether a search hit or mget doc carries its vector. Elasticsearch 9.x leaves dense vectors out

@@ -82,13 +82,7 @@ public final class IndexScanner {
     body.put("size", size).put("track_total_hits", false);
     body.putObject("pit").put("id", pitId).put("keep_alive", KEEP_ALIVE_PARAM);
     body.putArray("sort").addObject().put("_shard_doc", "asc");
-    // The whole _source (the mapping is strict: it holds only these fields): a list of includes makes
-    // Elasticsearch parse and rewrite every source, which took 3-5x longer for 10,000 128-d vectors.
-    if (sourceVectorsOption) {
-      body.putObject("_source").put("exclude_vectors", false);
-    } else {
-      body.put("_source", true);
-    }
+    IndexDocument.requestWholeSource(body, sourceVectorsOption);
     if (filter != null) {
       body.putObject("query").putObject("bool").set("filter", filter);
     }

@@ -64,8 +64,7 @@ public final class VectorLookup {
    * Elasticsearch has seen. Unlike mget, a search sees writes after the next refresh only.
    */
   public Map<String, IndexDocument> byLabelIds(String index, List<String> labelIds) {
-    Map<String, IndexDocument> newest = new HashMap<>();
-    Map<String, long[]> newestWrite = new HashMap<>();
+    Map<String, Written> newest = new HashMap<>();
     for (int from = 0; from < labelIds.size(); from += BATCH) {
       List<String> batch = labelIds.subList(from, Math.min(labelIds.size(), from + BATCH));
       JsonNode response = es.readVectors("POST",
@@ -73,36 +72,33 @@ public final class VectorLookup {
           new ElasticsearchGateway.Read("/" + index + "/_search", labelSearch(batch, true)),
           r -> IndexDocument.anyWithoutVector(r.path("hits").path("hits")));
       for (JsonNode hit : response.path("hits").path("hits")) {
-        IndexDocument document = IndexDocument.fromHit(hit);
-        long[] write = {hit.path("_primary_term").asLong(), hit.path("_seq_no").asLong()};
-        long[] known = newestWrite.get(document.id());
-        if (known == null || write[0] > known[0] || write[0] == known[0] && write[1] > known[1]) {
-          newest.put(document.id(), document);
-          newestWrite.put(document.id(), write);
-        }
+        Written written = new Written(IndexDocument.fromHit(hit), hit.path("_primary_term").asLong(),
+            hit.path("_seq_no").asLong());
+        newest.merge(written.document().id(), written, (known, now) -> now.after(known) ? now : known);
       }
     }
     Map<String, IndexDocument> found = new LinkedHashMap<>();
     for (String labelId : labelIds) {
-      IndexDocument document = newest.get(labelId);
-      if (document != null) {
-        found.put(labelId, document);
+      Written written = newest.get(labelId);
+      if (written != null) {
+        found.put(labelId, written.document());
       }
     }
     return found;
+  }
+
+  /** A document with the position of its last write: primary term, then sequence number. */
+  private record Written(IndexDocument document, long primaryTerm, long seqNo) {
+    boolean after(Written other) {
+      return primaryTerm > other.primaryTerm || primaryTerm == other.primaryTerm && seqNo > other.seqNo;
+    }
   }
 
   private static ObjectNode labelSearch(List<String> labelIds, boolean sourceVectorsOption) {
     ObjectNode body = Json.MAPPER.createObjectNode();
     body.put("size", LABEL_HITS_PER_BATCH).put("track_total_hits", false).put("seq_no_primary_term", true);
     body.putObject("query").putObject("bool").set("filter", IdFilters.anyOf(IndexMapping.LABEL_ID, labelIds));
-    if (sourceVectorsOption) {
-      ObjectNode source = body.putObject("_source");
-      IndexDocument.SOURCE_FIELDS.forEach(source.putArray("includes")::add);
-      source.put("exclude_vectors", false);
-    } else {
-      IndexDocument.SOURCE_FIELDS.forEach(body.putArray("_source")::add);
-    }
+    IndexDocument.requestWholeSource(body, sourceVectorsOption);
     return body;
   }
 
