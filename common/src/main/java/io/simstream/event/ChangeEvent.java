@@ -11,13 +11,18 @@ import java.util.List;
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
-    @JsonSubTypes.Type(value = SampleAdded.class, name = "sample_added"),
-    @JsonSubTypes.Type(value = SampleUpdated.class, name = "sample_updated"),
-    @JsonSubTypes.Type(value = SampleDeleted.class, name = "sample_deleted")
+    @JsonSubTypes.Type(value = SampleAdded.class, name = ChangeEvent.SAMPLE_ADDED),
+    @JsonSubTypes.Type(value = SampleUpdated.class, name = ChangeEvent.SAMPLE_UPDATED),
+    @JsonSubTypes.Type(value = SampleDeleted.class, name = ChangeEvent.SAMPLE_DELETED)
 })
 public sealed interface ChangeEvent permits SampleUpsert, SampleDeleted {
   /** The schema version producers write today; readers accept this one and older. */
   int CURRENT_SCHEMA_VERSION = 1;
+
+  /** The {@code type} of each kind of event on the wire. */
+  String SAMPLE_ADDED = "sample_added";
+  String SAMPLE_UPDATED = "sample_updated";
+  String SAMPLE_DELETED = "sample_deleted";
 
   int schemaVersion();
 

@@ -128,10 +128,10 @@ final class ChangeProcessor implements Processor<String, byte[], String, byte[]>
           deadLetter(record, rejection.kind, rejection.detail);
         }
       }
-      metrics.eventIn(upsert instanceof SampleAdded ? "sample_added" : "sample_updated");
+      metrics.eventIn(upsert instanceof SampleAdded ? ChangeEvent.SAMPLE_ADDED : ChangeEvent.SAMPLE_UPDATED);
     } else {
       applyDelete(eventKey, version);
-      metrics.eventIn("sample_deleted");
+      metrics.eventIn(ChangeEvent.SAMPLE_DELETED);
     }
     if (outbox.full()) {
       outbox.awaitCapacity();

@@ -1,17 +1,18 @@
 package io.simstream.api.sample;
 
 import io.simstream.config.KafkaClientProperties;
+import io.simstream.event.BoundingBox;
 import io.simstream.event.ChangeEvent;
-import io.simstream.event.ChangeEventCodec;
-import io.simstream.event.InvalidEventException;
 import io.simstream.event.SampleKey;
-import io.simstream.event.SampleUpsert;
+import io.simstream.json.Json;
 import io.simstream.kafka.CompactedTopicView;
 import io.simstream.kafka.Topic;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -33,7 +34,7 @@ public final class ChangeTopicSampleCatalog implements SampleCatalog, AutoClosea
   private final CompactedTopicView<Entry> view;
 
   /** The latest event's state; {@code sample} null once the sample is deleted (the view holds no nulls). */
-  private record Entry(SampleSummary sample) {
+  record Entry(SampleSummary sample) {
   }
 
   public ChangeTopicSampleCatalog(KafkaClientProperties kafka, String changesTopic) {
@@ -68,27 +69,43 @@ public final class ChangeTopicSampleCatalog implements SampleCatalog, AutoClosea
     view.close();
   }
 
-  private static Entry entryOf(ChangeEvent event) {
-    if (!event.problems().isEmpty()) {
-      // The indexer dead-letters it, so it changes nothing there either.
-      throw new IllegalArgumentException("invalid event: " + event.problems());
+  /**
+   * The summary an event leaves, or an entry without one for a deletion. Only the fields kept are
+   * read: vectors, most of an event's bytes, are skipped unparsed, since parsing them cost the API
+   * about as much CPU as the indexer spends decoding the same events. So an event the indexer
+   * dead-letters for its vectors alone (wrong size, empty) still updates the summary; the catalog
+   * only describes samples a search found, so at worst a hit shows the image of a refused change.
+   */
+  static Entry entryOf(byte[] bytes) {
+    EventFields event;
+    try {
+      event = Json.MAPPER.readValue(bytes, EventFields.class);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("unparseable event", e); // the view skips and logs it
     }
-    if (!(event instanceof SampleUpsert upsert)) {
-      return new Entry(null);
+    if (event == null || event.dataset() == null || event.sampleId() == null || event.type() == null) {
+      throw new IllegalArgumentException("not a change event: dataset, sampleId or type missing");
     }
-    return new Entry(new SampleSummary(upsert.sampleId(), upsert.imageUri(), upsert.patches().stream()
-        .map(p -> new SampleSummary.PatchBox(p.labelId(), p.field(), p.label(), p.boundingBox())).toList()));
+    return switch (event.type()) {
+      case ChangeEvent.SAMPLE_DELETED -> new Entry(null);
+      case ChangeEvent.SAMPLE_ADDED, ChangeEvent.SAMPLE_UPDATED -> new Entry(new SampleSummary(event.sampleId(),
+          event.imageUri(), event.patches() == null ? List.of() : event.patches().stream()
+          .map(p -> new SampleSummary.PatchBox(p.labelId(), p.field(), p.label(), p.boundingBox())).toList()));
+      default -> throw new IllegalArgumentException("unknown event type '" + event.type() + "'");
+    };
+  }
+
+  /** The fields of a change event the catalog keeps; the mapper ignores the rest. */
+  private record EventFields(String type, String dataset, String sampleId, String imageUri,
+                             List<PatchFields> patches) {
+  }
+
+  private record PatchFields(String labelId, String field, String label, BoundingBox boundingBox) {
   }
 
   private static final Serde<Entry> ENTRY_SERDE = Serdes.serdeFrom(
       (Serializer<Entry>) (topic, entry) -> {
         throw new UnsupportedOperationException("the catalog only reads");
       },
-      (Deserializer<Entry>) (topic, bytes) -> {
-        try {
-          return entryOf(ChangeEventCodec.decode(bytes));
-        } catch (InvalidEventException e) {
-          throw new IllegalArgumentException(e.getMessage(), e); // the view skips and logs it
-        }
-      });
+      (Deserializer<Entry>) (topic, bytes) -> entryOf(bytes));
 }
