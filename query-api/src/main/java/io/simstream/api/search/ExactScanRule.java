@@ -19,4 +19,12 @@ public final class ExactScanRule {
   public static boolean knnFallsShort(Metric metric, QueryShape shape, boolean reverse) {
     return reverse || metric == Metric.INNERPRODUCT && shape != QueryShape.GIVEN;
   }
+
+  /**
+   * Whether knn cannot answer at all, whatever the candidates: the farthest points in Euclidean
+   * distance are not the nearest of any query vector, so no knn body expresses them.
+   */
+  public static boolean knnCannotExpress(Metric metric, boolean reverse) {
+    return reverse && metric == Metric.EUCLIDEAN;
+  }
 }

@@ -86,7 +86,7 @@ public final class SimilaritySearchService {
     JsonNode filter = restriction(request);
     try {
       // A client's numCandidates asks for knn, so it also skips the automatic scans.
-      boolean exact = exactAsked || reverse && run.metric() == Metric.EUCLIDEAN
+      boolean exact = exactAsked || ExactScanRule.knnCannotExpress(run.metric(), reverse)
           || numCandidates == null && ExactScanRule.knnFallsShort(run.metric(), query.shape(), reverse)
           || numCandidates == null && k > KNN_FULL_OVERSAMPLING_MAX_K
           && indexes.count(run.indexName(), filter) <= EXACT_SCAN_MAX_DOCS;
