@@ -4,8 +4,10 @@ The event format is docs/events.md of simstream; the record key ``dataset/sample
 sample's changes on one partition, in order.
 """
 
+import base64
 import importlib
 import json
+import struct
 import threading
 from datetime import datetime, timezone
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple
@@ -170,12 +172,18 @@ def _patch(patch: Mapping[str, Any], sample_id: str) -> Dict[str, Any]:
     return out
 
 
-def _embeddings(value: Any, owner: str) -> Dict[str, List[float]]:
+def _embeddings(value: Any, owner: str) -> Dict[str, str]:
     if value is None:
         return {}
     if not isinstance(value, Mapping):
         raise TypeError(f"{owner}: 'embeddings' must map a key (brain key, model or 'default') to a vector")
-    return {str(key): [float(x) for x in as_plain(vector)] for key, vector in value.items()}
+    return {str(key): vector_to_base64([float(x) for x in as_plain(vector)]) for key, vector in value.items()}
+
+
+def vector_to_base64(vector: List[float]) -> str:
+    """A vector as the events carry it: base64 of its big-endian float32 values (half the bytes of
+    decimal JSON, and no number parsing in the indexer); a value beyond float32 raises OverflowError."""
+    return base64.b64encode(struct.pack(f">{len(vector)}f", *vector)).decode("ascii")
 
 
 def _first(mapping: Mapping[str, Any], *names: str) -> Any:

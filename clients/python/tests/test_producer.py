@@ -1,6 +1,8 @@
 """Change events as the indexer reads them (docs/events.md), and the Kafka client being optional."""
 
+import base64
 import json
+import struct
 import sys
 import types
 
@@ -8,7 +10,7 @@ import pytest
 
 import simstream
 from simstream import KafkaClientMissingError, ProduceError
-from simstream.producer import change_events, delete_events
+from simstream.producer import change_events, delete_events, vector_to_base64
 
 
 def decoded(records):
@@ -26,11 +28,22 @@ def test_a_sample_becomes_a_sample_added_event_keyed_by_dataset_and_sample():
     assert event1["eventTime"].endswith("Z")
     del event1["eventTime"], event2["eventTime"]
     assert event1 == {"type": "sample_added", "schemaVersion": 1, "dataset": "cars", "sampleId": "s1",
-                      "imageUri": "/data/cars/1.jpg", "embeddings": {"default": [1.0, 0.5]},
+                      "imageUri": "/data/cars/1.jpg", "embeddings": {"default": b64_floats(1.0, 0.5)},
                       "patches": [{"labelId": "p1", "field": "detections", "label": "car",
-                                   "boundingBox": [0.1, 0.2, 0.3, 0.4], "embeddings": {"clip": [0.0, 1.0]}}]}
+                                   "boundingBox": [0.1, 0.2, 0.3, 0.4], "embeddings": {"clip": b64_floats(0.0, 1.0)}}]}
     assert event2 == {"type": "sample_added", "schemaVersion": 1, "dataset": "cars", "sampleId": "s2",
-                      "embeddings": {"clip": [0.25, 0.75]}, "patches": []}
+                      "embeddings": {"clip": b64_floats(0.25, 0.75)}, "patches": []}
+
+
+def b64_floats(*values):
+    return base64.b64encode(b"".join(struct.pack(">f", v) for v in values)).decode("ascii")
+
+
+def test_vectors_travel_as_base64_of_big_endian_float32():
+    # 1.0 and 2.0 as big-endian float32 are 3f800000 40000000.
+    assert vector_to_base64([1.0, 2.0]) == "P4AAAEAAAAA="
+    with pytest.raises(OverflowError):
+        vector_to_base64([1e39])
 
 
 def test_deletions_are_sample_deleted_events():

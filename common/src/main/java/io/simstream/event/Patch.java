@@ -10,7 +10,7 @@ import java.util.Map;
  * takes only that field's patches, and patches without a field belong to every patch index.
  */
 public record Patch(String labelId, String field, String label, BoundingBox boundingBox,
-                    Map<String, float[]> embeddings) {
+                    @EventVectors Map<String, float[]> embeddings) {
   public Patch {
     embeddings = embeddings == null ? Map.of() : Map.copyOf(embeddings);
   }

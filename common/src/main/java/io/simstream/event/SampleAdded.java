@@ -6,7 +6,7 @@ import java.util.Map;
 
 /** A new sample. */
 public record SampleAdded(int schemaVersion, String dataset, String sampleId, String imageUri,
-                          Map<String, float[]> embeddings, List<Patch> patches, Instant eventTime)
+                          @EventVectors Map<String, float[]> embeddings, List<Patch> patches, Instant eventTime)
     implements SampleUpsert {
   public SampleAdded {
     embeddings = embeddings == null ? Map.of() : Map.copyOf(embeddings);

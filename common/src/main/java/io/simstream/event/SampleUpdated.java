@@ -6,7 +6,7 @@ import java.util.Map;
 
 /** A changed sample: the event carries its whole new state, which replaces the old one. */
 public record SampleUpdated(int schemaVersion, String dataset, String sampleId, String imageUri,
-                            Map<String, float[]> embeddings, List<Patch> patches, Instant eventTime)
+                            @EventVectors Map<String, float[]> embeddings, List<Patch> patches, Instant eventTime)
     implements SampleUpsert {
   public SampleUpdated {
     embeddings = embeddings == null ? Map.of() : Map.copyOf(embeddings);

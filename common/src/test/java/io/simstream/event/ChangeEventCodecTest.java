@@ -48,6 +48,48 @@ class ChangeEventCodecTest {
   }
 
   @Test
+  void writesVectorsAsBase64OfBigEndianFloat32AndReadsThemBitForBit() throws Exception {
+    float[] awkward = {1f, -0f, Float.MIN_VALUE, 0.1f, -3.4028235e38f};
+    SampleUpdated updated = new SampleUpdated(1, "demo", "s1", null, Map.of("default", awkward), List.of(), null);
+
+    String wire = new String(ChangeEventCodec.encode(updated), StandardCharsets.UTF_8);
+
+    assertThat(wire).contains("\"default\":\"" + EventVectors.Writer.toBase64(awkward) + "\"");
+    float[] back = ((SampleUpdated) ChangeEventCodec.decode(wire.getBytes(StandardCharsets.UTF_8)))
+        .embeddings().get("default");
+    for (int i = 0; i < awkward.length; i++) {
+      assertThat(Float.floatToRawIntBits(back[i])).as("value %d", i).isEqualTo(Float.floatToRawIntBits(awkward[i]));
+    }
+  }
+
+  @Test
+  void readsBase64VectorsOfOtherProducersBesideArrays() throws Exception {
+    // [1.0, 2.0] as big-endian float32 (3f800000 40000000), encoded outside Java.
+    SampleAdded added = (SampleAdded) ChangeEventCodec.decode(json("""
+        {"type":"sample_added","schemaVersion":1,"dataset":"demo","sampleId":"s1",
+         "embeddings":{"clip":"P4AAAEAAAAA=","other":[1.0,2.0]},
+         "patches":[{"labelId":"p1","boundingBox":[0,0,1,1],"embeddings":{"clip":"P4AAAEAAAAA="}}]}"""));
+
+    assertThat(added.embeddings().get("clip")).containsExactly(1f, 2f);
+    assertThat(added.embeddings().get("other")).containsExactly(1f, 2f);
+    assertThat(added.patches().get(0).embeddings().get("clip")).containsExactly(1f, 2f);
+  }
+
+  @Test
+  void rejectsBase64ThatIsNotAVector() {
+    assertThatThrownBy(() -> ChangeEventCodec.decode(json(
+        "{\"type\":\"sample_added\",\"dataset\":\"d\",\"sampleId\":\"s\",\"embeddings\":{\"k\":\"not base64!\"}}")))
+        .isInstanceOf(InvalidEventException.class).hasMessageContaining("base64 of big-endian float32");
+    assertThatThrownBy(() -> ChangeEventCodec.decode(json(
+        "{\"type\":\"sample_added\",\"dataset\":\"d\",\"sampleId\":\"s\",\"embeddings\":{\"k\":\"YWJj\"}}")))
+        .isInstanceOf(InvalidEventException.class).hasMessageContaining("3 bytes is not a multiple of 4");
+    // NaN (7fc00000) is well-formed base64 but not a usable vector.
+    assertThatThrownBy(() -> ChangeEventCodec.decode(json(
+        "{\"type\":\"sample_added\",\"dataset\":\"d\",\"sampleId\":\"s\",\"embeddings\":{\"k\":\"f8AAAA==\"}}")))
+        .isInstanceOf(InvalidEventException.class).hasMessageContaining("embeddings.k holds a non-finite number");
+  }
+
+  @Test
   void rejectsUnparseableJsonWithAReason() {
     assertThatThrownBy(() -> ChangeEventCodec.decode(json("{not json")))
         .isInstanceOf(InvalidEventException.class).hasMessageStartingWith("unparseable event");
