@@ -6,12 +6,12 @@ import java.util.List;
 
 /**
  * The command line: {@code [--scale smoke|small|full] [--cases a,b] [--out DIR] [--backfill-samples N]
- * [--chaos-kills N]}.
+ * [--chaos-kills N] [--elasticsearch-cpus N]}.
  */
-record BenchArgs(Scale scale, List<String> cases, Path outDir) {
+record BenchArgs(Scale scale, List<String> cases, Path outDir, CpuSplit cpuSplit) {
   static final String USAGE = "usage: java -jar bench/target/simstream-bench.jar [--scale smoke|small|full] "
       + "[--cases " + String.join(",", BenchMain.CASES) + "] [--out bench-results] [--backfill-samples N]"
-      + " [--chaos-kills N]";
+      + " [--chaos-kills N] [--elasticsearch-cpus N]";
 
   static BenchArgs parse(String[] args) {
     Scale scale = Scale.full();
@@ -19,6 +19,7 @@ record BenchArgs(Scale scale, List<String> cases, Path outDir) {
     Path out = Path.of("bench-results");
     Integer backfillSamples = null;
     Integer chaosKills = null;
+    CpuSplit cpuSplit = CpuSplit.NONE;
     for (int i = 0; i < args.length; i++) {
       String value = i + 1 < args.length ? args[i + 1] : null;
       switch (args[i]) {
@@ -27,6 +28,7 @@ record BenchArgs(Scale scale, List<String> cases, Path outDir) {
         case "--out" -> out = Path.of(required(args[i], value));
         case "--backfill-samples" -> backfillSamples = Integer.parseInt(required(args[i], value));
         case "--chaos-kills" -> chaosKills = Integer.parseInt(required(args[i], value));
+        case "--elasticsearch-cpus" -> cpuSplit = new CpuSplit(Integer.parseInt(required(args[i], value)));
         default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
       }
       i++;
@@ -42,7 +44,7 @@ record BenchArgs(Scale scale, List<String> cases, Path outDir) {
     if (chaosKills != null) {
       scale = scale.withChaosKills(chaosKills);
     }
-    return new BenchArgs(scale, cases, out);
+    return new BenchArgs(scale, cases, out, cpuSplit);
   }
 
   private static String required(String flag, String value) {

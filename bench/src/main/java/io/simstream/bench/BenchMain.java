@@ -48,7 +48,7 @@ public final class BenchMain {
       System.exit(2);
       return;
     }
-    Outputs outputs = run(parsed.scale(), parsed.cases(), parsed.outDir());
+    Outputs outputs = run(parsed.scale(), parsed.cases(), parsed.outDir(), parsed.cpuSplit());
     System.out.println("results: " + outputs.json());
     System.out.println("summary: " + outputs.summary());
     outputs.chart().ifPresent(chart -> System.out.println("chart:   " + chart));
@@ -57,13 +57,13 @@ public final class BenchMain {
     System.exit(anyFailed ? 1 : 0);
   }
 
-  public static Outputs run(Scale scale, List<String> caseNames, Path outDir) throws Exception {
+  public static Outputs run(Scale scale, List<String> caseNames, Path outDir, CpuSplit cpuSplit) throws Exception {
     System.setProperty("java.awt.headless", "true");
     Instant started = Instant.now();
     double loadAtStart = loadAverage();
     List<CaseResult> results = new ArrayList<>();
     String esVersion;
-    try (BenchStack stack = BenchStack.start(Files.createTempDirectory("simstream-bench"))) {
+    try (BenchStack stack = BenchStack.start(Files.createTempDirectory("simstream-bench"), cpuSplit)) {
       esVersion = stack.elasticsearchVersion();
       for (String name : caseNames) {
         BenchCase benchCase = create(name, results);
@@ -76,7 +76,8 @@ public final class BenchMain {
         }
       }
     }
-    BenchReport report = new BenchReport(started, scale.name(), machine(), esVersion, kafkaVersion(),
+    BenchReport report = new BenchReport(started, scale.name(), machine() + "; " + cpuSplit.describe(), esVersion,
+        kafkaVersion(),
         Duration.between(started, Instant.now()).toMillis() / 1e3, loadAtStart, loadAverage(), results);
     String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").format(started.atOffset(ZoneOffset.UTC));
     Path json = ResultsWriter.write(report, outDir.resolve(stamp + ".json"));

@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -47,11 +48,13 @@ final class BenchStack implements AutoCloseable {
   private final Path workDir;
   private final AtomicInteger names = new AtomicInteger();
 
-  private BenchStack(Path workDir) throws IOException {
+  private BenchStack(Path workDir, CpuSplit cpuSplit) throws IOException, InterruptedException {
     this.workDir = workDir;
     LocalServers.startAll();
     kafka = LocalServers.kafka();
     elasticsearch = LocalServers.elasticsearch();
+    // Before the indexer and the API start, so that their threads inherit the bench JVM's CPUs.
+    cpuSplit.apply(elasticsearch.pid(), List.of(ProcessHandle.current().pid(), kafka.pid()));
     Path stateDir = Files.createDirectories(workDir.resolve("indexer-state"));
     SimstreamConfig config = configFor(Map.of(Settings.INDEXER_STATE_DIR, stateDir.toString()));
     // What Indexer.start(config) builds itself, kept here to reach the model instance.
@@ -65,8 +68,8 @@ final class BenchStack implements AutoCloseable {
     awaitIndexerRunning();
   }
 
-  static BenchStack start(Path workDir) throws IOException {
-    return new BenchStack(workDir);
+  static BenchStack start(Path workDir, CpuSplit cpuSplit) throws IOException, InterruptedException {
+    return new BenchStack(workDir, cpuSplit);
   }
 
   /**
@@ -92,6 +95,10 @@ final class BenchStack implements AutoCloseable {
   /** A fresh name per use, so that cases never share datasets or indexes. */
   String uniqueName(String prefix) {
     return prefix + "-" + names.incrementAndGet();
+  }
+
+  Indexer indexer() {
+    return indexer;
   }
 
   ChangeEventProducer producer() {

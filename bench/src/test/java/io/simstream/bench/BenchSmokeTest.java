@@ -21,7 +21,7 @@ class BenchSmokeTest {
 
   @Test
   void everyCaseRunsAtSmokeScaleAndWritesResultsSummaryAndChart(@TempDir Path out) throws Exception {
-    BenchMain.Outputs outputs = BenchMain.run(Scale.smoke(), BenchMain.CASES, out);
+    BenchMain.Outputs outputs = BenchMain.run(Scale.smoke(), BenchMain.CASES, out, CpuSplit.NONE);
 
     BenchReport report = outputs.report();
     assertThat(report.cases()).extracting(CaseResult::name).containsExactlyElementsOf(BenchMain.CASES);

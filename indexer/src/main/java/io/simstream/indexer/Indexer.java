@@ -157,6 +157,18 @@ public final class Indexer implements AutoCloseable {
     return admin.port();
   }
 
+  /**
+   * Stops processing, keeping the partitions and their state, until {@link #resume()}: events then
+   * wait in Kafka, e.g. to measure how fast a backlog drains.
+   */
+  public void pause() {
+    streams.pause();
+  }
+
+  public void resume() {
+    streams.resume();
+  }
+
   /** Waits until Kafka Streams stops on its own or fails; true when it failed. */
   public boolean awaitStop(Duration timeout) throws InterruptedException {
     stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);

@@ -1,0 +1,29 @@
+package io.simstream.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class BenchArgsTest {
+  private static final int CPUS = Runtime.getRuntime().availableProcessors();
+
+  @Test
+  void elasticsearchKeepsTheLastCpusAndThePipelineTheOthers() {
+    // CI machines have at least 2 CPUs; a single-CPU machine cannot split.
+    BenchArgs args = BenchArgs.parse(new String[] {"--elasticsearch-cpus", "1", "--cases", "ingest"});
+
+    assertThat(args.cpuSplit().elasticsearchCpus()).isEqualTo(1);
+    assertThat(args.cpuSplit().describe()).contains("Elasticsearch pinned to CPUs " + (CPUS - 1))
+        .contains("to CPUs 0");
+    assertThat(BenchArgs.parse(new String[0]).cpuSplit()).isEqualTo(CpuSplit.NONE);
+  }
+
+  @Test
+  void aSplitThatLeavesThePipelineNoCpuIsRefused() {
+    assertThatThrownBy(() -> BenchArgs.parse(new String[] {"--elasticsearch-cpus", Integer.toString(CPUS)}))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--elasticsearch-cpus must be 0");
+    assertThatThrownBy(() -> BenchArgs.parse(new String[] {"--elasticsearch-cpus", "-1"}))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+}
