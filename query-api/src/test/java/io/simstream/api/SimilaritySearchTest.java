@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.simstream.api.http.ServerTiming;
 import io.simstream.run.Metric;
 import io.simstream.run.VectorMath;
 import java.util.ArrayList;
@@ -15,7 +16,10 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -162,6 +166,32 @@ class SimilaritySearchTest {
     assertThat(wide.status()).as(wide.body()).isEqualTo(200);
     assertThat(wide.json().path("method").asText()).isEqualTo("knn");
     assertThat(VectorData.recall(ids(list(wide.json().path("hits"))), expected)).isEqualTo(1.0);
+  }
+
+  @Test
+  void serverTimingSaysHowMuchOfTheRequestWasElasticsearch() {
+    String timing = "api;dur=(\\d+\\.\\d{2}), es;dur=(\\d+\\.\\d{2});desc=\"%s\", es-took;dur=(\\d+)";
+    ApiClient.Response byVector = api.post(searchPath(Metric.COSINE),
+        Map.of("vector", VectorData.randomQuery(new Random(3))));
+    assertServerTiming(byVector, timing.formatted("1 call"));
+    // An id query reads the stored vector first: two calls or more (9.x may need a second read for the vector).
+    ApiClient.Response byId = api.post(searchPath(Metric.COSINE), Map.of("id", docs.get(Metric.COSINE).get(0).id()));
+    assertServerTiming(byId, timing.formatted("[2-9] calls"));
+    // Without Elasticsearch, the API's own time only.
+    assertThat(api.get("/health").headers().firstValue(ServerTiming.HEADER)).hasValueSatisfying(
+        header -> assertThat(header).matches("api;dur=\\d+\\.\\d{2}"));
+  }
+
+  private static void assertServerTiming(ApiClient.Response response, String pattern) {
+    assertThat(response.status()).as(response.body()).isEqualTo(200);
+    String header = response.headers().firstValue(ServerTiming.HEADER).orElseThrow();
+    Matcher matcher = Pattern.compile(pattern).matcher(header);
+    assertThat(matcher.matches()).as(header).isTrue();
+    double api = Double.parseDouble(matcher.group(1));
+    double es = Double.parseDouble(matcher.group(2));
+    // Both are measured in the API, the round trips within its own time; took is the server's part of them.
+    assertThat(es).isPositive().isLessThanOrEqualTo(api);
+    assertThat(Long.parseLong(matcher.group(3))).isLessThanOrEqualTo((long) Math.ceil(es));
   }
 
   private List<JsonNode> search(Metric metric, Map<String, Object> body) {

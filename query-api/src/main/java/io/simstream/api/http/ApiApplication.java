@@ -31,12 +31,14 @@ public final class ApiApplication {
       javalin.http.maxRequestSize = MAX_REQUEST_BYTES;
       javalin.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrorResponses()));
       javalin.requestLogger.http(metrics::record);
+      javalin.routes.before(ServerTiming::start);
       javalin.routes.before(new RequestUriCheck());
       if (!access.bearerToken().isEmpty()) {
         javalin.routes.before(new BearerTokenAuth(access.bearerToken(), access.openPaths()));
       }
       ErrorResponses.register(javalin.routes);
       ApiRoutes.register(javalin.routes, datasets, runs, search, embeddings, health, samples, ui, access, metrics);
+      javalin.routes.after(ServerTiming::write);
     });
   }
 
