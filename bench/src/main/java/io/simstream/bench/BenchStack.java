@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -47,6 +48,11 @@ final class BenchStack implements AutoCloseable {
   private final ApiQueryClient apiQueries;
   private final Path workDir;
   private final AtomicInteger names = new AtomicInteger();
+  private final StackCpu cpu;
+  /** Names of the stack's processes in CPU figures. */
+  static final String ELASTICSEARCH = "Elasticsearch";
+  static final String BROKER = "broker";
+  static final String BENCH_JVM = "bench JVM (indexer, API, producer or loader)";
 
   private BenchStack(Path workDir, CpuSplit cpuSplit) throws IOException, InterruptedException {
     this.workDir = workDir;
@@ -55,6 +61,11 @@ final class BenchStack implements AutoCloseable {
     elasticsearch = LocalServers.elasticsearch();
     // Before the indexer and the API start, so that their threads inherit the bench JVM's CPUs.
     cpuSplit.apply(elasticsearch.pid(), List.of(ProcessHandle.current().pid(), kafka.pid()));
+    Map<String, Long> pids = new LinkedHashMap<>();
+    pids.put(ELASTICSEARCH, elasticsearch.pid());
+    pids.put(BROKER, kafka.pid());
+    pids.put(BENCH_JVM, ProcessHandle.current().pid());
+    cpu = new StackCpu(pids);
     Path stateDir = Files.createDirectories(workDir.resolve("indexer-state"));
     SimstreamConfig config = configFor(Map.of(Settings.INDEXER_STATE_DIR, stateDir.toString()));
     // What Indexer.start(config) builds itself, kept here to reach the model instance.
@@ -99,6 +110,10 @@ final class BenchStack implements AutoCloseable {
 
   Indexer indexer() {
     return indexer;
+  }
+
+  StackCpu cpu() {
+    return cpu;
   }
 
   ChangeEventProducer producer() {

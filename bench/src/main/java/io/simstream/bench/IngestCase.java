@@ -8,6 +8,8 @@ import io.simstream.run.SimilarityRun;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * Case 1: events per second from Kafka through the indexer until searchable, against a raw bulk
@@ -51,16 +53,23 @@ final class IngestCase implements BenchCase {
     for (String options : scale.ingestOptions()) {
       List<float[]> vectors = new VectorGenerator(1, DIMS).gaussian(scale.ingestVectors());
       String rawIndex = stack.uniqueName("bench-raw");
+      Map<String, Double> cpuBefore = stack.cpu().millis();
       double ceiling = raw.load(rawIndex, spec(options), vectors, TIMEOUT);
+      Map<String, Double> rawCpu = StackCpu.between(cpuBefore, stack.cpu().millis());
       es.deleteIndex(rawIndex);
-      double drain = viaPipeline(stack, options, vectors, Pipeline::drain);
+      Pipeline.Measured drain = viaPipeline(stack, options, vectors, Pipeline::drain);
       double endToEnd = viaPipeline(stack, options, vectors, Pipeline::ingest);
-      figures.add(Figure.throughput(drainFigureName(options), "vectors/s", drain, "raw bulk loader", ceiling,
-          TARGET_RATIO));
+      figures.add(Figure.throughput(drainFigureName(options), "vectors/s", drain.perSecond(), "raw bulk loader",
+          ceiling, TARGET_RATIO));
       figures.add(new Figure("ingest " + options + ", producing included", Figure.Kind.THROUGHPUT, "vectors/s",
           endToEnd, "raw bulk loader", ceiling, endToEnd / ceiling, null, null, false));
+      figures.addAll(cpuFigures(options, "backlog drain", drain.cpuMillis(), vectors.size()));
+      figures.addAll(cpuFigures(options, "raw bulk loader", rawCpu, vectors.size()));
       System.out.printf("ingest %s: backlog drain %.0f vectors/s, producing included %.0f, raw %.0f; ratios %.2f"
-          + " and %.2f%n", options, drain, endToEnd, ceiling, drain / ceiling, endToEnd / ceiling);
+          + " and %.2f%n", options, drain.perSecond(), endToEnd, ceiling, drain.perSecond() / ceiling,
+          endToEnd / ceiling);
+      System.out.printf("  CPU ms per 1,000 vectors: backlog drain %s; raw bulk loader %s%n",
+          perThousand(drain.cpuMillis(), vectors.size()), perThousand(rawCpu, vectors.size()));
     }
     return new CaseResult(NAME, "Ingest of precomputed 512-d vectors (events/s until searchable)", figures, List.of(
         scale.ingestVectors() + " random 512-d vectors, cosine, per path; default index options "
@@ -82,12 +91,26 @@ final class IngestCase implements BenchCase {
   }
 
   /** How the pipeline is timed: {@link Pipeline#drain} or {@link Pipeline#ingest}. */
-  private interface Timing {
-    double rate(Pipeline pipeline, String index, List<SampleEvents.Encoded> events, long expectedTotal,
-                Duration timeout);
+  private interface Timing<T> {
+    T measure(Pipeline pipeline, String index, List<SampleEvents.Encoded> events, long expectedTotal,
+              Duration timeout);
   }
 
-  private static double viaPipeline(BenchStack stack, String options, List<float[]> vectors, Timing timing) {
+  private static List<Figure> cpuFigures(String options, String path, Map<String, Double> cpuMillis, int vectors) {
+    List<Figure> figures = new ArrayList<>();
+    cpuMillis.forEach((process, ms) -> figures.add(Figure.of("CPU ms per 1,000 vectors, " + options + ", " + path
+        + ", " + process, Figure.Kind.RESOURCE, "ms", ms * 1000 / vectors)));
+    return figures;
+  }
+
+  private static String perThousand(Map<String, Double> cpuMillis, int vectors) {
+    StringBuilder text = new StringBuilder();
+    cpuMillis.forEach((process, ms) -> text.append(text.isEmpty() ? "" : ", ")
+        .append(String.format(Locale.ROOT, "%s %.0f", process, ms * 1000 / vectors)));
+    return text.toString();
+  }
+
+  private static <T> T viaPipeline(BenchStack stack, String options, List<float[]> vectors, Timing<T> timing) {
     String dataset = stack.uniqueName("ingest");
     stack.api().registerDataset(dataset);
     String index = stack.api().createRun(dataset, "vec", SimilarityRun.PRECOMPUTED, DIMS, options);
@@ -97,9 +120,9 @@ final class IngestCase implements BenchCase {
     for (int i = 0; i < vectors.size(); i++) {
       events.add(SampleEvents.withVector(dataset, SampleEvents.sampleId("s", i), vectors.get(i)));
     }
-    double rate = timing.rate(pipeline, index, events, vectors.size() + 1L, TIMEOUT);
+    T measured = timing.measure(pipeline, index, events, vectors.size() + 1L, TIMEOUT);
     stack.dropRun(dataset, "vec", index);
-    return rate;
+    return measured;
   }
 
   static VectorFieldSpec spec(String options) {

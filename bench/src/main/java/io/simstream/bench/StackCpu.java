@@ -1,0 +1,67 @@
+package io.simstream.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * CPU time of the stack's processes (all their threads), read from {@code /proc/<pid>/stat}. CPU
+ * per event is far steadier than throughput on a shared 2-core machine, and says where the
+ * pipeline's cost lies: in Elasticsearch, the broker or the indexer's JVM.
+ */
+final class StackCpu {
+  private final Map<String, Long> pids;
+  private final long ticksPerSecond;
+
+  /** @param pids process id by the name reports give it, in report order */
+  StackCpu(Map<String, Long> pids) {
+    this.pids = new LinkedHashMap<>(pids);
+    this.ticksPerSecond = clockTicksPerSecond();
+  }
+
+  /** CPU milliseconds used so far, by process name; empty where /proc is not there (not Linux). */
+  Map<String, Double> millis() {
+    Map<String, Double> used = new LinkedHashMap<>();
+    pids.forEach((name, pid) -> {
+      Path stat = Path.of("/proc", Long.toString(pid), "stat");
+      if (Files.isReadable(stat)) {
+        used.put(name, ticks(stat) * 1000.0 / ticksPerSecond);
+      }
+    });
+    return used;
+  }
+
+  /** What each process used between two readings of {@link #millis()}. */
+  static Map<String, Double> between(Map<String, Double> before, Map<String, Double> after) {
+    Map<String, Double> used = new LinkedHashMap<>();
+    after.forEach((name, ms) -> used.put(name, ms - before.getOrDefault(name, 0.0)));
+    return used;
+  }
+
+  private static long ticks(Path stat) {
+    try {
+      String line = Files.readString(stat);
+      // The command name (field 2) may hold spaces; fields after its closing parenthesis are plain.
+      String[] fields = line.substring(line.lastIndexOf(')') + 2).split(" ");
+      return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime and stime: fields 14 and 15
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static long clockTicksPerSecond() {
+    try {
+      Process getconf = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
+      String out = new String(getconf.getInputStream().readAllBytes()).strip();
+      return getconf.waitFor() == 0 ? Long.parseLong(out) : 100;
+    } catch (IOException | NumberFormatException e) {
+      return 100; // the Linux default
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 100;
+    }
+  }
+}
