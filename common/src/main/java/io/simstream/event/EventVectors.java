@@ -54,25 +54,39 @@ public @interface EventVectors {
       super(float[].class);
     }
 
+    /**
+     * Decodes the base64 form of a vector (also what Elasticsearch may hand back for a document
+     * written that way).
+     *
+     * @throws IllegalArgumentException when the text is not base64 of whole float32 values
+     */
+    public static float[] fromBase64(String text) {
+      byte[] bytes;
+      try {
+        bytes = Base64.getDecoder().decode(text);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            "a vector given as a string must be base64 of big-endian float32 values (" + e.getMessage() + ")", e);
+      }
+      if (bytes.length % Float.BYTES != 0) {
+        throw new IllegalArgumentException("a base64 vector must hold whole float32 values: " + bytes.length
+            + " bytes is not a multiple of 4");
+      }
+      float[] vector = new float[bytes.length / Float.BYTES];
+      ByteBuffer.wrap(bytes).asFloatBuffer().get(vector);
+      return vector;
+    }
+
     @Override
     public float[] deserialize(JsonParser parser, DeserializationContext context) throws IOException {
       if (parser.currentToken() != JsonToken.VALUE_STRING) {
         return context.readValue(parser, float[].class);
       }
-      byte[] bytes;
       try {
-        bytes = Base64.getDecoder().decode(parser.getText());
+        return fromBase64(parser.getText());
       } catch (IllegalArgumentException e) {
-        return (float[]) context.handleWeirdStringValue(float[].class, parser.getText(),
-            "a vector given as a string must be base64 of big-endian float32 values (%s)", e.getMessage());
+        return (float[]) context.handleWeirdStringValue(float[].class, parser.getText(), "%s", e.getMessage());
       }
-      if (bytes.length % Float.BYTES != 0) {
-        return (float[]) context.handleWeirdStringValue(float[].class, parser.getText(),
-            "a base64 vector must hold whole float32 values: %d bytes is not a multiple of 4", bytes.length);
-      }
-      float[] vector = new float[bytes.length / Float.BYTES];
-      ByteBuffer.wrap(bytes).asFloatBuffer().get(vector);
-      return vector;
     }
   }
 }

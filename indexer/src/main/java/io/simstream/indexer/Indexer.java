@@ -6,6 +6,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.simstream.config.Settings;
 import io.simstream.config.SimstreamConfig;
+import io.simstream.elasticsearch.BulkVectorEncoding;
 import io.simstream.elasticsearch.ElasticsearchClients;
 import io.simstream.indexer.embed.CatalogEmbedderProvider;
 import io.simstream.indexer.embed.EmbedderProvider;
@@ -92,7 +93,7 @@ public final class Indexer implements AutoCloseable {
       resources.push(es._transport());
       writer = new BulkVectorWriter(es, new BulkVectorWriter.Limits(config.get(Settings.INDEXER_BULK_MAX_ACTIONS),
           config.get(Settings.INDEXER_BULK_MAX_BYTES), Duration.ofMillis(config.get(Settings.INDEXER_RETRY_MAX_MS))),
-          metrics, Clock.systemUTC());
+          BulkVectorEncoding.detect(ElasticsearchClients.restClient(es)), metrics, Clock.systemUTC());
       resources.push(writer);
       resources.push(embedExecutor::shutdownNow);
       datasets = new TopicDatasetCatalog(new CompactedTopicView<>(config.kafkaClientProperties(),

@@ -259,7 +259,7 @@ final class Outbox implements AutoCloseable {
       }
     }
     List<WriteOp> ops = sync.planWrites(current, runsOf);
-    long bytes = ops.stream().mapToLong(WriteOp::estimatedBytes).sum();
+    long bytes = ops.stream().mapToLong(op -> op.estimatedBytes(writer.vectorEncoding())).sum();
     bytesInFlight += bytes;
     Runnable release = () -> {
       bytesInFlight -= bytes;

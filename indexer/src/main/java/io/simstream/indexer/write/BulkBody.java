@@ -2,7 +2,9 @@ package io.simstream.indexer.write;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.core.io.NumberOutput;
+import io.simstream.elasticsearch.BulkVectorEncoding;
 import io.simstream.elasticsearch.IndexMapping;
+import io.simstream.event.EventVectors;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -10,7 +12,8 @@ import java.util.List;
  * Hand-written NDJSON of a bulk request, straight from the float arrays (no object mapping, no
  * boxing): Elasticsearch is CPU-bound on the same cores. Index actions go through the run's write
  * alias with {@code require_alias}, so a write never auto-creates a deleted index with a dynamic
- * mapping; deletes address the index itself (a missing index holds nothing to delete).
+ * mapping; deletes address the index itself (a missing index holds nothing to delete). Vectors go
+ * as decimal arrays or, to 9.3+, as base64 float32 strings ({@link BulkVectorEncoding}).
  */
 final class BulkBody {
   private static final JsonStringEncoder QUOTER = JsonStringEncoder.getInstance();
@@ -18,7 +21,7 @@ final class BulkBody {
   private BulkBody() {
   }
 
-  static byte[] encode(List<WriteOp> ops) {
+  static byte[] encode(List<WriteOp> ops, BulkVectorEncoding encoding) {
     StringBuilder out = new StringBuilder(ops.size() * 256);
     for (WriteOp op : ops) {
       boolean index = op.action() == WriteOp.Action.INDEX;
@@ -33,19 +36,28 @@ final class BulkBody {
           out.append(",\"").append(IndexMapping.LABEL_ID).append("\":");
           quote(out, op.labelId());
         }
-        out.append(",\"").append(IndexMapping.VECTOR).append("\":[");
-        float[] vector = op.vector();
-        for (int i = 0; i < vector.length; i++) {
-          if (i > 0) {
-            out.append(',');
-          }
-          // Schubfach through Jackson: several times faster than Float.toString on JDK 17, same digits.
-          out.append(NumberOutput.toString(vector[i], true));
+        out.append(",\"").append(IndexMapping.VECTOR).append("\":");
+        if (encoding == BulkVectorEncoding.BASE64_FLOAT32) {
+          out.append('"').append(EventVectors.Writer.toBase64(op.vector())).append('"');
+        } else {
+          decimals(out, op.vector());
         }
-        out.append("]}\n");
+        out.append("}\n");
       }
     }
     return out.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static void decimals(StringBuilder out, float[] vector) {
+    out.append('[');
+    for (int i = 0; i < vector.length; i++) {
+      if (i > 0) {
+        out.append(',');
+      }
+      // Schubfach through Jackson: several times faster than Float.toString on JDK 17, same digits.
+      out.append(NumberOutput.toString(vector[i], true));
+    }
+    out.append(']');
   }
 
   private static StringBuilder quote(StringBuilder out, String value) {

@@ -102,7 +102,7 @@ final class BulkSubmission implements PendingWrite {
     for (List<WriteOp> chunk : split) {
       Request request = new Request("POST", "/_bulk");
       request.addParameter("filter_path", FILTER_PATH);
-      request.setEntity(new ByteArrayEntity(BulkBody.encode(chunk), NDJSON));
+      request.setEntity(new ByteArrayEntity(BulkBody.encode(chunk, chunks.encoding()), NDJSON));
       long start = System.nanoTime();
       Cancellable cancellable = rest.performRequestAsync(request, new ResponseListener() {
         @Override
@@ -196,7 +196,7 @@ final class BulkSubmission implements PendingWrite {
      * never be written there and is rejected like bad input (dead-lettered, its old document withdrawn).
      */
     private void tooLarge(List<WriteOp> chunk, ResponseException e) {
-      long refused = chunk.stream().mapToLong(WriteOp::estimatedBytes).sum();
+      long refused = chunk.stream().mapToLong(chunks::estimatedBytes).sum();
       if (chunk.size() == 1) {
         rejected.add(new WriteResult.Rejection(chunk.get(0), "request_too_large: Elasticsearch refused a bulk"
             + " request holding only this document (about " + refused + " bytes): "

@@ -3,6 +3,7 @@ package io.simstream.indexer.write;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.simstream.elasticsearch.BulkVectorEncoding;
 import io.simstream.elasticsearch.ElasticsearchClients;
 import io.simstream.elasticsearch.ElasticsearchFailures;
 import io.simstream.elasticsearch.IndexMapping;
@@ -67,13 +68,20 @@ public final class BulkVectorWriter implements VectorIndexWriter {
   });
   private final Map<String, KnownIndex> knownIndexes = new ConcurrentHashMap<>();
 
-  public BulkVectorWriter(ElasticsearchClient es, Limits limits, IndexerMetrics metrics, Clock clock) {
+  /** {@code encoding}: the cluster's, from {@link BulkVectorEncoding#detect} at start. */
+  public BulkVectorWriter(ElasticsearchClient es, Limits limits, BulkVectorEncoding encoding, IndexerMetrics metrics,
+                          Clock clock) {
     this.es = es;
     this.rest = ElasticsearchClients.restClient(es);
     this.limits = limits;
-    this.chunks = new ChunkPlanner(limits.maxActions(), limits.maxBytes());
+    this.chunks = new ChunkPlanner(limits.maxActions(), limits.maxBytes(), encoding);
     this.metrics = metrics;
     this.clock = clock;
+  }
+
+  @Override
+  public BulkVectorEncoding vectorEncoding() {
+    return chunks.encoding();
   }
 
   private Backoff backoff() {

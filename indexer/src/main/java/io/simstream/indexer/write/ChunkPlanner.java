@@ -1,5 +1,6 @@
 package io.simstream.indexer.write;
 
+import io.simstream.elasticsearch.BulkVectorEncoding;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,10 +15,22 @@ import java.util.concurrent.atomic.AtomicLong;
 final class ChunkPlanner {
   private final int maxActions;
   private final AtomicLong maxBytes;
+  private final BulkVectorEncoding encoding;
 
-  ChunkPlanner(int maxActions, long maxBytes) {
+  ChunkPlanner(int maxActions, long maxBytes, BulkVectorEncoding encoding) {
     this.maxActions = maxActions;
     this.maxBytes = new AtomicLong(maxBytes);
+    this.encoding = encoding;
+  }
+
+  /** How the chunks' bodies carry vectors ({@link BulkBody#encode}). */
+  BulkVectorEncoding encoding() {
+    return encoding;
+  }
+
+  /** Bytes of the op in a chunk's body. */
+  long estimatedBytes(WriteOp op) {
+    return op.estimatedBytes(encoding);
   }
 
   /** A request of {@code refusedBytes} was too large: later chunks take at most half of it. */
@@ -41,7 +54,7 @@ final class ChunkPlanner {
     long limit = maxBytes.get();
     long bytes = 0;
     for (WriteOp op : ops) {
-      long size = op.estimatedBytes();
+      long size = estimatedBytes(op);
       if (!current.isEmpty() && (current.size() >= maxActions || bytes + size > limit)) {
         chunks.add(current);
         current = new ArrayList<>();

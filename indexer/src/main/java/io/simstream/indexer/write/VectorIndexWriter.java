@@ -1,5 +1,6 @@
 package io.simstream.indexer.write;
 
+import io.simstream.elasticsearch.BulkVectorEncoding;
 import io.simstream.run.SimilarityRun;
 import java.util.List;
 
@@ -18,6 +19,9 @@ public interface VectorIndexWriter extends AutoCloseable {
    * same document are reduced to the one with the highest version.
    */
   PendingWrite submit(List<WriteOp> ops);
+
+  /** How this writer's requests carry vectors: what an op's bytes in flight are estimated by. */
+  BulkVectorEncoding vectorEncoding();
 
   /** Writes the ops and waits for the outcome. */
   default WriteResult write(List<WriteOp> ops) {

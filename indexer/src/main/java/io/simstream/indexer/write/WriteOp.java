@@ -1,5 +1,6 @@
 package io.simstream.indexer.write;
 
+import io.simstream.elasticsearch.BulkVectorEncoding;
 import io.simstream.run.SimilarityRun;
 
 /**
@@ -24,8 +25,8 @@ public record WriteOp(Action action, String index, String id, long version, Stri
     return new WriteOp(Action.DELETE, index, id, version, sampleId, null, null);
   }
 
-  /** Bytes this op takes in a bulk body, estimated from its vector (~12 bytes per float). */
-  public long estimatedBytes() {
-    return 160 + id.length() * 2L + (vector == null ? 0 : vector.length * 12L);
+  /** Bytes this op takes in a bulk body with its vector written in {@code encoding}. */
+  public long estimatedBytes(BulkVectorEncoding encoding) {
+    return 160 + id.length() * 2L + (vector == null ? 0 : encoding.vectorBytes(vector.length));
   }
 }

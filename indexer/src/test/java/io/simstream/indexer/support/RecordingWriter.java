@@ -1,5 +1,6 @@
 package io.simstream.indexer.support;
 
+import io.simstream.elasticsearch.BulkVectorEncoding;
 import io.simstream.indexer.write.IndexWriteException;
 import io.simstream.indexer.write.PendingWrite;
 import io.simstream.indexer.write.VectorIndexWriter;
@@ -85,6 +86,11 @@ public final class RecordingWriter implements VectorIndexWriter {
 
   public int inFlight() {
     return held.size();
+  }
+
+  @Override
+  public BulkVectorEncoding vectorEncoding() {
+    return BulkVectorEncoding.DECIMAL_ARRAY;
   }
 
   @Override

@@ -7,6 +7,7 @@ import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.simstream.config.Settings;
 import io.simstream.config.SimstreamConfig;
+import io.simstream.elasticsearch.BulkVectorEncoding;
 import io.simstream.elasticsearch.ElasticsearchClients;
 import io.simstream.indexer.metrics.IndexerMetrics;
 import io.simstream.json.Json;
@@ -24,6 +25,23 @@ import org.junit.jupiter.api.Test;
 
 /** Per-item outcomes of the bulk writer against a real node: applied, 409, 404 on delete, 400. */
 class BulkVectorWriterIT {
+  /** What the indexer picks for the node this run uses (base64 on 9.x, decimals on 8.x). */
+  private static BulkVectorEncoding clusterEncoding() {
+    try (RestClient rest = RestClient.builder(org.apache.http.HttpHost.create(LocalServers.elasticsearch().httpUrl()))
+        .build()) {
+      return BulkVectorEncoding.detect(rest);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void picksTheEncodingOfTheNodesVersion() {
+    assertThat(clusterEncoding()).isEqualTo(BulkVectorEncoding.forVersion(LocalServers.esVersion()))
+        .isEqualTo(LocalServers.esVersion().startsWith("8.") ? BulkVectorEncoding.DECIMAL_ARRAY
+            : BulkVectorEncoding.BASE64_FLOAT32);
+  }
+
   @Test
   void classifiesEveryItemOutcome() {
     SimstreamConfig config = SimstreamConfig.load(Map.of()).with(Map.of(Settings.ES_HOSTS,
@@ -32,7 +50,8 @@ class BulkVectorWriterIT {
         SimilarityRun.PRECOMPUTED, Metric.COSINE, 2, null, "flat", false, Instant.now());
     IndexerMetrics metrics = IndexerMetrics.inMemory();
     BulkVectorWriter writer = new BulkVectorWriter(ElasticsearchClients.create(config),
-        new BulkVectorWriter.Limits(2, 1 << 20, Duration.ofSeconds(10)), metrics, java.time.Clock.systemUTC());
+        new BulkVectorWriter.Limits(2, 1 << 20, Duration.ofSeconds(10)), clusterEncoding(), metrics,
+        java.time.Clock.systemUTC());
     writer.ensureIndex(run);
 
     WriteResult first = writer.write(List.of(
@@ -66,8 +85,8 @@ class BulkVectorWriterIT {
       SimstreamConfig config = SimstreamConfig.load(Map.of()).with(Map.of(Settings.ES_HOSTS, proxy.url()));
       // The writer's own limits (1,000 actions, 1 MB) are far above what the gateway takes.
       BulkVectorWriter writer = new BulkVectorWriter(ElasticsearchClients.create(config),
-          new BulkVectorWriter.Limits(1_000, 1 << 20, Duration.ofSeconds(30)), IndexerMetrics.inMemory(),
-          java.time.Clock.systemUTC());
+          new BulkVectorWriter.Limits(1_000, 1 << 20, Duration.ofSeconds(30)), clusterEncoding(),
+          IndexerMetrics.inMemory(), java.time.Clock.systemUTC());
       writer.ensureIndex(small);
       writer.ensureIndex(huge);
       List<WriteOp> ops = new java.util.ArrayList<>();
@@ -106,7 +125,7 @@ class BulkVectorWriterIT {
         SimilarityRun.PRECOMPUTED, Metric.COSINE, 2, null, "flat", false, Instant.now());
     ElasticsearchClient es = ElasticsearchClients.create(config);
     BulkVectorWriter writer = new BulkVectorWriter(es, new BulkVectorWriter.Limits(10, 1 << 20,
-        Duration.ofSeconds(30)), IndexerMetrics.inMemory(), java.time.Clock.systemUTC());
+        Duration.ofSeconds(30)), clusterEncoding(), IndexerMetrics.inMemory(), java.time.Clock.systemUTC());
     String before = writer.ensureIndex(run);
     writer.write(List.of(WriteOp.index(run, "a", 1, "a", null, new float[] {1, 0})));
     RestClient rest = ElasticsearchClients.restClient(es);
@@ -131,7 +150,8 @@ class BulkVectorWriterIT {
     SimilarityRun run = new SimilarityRun("w3", "ds", "bk3", "bulk-writer-refused-" + ProcessHandle.current().pid(),
         SimilarityRun.PRECOMPUTED, Metric.COSINE, 100_000, null, "flat", false, Instant.now());
     BulkVectorWriter writer = new BulkVectorWriter(ElasticsearchClients.create(config), new BulkVectorWriter.Limits(
-        10, 1 << 20, Duration.ofSeconds(30)), IndexerMetrics.inMemory(), java.time.Clock.systemUTC());
+        10, 1 << 20, Duration.ofSeconds(30)), clusterEncoding(), IndexerMetrics.inMemory(),
+        java.time.Clock.systemUTC());
 
     assertThatThrownBy(() -> writer.ensureIndex(run)).isInstanceOfSatisfying(IndexWriteException.class,
         e -> assertThat(e.reason()).as("refused, not retried until the budget is spent")

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.simstream.config.Settings;
 import io.simstream.config.SimstreamConfig;
+import io.simstream.elasticsearch.BulkVectorEncoding;
 import io.simstream.elasticsearch.ElasticsearchClients;
+import io.simstream.event.EventVectors;
 import io.simstream.indexer.metrics.IndexerMetrics;
 import io.simstream.json.Json;
 import io.simstream.run.Metric;
@@ -23,12 +25,14 @@ class BulkVectorWriterTest {
   private static final SimilarityRun RUN = new SimilarityRun("r", "ds", "bk", "idx \"q\"", SimilarityRun.PRECOMPUTED,
       Metric.COSINE, 2, null, "flat", false, Instant.EPOCH);
 
+  private static final List<WriteOp> OPS = List.of(
+      WriteOp.index(RUN, "s\"1", 7, "s\"1", null, new float[] {1.5f, -1e-7f}),
+      WriteOp.index(RUN, "l1", 8, "s2", "l1", new float[] {0f, 2f}),
+      WriteOp.delete(RUN, "s3", 9, "s3"));
+
   @Test
   void writesValidNdjsonWithExternalVersions() throws Exception {
-    byte[] body = BulkBody.encode(List.of(
-        WriteOp.index(RUN, "s\"1", 7, "s\"1", null, new float[] {1.5f, -1e-7f}),
-        WriteOp.index(RUN, "l1", 8, "s2", "l1", new float[] {0f, 2f}),
-        WriteOp.delete(RUN, "s3", 9, "s3")));
+    byte[] body = BulkBody.encode(OPS, BulkVectorEncoding.DECIMAL_ARRAY);
     String[] lines = new String(body, StandardCharsets.UTF_8).split("\n");
 
     assertThat(lines).hasSize(5);
@@ -50,6 +54,48 @@ class BulkVectorWriterTest {
   }
 
   @Test
+  void writesVectorsAsBase64Float32ForElasticsearch93On() throws Exception {
+    String decimal = new String(BulkBody.encode(OPS, BulkVectorEncoding.DECIMAL_ARRAY), StandardCharsets.UTF_8);
+    String[] lines = new String(BulkBody.encode(OPS, BulkVectorEncoding.BASE64_FLOAT32), StandardCharsets.UTF_8)
+        .split("\n");
+
+    assertThat(lines).hasSize(5);
+    String[] decimalLines = decimal.split("\n");
+    for (int i : new int[] {0, 2, 4}) {
+      assertThat(lines[i]).as("actions do not depend on the encoding").isEqualTo(decimalLines[i]);
+    }
+    JsonNode source = Json.MAPPER.readTree(lines[1]);
+    assertThat(source.path("sample_id").asText()).isEqualTo("s\"1");
+    assertThat(source.path("vector").isTextual()).isTrue();
+    // Big-endian float32: 1.5f = 0x3FC00000, -1e-7f = 0xB3D6BF95.
+    assertThat(source.path("vector").asText()).isEqualTo(java.util.Base64.getEncoder().encodeToString(
+        new byte[] {0x3F, (byte) 0xC0, 0, 0, (byte) 0xB3, (byte) 0xD6, (byte) 0xBF, (byte) 0x95}));
+    assertThat(EventVectors.Reader.fromBase64(source.path("vector").asText())).containsExactly(1.5f, -1e-7f);
+    assertThat(Json.MAPPER.readTree(lines[3]).path("label_id").asText()).isEqualTo("l1");
+  }
+
+  @Test
+  void chunksAreSizedByTheBytesOfTheEncodingTheyAreWrittenIn() {
+    float[] vector = new float[512];
+    java.util.Arrays.fill(vector, -0.123456789f);
+    List<WriteOp> ops = new java.util.ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      ops.add(WriteOp.index(RUN, "sample-" + i, i, "sample-" + i, null, vector));
+    }
+    for (BulkVectorEncoding encoding : BulkVectorEncoding.values()) {
+      long estimated = ops.stream().mapToLong(op -> op.estimatedBytes(encoding)).sum();
+      int actual = BulkBody.encode(ops, encoding).length;
+      assertThat(estimated).as(encoding + ": an estimate at or above the body, and not far above")
+          .isBetween((long) actual, actual * 3L / 2);
+      List<List<WriteOp>> chunks = new ChunkPlanner(1_000, actual / 4, encoding).split(ops);
+      assertThat(chunks).as(encoding.name()).hasSizeBetween(4, 6);
+      for (List<WriteOp> chunk : chunks) {
+        assertThat(BulkBody.encode(chunk, encoding).length).as(encoding.name()).isLessThanOrEqualTo(actual / 4);
+      }
+    }
+  }
+
+  @Test
   void givesUpAfterTheRetryBudgetWhenElasticsearchIsUnreachable() throws Exception {
     int closedPort;
     try (ServerSocket socket = new ServerSocket(0)) {
@@ -59,7 +105,8 @@ class BulkVectorWriterTest {
         "http://127.0.0.1:" + closedPort));
     IndexerMetrics metrics = IndexerMetrics.inMemory();
     BulkVectorWriter writer = new BulkVectorWriter(ElasticsearchClients.create(config),
-        new BulkVectorWriter.Limits(100, 1 << 20, Duration.ofMillis(700)), metrics, java.time.Clock.systemUTC());
+        new BulkVectorWriter.Limits(100, 1 << 20, Duration.ofMillis(700)), BulkVectorEncoding.DECIMAL_ARRAY, metrics,
+        java.time.Clock.systemUTC());
     long start = System.nanoTime();
 
     assertThatThrownBy(() -> writer.write(List.of(WriteOp.delete(RUN, "s1", 1, "s1"))))
