@@ -63,6 +63,7 @@ final class QueryCase implements BenchCase {
     List<Double> javaClientMs = new ArrayList<>();
     List<Double> directMs = new ArrayList<>();
     List<Double> recalls = new ArrayList<>();
+    List<ApiQueryClient.ServerTiming> timings = new ArrayList<>();
     int sameIds = 0;
     for (int n = 0; n < queries.size(); n++) {
       int i = n;
@@ -70,11 +71,11 @@ final class QueryCase implements BenchCase {
       List<String> direct;
       // Alternating the order keeps either path from always running on caches the other warmed.
       if (i % 2 == 0) {
-        viaApi = timed(apiMs, () -> viaApi(stack, dataset, queries.get(i)));
+        viaApi = timed(apiMs, () -> viaApi(stack, dataset, queries.get(i), timings));
         direct = timed(directMs, () -> direct(stack, index, likeTheApi(queries.get(i))));
       } else {
         direct = timed(directMs, () -> direct(stack, index, likeTheApi(queries.get(i))));
-        viaApi = timed(apiMs, () -> viaApi(stack, dataset, queries.get(i)));
+        viaApi = timed(apiMs, () -> viaApi(stack, dataset, queries.get(i), timings));
       }
       timed(javaClientMs, () -> viaJavaHttpClient(stack, dataset, queries.get(i)));
       recalls.add(ExactNeighbours.recall(viaApi, truth.get(i)));
@@ -86,6 +87,11 @@ final class QueryCase implements BenchCase {
     System.out.printf(Locale.ROOT, "query: API p50 %.2f ms p99 %.2f ms (java.net.http client p50 %.2f ms), direct p50 "
             + "%.2f ms p99 %.2f ms, recall@10 %.3f%n", p50, Stats.percentile(apiMs, 99),
         Stats.percentile(javaClientMs, 50), directP50, Stats.percentile(directMs, 99), recall);
+    // Where the API's extra time goes: outside its handlers (HTTP), in them, or in its Elasticsearch call.
+    System.out.printf(Locale.ROOT, "query: API's Server-Timing p50: api %.2f ms, es round trip %.2f ms, es took %.1f ms%n",
+        Stats.percentile(timings.stream().map(ApiQueryClient.ServerTiming::api).toList(), 50),
+        Stats.percentile(timings.stream().map(ApiQueryClient.ServerTiming::es).toList(), 50),
+        Stats.percentile(timings.stream().map(ApiQueryClient.ServerTiming::took).toList(), 50));
 
     Duration throughputRun = Duration.ofSeconds(Math.min(MAX_THROUGHPUT_RUN.toSeconds(), scale.latencySeconds()));
     double apiQps = ConcurrentThroughput.measure(CONCURRENT_CLIENTS, throughputRun,
@@ -199,6 +205,14 @@ final class QueryCase implements BenchCase {
 
   private static List<String> viaApi(BenchStack stack, String dataset, float[] query) {
     return sampleIds(stack.apiQueries().sortBySimilarity(dataset, BRAIN_KEY, Map.of("vector", query, "k", K)));
+  }
+
+  private static List<String> viaApi(BenchStack stack, String dataset, float[] query,
+                                     List<ApiQueryClient.ServerTiming> timings) {
+    ApiQueryClient.Answer answer = stack.apiQueries().timedSortBySimilarity(dataset, BRAIN_KEY,
+        Map.of("vector", query, "k", K));
+    timings.add(answer.timing());
+    return sampleIds(answer.body());
   }
 
   private static List<String> viaJavaHttpClient(BenchStack stack, String dataset, float[] query) {
