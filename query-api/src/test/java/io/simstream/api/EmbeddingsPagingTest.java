@@ -29,6 +29,44 @@ class EmbeddingsPagingTest {
         VectorData.clustered("s", DOCS, Metric.COSINE, 5));
   }
 
+  /**
+   * Every vector comes back bit for bit through get-embeddings, written as the indexer writes it
+   * (base64 float32 to 9.3+, decimal arrays to 8.x), in a Euclidean run. (A cosine run on 9.x gives
+   * some values back 1 ulp off whatever the bulk form: 9.x rebuilds the source vector from the
+   * normalized one it stores and its magnitude; decimal arrays show the same differences.)
+   */
+  @Test
+  void everyVectorComesBackBitExact() {
+    String euclidean = "paging-l2-" + UUID.randomUUID().toString().substring(0, 8);
+    api.post("/v1/datasets", Map.of("name", euclidean));
+    ApiClient.Response created = api.post("/v1/datasets/" + euclidean + "/similarity",
+        Map.of("brainKey", "run", "dims", VectorData.DIMS, "metric", "euclidean"));
+    List<EsLoader.Doc> written = VectorData.clustered("e", 40, Metric.EUCLIDEAN, 4);
+    EsLoader.load(created.json().path("run").path("indexName").asText(), written);
+
+    Map<String, float[]> read = new HashMap<>();
+    readAll(euclidean, List.of(25)).forEach(page -> page.json().path("embeddings").forEach(e -> {
+      float[] vector = new float[e.path("vector").size()];
+      for (int i = 0; i < vector.length; i++) {
+        vector[i] = (float) e.path("vector").get(i).asDouble();
+      }
+      read.put(e.path("id").asText(), vector);
+    }));
+    assertThat(read).hasSize(written.size());
+    for (EsLoader.Doc doc : written) {
+      assertThat(bits(read.get(doc.id()))).as(doc.id() + " (" + EsLoader.encoding() + ")")
+          .containsExactly(bits(doc.vector()));
+    }
+  }
+
+  private static int[] bits(float[] vector) {
+    int[] bits = new int[vector.length];
+    for (int i = 0; i < vector.length; i++) {
+      bits[i] = Float.floatToRawIntBits(vector[i]);
+    }
+    return bits;
+  }
+
   @Test
   void aLastPageThatIsFullCarriesNoToken() {
     List<ApiClient.Response> pages = readAll(List.of(20));
@@ -54,6 +92,10 @@ class EmbeddingsPagingTest {
 
   /** Reads every page, the i-th with {@code sizes[i]} (the last size for the rest). */
   private List<ApiClient.Response> readAll(List<Integer> sizes) {
+    return readAll(dataset, sizes);
+  }
+
+  private List<ApiClient.Response> readAll(String dataset, List<Integer> sizes) {
     List<ApiClient.Response> pages = new ArrayList<>();
     String token = null;
     do {

@@ -1,6 +1,8 @@
 package io.simstream.api;
 
+import io.simstream.elasticsearch.BulkVectorEncoding;
 import io.simstream.elasticsearch.PatchDocumentId;
+import io.simstream.event.EventVectors;
 import io.simstream.json.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -12,11 +14,17 @@ import java.net.http.HttpResponse;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.http.HttpHost;
+import org.elasticsearch.client.RestClient;
 
-/** Loads documents straight into Elasticsearch with bulk requests, as the indexer would write them. */
+/**
+ * Loads documents straight into Elasticsearch with bulk requests, as the indexer would write them:
+ * vectors as base64 float32 strings to 9.3+, as arrays before ({@link BulkVectorEncoding}).
+ */
 final class EsLoader {
   private static final int BULK = 5000;
   private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static volatile BulkVectorEncoding encoding;
 
   private EsLoader() {
   }
@@ -38,7 +46,8 @@ final class EsLoader {
         if (doc.labelId() != null) {
           source.put("label_id", doc.labelId());
         }
-        source.put("vector", doc.vector());
+        source.put("vector", encoding() == BulkVectorEncoding.BASE64_FLOAT32
+            ? EventVectors.Writer.toBase64(doc.vector()) : doc.vector());
         String id = doc.labelId() == null ? doc.id() : PatchDocumentId.of(doc.sampleId(), doc.labelId());
         write(body, Map.of("index", Map.of("_id", id)));
         write(body, source);
@@ -49,6 +58,18 @@ final class EsLoader {
       }
     }
     send("POST", "/" + index + "/_refresh", new byte[0], "application/json");
+  }
+
+  /** The encoding the indexer picks for the test node, asked once. */
+  static BulkVectorEncoding encoding() {
+    if (encoding == null) {
+      try (RestClient rest = RestClient.builder(HttpHost.create(TestBackends.elasticsearch())).build()) {
+        encoding = BulkVectorEncoding.detect(rest);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return encoding;
   }
 
   static String send(String method, String path, byte[] body, String contentType) {

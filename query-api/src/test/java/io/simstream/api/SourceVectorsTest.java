@@ -11,9 +11,11 @@ import io.simstream.api.elasticsearch.IndexScanner;
 import io.simstream.api.elasticsearch.VectorLookup;
 import io.simstream.config.Settings;
 import io.simstream.config.SimstreamConfig;
+import io.simstream.elasticsearch.BulkVectorEncoding;
 import io.simstream.elasticsearch.ElasticsearchClients;
 import io.simstream.elasticsearch.IndexMapping;
 import io.simstream.elasticsearch.VectorFieldSpec;
+import io.simstream.event.EventVectors;
 import io.simstream.json.Json;
 import io.simstream.run.Metric;
 import io.simstream.servers.LocalServers;
@@ -129,6 +131,35 @@ class SourceVectorsTest {
         // test cleanup
       }
     }
+  }
+
+  /**
+   * What a 9.3+ node hands back for a document whose vector was sent as a base64 string (EsLoader
+   * writes as the indexer does): asked for, the vector is an array of numbers rebuilt from the field,
+   * not the string; 8.19 was sent arrays and keeps them.
+   */
+  @Test
+  void aVectorSentAsBase64ComesBackAsAnArray() {
+    String endpoint = "/" + index + "/_mget" + (major9OrLater() ? "?_source_exclude_vectors=false" : "");
+    JsonNode doc = es.request("POST", endpoint, Map.of("ids", List.of(docs.get(2).id()))).path("docs").path(0);
+    assertThat(EsLoader.encoding()).isEqualTo(BulkVectorEncoding.forVersion(LocalServers.esVersion()));
+    assertThat(doc.path("_source").path(IndexMapping.VECTOR).isArray()).as(doc.toString()).isTrue();
+    assertThat(IndexDocument.fromHit(doc).vector()).containsExactly(docs.get(2).vector());
+  }
+
+  /** A source that kept the base64 string (a 9.3+ index without vectors excluded) is read all the same. */
+  @Test
+  void aBase64VectorInTheSourceIsRead() {
+    float[] vector = {1.5f, -1e-7f, Float.MIN_VALUE};
+    JsonNode hit = Json.MAPPER.createObjectNode().put("_id", "x").put("_index", index)
+        .set("_source", Json.MAPPER.createObjectNode().put("sample_id", "x")
+            .put("vector", EventVectors.Writer.toBase64(vector)));
+    assertThat(IndexDocument.hasVector(hit)).isTrue();
+    assertThat(IndexDocument.fromHit(hit).vector()).containsExactly(vector);
+    JsonNode broken = Json.MAPPER.createObjectNode().put("_id", "y").put("_index", index)
+        .set("_source", Json.MAPPER.createObjectNode().put("sample_id", "y").put("vector", "P4AA"));
+    assertThatThrownBy(() -> IndexDocument.fromHit(broken)).isInstanceOfSatisfying(
+        ElasticsearchStatusException.class, e -> assertThat(e.getMessage()).contains("multiple of 4"));
   }
 
   /** A document really without a vector is reported, not read as an empty vector. */

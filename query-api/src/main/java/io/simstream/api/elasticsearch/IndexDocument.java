@@ -3,6 +3,7 @@ package io.simstream.api.elasticsearch;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.simstream.elasticsearch.IndexMapping;
+import io.simstream.event.EventVectors;
 import java.util.List;
 
 /**
@@ -30,10 +31,12 @@ public record IndexDocument(String id, String sampleId, String labelId, float[] 
 
   /**
    * Whether a search hit or mget doc carries its vector. Elasticsearch 9.x leaves dense vectors out
-   * of {@code _source} by default unless asked (see {@link ElasticsearchGateway#readVectors}).
+   * of {@code _source} by default unless asked (see {@link ElasticsearchGateway#readVectors}). A
+   * vector is an array, or the base64 string the indexer writes to 9.3+ where a source keeps it as sent.
    */
   public static boolean hasVector(JsonNode hit) {
-    return hit.path("_source").path(IndexMapping.VECTOR).isArray();
+    JsonNode vector = hit.path("_source").path(IndexMapping.VECTOR);
+    return vector.isArray() || vector.isTextual();
   }
 
   /** Whether any document of search hits or mget docs (those found) lacks its vector. */
@@ -69,10 +72,17 @@ public record IndexDocument(String id, String sampleId, String labelId, float[] 
     return labelId.isTextual() ? labelId.asText() : hit.path("_id").asText();
   }
 
-  private static float[] vector(JsonNode array) {
-    float[] vector = new float[array.size()];
+  private static float[] vector(JsonNode value) {
+    if (value.isTextual()) {
+      try {
+        return EventVectors.Reader.fromBase64(value.asText());
+      } catch (IllegalArgumentException e) {
+        throw new ElasticsearchStatusException(200, "unreadable_vector", e.getMessage());
+      }
+    }
+    float[] vector = new float[value.size()];
     for (int i = 0; i < vector.length; i++) {
-      vector[i] = (float) array.get(i).asDouble();
+      vector[i] = (float) value.get(i).asDouble();
     }
     return vector;
   }
