@@ -99,7 +99,8 @@ final class BackfillCase implements BenchCase {
                     + "(IndexerMain, " + HEAP + ", -XX:+ExitOnOutOfMemoryError) stores them as dataset state; then "
                     + "the run is created and timed until all " + samples + " are searchable",
                 "peak RSS: VmHWM of the child JVM over its whole life (state building and backfill)",
-                "ceiling: raw bulk loader on " + ceilingSample + " of the same kind of vectors, same mapping",
+                "ceiling: raw bulk loader on " + ceilingSample + " of the same kind of vectors, same mapping, vectors"
+                    + " as the indexer writes them to this cluster (" + stack.es().vectorEncoding() + ")",
                 "indexer log: " + log));
       } finally {
         if (indexer.isAlive()) {

@@ -1,6 +1,7 @@
 package io.simstream.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.simstream.elasticsearch.BulkVectorEncoding;
 import io.simstream.elasticsearch.IndexMapping;
 import io.simstream.elasticsearch.VectorFieldSpec;
 import io.simstream.json.Json;
@@ -27,6 +28,7 @@ final class DirectElasticsearch implements AutoCloseable {
   private static final ContentType NDJSON = ContentType.create("application/x-ndjson", StandardCharsets.UTF_8);
 
   private final RestClient rest;
+  private volatile BulkVectorEncoding vectorEncoding;
 
   DirectElasticsearch(String httpUrl) {
     this.rest = RestClient.builder(HttpHost.create(httpUrl))
@@ -34,6 +36,14 @@ final class DirectElasticsearch implements AutoCloseable {
         .setHttpClientConfigCallback(http -> http.setMaxConnTotal(64).setMaxConnPerRoute(64))
         .setRequestConfigCallback(rc -> rc.setSocketTimeout(120_000))
         .build();
+  }
+
+  /** How the indexer writes vectors to this cluster (asked once): the direct bulks write them the same way. */
+  BulkVectorEncoding vectorEncoding() {
+    if (vectorEncoding == null) {
+      vectorEncoding = BulkVectorEncoding.detect(rest);
+    }
+    return vectorEncoding;
   }
 
   /** Creates an index with exactly the body simstream's runs get. */

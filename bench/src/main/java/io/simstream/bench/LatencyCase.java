@@ -96,7 +96,8 @@ final class LatencyCase implements BenchCase {
       docs.add(new BulkBodies.Doc(SampleEvents.sampleId("d", i), vectors.get(i)));
     }
     try (VisibilityProbe probe = new VisibilityProbe(stack.es(), index)) {
-      double offered = SteadyLoad.run(docs, rate, batch -> stack.es().bulk(BulkBodies.index(index, batch)),
+      double offered = SteadyLoad.run(docs, rate,
+          batch -> stack.es().bulk(BulkBodies.index(index, batch, stack.es().vectorEncoding())),
           (d, at) -> probe.offered(d.id(), at));
       int missing = probe.awaitAll(DRAIN_TIMEOUT);
       stack.es().deleteIndex(index);

@@ -12,7 +12,8 @@ import java.util.concurrent.Future;
 /**
  * The ingest ceiling: the same vectors pushed straight to Elasticsearch, into an index created with
  * simstream's own mapping (same index options, same periodic refresh), in bulks of {@link #BULK_SIZE}
- * with as many bulks in flight as the indexer allows by default.
+ * with as many bulks in flight as the indexer allows by default, vectors written in the indexer's form
+ * for the cluster (base64 float32 on 9.3+, decimal arrays before).
  */
 final class RawBulkLoader {
   static final int BULK_SIZE = 500;
@@ -55,7 +56,7 @@ final class RawBulkLoader {
           for (int i = first; i < last; i++) {
             docs.add(new BulkBodies.Doc(ids.get(i), vectors.get(i)));
           }
-          es.bulk(BulkBodies.index(index, docs));
+          es.bulk(BulkBodies.index(index, docs, es.vectorEncoding()));
         }));
       }
       for (Future<?> bulk : bulks) {
