@@ -87,7 +87,8 @@ final class IngestCase implements BenchCase {
             + Settings.TOPIC_PARTITIONS.defaultValue() + " partitions = tasks",
         "ceiling: the same vectors bulk-loaded straight into an index with the same mapping, "
             + RawBulkLoader.BULK_SIZE + " per bulk, " + RawBulkLoader.IN_FLIGHT
-            + " bulks in flight, timed until _count reaches N"));
+            + " bulks in flight, timed until _count reaches N; both paths send vectors in the form the indexer"
+            + " chose for this cluster (" + es.vectorEncoding() + ")"));
   }
 
   /** How the pipeline is timed: {@link Pipeline#drain} or {@link Pipeline#ingest}. */
