@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.simstream.event.EventVectors;
 import java.net.ServerSocket;
+import java.util.List;
+import java.util.Map;
 import org.apache.http.HttpHost;
 import org.elasticsearch.client.RestClient;
 import org.junit.jupiter.api.Test;
@@ -11,28 +13,23 @@ import org.junit.jupiter.api.Test;
 class BulkVectorEncodingTest {
 
   @Test
-  void base64FromElasticsearch93On() {
-    assertThat(BulkVectorEncoding.forVersion("9.3.0")).isEqualTo(BulkVectorEncoding.BASE64_FLOAT32);
-    assertThat(BulkVectorEncoding.forVersion("9.5.4")).isEqualTo(BulkVectorEncoding.BASE64_FLOAT32);
-    assertThat(BulkVectorEncoding.forVersion("9.3.0-SNAPSHOT")).isEqualTo(BulkVectorEncoding.BASE64_FLOAT32);
-    assertThat(BulkVectorEncoding.forVersion("10.0.0")).isEqualTo(BulkVectorEncoding.BASE64_FLOAT32);
-  }
-
-  @Test
-  void decimalArraysBefore93() {
-    assertThat(BulkVectorEncoding.forVersion("9.2.9")).isEqualTo(BulkVectorEncoding.DECIMAL_ARRAY);
-    assertThat(BulkVectorEncoding.forVersion("9.0.0")).isEqualTo(BulkVectorEncoding.DECIMAL_ARRAY);
-    assertThat(BulkVectorEncoding.forVersion("8.19.21")).isEqualTo(BulkVectorEncoding.DECIMAL_ARRAY);
-    assertThat(BulkVectorEncoding.forVersion("7.17.0")).isEqualTo(BulkVectorEncoding.DECIMAL_ARRAY);
+  void base64FromElasticsearch93OnDecimalArraysBefore() {
+    Map<String, BulkVectorEncoding> expected = Map.of(
+        "9.3.0", BulkVectorEncoding.BASE64_FLOAT32, "9.5.4", BulkVectorEncoding.BASE64_FLOAT32,
+        "9.3.0-SNAPSHOT", BulkVectorEncoding.BASE64_FLOAT32, "10.0.0", BulkVectorEncoding.BASE64_FLOAT32,
+        "9.2.9", BulkVectorEncoding.DECIMAL_ARRAY, "9.0.0", BulkVectorEncoding.DECIMAL_ARRAY,
+        "8.19.21", BulkVectorEncoding.DECIMAL_ARRAY, "7.17.0", BulkVectorEncoding.DECIMAL_ARRAY);
+    expected.forEach((version, encoding) ->
+        assertThat(BulkVectorEncoding.forVersion(version)).as(version).isEqualTo(encoding));
   }
 
   @Test
   void base64OnlyWhenEveryNodeTakesIt() {
-    assertThat(BulkVectorEncoding.forNodeVersions(java.util.List.of("9.3.1", "9.5.4")))
+    assertThat(BulkVectorEncoding.forNodeVersions(List.of("9.3.1", "9.5.4")))
         .isEqualTo(BulkVectorEncoding.BASE64_FLOAT32);
-    assertThat(BulkVectorEncoding.forNodeVersions(java.util.List.of("9.3.1", "9.2.4")))
+    assertThat(BulkVectorEncoding.forNodeVersions(List.of("9.3.1", "9.2.4")))
         .as("mid rolling upgrade").isEqualTo(BulkVectorEncoding.DECIMAL_ARRAY);
-    assertThat(BulkVectorEncoding.forNodeVersions(java.util.List.of())).isEqualTo(BulkVectorEncoding.DECIMAL_ARRAY);
+    assertThat(BulkVectorEncoding.forNodeVersions(List.of())).isEqualTo(BulkVectorEncoding.DECIMAL_ARRAY);
   }
 
   @Test
