@@ -22,13 +22,7 @@ public record KnnEffort(int numCandidates, double oversample) {
   /** Candidates per hit and the floor, for queries among the documents. */
   static final int CANDIDATES_PER_HIT = 20;
   static final int MIN_CANDIDATES = 500;
-  /**
-   * The same, for means, negated queries and inner product: Elasticsearch's maximum. At 150,000
-   * clustered 128-d vectors, 2,000 candidates left means of ids or vectors at recall@10 0.975-0.984
-   * (worst query 0.7), and inner product on 20,000 at 0.989 (0.8); a scan costs seconds there.
-   */
-  static final int WIDE_CANDIDATES_PER_HIT = 1_000;
-  static final int WIDE_MIN_CANDIDATES = MAX_NUM_CANDIDATES;
+
   /** Rescored candidates per hit: Elasticsearch's own bbq default; wide searches rescore deeper. */
   public static final double RESCORE_OVERSAMPLE = 3.0;
   static final double WIDE_RESCORE_OVERSAMPLE = 10.0;
@@ -36,10 +30,10 @@ public record KnnEffort(int numCandidates, double oversample) {
   /** The default effort for a query of this shape; {@code quantized}: the index stores int8/int4/bbq vectors. */
   public static KnnEffort forQuery(Metric metric, boolean quantized, QueryShape shape, int k) {
     boolean wide = shape.offManifold() || metric == Metric.INNERPRODUCT;
-    int candidates = wide
-        ? Math.max(WIDE_MIN_CANDIDATES, WIDE_CANDIDATES_PER_HIT * k)
-        : Math.max(MIN_CANDIDATES, CANDIDATES_PER_HIT * k);
-    int numCandidates = clamp(candidates, k);
+    // Means, negated queries and inner product gather Elasticsearch's maximum: at 150,000 clustered
+    // 128-d vectors, 2,000 candidates left means at recall@10 0.975-0.984 (worst query 0.7), and
+    // inner product on 20,000 at 0.989 (0.8); a scan costs seconds there.
+    int numCandidates = wide ? MAX_NUM_CANDIDATES : clamp(Math.max(MIN_CANDIDATES, CANDIDATES_PER_HIT * k), k);
     return new KnnEffort(numCandidates, quantized ? rescoreDepth(wide ? WIDE_RESCORE_OVERSAMPLE : RESCORE_OVERSAMPLE,
         numCandidates, k) : 0);
   }
