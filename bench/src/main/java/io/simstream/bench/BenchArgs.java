@@ -1,17 +1,18 @@
 package io.simstream.bench;
 
+import io.simstream.elasticsearch.IndexMapping;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
 /**
  * The command line: {@code [--scale smoke|small|full] [--cases a,b] [--out DIR] [--backfill-samples N]
- * [--chaos-kills N] [--elasticsearch-cpus N]}.
+ * [--chaos-kills N] [--elasticsearch-cpus N] [--recall-index-options TYPE]}.
  */
 record BenchArgs(Scale scale, List<String> cases, Path outDir, CpuSplit cpuSplit) {
   static final String USAGE = "usage: java -jar bench/target/simstream-bench.jar [--scale smoke|small|full] "
       + "[--cases " + String.join(",", BenchMain.CASES) + "] [--out bench-results] [--backfill-samples N]"
-      + " [--chaos-kills N] [--elasticsearch-cpus N]";
+      + " [--chaos-kills N] [--elasticsearch-cpus N] [--recall-index-options TYPE]";
 
   static BenchArgs parse(String[] args) {
     Scale scale = Scale.full();
@@ -19,6 +20,7 @@ record BenchArgs(Scale scale, List<String> cases, Path outDir, CpuSplit cpuSplit
     Path out = Path.of("bench-results");
     Integer backfillSamples = null;
     Integer chaosKills = null;
+    String recallIndexOptions = null;
     CpuSplit cpuSplit = CpuSplit.NONE;
     for (int i = 0; i < args.length; i++) {
       String value = i + 1 < args.length ? args[i + 1] : null;
@@ -28,6 +30,7 @@ record BenchArgs(Scale scale, List<String> cases, Path outDir, CpuSplit cpuSplit
         case "--out" -> out = Path.of(required(args[i], value));
         case "--backfill-samples" -> backfillSamples = Integer.parseInt(required(args[i], value));
         case "--chaos-kills" -> chaosKills = Integer.parseInt(required(args[i], value));
+        case "--recall-index-options" -> recallIndexOptions = required(args[i], value);
         case "--elasticsearch-cpus" -> cpuSplit = new CpuSplit(Integer.parseInt(required(args[i], value)));
         default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
       }
@@ -43,6 +46,12 @@ record BenchArgs(Scale scale, List<String> cases, Path outDir, CpuSplit cpuSplit
     }
     if (chaosKills != null) {
       scale = scale.withChaosKills(chaosKills);
+    }
+    if (recallIndexOptions != null) {
+      if (!IndexMapping.INDEX_OPTIONS.contains(recallIndexOptions)) {
+        throw new IllegalArgumentException("--recall-index-options must be one of " + IndexMapping.INDEX_OPTIONS);
+      }
+      scale = scale.withRecallIndexOptions(recallIndexOptions);
     }
     return new BenchArgs(scale, cases, out, cpuSplit);
   }

@@ -119,9 +119,10 @@ final class QueryCase implements BenchCase {
         truth));
     stack.dropRun(dataset, BRAIN_KEY, index);
 
-    List<RecallTable.Cell> cells = new RecallTable(stack, scale.recallQueries()).measure(scale.recallSizes());
+    List<RecallTable.Cell> cells = new RecallTable(stack, scale.recallQueries(), scale.recallIndexOptions())
+        .measure(scale.recallSizes());
     figures.addAll(recallFigures(cells));
-    KnnEffort byVector = KnnEffort.forQuery(Metric.COSINE, true, QueryShape.GIVEN, K);
+    KnnEffort byVector = KnnEffort.forQuery(Metric.COSINE, IndexMapping.DEFAULT_INDEX_OPTIONS, QueryShape.GIVEN, K);
     return new CaseResult(NAME, "Query: sort-by-similarity vs direct knn, recall of every query kind and metric, "
         + "num_candidates trade-off", figures,
         List.of(String.format(Locale.ROOT, "latency and throughput: %d clustered 512-d vectors (%d clusters, spread "
@@ -138,7 +139,9 @@ final class QueryCase implements BenchCase {
                     + "%dth document; recall@10 against brute force under the metric; 'previous rule' = 10 "
                     + "candidates per hit (>= 100, x10 for innerproduct and reverse), rescore x3, as knn "
                     + "also where the API now scans (ExactScanRule)",
-                scale.recallSizes(), RecallTable.DIMS, IndexMapping.DEFAULT_INDEX_OPTIONS, scale.recallQueries(), RecallTable.IDS_PER_MEAN,
+                scale.recallSizes(), RecallTable.DIMS,
+                scale.recallIndexOptions() == null ? IndexMapping.DEFAULT_INDEX_OPTIONS : scale.recallIndexOptions(),
+                scale.recallQueries(), RecallTable.IDS_PER_MEAN,
                 RecallTable.VECTORS_PER_MEAN, RecallTable.SUBSET_EVERY),
             "trade-off rows are direct knn on the 512-d index, " + scale.tradeoffQueries() + " queries each"));
   }
@@ -166,7 +169,7 @@ final class QueryCase implements BenchCase {
 
   /** The request the API sends for this case's run (cosine, int8_hnsw, a given vector, no filter). */
   private static ObjectNode likeTheApi(float[] query) {
-    return KnnRequestBody.of(query, K, KnnEffort.forQuery(Metric.COSINE, true, QueryShape.GIVEN, K), null);
+    return KnnRequestBody.of(query, K, KnnEffort.forQuery(Metric.COSINE, IndexMapping.DEFAULT_INDEX_OPTIONS, QueryShape.GIVEN, K), null);
   }
 
   private static String load(BenchStack stack, String dataset, List<String> ids, List<float[]> docs) {

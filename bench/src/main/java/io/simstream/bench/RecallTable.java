@@ -74,10 +74,13 @@ final class RecallTable {
 
   private final BenchStack stack;
   private final int queriesPerCell;
+  /** The runs' index options: the API's default unless the bench was told otherwise. */
+  private final String indexOptions;
 
-  RecallTable(BenchStack stack, int queriesPerCell) {
+  RecallTable(BenchStack stack, int queriesPerCell, String indexOptions) {
     this.stack = stack;
     this.queriesPerCell = queriesPerCell;
+    this.indexOptions = indexOptions == null ? IndexMapping.DEFAULT_INDEX_OPTIONS : indexOptions;
   }
 
   List<Cell> measure(List<Integer> sizes) throws Exception {
@@ -103,20 +106,20 @@ final class RecallTable {
     List<float[]> stored = metric.normalizesVectors() ? docs.stream().map(VectorMath::normalized).toList() : docs;
     String dataset = stack.uniqueName("recall");
     stack.api().registerDataset(dataset);
-    // No index options: the run gets the API's default, which is what a user measures.
-    String index = stack.api().createRun(dataset, BRAIN_KEY, SimilarityRun.PRECOMPUTED, metric, DIMS, null);
-    boolean quantized = KnnEffort.isQuantized(IndexMapping.DEFAULT_INDEX_OPTIONS);
+    // By default no index options: the run gets the API's default, which is what a user measures.
+    String index = stack.api().createRun(dataset, BRAIN_KEY, SimilarityRun.PRECOMPUTED, metric, DIMS,
+        indexOptions.equals(IndexMapping.DEFAULT_INDEX_OPTIONS) ? null : indexOptions);
     new RawBulkLoader(stack.es()).fill(index, ids, stored);
     Searchable.await(stack.es(), index, ids.size(), LOAD_TIMEOUT);
     // knn gathers num_candidates per segment, so many small segments flatter recall: one is the worst case.
     int segments = stack.es().forceMergeToOneSegment(index);
     System.out.printf(Locale.ROOT, "  recall table: %s, %,d docs, %s, %d segment(s) after force-merge%n",
-        metric.apiName(), ids.size(), IndexMapping.DEFAULT_INDEX_OPTIONS, segments);
+        metric.apiName(), ids.size(), indexOptions, segments);
 
     ExactNeighbours exact = new ExactNeighbours(metric, ids, stored);
     List<Cell> cells = new ArrayList<>();
     for (Kind kind : Kind.values()) {
-      List<Probe> probes = probes(kind, metric, quantized, ids, stored, fresh, exact);
+      List<Probe> probes = probes(kind, metric, ids, stored, fresh, exact);
       boolean scans = probes.get(0).directBody() == null;
       if (scans) {
         probes = probes.subList(0, Math.min(SCAN_QUERIES, probes.size()));
@@ -171,7 +174,7 @@ final class RecallTable {
   }
 
   /** The queries of one cell, from a seed of their own so that every metric gets the same ones. */
-  private List<Probe> probes(Kind kind, Metric metric, boolean quantized, List<String> ids, List<float[]> stored,
+  private List<Probe> probes(Kind kind, Metric metric, List<String> ids, List<float[]> stored,
                             List<float[]> fresh, ExactNeighbours exact) {
     Random random = new Random(kind.ordinal());
     int[] subset = new int[(ids.size() + SUBSET_EVERY - 1) / SUBSET_EVERY];
@@ -224,7 +227,7 @@ final class RecallTable {
         vector = VectorMath.normalized(vector);
       }
       boolean reverse = kind == Kind.REVERSE;
-      boolean knn = !ExactScanRule.knnFallsShort(metric, shape, reverse);
+      boolean knn = !ExactScanRule.knnFallsShort(metric, indexOptions, shape, reverse);
       ObjectNode filter = null;
       if (reverse) {
         request.put("reverse", true);
@@ -241,7 +244,7 @@ final class RecallTable {
       // Where the API scans, the previous rule's knn still shows what knn would have given.
       boolean knnCanExpress = !ExactScanRule.knnCannotExpress(metric, reverse);
       probes.add(new Probe(request,
-          knn ? KnnRequestBody.of(vector, K, KnnEffort.forQuery(metric, quantized, shape, K), filter) : null,
+          knn ? KnnRequestBody.of(vector, K, KnnEffort.forQuery(metric, indexOptions, shape, K), filter) : null,
           knnCanExpress ? KnnRequestBody.of(vector, K, previousRule(metric, shape), filter) : null, truth));
     }
     return probes;

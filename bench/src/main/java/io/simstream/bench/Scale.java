@@ -17,10 +17,11 @@ import java.util.List;
  * @param backfillSamples  samples produced before the backfilled run is created
  * @param backfillTimeout  budget of the whole backfill case: produce, store as dataset state, backfill
  * @param chaos            sizes of the chaos case
+ * @param recallIndexOptions index options of the recall table's runs; null: the API's default
  */
 public record Scale(String name, int ingestVectors, List<String> ingestOptions, int latencySeconds, int queryDocs,
                     int queries, int tradeoffQueries, int images, int backfillSamples, Duration backfillTimeout,
-                    Chaos chaos) {
+                    Chaos chaos, String recallIndexOptions) {
 
   /**
    * @param samples         ids the random history adds, updates and deletes
@@ -35,18 +36,18 @@ public record Scale(String name, int ingestVectors, List<String> ingestOptions, 
 
   public static Scale smoke() {
     return new Scale("smoke", 400, List.of("int8_hnsw"), 3, 600, 30, 10, 8, 2_000, Duration.ofMinutes(3),
-        new Chaos(200, 20, 1, List.of(ChaosPhase.KILLS), Duration.ofMinutes(3)));
+        new Chaos(200, 20, 1, List.of(ChaosPhase.KILLS), Duration.ofMinutes(3)), null);
   }
 
   /** Between the two: every case at sizes where its figures start to mean something, in a few minutes each. */
   public static Scale small() {
     return new Scale("small", 4_000, List.of("int8_hnsw"), 10, 5_000, 100, 50, 64, 20_000, Duration.ofMinutes(5),
-        new Chaos(1_000, 50, 3, List.of(ChaosPhase.KILLS), Duration.ofMinutes(5)));
+        new Chaos(1_000, 50, 3, List.of(ChaosPhase.KILLS), Duration.ofMinutes(5)), null);
   }
 
   public static Scale full() {
     return new Scale("full", 20_000, List.of("int8_hnsw", "int8_flat"), 40, 20_000, 400, 200, 600, 1_000_000,
-        Duration.ofMinutes(20), new Chaos(5_000, 200, 20, List.of(ChaosPhase.values()), Duration.ofMinutes(10)));
+        Duration.ofMinutes(20), new Chaos(5_000, 200, 20, List.of(ChaosPhase.values()), Duration.ofMinutes(10)), null);
   }
 
   public static Scale named(String name) {
@@ -78,12 +79,17 @@ public record Scale(String name, int ingestVectors, List<String> ingestOptions, 
 
   public Scale withBackfillSamples(int samples) {
     return new Scale(name, ingestVectors, ingestOptions, latencySeconds, queryDocs, queries, tradeoffQueries, images,
-        samples, backfillTimeout, chaos);
+        samples, backfillTimeout, chaos, recallIndexOptions);
   }
 
   public Scale withChaosKills(int kills) {
     return new Scale(name, ingestVectors, ingestOptions, latencySeconds, queryDocs, queries, tradeoffQueries, images,
         backfillSamples, backfillTimeout, new Chaos(chaos.samples(), chaos.eventsPerSecond(), kills, chaos.phases(),
-        chaos.convergeTimeout()));
+        chaos.convergeTimeout()), recallIndexOptions);
+  }
+
+  public Scale withRecallIndexOptions(String indexOptions) {
+    return new Scale(name, ingestVectors, ingestOptions, latencySeconds, queryDocs, queries, tradeoffQueries, images,
+        backfillSamples, backfillTimeout, chaos, indexOptions);
   }
 }

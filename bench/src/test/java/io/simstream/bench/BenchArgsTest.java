@@ -26,4 +26,14 @@ class BenchArgsTest {
     assertThatThrownBy(() -> BenchArgs.parse(new String[] {"--elasticsearch-cpus", "-1"}))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void theRecallTableTakesTheApisDefaultIndexTypeUnlessToldAnother() {
+    assertThat(BenchArgs.parse(new String[0]).scale().recallIndexOptions()).isNull();
+    BenchArgs flat = BenchArgs.parse(new String[] {"--scale", "small", "--recall-index-options", "int8_flat"});
+    assertThat(flat.scale().recallIndexOptions()).isEqualTo("int8_flat");
+    assertThat(flat.scale().name()).isEqualTo("small");
+    assertThatThrownBy(() -> BenchArgs.parse(new String[] {"--recall-index-options", "int9_flat"}))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--recall-index-options must be one of");
+  }
 }

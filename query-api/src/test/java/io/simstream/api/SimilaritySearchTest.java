@@ -169,6 +169,44 @@ class SimilaritySearchTest {
   }
 
   @Test
+  void innerProductMeansAndReverseOnAnIndexThatComparesEveryVectorRunAsKnn() {
+    // An int8_flat run: knn compares the query with every vector, so the API does not scan (ExactScanRule).
+    ApiClient.Response created = api.post("/v1/datasets/" + dataset + "/similarity", Map.of("brainKey", "ip-flat",
+        "metric", Metric.INNERPRODUCT.apiName(), "dims", VectorData.DIMS, "indexOptions", "int8_flat"));
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    List<EsLoader.Doc> flat = VectorData.clustered("f", DOCS, Metric.INNERPRODUCT, 11);
+    EsLoader.load(created.json().path("run").path("indexName").asText(), flat);
+    String path = "/v1/datasets/" + dataset + "/similarity/ip-flat/sort-by-similarity";
+    List<Double> recalls = new ArrayList<>();
+    for (int i = 0; i < QUERIES; i++) {
+      List<EsLoader.Doc> chosen = List.of(flat.get(i), flat.get(i + 700), flat.get(i + 1400));
+      float[] mean = VectorMath.mean(chosen.stream().map(EsLoader.Doc::vector).toList());
+      ApiClient.Response response = api.post(path, Map.of("ids", chosen.stream().map(EsLoader.Doc::id).toList()));
+      assertThat(response.status()).as(response.body()).isEqualTo(200);
+      assertThat(response.json().path("method").asText()).isEqualTo("knn");
+      List<JsonNode> hits = list(response.json().path("hits"));
+      recalls.add(VectorData.recall(ids(hits), VectorData.exact(flat, Metric.INNERPRODUCT, mean, 10, false, d -> true)));
+      for (JsonNode hit : hits) {
+        EsLoader.Doc doc = flat.stream().filter(d -> d.id().equals(hit.path("id").asText())).findFirst().orElseThrow();
+        double exact = Metric.INNERPRODUCT.distance(mean, doc.vector());
+        assertThat(hit.path("distance").asDouble()).isCloseTo(exact, within(1e-4 * Math.max(1, Math.abs(exact))));
+      }
+    }
+    // Every vector compared and the best 3 * k rescored in float: what a scan finds.
+    assertThat(mean(recalls)).as("recall@10 of innerproduct means on int8_flat").isEqualTo(1.0);
+    float[] query = VectorData.randomQuery(new Random(5));
+    ApiClient.Response reverse = api.post(path, Map.of("vector", query, "reverse", true));
+    assertThat(reverse.status()).as(reverse.body()).isEqualTo(200);
+    assertThat(reverse.json().path("method").asText()).isEqualTo("knn");
+    List<JsonNode> least = list(reverse.json().path("hits"));
+    assertThat(VectorData.recall(ids(least), VectorData.exact(flat, Metric.INNERPRODUCT, query, 10, true, d -> true)))
+        .isEqualTo(1.0);
+    assertThat(least.get(0).path("distance").asDouble()).isCloseTo(Metric.INNERPRODUCT.distance(query,
+        flat.stream().filter(d -> d.id().equals(least.get(0).path("id").asText())).findFirst().orElseThrow().vector()),
+        within(1e-3));
+  }
+
+  @Test
   void serverTimingSaysHowMuchOfTheRequestWasElasticsearch() {
     String timing = "api;dur=(\\d+\\.\\d{2}), es;dur=(\\d+\\.\\d{2});desc=\"%s\", es-took;dur=(\\d+)";
     ApiClient.Response byVector = api.post(searchPath(Metric.COSINE),

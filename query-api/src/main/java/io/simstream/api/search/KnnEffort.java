@@ -15,6 +15,11 @@ import io.simstream.run.Metric;
  * sorts) and maximum inner product (no triangle inequality to guide the graph) get a wider search.
  * The bench's recall table (docs/bench.md) measures the result per query kind and metric; where
  * knn stays below the 0.99 target at any effort, {@link ExactScanRule} sends the query to a scan.
+ *
+ * <p>Rescoring deeper does not lift int8_hnsw (measured on 150,000 documents, 2026-12-03): means of
+ * 3 ids stayed at recall@10 0.978 (worst 0.5) from 30 rescored candidates to all 10,000, because
+ * the missing neighbour of a failing query was not among the 10,000 candidates at all; float
+ * {@code hnsw} found them (0.996) and int8_flat, which scores every vector, found all (1.000).
  */
 public record KnnEffort(int numCandidates, double oversample) {
   /** Elasticsearch's cap on num_candidates. */
@@ -27,15 +32,17 @@ public record KnnEffort(int numCandidates, double oversample) {
   public static final double RESCORE_OVERSAMPLE = 3.0;
   static final double WIDE_RESCORE_OVERSAMPLE = 10.0;
 
-  /** The default effort for a query of this shape; {@code quantized}: the index stores int8/int4/bbq vectors. */
-  public static KnnEffort forQuery(Metric metric, boolean quantized, QueryShape shape, int k) {
-    boolean wide = shape.offManifold() || metric == Metric.INNERPRODUCT;
-    // Means, negated queries and inner product gather Elasticsearch's maximum: at 150,000 clustered
-    // 128-d vectors, 2,000 candidates left means at recall@10 0.975-0.984 (worst query 0.7), and
-    // inner product on 20,000 at 0.989 (0.8); a scan costs seconds there.
+  /** The default effort for a query of this shape on an index of these options (null: unknown, no rescoring). */
+  public static KnnEffort forQuery(Metric metric, String indexOptions, QueryShape shape, int k) {
+    // Means, negated queries and inner product on a graph gather Elasticsearch's maximum: at 150,000
+    // clustered 128-d vectors, 2,000 candidates left means at recall@10 0.975-0.984 (worst query 0.7),
+    // and inner product on 20,000 at 0.989 (0.8); a scan costs seconds there. Knn that compares every
+    // vector has no graph to get lost in: on int8_flat the narrow effort gave 0.999-1.000 for every
+    // kind and metric at 150,000, and 10,000 candidates only cost time (44-57 ms instead of 25-33).
+    boolean wide = !comparesEveryVector(indexOptions) && (shape.offManifold() || metric == Metric.INNERPRODUCT);
     int numCandidates = wide ? MAX_NUM_CANDIDATES : clamp(Math.max(MIN_CANDIDATES, CANDIDATES_PER_HIT * k), k);
-    return new KnnEffort(numCandidates, quantized ? rescoreDepth(wide ? WIDE_RESCORE_OVERSAMPLE : RESCORE_OVERSAMPLE,
-        numCandidates, k) : 0);
+    return new KnnEffort(numCandidates, isQuantized(indexOptions)
+        ? rescoreDepth(wide ? WIDE_RESCORE_OVERSAMPLE : RESCORE_OVERSAMPLE, numCandidates, k) : 0);
   }
 
   /** The effort with the candidate count a client asked for (already checked to lie in k..10,000). */
@@ -45,6 +52,15 @@ public record KnnEffort(int numCandidates, double oversample) {
 
   public static boolean isQuantized(String indexOptions) {
     return indexOptions != null && (indexOptions.startsWith("int") || indexOptions.startsWith("bbq"));
+  }
+
+  /**
+   * Whether knn on this index type compares the query with every vector, scored in float or int8
+   * and rescored: then it finds what a scan finds. int4 and bbq flat indexes are not counted: their
+   * coarser scores were not measured.
+   */
+  public static boolean comparesEveryVector(String indexOptions) {
+    return "flat".equals(indexOptions) || "int8_flat".equals(indexOptions);
   }
 
   /** Never more rescored than gathered: at large k the candidates, not the factor, bound the depth. */

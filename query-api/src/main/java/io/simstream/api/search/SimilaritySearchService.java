@@ -87,7 +87,7 @@ public final class SimilaritySearchService {
     try {
       // A client's numCandidates asks for knn, so it also skips the automatic scans.
       boolean exact = exactAsked || ExactScanRule.knnCannotExpress(run.metric(), reverse)
-          || numCandidates == null && ExactScanRule.knnFallsShort(run.metric(), query.shape(), reverse)
+          || numCandidates == null && ExactScanRule.knnFallsShort(run.metric(), run.indexOptions(), query.shape(), reverse)
           || numCandidates == null && k > KNN_FULL_OVERSAMPLING_MAX_K
           && indexes.count(run.indexName(), filter) <= EXACT_SCAN_MAX_DOCS;
       List<SimilarityHit> hits = exact
@@ -105,7 +105,7 @@ public final class SimilaritySearchService {
   }
 
   private static KnnEffort effort(SimilarityRun run, QueryShape shape, int k, Integer numCandidates) {
-    KnnEffort rule = KnnEffort.forQuery(run.metric(), KnnEffort.isQuantized(run.indexOptions()), shape, k);
+    KnnEffort rule = KnnEffort.forQuery(run.metric(), run.indexOptions(), shape, k);
     return numCandidates == null ? rule : rule.withCandidates(numCandidates, k);
   }
 
