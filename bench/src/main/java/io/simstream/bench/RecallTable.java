@@ -227,7 +227,9 @@ final class RecallTable {
         vector = VectorMath.normalized(vector);
       }
       boolean reverse = kind == Kind.REVERSE;
-      boolean knn = !ExactScanRule.knnFallsShort(metric, indexOptions, shape, reverse);
+      // As the API decides: knn unless it cannot express the query or falls short of the target.
+      boolean knnCanExpress = !ExactScanRule.knnCannotExpress(metric, reverse);
+      boolean knn = knnCanExpress && !ExactScanRule.knnFallsShort(metric, indexOptions, shape, reverse);
       ObjectNode filter = null;
       if (reverse) {
         request.put("reverse", true);
@@ -242,7 +244,6 @@ final class RecallTable {
       List<String> truth = exact.top(reverse ? VectorMath.negated(vector) : vector, K, reverse,
           kind == Kind.RESTRICTED ? subset : null);
       // Where the API scans, the previous rule's knn still shows what knn would have given.
-      boolean knnCanExpress = !ExactScanRule.knnCannotExpress(metric, reverse);
       probes.add(new Probe(request,
           knn ? KnnRequestBody.of(vector, K, KnnEffort.forQuery(metric, indexOptions, shape, K), filter) : null,
           knnCanExpress ? KnnRequestBody.of(vector, K, previousRule(metric, shape), filter) : null, truth));
