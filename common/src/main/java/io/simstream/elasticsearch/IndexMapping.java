@@ -15,12 +15,21 @@ import java.util.Set;
 
 /**
  * The Elasticsearch mapping of a similarity index: the document id is the sample id (or the label
- * id of a patch), the source holds {@code sample_id}, {@code label_id} and {@code vector}.
+ * id of a patch), the source holds {@code sample_id}, {@code label_id}, {@code vector} and the
+ * {@code summary} the query API shows ({@code image_uri}; a patch's {@code field}, {@code label},
+ * {@code bounding_box}).
  */
 public final class IndexMapping {
   public static final String SAMPLE_ID = "sample_id";
   public static final String LABEL_ID = "label_id";
   public static final String VECTOR = "vector";
+  /** What the results page draws: kept in {@code _source} only, never indexed (an {@code enabled: false} object). */
+  public static final String SUMMARY = "summary";
+  public static final String IMAGE_URI = "image_uri";
+  public static final String FIELD = "field";
+  public static final String LABEL = "label";
+  /** Relative [x, y, width, height], as in change events. */
+  public static final String BOUNDING_BOX = "bounding_box";
 
   /** Index types simstream accepts; set explicitly so that 8.x and 9.x build the same index. */
   public static final Set<String> INDEX_OPTIONS =
@@ -42,7 +51,29 @@ public final class IndexMapping {
     vector.put("type", "dense_vector").put("dims", spec.dims()).put("index", true)
         .put("similarity", spec.metric().esSimilarity());
     vector.putObject("index_options").put("type", spec.indexOptions());
+    properties.putObject(SUMMARY).setAll(summaryMapping());
     return body.toString();
+  }
+
+  /**
+   * An object with {@code enabled: false}: Elasticsearch keeps it in {@code _source} and neither
+   * parses nor indexes its content, so it costs no index space or ingest CPU, takes any shape (a
+   * box is an array of numbers) and passes the strict mapping without mapping its members. 8.x and
+   * 9.x accept it alike. Per-field {@code index: false, doc_values: false} would map every member,
+   * parse every value, and make a member added later another mapping change for old indexes.
+   */
+  private static ObjectNode summaryMapping() {
+    return Json.MAPPER.createObjectNode().put("type", "object").put("enabled", false);
+  }
+
+  /**
+   * Adds the fields later versions write to an index created by an earlier one (its strict mapping
+   * would refuse them). Adding a field that is already mapped the same way changes nothing.
+   */
+  public static void addMissingFields(ElasticsearchClient es, String index) throws IOException {
+    ObjectNode body = Json.MAPPER.createObjectNode();
+    body.putObject("properties").set(SUMMARY, summaryMapping());
+    es.indices().putMapping(p -> p.index(index).withJson(new StringReader(body.toString())));
   }
 
   /**

@@ -22,4 +22,13 @@ class IndexMappingTest {
     assertThat(body.at("/mappings/dynamic").asText()).isEqualTo("strict");
     assertThat(body.at("/settings/index/refresh_interval").asText()).isEqualTo("1s");
   }
+
+  @Test
+  void theSummaryIsKeptInTheSourceAndNeverIndexed() throws Exception {
+    JsonNode summary = Json.MAPPER.readTree(IndexMapping.createIndexBody(new VectorFieldSpec(Metric.COSINE, 4,
+        "flat"))).at("/mappings/properties/summary");
+    assertThat(summary.path("type").asText()).isEqualTo("object");
+    assertThat(summary.path("enabled").isBoolean()).isTrue();
+    assertThat(summary.path("enabled").asBoolean()).isFalse();
+  }
 }

@@ -3,6 +3,7 @@ package io.simstream.indexer.topology;
 import io.simstream.elasticsearch.PatchDocumentId;
 import io.simstream.event.Patch;
 import io.simstream.indexer.state.SampleState;
+import io.simstream.indexer.write.DocumentSummary;
 import io.simstream.indexer.write.WriteOp;
 import io.simstream.run.SimilarityRun;
 import java.util.HashSet;
@@ -12,7 +13,9 @@ import java.util.Set;
 /**
  * The writes that make one run's index match one sample's current state. Documents are sample ids for
  * whole-sample runs and (sample id, label id) pairs for patch runs ({@link PatchDocumentId}), so every
- * document is versioned by the offsets of one sample, whose events share one partition.
+ * document is versioned by the offsets of one sample, whose events share one partition. Every change
+ * rewrites the documents with the current vector and {@link DocumentSummary}, so a change of the image
+ * alone (or of a patch's label) reaches the index too.
  */
 final class WritePlanner {
   private WritePlanner() {
@@ -29,7 +32,7 @@ final class WritePlanner {
       float[] vector = state == null ? null
           : RunVectors.forIndex(run, RunVectors.raw(run, state.embeddings(), state.computed()));
       out.add(vector == null ? WriteOp.delete(run, sampleId, version, sampleId)
-          : WriteOp.index(run, sampleId, version, sampleId, null, vector));
+          : WriteOp.index(run, sampleId, version, sampleId, null, vector, DocumentSummary.ofSample(state.imageUri())));
       return;
     }
     Set<String> written = new HashSet<>();
@@ -40,7 +43,8 @@ final class WritePlanner {
           float[] vector = RunVectors.forIndex(run, raw);
           String id = PatchDocumentId.of(sampleId, patch.labelId());
           out.add(vector == null ? WriteOp.delete(run, id, version, sampleId)
-              : WriteOp.index(run, id, version, sampleId, patch.labelId(), vector));
+              : WriteOp.index(run, id, version, sampleId, patch.labelId(), vector,
+                  DocumentSummary.ofPatch(state.imageUri(), patch)));
           written.add(patch.labelId());
         }
       }

@@ -120,7 +120,10 @@ public final class BulkVectorWriter implements VectorIndexWriter {
     }
   }
 
-  /** Creates the index with alias, or adds the alias to an index created elsewhere; returns its uuid. */
+  /**
+   * Creates the index with alias, or adds the alias and any missing fields to an index created
+   * elsewhere; returns its uuid.
+   */
   private String createOrAdopt(SimilarityRun run) throws IOException {
     String index = run.indexName();
     if (!IndexMapping.exists(es, index)) {
@@ -136,6 +139,8 @@ public final class BulkVectorWriter implements VectorIndexWriter {
       }
       LOG.info("Created index {} for run {} of dataset {}", index, run.brainKey(), run.dataset());
     } else {
+      // Created elsewhere (the query API) or by an older version: its mapping may lack the summary.
+      IndexMapping.addMissingFields(es, index);
       rest.performRequest(new Request("PUT", "/" + index + "/_alias/" + IndexMapping.writeAlias(index)));
     }
     Request settings = new Request("GET", "/" + index + "/_settings/index.uuid");

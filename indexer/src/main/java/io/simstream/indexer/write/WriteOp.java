@@ -5,28 +5,30 @@ import io.simstream.run.SimilarityRun;
 
 /**
  * One document write: index or delete one document of one run's index, externally versioned with the
- * offset of the sample's latest event. {@code labelId} is null for whole-sample documents.
+ * offset of the sample's latest event. {@code labelId} is null for whole-sample documents; {@code
+ * vector} and {@code summary} are null for deletes.
  */
 public record WriteOp(Action action, String index, String id, long version, String sampleId, String labelId,
-                      float[] vector) {
+                      float[] vector, DocumentSummary summary) {
   public enum Action { INDEX, DELETE }
 
   public static WriteOp index(SimilarityRun run, String id, long version, String sampleId, String labelId,
-                              float[] vector) {
-    return new WriteOp(Action.INDEX, run.indexName(), id, version, sampleId, labelId, vector);
+                              float[] vector, DocumentSummary summary) {
+    return new WriteOp(Action.INDEX, run.indexName(), id, version, sampleId, labelId, vector, summary);
   }
 
   public static WriteOp delete(SimilarityRun run, String id, long version, String sampleId) {
-    return new WriteOp(Action.DELETE, run.indexName(), id, version, sampleId, null, null);
+    return new WriteOp(Action.DELETE, run.indexName(), id, version, sampleId, null, null, null);
   }
 
   /** The delete that withdraws this op's document, at the same version. */
   public WriteOp withdrawn() {
-    return new WriteOp(Action.DELETE, index, id, version, sampleId, null, null);
+    return new WriteOp(Action.DELETE, index, id, version, sampleId, null, null, null);
   }
 
   /** Bytes this op takes in a bulk body with its vector written in {@code encoding}. */
   public long estimatedBytes(BulkVectorEncoding encoding) {
-    return 160 + id.length() * 2L + (vector == null ? 0 : encoding.vectorBytes(vector.length));
+    return 160 + id.length() * 2L + (vector == null ? 0 : encoding.vectorBytes(vector.length))
+        + (summary == null ? 0 : summary.estimatedBytes());
   }
 }

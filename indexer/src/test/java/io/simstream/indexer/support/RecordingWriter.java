@@ -1,6 +1,7 @@
 package io.simstream.indexer.support;
 
 import io.simstream.elasticsearch.BulkVectorEncoding;
+import io.simstream.indexer.write.DocumentSummary;
 import io.simstream.indexer.write.IndexWriteException;
 import io.simstream.indexer.write.PendingWrite;
 import io.simstream.indexer.write.VectorIndexWriter;
@@ -19,7 +20,7 @@ import java.util.concurrent.CompletableFuture;
  * than the one stored, deletes leave their version behind), recording every batch it was given.
  */
 public final class RecordingWriter implements VectorIndexWriter {
-  public record Doc(String sampleId, String labelId, float[] vector, long version) {
+  public record Doc(String sampleId, String labelId, float[] vector, long version, DocumentSummary summary) {
   }
 
   private final Map<String, Map<String, Doc>> indexes = new HashMap<>();
@@ -140,7 +141,7 @@ public final class RecordingWriter implements VectorIndexWriter {
       }
       applied++;
       if (op.action() == WriteOp.Action.INDEX) {
-        docs.put(op.id(), new Doc(op.sampleId(), op.labelId(), op.vector(), op.version()));
+        docs.put(op.id(), new Doc(op.sampleId(), op.labelId(), op.vector(), op.version(), op.summary()));
       } else {
         docs.remove(op.id());
         tombstones.put(op.index() + "/" + op.id(), op.version());

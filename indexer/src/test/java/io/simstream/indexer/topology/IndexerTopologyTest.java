@@ -15,6 +15,9 @@ import io.simstream.config.SimstreamConfig;
 import io.simstream.embedding.EmbeddingFailure;
 import io.simstream.elasticsearch.PatchDocumentId;
 import io.simstream.event.BoundingBox;
+import io.simstream.event.Patch;
+import io.simstream.event.SampleAdded;
+import io.simstream.event.SampleUpdated;
 import io.simstream.event.SampleKey;
 import io.simstream.indexer.embed.EmbedderProvider;
 import io.simstream.indexer.embed.ImageEmbedder;
@@ -24,6 +27,7 @@ import io.simstream.indexer.state.PendingChange;
 import io.simstream.indexer.state.SampleState;
 import io.simstream.indexer.support.Events;
 import io.simstream.indexer.support.RecordingWriter;
+import io.simstream.indexer.write.DocumentSummary;
 import io.simstream.indexer.write.IndexWriteException;
 import io.simstream.json.Json;
 import io.simstream.kafka.Topics;
@@ -242,6 +246,31 @@ class IndexerTopologyTest {
     send(deleted(DS, "s1"));
     flush();
     assertThat(writer.patches(patches.indexName())).isEmpty();
+  }
+
+  @Test
+  void documentsCarryTheImageAndPatchSummaryAndAChangeOfTheImageAloneRewritesThem() {
+    SimilarityRun whole = run(DS, "cos", Metric.COSINE, 2);
+    SimilarityRun patches = patchRun(DS, "gt", "ground_truth", 2);
+    register(whole);
+    register(patches);
+    Patch car = new Patch("l1", "ground_truth", "car", new BoundingBox(0.1, 0.2, 0.3, 0.4),
+        Map.of(SimilarityRun.DEFAULT_EMBEDDING, vec(1, 0)));
+    send(new SampleAdded(1, DS, "s1", "file:///a.jpg", Map.of(SimilarityRun.DEFAULT_EMBEDDING, vec(0, 1)),
+        List.of(car), Events.T0));
+    flush();
+    assertThat(writer.index(whole.indexName()).get("s1").summary())
+        .isEqualTo(new DocumentSummary("file:///a.jpg", null, null, null));
+    assertThat(writer.patches(patches.indexName()).get("l1").summary())
+        .isEqualTo(new DocumentSummary("file:///a.jpg", "ground_truth", "car", new BoundingBox(0.1, 0.2, 0.3, 0.4)));
+
+    // Same vectors, same patch: only the image moved. Both documents must say where it is now.
+    send(new SampleUpdated(1, DS, "s1", "s3://bucket/a.jpg", Map.of(SimilarityRun.DEFAULT_EMBEDDING, vec(0, 1)),
+        List.of(car), Events.T0));
+    flush();
+    assertThat(writer.index(whole.indexName()).get("s1").summary().imageUri()).isEqualTo("s3://bucket/a.jpg");
+    assertThat(writer.index(whole.indexName()).get("s1").version()).isEqualTo(1);
+    assertThat(writer.patches(patches.indexName()).get("l1").summary().imageUri()).isEqualTo("s3://bucket/a.jpg");
   }
 
   @Test

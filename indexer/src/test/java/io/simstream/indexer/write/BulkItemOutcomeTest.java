@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class BulkItemOutcomeTest {
   private static final SimilarityRun RUN = new SimilarityRun("r", "ds", "bk", "idx", SimilarityRun.PRECOMPUTED,
       Metric.COSINE, 2, null, "flat", false, Instant.EPOCH);
-  private static final WriteOp INDEX = WriteOp.index(RUN, "s1", 3, "s1", null, new float[] {1, 0});
+  private static final WriteOp INDEX = WriteOp.index(RUN, "s1", 3, "s1", null, new float[] {1, 0}, DocumentSummary.ofSample(null));
   private static final WriteOp DELETE = WriteOp.delete(RUN, "s1", 3, "s1");
 
   @Test

@@ -9,6 +9,9 @@ import io.simstream.config.Settings;
 import io.simstream.config.SimstreamConfig;
 import io.simstream.elasticsearch.BulkVectorEncoding;
 import io.simstream.elasticsearch.ElasticsearchClients;
+import io.simstream.elasticsearch.IndexMapping;
+import io.simstream.elasticsearch.VectorFieldSpec;
+import io.simstream.event.BoundingBox;
 import io.simstream.indexer.metrics.IndexerMetrics;
 import io.simstream.json.Json;
 import io.simstream.run.Metric;
@@ -25,6 +28,8 @@ import org.junit.jupiter.api.Test;
 
 /** Per-item outcomes of the bulk writer against a real node: applied, 409, 404 on delete, 400. */
 class BulkVectorWriterIT {
+  private static final DocumentSummary IMAGE = DocumentSummary.ofSample("file:///images/a.jpg");
+
   /** What the indexer picks for the node this run uses (base64 on 9.x, decimals on 8.x). */
   private static BulkVectorEncoding clusterEncoding() {
     try (RestClient rest = RestClient.builder(org.apache.http.HttpHost.create(LocalServers.elasticsearch().httpUrl()))
@@ -55,15 +60,15 @@ class BulkVectorWriterIT {
     writer.ensureIndex(run);
 
     WriteResult first = writer.write(List.of(
-        WriteOp.index(run, "a", 5, "a", null, new float[] {1, 0}),
-        WriteOp.index(run, "b", 5, "b", null, new float[] {1, 0, 0}),
+        WriteOp.index(run, "a", 5, "a", null, new float[] {1, 0}, IMAGE),
+        WriteOp.index(run, "b", 5, "b", null, new float[] {1, 0, 0}, IMAGE),
         WriteOp.delete(run, "never-indexed", 5, "never-indexed")));
     assertThat(first.applied()).isEqualTo(2);
     assertThat(first.rejected()).hasSize(1);
     assertThat(first.rejected().get(0).op().id()).isEqualTo("b");
     assertThat(first.rejected().get(0).reason()).contains("document_parsing_exception");
 
-    WriteResult replay = writer.write(List.of(WriteOp.index(run, "a", 5, "a", null, new float[] {0, 1}),
+    WriteResult replay = writer.write(List.of(WriteOp.index(run, "a", 5, "a", null, new float[] {0, 1}, IMAGE),
         WriteOp.delete(run, "a", 4, "a")));
     assertThat(replay.conflicts()).as("the older delete was dropped by deduplication").isEqualTo(1);
     assertThat(writer.write(List.of(WriteOp.delete(run, "a", 4, "a"))).conflicts()).isEqualTo(1);
@@ -93,11 +98,11 @@ class BulkVectorWriterIT {
       for (int i = 0; i < 300; i++) {
         float[] vector = new float[8];
         vector[i % 8] = 1 + i;
-        ops.add(WriteOp.index(small, "s" + i, 1, "s" + i, null, vector));
+        ops.add(WriteOp.index(small, "s" + i, 1, "s" + i, null, vector, IMAGE));
       }
       float[] wide = new float[4096];
       java.util.Arrays.fill(wide, 0.123456f);
-      ops.add(WriteOp.index(huge, "big", 1, "big", null, wide));
+      ops.add(WriteOp.index(huge, "big", 1, "big", null, wide, IMAGE));
 
       WriteResult result = writer.write(ops);
 
@@ -127,11 +132,11 @@ class BulkVectorWriterIT {
     BulkVectorWriter writer = new BulkVectorWriter(es, new BulkVectorWriter.Limits(10, 1 << 20,
         Duration.ofSeconds(30)), clusterEncoding(), IndexerMetrics.inMemory(), java.time.Clock.systemUTC());
     String before = writer.ensureIndex(run);
-    writer.write(List.of(WriteOp.index(run, "a", 1, "a", null, new float[] {1, 0})));
+    writer.write(List.of(WriteOp.index(run, "a", 1, "a", null, new float[] {1, 0}, IMAGE)));
     RestClient rest = ElasticsearchClients.restClient(es);
     rest.performRequest(new Request("DELETE", "/" + run.indexName()));
 
-    WriteResult result = writer.write(List.of(WriteOp.index(run, "b", 2, "b", null, new float[] {0, 1})));
+    WriteResult result = writer.write(List.of(WriteOp.index(run, "b", 2, "b", null, new float[] {0, 1}, IMAGE)));
 
     assertThat(result.applied()).isEqualTo(1);
     JsonNode mapping = Json.MAPPER.readTree(EntityUtils.toByteArray(
@@ -140,6 +145,41 @@ class BulkVectorWriterIT {
     assertThat(mapping.path("dynamic").asText()).as("the run's mapping, not a dynamic one").isEqualTo("strict");
     assertThat(mapping.path("properties").path("vector").path("type").asText()).isEqualTo("dense_vector");
     assertThat(writer.ensureIndex(run)).as("a new index, so its backfill starts over").isNotEqualTo(before);
+  }
+
+  @Test
+  void anIndexCreatedWithoutTheSummaryFieldGetsItBeforeTheFirstWrite() throws Exception {
+    SimstreamConfig config = SimstreamConfig.load(Map.of()).with(Map.of(Settings.ES_HOSTS,
+        LocalServers.elasticsearch().httpUrl()));
+    SimilarityRun run = new SimilarityRun("w6", "ds", "bk6", "bulk-writer-old-mapping-" + ProcessHandle.current().pid(),
+        SimilarityRun.PRECOMPUTED, Metric.COSINE, 2, "ground_truth", "flat", false, Instant.now());
+    ElasticsearchClient es = ElasticsearchClients.create(config);
+    RestClient rest = ElasticsearchClients.restClient(es);
+    // The create body of a version before the summary: strict, and without the field.
+    com.fasterxml.jackson.databind.node.ObjectNode old = (com.fasterxml.jackson.databind.node.ObjectNode)
+        Json.MAPPER.readTree(IndexMapping.createIndexBody(new VectorFieldSpec(Metric.COSINE, 2, "flat")));
+    ((com.fasterxml.jackson.databind.node.ObjectNode) old.at("/mappings/properties")).remove(IndexMapping.SUMMARY);
+    Request create = new Request("PUT", "/" + run.indexName());
+    create.setJsonEntity(old.toString());
+    rest.performRequest(create);
+    BulkVectorWriter writer = new BulkVectorWriter(es, new BulkVectorWriter.Limits(10, 1 << 20,
+        Duration.ofSeconds(30)), clusterEncoding(), IndexerMetrics.inMemory(), java.time.Clock.systemUTC());
+    writer.ensureIndex(run);
+
+    DocumentSummary patch = new DocumentSummary("file:///images/b.jpg", "ground_truth", "car",
+        new BoundingBox(0.1, 0.2, 0.3, 0.4));
+    WriteResult result = writer.write(List.of(WriteOp.index(run, "s1-l1", 3, "s1", "l1", new float[] {1, 0}, patch)));
+
+    assertThat(result.rejected()).as("the strict mapping of the old index would refuse the summary").isEmpty();
+    assertThat(result.applied()).isEqualTo(1);
+    JsonNode source = Json.MAPPER.readTree(EntityUtils.toByteArray(rest.performRequest(
+        new Request("GET", "/" + run.indexName() + "/_source/s1-l1")).getEntity()));
+    assertThat(source.path("summary").path("label").asText()).isEqualTo("car");
+    assertThat(source.path("summary").path("bounding_box")).hasSize(4);
+    JsonNode summary = Json.MAPPER.readTree(EntityUtils.toByteArray(rest.performRequest(
+        new Request("GET", "/" + run.indexName() + "/_mapping")).getEntity()))
+        .path(run.indexName()).path("mappings").path("properties").path("summary");
+    assertThat(summary.path("enabled").asBoolean(true)).as("kept in _source, not indexed").isFalse();
   }
 
   @Test

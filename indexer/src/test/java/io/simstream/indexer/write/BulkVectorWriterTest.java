@@ -8,6 +8,7 @@ import io.simstream.config.Settings;
 import io.simstream.config.SimstreamConfig;
 import io.simstream.elasticsearch.BulkVectorEncoding;
 import io.simstream.elasticsearch.ElasticsearchClients;
+import io.simstream.event.BoundingBox;
 import io.simstream.event.EventVectors;
 import io.simstream.indexer.metrics.IndexerMetrics;
 import io.simstream.json.Json;
@@ -26,8 +27,10 @@ class BulkVectorWriterTest {
       Metric.COSINE, 2, null, "flat", false, Instant.EPOCH);
 
   private static final List<WriteOp> OPS = List.of(
-      WriteOp.index(RUN, "s\"1", 7, "s\"1", null, new float[] {1.5f, -1e-7f}),
-      WriteOp.index(RUN, "l1", 8, "s2", "l1", new float[] {0f, 2f}),
+      WriteOp.index(RUN, "s\"1", 7, "s\"1", null, new float[] {1.5f, -1e-7f},
+          DocumentSummary.ofSample("file:///data/\"a\".jpg")),
+      WriteOp.index(RUN, "l1", 8, "s2", "l1", new float[] {0f, 2f},
+          new DocumentSummary(null, "ground_truth", "voiture", new BoundingBox(0.1, 0.25, 0.5, 1e-4))),
       WriteOp.delete(RUN, "s3", 9, "s3"));
 
   @Test
@@ -47,7 +50,15 @@ class BulkVectorWriterTest {
     assertThat(source.path("sample_id").asText()).isEqualTo("s\"1");
     assertThat(source.has("label_id")).isFalse();
     assertThat((float) source.path("vector").get(1).asDouble()).isEqualTo(-1e-7f);
-    assertThat(Json.MAPPER.readTree(lines[3]).path("label_id").asText()).isEqualTo("l1");
+    assertThat(source.path("summary").path("image_uri").asText()).isEqualTo("file:///data/\"a\".jpg");
+    assertThat(source.path("summary").size()).as("no empty members").isEqualTo(1);
+    JsonNode patch = Json.MAPPER.readTree(lines[3]);
+    assertThat(patch.path("label_id").asText()).isEqualTo("l1");
+    assertThat(patch.path("summary").has("image_uri")).isFalse();
+    assertThat(patch.path("summary").path("field").asText()).isEqualTo("ground_truth");
+    assertThat(patch.path("summary").path("label").asText()).isEqualTo("voiture");
+    assertThat(patch.path("summary").path("bounding_box")).extracting(JsonNode::asDouble)
+        .containsExactly(0.1, 0.25, 0.5, 1e-4);
     JsonNode delete = Json.MAPPER.readTree(lines[4]).path("delete");
     assertThat(delete.path("version").asLong()).isEqualTo(9);
     assertThat(delete.path("_index").asText()).isEqualTo("idx \"q\"");
@@ -80,7 +91,10 @@ class BulkVectorWriterTest {
     java.util.Arrays.fill(vector, -0.123456789f);
     List<WriteOp> ops = new java.util.ArrayList<>();
     for (int i = 0; i < 100; i++) {
-      ops.add(WriteOp.index(RUN, "sample-" + i, i, "sample-" + i, null, vector));
+      ops.add(WriteOp.index(RUN, "sample-" + i, i, "sample-" + i, null, vector,
+          DocumentSummary.ofSample("s3://bucket/images/" + i + ".jpg")));
+      ops.add(WriteOp.index(RUN, "patch-" + i, i, "sample-" + i, "label-" + i, vector, new DocumentSummary(
+          "s3://bucket/images/" + i + ".jpg", "ground_truth", "étiquette-" + i, new BoundingBox(1 / 3.0, 0.1, 0.2, 0.3))));
     }
     for (BulkVectorEncoding encoding : BulkVectorEncoding.values()) {
       long estimated = ops.stream().mapToLong(op -> op.estimatedBytes(encoding)).sum();
@@ -92,6 +106,17 @@ class BulkVectorWriterTest {
       for (List<WriteOp> chunk : chunks) {
         assertThat(BulkBody.encode(chunk, encoding).length).as(encoding.name()).isLessThanOrEqualTo(actual / 4);
       }
+    }
+  }
+
+  @Test
+  void theSummaryCountsInTheEstimateWhereItOutweighsTheVector() {
+    String uri = "https://example.org/" + "dossier/".repeat(60) + "image-été.jpg";
+    List<WriteOp> ops = List.of(WriteOp.index(RUN, "p", 1, "s", "p", new float[] {0.5f, -0.25f},
+        new DocumentSummary(uri, "ground_truth", "汽车".repeat(40), new BoundingBox(1 / 3.0, 1 / 7.0, 0.1, 1e-9))));
+    for (BulkVectorEncoding encoding : BulkVectorEncoding.values()) {
+      long withSummary = ops.get(0).estimatedBytes(encoding);
+      assertThat(withSummary).as(encoding.name()).isGreaterThanOrEqualTo(BulkBody.encode(ops, encoding).length);
     }
   }
 
