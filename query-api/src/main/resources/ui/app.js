@@ -151,13 +151,13 @@
     }
   }
 
-  /** Boxes and labels of the hits' patches, by label id, looked up per sample in URL-sized batches. */
+  /** Boxes and labels of the hits' patches, by label id, read from the run's index in URL-sized batches. */
   async function patchBoxes(items) {
-    const sampleIds = [...new Set(items.map((i) => i.sampleId))];
+    const ids = [...new Set(items.map((i) => i.id))];
     const batches = [];
     let batch = [];
     let length = 0;
-    for (const id of sampleIds) {
+    for (const id of ids) {
       const part = 'id=' + encodeURIComponent(id) + '&';
       if (batch.length > 0 && length + part.length > MAX_IDS_URL_CHARS) {
         batches.push(batch);
@@ -169,24 +169,25 @@
     }
     if (batch.length > 0) batches.push(batch);
     const boxes = new Map();
-    const base = '/v1/datasets/' + encodeURIComponent(dataset()) + '/samples?';
-    const answers = await Promise.all(batches.map((b) => api('GET', base + b.join(''))));
+    const answers = await Promise.all(batches.map((b) => api('GET', runPath('documents') + '?' + b.join(''))));
     for (const answer of answers) {
-      for (const sample of answer.samples) {
-        for (const patch of sample.patches) {
-          boxes.set(patch.labelId, patch);
+      for (const document of answer.documents) {
+        if (document.boundingBox) {
+          boxes.set(document.id, document);
         }
       }
     }
     return boxes;
   }
 
-  /** The sample's thumbnail as an ImageBitmap, fetched once per page load (with the token). */
-  function image(sampleId) {
+  /**
+   * The sample's thumbnail as an ImageBitmap, fetched once per page load (with the token) through
+   * the run's index, which knows the image of each document (`id`: any document of the sample).
+   */
+  function image(sampleId, id) {
     const key = dataset() + '/' + sampleId;
     if (!state.images.has(key)) {
-      const url = '/v1/datasets/' + encodeURIComponent(dataset()) + '/samples/thumbnail?size=' + THUMBNAIL_SIZE
-        + '&id=' + encodeURIComponent(sampleId);
+      const url = runPath('thumbnail') + '?size=' + THUMBNAIL_SIZE + '&id=' + encodeURIComponent(id);
       state.images.set(key, fetch(url, { headers: authHeaders() }).then(async (response) => {
         if (!response.ok) {
           let message = response.statusText;
@@ -223,7 +224,7 @@
     }
     element.append(frame, caption);
     element.addEventListener('click', () => search({ id: item.id }));
-    const drawn = image(item.sampleId).then((bitmap) => {
+    const drawn = image(item.sampleId, item.id).then((bitmap) => {
       const crop = item.labelId ? patch : null;
       frame.append(draw(bitmap, crop));
       element.dataset.rendered = crop ? 'crop' : 'image';

@@ -8,12 +8,21 @@ import io.simstream.config.SimstreamConfig;
 import io.simstream.indexer.Indexer;
 import io.simstream.servers.LocalServers;
 import io.simstream.servers.LocalStackConfig;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,6 +56,17 @@ class ImageDemoIT {
       assertThat(out.toString()).contains("sent " + count + " events").contains("searchable in 1 run(s): [mobilenet]");
       assertThat(new ApiClient(apiUrl).get("/v1/datasets/demo-it/similarity/" + ImageDemo.BRAIN_KEY + "/size")
           .path("size").asLong()).isEqualTo(count);
+
+      // The results page's images: the indexer stored each sample's image URI in its document.
+      String card = "/v1/datasets/demo-it/similarity/" + ImageDemo.BRAIN_KEY;
+      String cardId = "id=" + URLEncoder.encode("cards/simple_c_5.jpg", StandardCharsets.UTF_8);
+      assertThat(new ApiClient(apiUrl).get(card + "/documents?" + cardId).path("documents").get(0).path("imageUri")
+          .asText()).endsWith("simple_c_5.jpg");
+      HttpResponse<byte[]> thumbnail = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create(apiUrl + card + "/thumbnail?size=64&" + cardId)).build(), HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(thumbnail.statusCode()).isEqualTo(200);
+      BufferedImage small = ImageIO.read(new ByteArrayInputStream(thumbnail.body()));
+      assertThat(Math.max(small.getWidth(), small.getHeight())).isLessThanOrEqualTo(64);
 
       Map<String, int[]> sameFolder = new TreeMap<>();
       for (String name : DemoImages.names()) {

@@ -6,6 +6,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.simstream.api.dataset.DatasetHandlers;
 import io.simstream.api.dataset.DatasetService;
 import io.simstream.api.elasticsearch.ElasticsearchGateway;
+import io.simstream.api.elasticsearch.SummaryLookup;
 import io.simstream.api.elasticsearch.VectorIndexAdmin;
 import io.simstream.api.embeddings.EmbeddingsHandlers;
 import io.simstream.api.embeddings.EmbeddingsService;
@@ -19,7 +20,6 @@ import io.simstream.embedding.EmbedderRegistry;
 import io.simstream.api.registry.CompactedTopicStore;
 import io.simstream.api.run.RunHandlers;
 import io.simstream.api.run.RunService;
-import io.simstream.api.sample.ChangeTopicSampleCatalog;
 import io.simstream.api.sample.SampleHandlers;
 import io.simstream.api.sample.SampleService;
 import io.simstream.api.sample.ThumbnailRenderer;
@@ -90,8 +90,6 @@ public final class QueryApi implements AutoCloseable {
       resources.add(datasetStore);
       ElasticsearchGateway es = new ElasticsearchGateway(ElasticsearchClients.create(config));
       resources.add(es);
-      ChangeTopicSampleCatalog sampleCatalog = new ChangeTopicSampleCatalog(kafka, topics.changes().name());
-      resources.add(sampleCatalog);
       ImageFetcher imageFetcher = ImageFetcher.from(config);
       resources.add(imageFetcher);
 
@@ -106,7 +104,7 @@ public final class QueryApi implements AutoCloseable {
       RequestMetrics metrics = new RequestMetrics(registry);
       ApiAccess access = ApiAccess.from(config);
       String token = access.bearerToken();
-      SampleService samples = new SampleService(datasets, sampleCatalog);
+      SampleService samples = new SampleService(runs, new SummaryLookup(es));
       ThumbnailService thumbnails = new ThumbnailService(samples, imageFetcher,
           new ThumbnailRenderer(EmbeddingConfig.DEFAULT_MAX_IMAGE_PIXELS));
 

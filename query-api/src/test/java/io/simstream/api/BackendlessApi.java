@@ -6,6 +6,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.simstream.api.dataset.DatasetHandlers;
 import io.simstream.api.dataset.DatasetService;
 import io.simstream.api.elasticsearch.ElasticsearchGateway;
+import io.simstream.api.elasticsearch.SummaryLookup;
 import io.simstream.api.elasticsearch.VectorIndexAdmin;
 import io.simstream.api.embeddings.EmbeddingsHandlers;
 import io.simstream.api.embeddings.EmbeddingsService;
@@ -59,7 +60,7 @@ final class BackendlessApi implements AutoCloseable {
     EmbeddingModels models = model -> Optional.empty();
     DatasetService datasetService = new DatasetService(datasets, clock);
     RunService runService = new RunService(runs, datasetService, new VectorIndexAdmin(es), models, clock);
-    SampleService samples = new SampleService(datasetService, (dataset, ids) -> Map.of());
+    SampleService samples = new SampleService(runService, new SummaryLookup(es));
     app = ApiApplication.create(ApiAccess.token(bearerToken),
         new RequestMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)),
         new DatasetHandlers(datasetService), new RunHandlers(runService),

@@ -31,10 +31,14 @@ final class EsLoader {
 
   /**
    * A document: its id as the API reports it (the sample id, or the label id of a patch), the sample
-   * it belongs to, its label id (patches only, else null), its vector. Patches are stored under the
-   * indexer's {@link PatchDocumentId}.
+   * it belongs to, its label id (patches only, else null), its vector, and the indexer's summary
+   * object (image_uri, and field, label, bounding_box of a patch; null: none, as an older indexer
+   * wrote). Patches are stored under the indexer's {@link PatchDocumentId}.
    */
-  record Doc(String id, String sampleId, String labelId, float[] vector) {
+  record Doc(String id, String sampleId, String labelId, float[] vector, Map<String, Object> summary) {
+    Doc(String id, String sampleId, String labelId, float[] vector) {
+      this(id, sampleId, labelId, vector, null);
+    }
   }
 
   static void load(String index, List<Doc> docs) {
@@ -48,6 +52,9 @@ final class EsLoader {
         }
         source.put("vector", encoding() == BulkVectorEncoding.BASE64_FLOAT32
             ? EventVectors.Writer.toBase64(doc.vector()) : doc.vector());
+        if (doc.summary() != null) {
+          source.put("summary", doc.summary());
+        }
         String id = doc.labelId() == null ? doc.id() : PatchDocumentId.of(doc.sampleId(), doc.labelId());
         write(body, Map.of("index", Map.of("_id", id)));
         write(body, source);

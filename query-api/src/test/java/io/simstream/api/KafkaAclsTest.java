@@ -59,7 +59,6 @@ class KafkaAclsTest {
     for (String topic : List.of(topics.runs().name(), topics.datasets().name())) {
       acls.topic(topic, AclOperation.READ, AclOperation.WRITE, AclOperation.DESCRIBE);
     }
-    acls.topic(topics.changes().name(), AclOperation.READ, AclOperation.DESCRIBE);
     for (String topic : List.of(topics.changes().name(), topics.runs().name(), topics.datasets().name(),
         topics.deadLetters().name())) {
       acls.topic(topic, AclOperation.DESCRIBE, AclOperation.CREATE);

@@ -2,7 +2,10 @@ package io.simstream.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.simstream.api.sample.SampleService;
 import io.simstream.run.DatasetRecord;
+import io.simstream.run.Metric;
+import io.simstream.run.SimilarityRun;
 import java.io.IOException;
 import java.time.Instant;
 import org.junit.jupiter.api.AfterAll;
@@ -10,10 +13,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-/** The page's files and the sample routes' checks, on the real HTTP application without backends. */
+/** The page's files and the document routes' checks, on the real HTTP application without backends. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ResultsPageRoutesTest {
   private static final String TOKEN = "page-routes-token";
+  private static final String RUN = "/v1/datasets/known/similarity/run";
   private BackendlessApi server;
   private ApiClient anonymous;
   private ApiClient api;
@@ -22,6 +26,8 @@ class ResultsPageRoutesTest {
   void start() {
     server = new BackendlessApi(TOKEN);
     server.datasets.put("known", new DatasetRecord("known", Instant.now()));
+    server.runs.put(SimilarityRun.keyOf("known", "run"), new SimilarityRun("id-1", "known", "run", "idx",
+        SimilarityRun.PRECOMPUTED, Metric.COSINE, 4, null, "int8_hnsw", false, Instant.now()));
     anonymous = server.client();
     api = new ApiClient("http://127.0.0.1:" + server.port(), TOKEN);
   }
@@ -44,26 +50,24 @@ class ResultsPageRoutesTest {
     assertThat(unknown.status()).isEqualTo(404);
     assertThat(unknown.json().path("status").asInt()).isEqualTo(404);
 
-    assertThat(anonymous.get("/v1/datasets/known/samples?id=a").status()).isEqualTo(401);
-    assertThat(anonymous.get("/v1/datasets/known/samples/thumbnail?id=a").status()).isEqualTo(401);
+    assertThat(anonymous.get(RUN + "/documents?id=a").status()).isEqualTo(401);
+    assertThat(anonymous.get(RUN + "/thumbnail?id=a").status()).isEqualTo(401);
   }
 
   @Test
-  void sampleLookupsAreCheckedBeforeAnyBackend() {
-    assertThat(api.get("/v1/datasets/unknown/samples?id=a").status()).isEqualTo(404);
-    ApiClient.Response noIds = api.get("/v1/datasets/known/samples");
+  void documentLookupsAreCheckedBeforeAnyBackend() {
+    assertThat(api.get("/v1/datasets/unknown/similarity/run/documents?id=a").status()).isEqualTo(404);
+    assertThat(api.get("/v1/datasets/known/similarity/unknown/documents?id=a").status()).isEqualTo(404);
+    assertThat(api.get("/v1/datasets/known/similarity/unknown/thumbnail?id=a").status()).isEqualTo(404);
+    ApiClient.Response noIds = api.get(RUN + "/documents");
     assertThat(noIds.status()).isEqualTo(400);
-    assertThat(noIds.json().path("error").asText()).contains("at least one sample id");
-    assertThat(api.get("/v1/datasets/known/samples?id=").status()).isEqualTo(400);
+    assertThat(noIds.json().path("error").asText()).contains("at least one id");
+    assertThat(api.get(RUN + "/documents?id=").status()).isEqualTo(400);
+    String tooMany = "id=x&".repeat(SampleService.MAX_IDS + 1);
+    assertThat(api.get(RUN + "/documents?" + tooMany).status()).isEqualTo(400);
 
-    ApiClient.Response missing = api.get("/v1/datasets/known/samples?id=a&id=b%2Fc&id=a");
-    assertThat(missing.status()).isEqualTo(200);
-    assertThat(missing.json().path("samples")).isEmpty();
-    assertThat(missing.json().path("missingIds")).extracting(n -> n.asText()).containsExactly("a", "b/c");
-
-    assertThat(api.get("/v1/datasets/known/samples/thumbnail").status()).isEqualTo(400);
-    assertThat(api.get("/v1/datasets/known/samples/thumbnail?id=a&size=big").status()).isEqualTo(400);
-    assertThat(api.get("/v1/datasets/known/samples/thumbnail?id=a&size=8").status()).isEqualTo(400);
-    assertThat(api.get("/v1/datasets/known/samples/thumbnail?id=a").status()).isEqualTo(404);
+    assertThat(api.get(RUN + "/thumbnail").status()).isEqualTo(400);
+    assertThat(api.get(RUN + "/thumbnail?id=a&size=big").status()).isEqualTo(400);
+    assertThat(api.get(RUN + "/thumbnail?id=a&size=8").status()).isEqualTo(400);
   }
 }

@@ -17,8 +17,6 @@ import io.simstream.event.ChangeEvent;
 import io.simstream.event.Patch;
 import io.simstream.event.SampleAdded;
 import io.simstream.json.Json;
-import io.simstream.kafka.ChangeEventProducer;
-import io.simstream.kafka.Topics;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -47,8 +45,8 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * The results page in a real headless Chromium against a query API on the real Kafka and
- * Elasticsearch: images on disk, their change events on the change topic, their vectors in the
- * runs' indexes (loaded as the indexer would write them). Clicking a tile must order the grid
+ * Elasticsearch: images on disk, their vectors, image URIs and patch boxes in the runs' indexes
+ * (loaded as the indexer would write them; the API reads nothing else about samples). Clicking a tile must order the grid
  * exactly as the API's sort-by-similarity does; patches must show as crops of their boxes.
  * With {@code -Dsimstream.ui.screenshot=<file.png>} the sorted page is saved there (docs/ui.png).
  */
@@ -82,26 +80,26 @@ class ResultsPageTest {
     assertThat(client.post("/v1/datasets", Map.of("name", dataset)).status()).isEqualTo(201);
     String colourIndex = createRun(Map.<String, Object>of("brainKey", "colour", "model", TEXT_MODEL));
     String objectsIndex = createRun(Map.<String, Object>of("brainKey", "objects", "patchesField", "ground_truth", "dims", 4));
+    String legacyIndex = createRun(Map.<String, Object>of("brainKey", "legacy", "dims", 4));
 
     images = Files.createTempDirectory("results-page");
     List<EsLoader.Doc> samples = new ArrayList<>();
     List<EsLoader.Doc> patches = new ArrayList<>();
-    try (ChangeEventProducer producer = new ChangeEventProducer(config.kafkaClientProperties(),
-        Topics.from(config).changes())) {
-      for (int i = 0; i < SAMPLES; i++) {
-        ChangeEvent event = sample(i);
-        producer.send(event);
-        SampleAdded added = (SampleAdded) event;
-        samples.add(new EsLoader.Doc(added.sampleId(), added.sampleId(), null, added.embeddings().get("colour")));
-        for (Patch patch : added.patches()) {
-          patches.add(new EsLoader.Doc(patch.labelId(), added.sampleId(), patch.labelId(),
-              patch.embeddings().get("objects")));
-        }
+    for (int i = 0; i < SAMPLES; i++) {
+      SampleAdded added = sample(i);
+      samples.add(new EsLoader.Doc(added.sampleId(), added.sampleId(), null, added.embeddings().get("colour"),
+          Map.of("image_uri", added.imageUri())));
+      for (Patch patch : added.patches()) {
+        BoundingBox box = patch.boundingBox();
+        patches.add(new EsLoader.Doc(patch.labelId(), added.sampleId(), patch.labelId(),
+            patch.embeddings().get("objects"), Map.of("image_uri", added.imageUri(), "field", patch.field(),
+            "label", patch.label(), "bounding_box", List.of(box.x(), box.y(), box.width(), box.height()))));
       }
-      producer.flush();
     }
     EsLoader.load(colourIndex, samples);
     EsLoader.load(objectsIndex, patches);
+    // A document as an indexer from before stored summaries wrote it: vector only.
+    EsLoader.load(legacyIndex, List.of(new EsLoader.Doc("old", "old", null, hueVector(0.25))));
   }
 
   @AfterAll
@@ -188,7 +186,7 @@ class ResultsPageTest {
 
   @Test
   void thumbnailsNeedTheTokenAndAreDownscaled() throws Exception {
-    String path = "/v1/datasets/" + dataset + "/samples/thumbnail?id=sample-02&size=160";
+    String path = runPath("colour") + "/thumbnail?id=sample-02&size=160";
     HttpClient http = HttpClient.newHttpClient();
     HttpResponse<byte[]> anonymous = http.send(HttpRequest.newBuilder(URI.create(base() + path)).build(),
         HttpResponse.BodyHandlers.ofByteArray());
@@ -201,20 +199,57 @@ class ResultsPageTest {
     BufferedImage image = ImageIO.read(new ByteArrayInputStream(thumbnail.body()));
     assertThat(image.getWidth()).isEqualTo(160);
     assertThat(image.getHeight()).isEqualTo(120);
+    ApiClient.Response ofPatch = client.get(runPath("objects") + "/thumbnail?id=sample-02-b&size=160");
+    assertThat(ofPatch.status()).as("a patch's document knows its sample's image").isEqualTo(200);
 
-    ApiClient.Response missing = client.get("/v1/datasets/" + dataset + "/samples/thumbnail?id=nope");
+    ApiClient.Response missing = client.get(runPath("colour") + "/thumbnail?id=nope");
     assertThat(missing.status()).as(missing.body()).isEqualTo(404);
     ApiClient.Response badSize = client.get(path.replace("size=160", "size=5000"));
     assertThat(badSize.status()).isEqualTo(400);
+  }
 
-    ApiClient.Response lookup = client.get("/v1/datasets/" + dataset + "/samples?id=sample-02&id=nope");
+  @Test
+  void documentSummariesComeFromTheRunsIndex() {
+    ApiClient.Response lookup = client.get(runPath("colour") + "/documents?id=sample-02&id=nope");
     assertThat(lookup.status()).as(lookup.body()).isEqualTo(200);
-    JsonNode sample = lookup.json().path("samples").get(0);
+    JsonNode sample = lookup.json().path("documents").get(0);
+    assertThat(sample.path("id").asText()).isEqualTo("sample-02");
     assertThat(sample.path("imageUri").asText()).isEqualTo(images.resolve("sample-02.png").toString());
-    assertThat(sample.path("patches").get(0).path("labelId").asText()).isEqualTo("sample-02-a");
-    assertThat(sample.path("patches").get(0).path("boundingBox")).hasSize(4);
-    assertThat(lookup.json().path("missingIds").get(0).asText()).isEqualTo("nope");
-    assertThat(client.get("/v1/datasets/unknown-ds/samples?id=a").status()).isEqualTo(404);
+    assertThat(sample.has("boundingBox")).isFalse();
+    assertThat(lookup.json().path("missingIds")).extracting(JsonNode::asText).containsExactly("nope");
+
+    ApiClient.Response patches = client.get(runPath("objects") + "/documents?id=sample-02-a&id=sample-07-b");
+    assertThat(patches.status()).as(patches.body()).isEqualTo(200);
+    JsonNode patch = patches.json().path("documents").get(0);
+    assertThat(patch.path("id").asText()).isEqualTo("sample-02-a");
+    assertThat(patch.path("sampleId").asText()).isEqualTo("sample-02");
+    assertThat(patch.path("labelId").asText()).isEqualTo("sample-02-a");
+    assertThat(patch.path("field").asText()).isEqualTo("ground_truth");
+    assertThat(patch.path("label").asText()).isEqualTo("object");
+    BoundingBox box = patchBoxes.get("sample-02-a");
+    assertThat(patch.path("boundingBox")).extracting(JsonNode::asDouble)
+        .containsExactly(box.x(), box.y(), box.width(), box.height());
+    assertThat(patch.path("imageUri").asText()).isEqualTo(images.resolve("sample-02.png").toString());
+    assertThat(patches.json().path("documents").get(1).path("label").asText()).isEqualTo("block");
+
+    assertThat(client.get("/v1/datasets/unknown-ds/similarity/colour/documents?id=a").status()).isEqualTo(404);
+    assertThat(client.get(runPath("nope") + "/documents?id=a").status()).isEqualTo(404);
+  }
+
+  @Test
+  void aDocumentWrittenBeforeSummariesIsFoundButHasNoImage() {
+    ApiClient.Response lookup = client.get(runPath("legacy") + "/documents?id=old");
+    assertThat(lookup.status()).as(lookup.body()).isEqualTo(200);
+    JsonNode old = lookup.json().path("documents").get(0);
+    assertThat(old.path("sampleId").asText()).isEqualTo("old");
+    assertThat(old.has("imageUri")).isFalse();
+    ApiClient.Response thumbnail = client.get(runPath("legacy") + "/thumbnail?id=old");
+    assertThat(thumbnail.status()).isEqualTo(404);
+    assertThat(thumbnail.json().path("error").asText()).contains("no imageUri", "next change");
+  }
+
+  private String runPath(String run) {
+    return "/v1/datasets/" + dataset + "/similarity/" + run;
   }
 
   private void openPage(String run) {
@@ -294,7 +329,7 @@ class ResultsPageTest {
    * Sample i: a background of hue i/SAMPLES with two boxes, "a" in the opposite hue and "b" in a
    * grey. Its vector encodes the background hue, each patch's vector its fill colour.
    */
-  private ChangeEvent sample(int i) throws IOException {
+  private SampleAdded sample(int i) throws IOException {
     String id = String.format("sample-%02d", i);
     double hue = (double) i / SAMPLES;
     BoundingBox boxA = new BoundingBox(0.08 + 0.02 * (i % 5), 0.12, 0.36, 0.42);

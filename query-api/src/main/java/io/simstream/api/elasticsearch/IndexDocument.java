@@ -18,8 +18,9 @@ public record IndexDocument(String id, String sampleId, String labelId, float[] 
 
   /**
    * Asks a search for the whole {@code _source} (the mapping is strict: it holds only
-   * {@link #SOURCE_FIELDS}), with the 9.x option that keeps vectors in it when needed. A list of
-   * includes makes Elasticsearch parse and rewrite every source, 3-5x longer for 10,000 128-d vectors.
+   * {@link #SOURCE_FIELDS} and the small {@link DocumentSummary} object), with the 9.x option that
+   * keeps vectors in it when needed. A list of includes makes Elasticsearch parse and rewrite every
+   * source, 3-5x longer for 10,000 128-d vectors.
    */
   public static void requestWholeSource(ObjectNode searchBody, boolean sourceVectorsOption) {
     if (sourceVectorsOption) {

@@ -60,11 +60,12 @@ public final class VectorLookup {
   /**
    * Patches of a patch index by label id. While a label moves between samples of different
    * partitions, both samples' documents may exist for a moment; the answer is the one written last
-   * (the higher sequence number: simstream's indexes have one shard), the newest state of the label
+   * (the later {@link WritePosition}), the newest state of the label
    * Elasticsearch has seen. Unlike mget, a search sees writes after the next refresh only.
    */
   public Map<String, IndexDocument> byLabelIds(String index, List<String> labelIds) {
-    Map<String, Written> newest = new HashMap<>();
+    Map<String, IndexDocument> newest = new HashMap<>();
+    Map<String, WritePosition> positions = new HashMap<>();
     for (int from = 0; from < labelIds.size(); from += BATCH) {
       List<String> batch = labelIds.subList(from, Math.min(labelIds.size(), from + BATCH));
       JsonNode response = es.readVectors("POST",
@@ -72,26 +73,23 @@ public final class VectorLookup {
           new ElasticsearchGateway.Read("/" + index + "/_search", labelSearch(batch, true)),
           r -> IndexDocument.anyWithoutVector(r.path("hits").path("hits")));
       for (JsonNode hit : response.path("hits").path("hits")) {
-        Written written = new Written(IndexDocument.fromHit(hit), hit.path("_primary_term").asLong(),
-            hit.path("_seq_no").asLong());
-        newest.merge(written.document().id(), written, (known, now) -> now.after(known) ? now : known);
+        IndexDocument document = IndexDocument.fromHit(hit);
+        WritePosition position = WritePosition.of(hit);
+        WritePosition known = positions.get(document.id());
+        if (known == null || position.after(known)) {
+          positions.put(document.id(), position);
+          newest.put(document.id(), document);
+        }
       }
     }
     Map<String, IndexDocument> found = new LinkedHashMap<>();
     for (String labelId : labelIds) {
-      Written written = newest.get(labelId);
-      if (written != null) {
-        found.put(labelId, written.document());
+      IndexDocument document = newest.get(labelId);
+      if (document != null) {
+        found.put(labelId, document);
       }
     }
     return found;
-  }
-
-  /** A document with the position of its last write: primary term, then sequence number. */
-  private record Written(IndexDocument document, long primaryTerm, long seqNo) {
-    boolean after(Written other) {
-      return primaryTerm > other.primaryTerm || primaryTerm == other.primaryTerm && seqNo > other.seqNo;
-    }
   }
 
   private static ObjectNode labelSearch(List<String> labelIds, boolean sourceVectorsOption) {

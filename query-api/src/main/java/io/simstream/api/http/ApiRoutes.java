@@ -42,9 +42,9 @@ public final class ApiRoutes {
     routes.get(RUN + "/size", runs::size);
     routes.post(RUN + "/sort-by-similarity", search::sortBySimilarity);
     routes.post(RUN + "/embeddings", embeddings::get);
+    routes.get(RUN + "/documents", samples::describe);
+    routes.get(RUN + "/thumbnail", samples::thumbnail);
 
-    routes.get("/v1/datasets/{dataset}/samples", samples::describe);
-    routes.get("/v1/datasets/{dataset}/samples/thumbnail", samples::thumbnail);
     routes.get(UiHandlers.PATH, ui::page);
     routes.get(UiHandlers.PATH + "/{asset}", ui::asset);
   }

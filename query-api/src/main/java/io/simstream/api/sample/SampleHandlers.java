@@ -5,7 +5,7 @@ import io.simstream.api.error.BadRequestException;
 import io.simstream.api.http.JsonIO;
 import java.util.Map;
 
-/** HTTP side of sample lookups and thumbnails: GET /v1/datasets/{dataset}/samples[/thumbnail]. */
+/** HTTP side of a run's document summaries and thumbnails: GET {@code RUN/documents}, {@code RUN/thumbnail}. */
 public final class SampleHandlers {
   /** Thumbnails change only when a sample's image does; short enough that an update shows soon. */
   static final String CACHE_CONTROL = "private, max-age=300";
@@ -18,10 +18,11 @@ public final class SampleHandlers {
     this.thumbnails = thumbnails;
   }
 
-  /** {@code ?id=a&id=b}: {"samples": [...], "missingIds": [...]}. */
+  /** {@code ?id=a&id=b}: {"documents": [...], "missingIds": [...]}. */
   public void describe(Context ctx) {
-    SampleService.Lookup lookup = samples.describe(ctx.pathParam("dataset"), ctx.queryParams("id"));
-    JsonIO.write(ctx, 200, Map.of("samples", lookup.samples(), "missingIds", lookup.missingIds()));
+    SampleService.Lookup lookup = samples.describe(ctx.pathParam("dataset"), ctx.pathParam("brainKey"),
+        ctx.queryParams("id"));
+    JsonIO.write(ctx, 200, Map.of("documents", lookup.documents(), "missingIds", lookup.missingIds()));
   }
 
   /** {@code ?id=a&size=256}: the image, its longer side at most {@code size} pixels. */
@@ -30,7 +31,8 @@ public final class SampleHandlers {
     if (id == null) {
       throw new BadRequestException("missing query parameter: id");
     }
-    Thumbnail thumbnail = thumbnails.thumbnail(ctx.pathParam("dataset"), id, size(ctx.queryParam("size")));
+    Thumbnail thumbnail = thumbnails.thumbnail(ctx.pathParam("dataset"), ctx.pathParam("brainKey"), id,
+        size(ctx.queryParam("size")));
     ctx.header("Cache-Control", CACHE_CONTROL).contentType(thumbnail.contentType()).result(thumbnail.bytes());
   }
 

@@ -1,62 +1,69 @@
 package io.simstream.api.sample;
 
-import io.simstream.api.dataset.DatasetService;
+import io.simstream.api.elasticsearch.DocumentSummary;
+import io.simstream.api.elasticsearch.SummaryLookup;
 import io.simstream.api.error.BadRequestException;
 import io.simstream.api.error.NotFoundException;
 import io.simstream.api.http.RequestIds;
+import io.simstream.api.run.RunService;
+import io.simstream.run.SimilarityRun;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
-/** Looks up the image URIs and patch boxes of samples of a registered dataset. */
+/**
+ * Looks up the image URIs and patch boxes of a run's documents in the run's own index, where the
+ * indexer writes them beside the vectors: the API keeps no copy of its own.
+ */
 public final class SampleService {
   /** Ids per lookup: the page asks for one grid at a time, and the ids travel in the query string. */
   public static final int MAX_IDS = 1000;
 
-  private final DatasetService datasets;
-  private final SampleCatalog catalog;
+  private final RunService runs;
+  private final SummaryLookup summaries;
 
-  public SampleService(DatasetService datasets, SampleCatalog catalog) {
-    this.datasets = datasets;
-    this.catalog = catalog;
+  public SampleService(RunService runs, SummaryLookup summaries) {
+    this.runs = runs;
+    this.summaries = summaries;
   }
 
-  /** The samples found, in the order asked, and the ids not found. */
-  public record Lookup(List<SampleSummary> samples, List<String> missingIds) {
+  /** The documents found, in the order asked, and the ids not found. */
+  public record Lookup(List<DocumentSummary> documents, List<String> missingIds) {
   }
 
-  public Lookup describe(String dataset, List<String> sampleIds) {
-    datasets.require(dataset);
-    if (sampleIds.isEmpty()) {
-      throw new BadRequestException("give at least one sample id: ?id=...");
+  /** {@code ids}: sample ids, or label ids on a patch run, as the run's hits name them. */
+  public Lookup describe(String dataset, String brainKey, List<String> ids) {
+    SimilarityRun run = runs.require(dataset, brainKey);
+    if (ids.isEmpty()) {
+      throw new BadRequestException("give at least one id: ?id=...");
     }
-    if (sampleIds.size() > MAX_IDS) {
-      throw new BadRequestException("at most " + MAX_IDS + " ids per request, got " + sampleIds.size());
+    if (ids.size() > MAX_IDS) {
+      throw new BadRequestException("at most " + MAX_IDS + " ids per request, got " + ids.size());
     }
-    RequestIds.requireValid("id", sampleIds);
-    LinkedHashSet<String> unique = new LinkedHashSet<>(sampleIds);
-    Map<String, SampleSummary> found = catalog.find(dataset, unique);
-    List<SampleSummary> samples = new ArrayList<>();
+    RequestIds.requireValid("id", ids);
+    LinkedHashSet<String> unique = new LinkedHashSet<>(ids);
+    Map<String, DocumentSummary> found = summaries.byIds(run, unique);
+    List<DocumentSummary> documents = new ArrayList<>();
     List<String> missing = new ArrayList<>();
     for (String id : unique) {
-      SampleSummary sample = found.get(id);
-      if (sample == null) {
+      DocumentSummary document = found.get(id);
+      if (document == null) {
         missing.add(id);
       } else {
-        samples.add(sample);
+        documents.add(document);
       }
     }
-    return new Lookup(samples, missing);
+    return new Lookup(documents, missing);
   }
 
-  /** One sample, or 404. */
-  public SampleSummary require(String dataset, String sampleId) {
-    Lookup lookup = describe(dataset, List.of(sampleId));
-    if (lookup.samples().isEmpty()) {
-      throw new NotFoundException("sample '" + sampleId + "' of dataset '" + dataset
-          + "' is unknown (never produced, deleted, or past the change topic's retention)");
+  /** One document, or 404. */
+  public DocumentSummary require(String dataset, String brainKey, String id) {
+    Lookup lookup = describe(dataset, brainKey, List.of(id));
+    if (lookup.documents().isEmpty()) {
+      throw new NotFoundException("run '" + brainKey + "' of dataset '" + dataset + "' has no document '" + id
+          + "' (never indexed, deleted, or not searchable yet)");
     }
-    return lookup.samples().get(0);
+    return lookup.documents().get(0);
   }
 }

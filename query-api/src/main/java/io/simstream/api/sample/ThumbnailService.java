@@ -1,5 +1,6 @@
 package io.simstream.api.sample;
 
+import io.simstream.api.elasticsearch.DocumentSummary;
 import io.simstream.api.error.ApiException;
 import io.simstream.api.error.BadRequestException;
 import io.simstream.api.error.NotFoundException;
@@ -25,16 +26,19 @@ public final class ThumbnailService {
     this.renderer = renderer;
   }
 
-  public Thumbnail thumbnail(String dataset, String sampleId, int size) {
+  /** The image of the document's sample; {@code id} as in {@link SampleService#describe}. */
+  public Thumbnail thumbnail(String dataset, String brainKey, String id, int size) {
     if (size < 16 || size > MAX_SIZE) {
       throw new BadRequestException("size must be in 16.." + MAX_SIZE + ", got " + size);
     }
-    SampleSummary sample = samples.require(dataset, sampleId);
-    if (sample.imageUri() == null || sample.imageUri().isBlank()) {
-      throw new NotFoundException("sample '" + sampleId + "' has no imageUri (its events carry vectors only)");
+    DocumentSummary document = samples.require(dataset, brainKey, id);
+    String sampleId = document.sampleId();
+    if (document.imageUri() == null || document.imageUri().isBlank()) {
+      throw new NotFoundException("document '" + id + "' has no imageUri: its sample's events carry vectors only,"
+          + " or an indexer from before image URIs were stored wrote it (the sample's next change adds it)");
     }
     try {
-      byte[] bytes = fetcher.fetch(ImageInput.of(sample.imageUri()).uri());
+      byte[] bytes = fetcher.fetch(ImageInput.of(document.imageUri()).uri());
       return renderer.render(bytes, size);
     } catch (ImageLoadException e) {
       throw failure(sampleId, e);
