@@ -248,10 +248,23 @@ class DeploymentFilesTest {
       String jarFile = jar.substring(jar.lastIndexOf('/') + 1);
       assertThat(text).as("%s runs its jar", name)
           .containsPattern("(?m)^ENTRYPOINT .*java.*-jar.*" + Pattern.quote(jarFile));
+      if (name.equals("indexer")) {
+        assertIndexerImageShipsItsClassArchive(text);
+      }
       assertThat(text).as("%s EXPOSE = default of %s", name, ports.get(name).envName())
           .containsPattern("(?m)^EXPOSE " + ports.get(name).defaultValue() + "\\b");
       assertDeclaredNames(dockerfile, text);
     }
+  }
+
+  /** The archive is dumped from the shipped class list for the copied jar, and the entrypoint maps it. */
+  private static void assertIndexerImageShipsItsClassArchive(String text) {
+    String classList = "indexer/src/main/resources/cds/indexer.classlist";
+    assertThat(ROOT.resolve(classList)).isRegularFile();
+    assertThat(text).containsPattern("(?m)^COPY\\s+" + Pattern.quote(classList) + "\\s+/app/indexer.classlist$")
+        .containsPattern("(?s)RUN java -Xshare:dump -XX:SharedClassListFile=/app/indexer.classlist\\s*\\\\?\\s*"
+            + "-XX:SharedArchiveFile=/app/simstream-indexer.jsa -cp /app/simstream-indexer.jar")
+        .containsPattern("(?m)^ENTRYPOINT .*\"-XX:SharedArchiveFile=/app/simstream-indexer.jsa\", \"-jar\"");
   }
 
   @Test
