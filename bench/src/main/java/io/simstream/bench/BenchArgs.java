@@ -7,12 +7,14 @@ import java.util.List;
 
 /**
  * The command line: {@code [--scale smoke|small|full] [--cases a,b] [--out DIR] [--backfill-samples N]
- * [--chaos-kills N] [--elasticsearch-cpus N] [--recall-index-options TYPE]}.
+ * [--chaos-kills N] [--elasticsearch-cpus N] [--recall-index-options TYPE]
+ * [--indexer-class-archive on|off]}.
  */
 record BenchArgs(Scale scale, List<String> cases, Path outDir, CpuSplit cpuSplit) {
   static final String USAGE = "usage: java -jar bench/target/simstream-bench.jar [--scale smoke|small|full] "
       + "[--cases " + String.join(",", BenchMain.CASES) + "] [--out bench-results] [--backfill-samples N]"
-      + " [--chaos-kills N] [--elasticsearch-cpus N] [--recall-index-options TYPE]";
+      + " [--chaos-kills N] [--elasticsearch-cpus N] [--recall-index-options TYPE]"
+      + " [--indexer-class-archive on|off]";
 
   static BenchArgs parse(String[] args) {
     Scale scale = Scale.full();
@@ -21,6 +23,7 @@ record BenchArgs(Scale scale, List<String> cases, Path outDir, CpuSplit cpuSplit
     Integer backfillSamples = null;
     Integer chaosKills = null;
     String recallIndexOptions = null;
+    Boolean classArchive = null;
     CpuSplit cpuSplit = CpuSplit.NONE;
     for (int i = 0; i < args.length; i++) {
       String value = i + 1 < args.length ? args[i + 1] : null;
@@ -31,6 +34,11 @@ record BenchArgs(Scale scale, List<String> cases, Path outDir, CpuSplit cpuSplit
         case "--backfill-samples" -> backfillSamples = Integer.parseInt(required(args[i], value));
         case "--chaos-kills" -> chaosKills = Integer.parseInt(required(args[i], value));
         case "--recall-index-options" -> recallIndexOptions = required(args[i], value);
+        case "--indexer-class-archive" -> classArchive = switch (required(args[i], value)) {
+          case "on" -> true;
+          case "off" -> false;
+          default -> throw new IllegalArgumentException("--indexer-class-archive must be on or off");
+        };
         case "--elasticsearch-cpus" -> cpuSplit = new CpuSplit(Integer.parseInt(required(args[i], value)));
         default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
       }
@@ -46,6 +54,9 @@ record BenchArgs(Scale scale, List<String> cases, Path outDir, CpuSplit cpuSplit
     }
     if (chaosKills != null) {
       scale = scale.withChaosKills(chaosKills);
+    }
+    if (classArchive != null) {
+      scale = scale.withChaosClassArchive(classArchive);
     }
     if (recallIndexOptions != null) {
       if (!IndexMapping.INDEX_OPTIONS.contains(recallIndexOptions)) {

@@ -44,15 +44,18 @@ final class ChaosCase implements BenchCase {
           Settings.TOPIC_DATASETS, prefix + ".datasets",
           Settings.TOPIC_DEAD_LETTERS, prefix + ".dead-letters",
           Settings.INDEXER_APPLICATION_ID, prefix + "-indexer"));
+      IndexerClassArchive classArchive = chaos.classArchive() ? IndexerClassArchive.dump(stack.workDir())
+          : IndexerClassArchive.off("--indexer-class-archive off");
+      System.out.println("chaos: class-data archive " + classArchive.description());
       try (ChaosRun run = new ChaosRun(servers, chaos, config, stack.workDir(), prefix,
-          stack.elasticsearchVersion())) {
+          stack.elasticsearchVersion(), classArchive)) {
         run.execute();
-        return result(run, chaos, servers.describe());
+        return result(run, chaos, servers.describe(), classArchive);
       }
     }
   }
 
-  private static CaseResult result(ChaosRun run, Scale.Chaos chaos, String servers) {
+  private static CaseResult result(ChaosRun run, Scale.Chaos chaos, String servers, IndexerClassArchive archive) {
     List<Figure> figures = new ArrayList<>();
     boolean exact = run.phases.stream().allMatch(ChaosRun.PhaseResult::converged);
     figures.add(Figure.of(EXACT_FIGURE, Figure.Kind.QUALITY, Figure.YES_NO, exact ? 1 : 0)
@@ -105,7 +108,7 @@ final class ChaosCase implements BenchCase {
     notes.add("restart-to-first-write: from launching the indexer JVM again after a kill -9 to the first poll "
         + "(every 50 ms) of its admin /metrics that shows " + ChildIndexer.WRITES_METRIC + " above 0, i.e. a "
         + "bulk item Elasticsearch took; a restart without a write in " + ChaosRun.FIRST_WRITE_TIMEOUT.toSeconds()
-        + " s counts as that long");
+        + " s counts as that long; class-data archive of the indexer JVMs: " + archive.description());
     notes.add("server restarts are clean stops (SIGTERM) followed by a start on the same data; \"back to first "
         + "write\" is from the server serving again to the indexer's next write; the two-instances phase starts "
         + "instance b next to a, then kills a and does not restart it");

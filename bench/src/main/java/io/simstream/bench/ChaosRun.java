@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Random;
+import java.util.stream.Stream;
 
 /**
  * One execution of the chaos case: a child indexer fed a random history at a steady rate while the
@@ -32,6 +33,7 @@ final class ChaosRun implements AutoCloseable {
   static final Duration FIRST_WRITE_TIMEOUT = Duration.ofMinutes(2);
   private static final Duration LAG_TIMEOUT = Duration.ofMinutes(2);
   private static final List<String> INDEXER_JVM = List.of("-Xmx512m", "-XX:+ExitOnOutOfMemoryError");
+  private final List<String> indexerJvm;
   private static final long HISTORY_SEED = 23;
   private static final long TIMING_SEED = 29;
 
@@ -71,7 +73,8 @@ final class ChaosRun implements AutoCloseable {
   int unexpectedExits;
 
   ChaosRun(ChaosServers servers, Scale.Chaos scale, SimstreamConfig config, Path workDir, String prefix,
-           String esVersion) {
+           String esVersion, IndexerClassArchive classArchive) {
+    this.indexerJvm = Stream.concat(INDEXER_JVM.stream(), classArchive.jvmOptions().stream()).toList();
     this.servers = servers;
     this.scale = scale;
     this.config = config;
@@ -229,7 +232,7 @@ final class ChaosRun implements AutoCloseable {
       indexerLogs.add(log);
       // A restarted instance keeps its id, as a pod keeps its name: static membership, no rebalance wait.
       return ChildIndexer.start(config.with(Map.of(Settings.INDEXER_STATE_DIR, stateDir.toString(),
-          Settings.INDEXER_INSTANCE_ID, prefix + "-" + instance)), INDEXER_JVM, log);
+          Settings.INDEXER_INSTANCE_ID, prefix + "-" + instance)), indexerJvm, log);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -257,7 +260,9 @@ final class ChaosRun implements AutoCloseable {
           + (indexer.isAlive() ? "" : ", the indexer died") + ", log " + indexer.logFile());
       return FIRST_WRITE_TIMEOUT.toMillis();
     }
-    return (at.getAsLong() - indexer.startedNanos()) / 1e6;
+    double ms = (at.getAsLong() - indexer.startedNanos()) / 1e6;
+    System.out.printf("chaos: %s: first write %.0f ms after launch (log %s)%n", what, ms, indexer.logFile());
+    return ms;
   }
 
   /** Recoveries are waited for as long as convergence: a slow takeover is a finding, not a cut-off. */

@@ -29,25 +29,26 @@ public record Scale(String name, int ingestVectors, List<String> ingestOptions, 
    * @param kills           kill -9s of the indexer in the kills phase
    * @param phases          what is disrupted, in order; the smoke variant only kills, on the shared servers
    * @param convergeTimeout longest wait for the indexes to equal the dataset after a phase
+   * @param classArchive    child indexers map the class-data archive the image ships ({@link IndexerClassArchive})
    */
   public record Chaos(int samples, double eventsPerSecond, int kills, List<ChaosPhase> phases,
-                      Duration convergeTimeout) {
+                      Duration convergeTimeout, boolean classArchive) {
   }
 
   public static Scale smoke() {
     return new Scale("smoke", 400, List.of("int8_hnsw"), 3, 600, 30, 10, 8, 2_000, Duration.ofMinutes(3),
-        new Chaos(200, 20, 1, List.of(ChaosPhase.KILLS), Duration.ofMinutes(3)), null);
+        new Chaos(200, 20, 1, List.of(ChaosPhase.KILLS), Duration.ofMinutes(3), true), null);
   }
 
   /** Between the two: every case at sizes where its figures start to mean something, in a few minutes each. */
   public static Scale small() {
     return new Scale("small", 4_000, List.of("int8_hnsw"), 10, 5_000, 100, 50, 64, 20_000, Duration.ofMinutes(5),
-        new Chaos(1_000, 50, 3, List.of(ChaosPhase.KILLS), Duration.ofMinutes(5)), null);
+        new Chaos(1_000, 50, 3, List.of(ChaosPhase.KILLS), Duration.ofMinutes(5), true), null);
   }
 
   public static Scale full() {
     return new Scale("full", 20_000, List.of("int8_hnsw", "int8_flat"), 40, 20_000, 400, 200, 600, 1_000_000,
-        Duration.ofMinutes(20), new Chaos(5_000, 200, 20, List.of(ChaosPhase.values()), Duration.ofMinutes(10)), null);
+        Duration.ofMinutes(20), new Chaos(5_000, 200, 20, List.of(ChaosPhase.values()), Duration.ofMinutes(10), true), null);
   }
 
   public static Scale named(String name) {
@@ -85,7 +86,13 @@ public record Scale(String name, int ingestVectors, List<String> ingestOptions, 
   public Scale withChaosKills(int kills) {
     return new Scale(name, ingestVectors, ingestOptions, latencySeconds, queryDocs, queries, tradeoffQueries, images,
         backfillSamples, backfillTimeout, new Chaos(chaos.samples(), chaos.eventsPerSecond(), kills, chaos.phases(),
-        chaos.convergeTimeout()), recallIndexOptions);
+        chaos.convergeTimeout(), chaos.classArchive()), recallIndexOptions);
+  }
+
+  public Scale withChaosClassArchive(boolean classArchive) {
+    return new Scale(name, ingestVectors, ingestOptions, latencySeconds, queryDocs, queries, tradeoffQueries, images,
+        backfillSamples, backfillTimeout, new Chaos(chaos.samples(), chaos.eventsPerSecond(), chaos.kills(),
+        chaos.phases(), chaos.convergeTimeout(), classArchive), recallIndexOptions);
   }
 
   public Scale withRecallIndexOptions(String indexOptions) {

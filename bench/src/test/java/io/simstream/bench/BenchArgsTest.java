@@ -36,4 +36,14 @@ class BenchArgsTest {
     assertThatThrownBy(() -> BenchArgs.parse(new String[] {"--recall-index-options", "int9_flat"}))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--recall-index-options must be one of");
   }
+
+  @Test
+  void chaosIndexersMapTheClassArchiveUnlessTurnedOff() {
+    assertThat(BenchArgs.parse(new String[0]).scale().chaos().classArchive()).isTrue();
+    BenchArgs off = BenchArgs.parse(new String[] {"--indexer-class-archive", "off", "--chaos-kills", "3"});
+    assertThat(off.scale().chaos().classArchive()).isFalse();
+    assertThat(off.scale().chaos().kills()).isEqualTo(3);
+    assertThatThrownBy(() -> BenchArgs.parse(new String[] {"--indexer-class-archive", "yes"}))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("on or off");
+  }
 }
