@@ -1,0 +1,28 @@
+package io.simstream.indexer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.simstream.config.SimstreamConfig;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+
+/** What Kafka Streams makes of the indexer's properties, read back through its own config resolution. */
+class IndexerStreamsConfigTest {
+  private final StreamsConfig streams = new StreamsConfig(IndexerStreamsConfig.from(SimstreamConfig.load(Map.of())));
+
+  @Test
+  void onlyTheRestoreConsumerPollsShort() {
+    assertThat(streams.getRestoreConsumerConfigs("client").get(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG))
+        .isEqualTo(IndexerStreamsConfig.RESTORE_FETCH_MAX_WAIT_MS);
+    // The main consumer idles on its long poll: a short one would spin on quiet partitions.
+    assertThat(streams.getMainConsumerConfigs("group", "client", 0).get(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG))
+        .isNotEqualTo(IndexerStreamsConfig.RESTORE_FETCH_MAX_WAIT_MS);
+  }
+
+  @Test
+  void stateStoresAreTransactional() {
+    assertThat(streams.getBoolean(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG)).isTrue();
+  }
+}
