@@ -1,5 +1,6 @@
 package io.simstream.bench;
 
+import io.simstream.elasticsearch.IndexMapping;
 import java.time.Duration;
 import java.util.List;
 
@@ -36,19 +37,20 @@ public record Scale(String name, int ingestVectors, List<String> ingestOptions, 
   }
 
   public static Scale smoke() {
-    return new Scale("smoke", 400, List.of("int8_hnsw"), 3, 600, 30, 10, 8, 2_000, Duration.ofMinutes(3),
-        new Chaos(200, 20, 1, List.of(ChaosPhase.KILLS), Duration.ofMinutes(3), true), null);
+    return new Scale("smoke", 400, List.of(IndexMapping.DEFAULT_INDEX_OPTIONS), 3, 600, 30, 10, 8, 2_000,
+        Duration.ofMinutes(3), new Chaos(200, 20, 1, List.of(ChaosPhase.KILLS), Duration.ofMinutes(3), true), null);
   }
 
   /** Between the two: every case at sizes where its figures start to mean something, in a few minutes each. */
   public static Scale small() {
-    return new Scale("small", 4_000, List.of("int8_hnsw"), 10, 5_000, 100, 50, 64, 20_000, Duration.ofMinutes(5),
-        new Chaos(1_000, 50, 3, List.of(ChaosPhase.KILLS), Duration.ofMinutes(5), true), null);
+    return new Scale("small", 4_000, List.of(IndexMapping.DEFAULT_INDEX_OPTIONS), 10, 5_000, 100, 50, 64, 20_000,
+        Duration.ofMinutes(5), new Chaos(1_000, 50, 3, List.of(ChaosPhase.KILLS), Duration.ofMinutes(5), true), null);
   }
 
   public static Scale full() {
-    return new Scale("full", 20_000, List.of("int8_hnsw", "int8_flat"), 40, 20_000, 400, 200, 600, 1_000_000,
-        Duration.ofMinutes(20), new Chaos(5_000, 200, 20, List.of(ChaosPhase.values()), Duration.ofMinutes(10), true), null);
+    return new Scale("full", 20_000, List.of(IndexMapping.DEFAULT_INDEX_OPTIONS, "int8_hnsw"), 40, 20_000, 400, 200,
+        600, 1_000_000, Duration.ofMinutes(20),
+        new Chaos(5_000, 200, 20, List.of(ChaosPhase.values()), Duration.ofMinutes(10), true), null);
   }
 
   public static Scale named(String name) {

@@ -3,6 +3,7 @@ package io.simstream.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.simstream.elasticsearch.IndexMapping;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +44,16 @@ class OpenApiDocumentTest {
           }
         }));
     assertThat(documented).containsExactlyInAnyOrderElementsOf(server.registeredRoutes());
+  }
+
+  @Test
+  void indexOptionsDocumentTheValuesTheServiceTakes() {
+    JsonNode indexOptions = server.client().get("/v1/openapi.json").json()
+        .at("/components/schemas/CreateRun/properties/indexOptions");
+    assertThat(indexOptions.path("default").asText()).isEqualTo(IndexMapping.DEFAULT_INDEX_OPTIONS);
+    List<String> values = new ArrayList<>();
+    indexOptions.path("enum").forEach(value -> values.add(value.asText()));
+    assertThat(values).containsExactlyInAnyOrderElementsOf(IndexMapping.INDEX_OPTIONS);
   }
 
   @Test

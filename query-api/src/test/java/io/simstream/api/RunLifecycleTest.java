@@ -40,7 +40,7 @@ class RunLifecycleTest {
     assertThat(created.json().path("indexCreated").asBoolean()).isTrue();
     assertThat(run.path("model").asText()).isEqualTo("precomputed");
     assertThat(run.path("metric").asText()).isEqualTo("cosine");
-    assertThat(run.path("indexOptions").asText()).isEqualTo("int8_hnsw");
+    assertThat(run.path("indexOptions").asText()).isEqualTo("int8_flat");
     assertThat(run.path("supportsPrompts").asBoolean()).isFalse();
 
     EsLoader.load(index, VectorData.clustered("s", 25, Metric.COSINE, 4));

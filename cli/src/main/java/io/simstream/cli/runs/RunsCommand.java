@@ -37,7 +37,7 @@ public final class RunsCommand {
              Integer dims,
              @Option(names = "--patches-field", description = "Index the patches of this label field") String patchesField,
              @Option(names = "--index-name", description = "Elasticsearch index to create or connect to") String indexName,
-             @Option(names = "--index-options", description = "e.g. int8_hnsw (default), int8_flat, hnsw")
+             @Option(names = "--index-options", description = "e.g. int8_flat (default), int8_hnsw, hnsw")
              String indexOptions) throws Exception {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("brainKey", brainKey);
