@@ -12,6 +12,7 @@ import io.simstream.indexer.metrics.IndexerMetrics;
 import io.simstream.json.Json;
 import io.simstream.run.SimilarityRun;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -23,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.http.util.EntityUtils;
 import org.elasticsearch.client.Request;
 import org.elasticsearch.client.ResponseException;
@@ -38,6 +40,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class BulkVectorWriter implements VectorIndexWriter {
   private static final Logger LOG = LoggerFactory.getLogger(BulkVectorWriter.class);
+  private static final int NOT_FOUND = 404;
   private static final int TOO_MANY_REQUESTS = 429;
   private static final int PAYLOAD_TOO_LARGE = 413;
 
@@ -67,6 +70,7 @@ public final class BulkVectorWriter implements VectorIndexWriter {
     return thread;
   });
   private final Map<String, KnownIndex> knownIndexes = new ConcurrentHashMap<>();
+  private final AtomicBoolean firstSubmission = new AtomicBoolean();
 
   /** {@code encoding}: the cluster's, from {@link BulkVectorEncoding#detect} at start. */
   public BulkVectorWriter(ElasticsearchClient es, Limits limits, BulkVectorEncoding encoding, IndexerMetrics metrics,
@@ -122,11 +126,13 @@ public final class BulkVectorWriter implements VectorIndexWriter {
 
   /**
    * Creates the index with alias, or adds the alias and any missing fields to an index created
-   * elsewhere; returns its uuid.
+   * elsewhere; returns its uuid. An index that has both costs one read, so neither a restart nor the
+   * periodic re-check queues cluster-state updates on the master.
    */
   private String createOrAdopt(SimilarityRun run) throws IOException {
     String index = run.indexName();
-    if (!IndexMapping.exists(es, index)) {
+    Optional<JsonNode> existing = describe(index);
+    if (existing.isEmpty()) {
       try {
         IndexMapping.create(es, index, new VectorFieldSpec(run.metric(), run.dims(), run.indexOptions()));
       } catch (ElasticsearchException e) {
@@ -138,15 +144,41 @@ public final class BulkVectorWriter implements VectorIndexWriter {
         throw e;
       }
       LOG.info("Created index {} for run {} of dataset {}", index, run.brainKey(), run.dataset());
-    } else {
-      // Created elsewhere (the query API) or by an older version: its mapping may lack the summary.
+      existing = describe(index);
+      if (existing.isEmpty()) {
+        throw new IOException("index " + index + " was deleted right after its creation");
+      }
+    }
+    JsonNode state = existing.get();
+    // Created elsewhere (the query API) or by an older version: it may lack the alias or the summary.
+    if (state.path("mappings").path("properties").path(IndexMapping.SUMMARY).isMissingNode()) {
       IndexMapping.addMissingFields(es, index);
+    }
+    if (!state.path("aliases").has(IndexMapping.writeAlias(index))) {
       rest.performRequest(new Request("PUT", "/" + index + "/_alias/" + IndexMapping.writeAlias(index)));
     }
-    Request settings = new Request("GET", "/" + index + "/_settings/index.uuid");
-    settings.addParameter("flat_settings", "true");
-    JsonNode body = Json.MAPPER.readTree(EntityUtils.toByteArray(rest.performRequest(settings).getEntity()));
-    return body.path(index).path("settings").path("index.uuid").asText();
+    return state.path("settings").path("index").path("uuid").asText();
+  }
+
+  /** The index's aliases, summary mapping and uuid in one read; empty when the index does not exist. */
+  private Optional<JsonNode> describe(String index) throws IOException {
+    Request get = new Request("GET", "/" + index);
+    get.addParameter("filter_path",
+        "*.aliases,*.mappings.properties." + IndexMapping.SUMMARY + ",*.settings.index.uuid");
+    try {
+      JsonNode body = Json.MAPPER.readTree(EntityUtils.toByteArray(rest.performRequest(get).getEntity()));
+      return Optional.of(body.path(index));
+    } catch (ResponseException e) {
+      int status = e.getResponse().getStatusLine().getStatusCode();
+      if (status == NOT_FOUND) {
+        return Optional.empty();
+      }
+      if (status < 500 && status != TOO_MANY_REQUESTS) {
+        throw new IndexWriteException(IndexWriteException.Reason.INDEX_UNAVAILABLE,
+            "cannot check index " + index + ": " + ElasticsearchFailures.describe(e), e);
+      }
+      throw e;
+    }
   }
 
   /** A 4xx other than 429 and a concurrent creation: asking again cannot help. */
@@ -188,6 +220,11 @@ public final class BulkVectorWriter implements VectorIndexWriter {
     if (todo.isEmpty()) {
       return PendingWrite.completed(new WriteResult(0, 0, List.of()));
     }
+    if (firstSubmission.compareAndSet(false, true)) {
+      // With "Indexer started", this times a restart from the operator's side (docs/indexer.md "Start-up time").
+      LOG.info("First bulk of this process: {} operations, JVM up {} ms", todo.size(),
+          ManagementFactory.getRuntimeMXBean().getUptime());
+    }
     BulkSubmission submission = new BulkSubmission(rest, chunks, metrics, scheduler, backoff(), this::recreate);
     submission.start(todo);
     return submission;
@@ -198,12 +235,12 @@ public final class BulkVectorWriter implements VectorIndexWriter {
     scheduler.shutdownNow();
   }
 
-  /** Whether a failed request could succeed later; 4xx other than 429 cannot. */
   /** 413: the request body is over the cluster's (or a proxy's) limit; smaller requests may pass. */
   static boolean tooLarge(ResponseException e) {
     return e.getResponse().getStatusLine().getStatusCode() == PAYLOAD_TOO_LARGE;
   }
 
+  /** Whether a failed request could succeed later; 4xx other than 429 cannot. */
   static boolean retryable(ResponseException e) {
     int status = e.getResponse().getStatusLine().getStatusCode();
     return status == TOO_MANY_REQUESTS || status >= 500;

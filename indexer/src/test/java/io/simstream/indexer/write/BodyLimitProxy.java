@@ -9,6 +9,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -16,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A gateway with a request size limit in front of the test node, as managed clusters and reverse
  * proxies have (nginx's client_max_body_size, a cloud service's 10 MB): larger requests get a 413,
- * the others are forwarded.
+ * the others are forwarded, and logged as "METHOD /path".
  */
 final class BodyLimitProxy implements AutoCloseable {
   private final HttpServer server;
@@ -24,6 +26,7 @@ final class BodyLimitProxy implements AutoCloseable {
   private final NodeForwarder node;
   private final int maxBytes;
   private final AtomicInteger refused = new AtomicInteger();
+  private final List<String> forwarded = new CopyOnWriteArrayList<>();
 
   BodyLimitProxy(URI nodeUrl, int maxBytes) throws IOException {
     this.node = new NodeForwarder(nodeUrl);
@@ -42,6 +45,10 @@ final class BodyLimitProxy implements AutoCloseable {
     return refused.get();
   }
 
+  List<String> forwarded() {
+    return List.copyOf(forwarded);
+  }
+
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       byte[] body;
@@ -54,6 +61,7 @@ final class BodyLimitProxy implements AutoCloseable {
             + "\",\"status\":413}").getBytes(StandardCharsets.UTF_8));
         return;
       }
+      forwarded.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath());
       node.forward(exchange, body);
     }
   }

@@ -183,6 +183,28 @@ class BulkVectorWriterIT {
   }
 
   @Test
+  void adoptingAnIndexThatHasItsAliasAndSummaryOnlyReadsIt() throws Exception {
+    SimilarityRun run = new SimilarityRun("w7", "ds", "bk7", "bulk-writer-adopt-" + ProcessHandle.current().pid(),
+        SimilarityRun.PRECOMPUTED, Metric.COSINE, 2, null, "flat", false, Instant.now());
+    try (BodyLimitProxy proxy = new BodyLimitProxy(java.net.URI.create(LocalServers.elasticsearch().httpUrl()),
+        1 << 20)) {
+      SimstreamConfig config = SimstreamConfig.load(Map.of()).with(Map.of(Settings.ES_HOSTS, proxy.url()));
+      BulkVectorWriter.Limits limits = new BulkVectorWriter.Limits(10, 1 << 20, Duration.ofSeconds(30));
+      String created = new BulkVectorWriter(ElasticsearchClients.create(config), limits, clusterEncoding(),
+          IndexerMetrics.inMemory(), java.time.Clock.systemUTC()).ensureIndex(run);
+      int before = proxy.forwarded().size();
+
+      // A restarted indexer: a new writer, nothing known yet.
+      String adopted = new BulkVectorWriter(ElasticsearchClients.create(config), limits, clusterEncoding(),
+          IndexerMetrics.inMemory(), java.time.Clock.systemUTC()).ensureIndex(run);
+
+      assertThat(adopted).isEqualTo(created).isNotBlank();
+      assertThat(proxy.forwarded().subList(before, proxy.forwarded().size()))
+          .as("no mapping or alias update queued on the master").containsExactly("GET /" + run.indexName());
+    }
+  }
+
+  @Test
   void anIndexElasticsearchRefusesToCreateIsReportedAsRefusedAtOnce() {
     SimstreamConfig config = SimstreamConfig.load(Map.of()).with(Map.of(Settings.ES_HOSTS,
         LocalServers.elasticsearch().httpUrl()));
