@@ -14,12 +14,16 @@ import java.util.stream.IntStream;
  * Elasticsearch, not whether it keeps Elasticsearch busy. Linux only ({@code taskset}, util-linux).
  *
  * @param elasticsearchCpus 0 to leave every process on every CPU
+ * @param cpus the machine's CPUs, read before the bench pins itself (the JVM's count follows its own CPU set)
  */
-record CpuSplit(int elasticsearchCpus) {
+record CpuSplit(int elasticsearchCpus, int cpus) {
   static final CpuSplit NONE = new CpuSplit(0);
 
+  CpuSplit(int elasticsearchCpus) {
+    this(elasticsearchCpus, Runtime.getRuntime().availableProcessors());
+  }
+
   CpuSplit {
-    int cpus = Runtime.getRuntime().availableProcessors();
     if (elasticsearchCpus < 0 || elasticsearchCpus > 0 && elasticsearchCpus >= cpus) {
       throw new IllegalArgumentException("--elasticsearch-cpus must be 0 (no split) or 1.." + (cpus - 1)
           + " on this machine of " + cpus + " CPUs, got " + elasticsearchCpus);
@@ -44,12 +48,11 @@ record CpuSplit(int elasticsearchCpus) {
   }
 
   private String elasticsearchCpuList() {
-    int cpus = Runtime.getRuntime().availableProcessors();
     return list(cpus - elasticsearchCpus, cpus);
   }
 
   private String pipelineCpuList() {
-    return list(0, Runtime.getRuntime().availableProcessors() - elasticsearchCpus);
+    return list(0, cpus - elasticsearchCpus);
   }
 
   private static String list(int from, int to) {
