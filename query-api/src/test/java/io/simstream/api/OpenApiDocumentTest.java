@@ -3,6 +3,7 @@ package io.simstream.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.simstream.api.http.ServerTiming;
 import io.simstream.elasticsearch.IndexMapping;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -54,6 +55,29 @@ class OpenApiDocumentTest {
     List<String> values = new ArrayList<>();
     indexOptions.path("enum").forEach(value -> values.add(value.asText()));
     assertThat(values).containsExactlyInAnyOrderElementsOf(IndexMapping.INDEX_OPTIONS);
+  }
+
+  @Test
+  void everyResponseDeclaresTheServerTimingHeaderTheApiSends() {
+    ApiClient.Response response = server.client().get("/v1/openapi.json");
+    assertThat(response.headers().firstValue(ServerTiming.HEADER)).hasValueSatisfying(
+        value -> assertThat(value).startsWith("api;dur="));
+    JsonNode document = response.json();
+    List<String> undeclared = new ArrayList<>();
+    document.path("paths").fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(method -> {
+      if (METHODS.contains(method.getKey())) {
+        method.getValue().path("responses").fields().forEachRemaining(status -> {
+          JsonNode declared = status.getValue();
+          if (declared.has("$ref")) {
+            declared = document.at(declared.path("$ref").asText().substring(1));
+          }
+          if (!declared.path("headers").has(ServerTiming.HEADER)) {
+            undeclared.add(method.getKey() + " " + path.getKey() + " " + status.getKey());
+          }
+        });
+      }
+    }));
+    assertThat(undeclared).isEmpty();
   }
 
   @Test
