@@ -6,7 +6,6 @@ import io.simstream.elasticsearch.IndexMapping;
 import io.simstream.json.Json;
 import io.simstream.run.SimilarityRun;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,24 +58,11 @@ public final class SummaryLookup {
     body.putObject("query").putObject("bool").set("filter", IdFilters.anyOf(IndexMapping.LABEL_ID, labelIds));
     DocumentSummary.SOURCE_FIELDS.forEach(body.putArray("_source")::add);
     JsonNode response = es.request("POST", "/" + index + "/_search", body);
-    Map<String, DocumentSummary> newest = new HashMap<>();
-    Map<String, WritePosition> positions = new HashMap<>();
+    NewestWrites<DocumentSummary> newest = new NewestWrites<>();
     for (JsonNode hit : response.path("hits").path("hits")) {
       DocumentSummary summary = DocumentSummary.fromHit(hit);
-      WritePosition position = WritePosition.of(hit);
-      WritePosition known = positions.get(summary.id());
-      if (known == null || position.after(known)) {
-        positions.put(summary.id(), position);
-        newest.put(summary.id(), summary);
-      }
+      newest.offer(summary.id(), hit, summary);
     }
-    Map<String, DocumentSummary> found = new LinkedHashMap<>();
-    for (String labelId : labelIds) {
-      DocumentSummary summary = newest.get(labelId);
-      if (summary != null) {
-        found.put(labelId, summary);
-      }
-    }
-    return found;
+    return newest.inOrderOf(labelIds);
   }
 }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.simstream.elasticsearch.IndexMapping;
 import io.simstream.json.Json;
 import io.simstream.run.SimilarityRun;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,8 +63,7 @@ public final class VectorLookup {
    * Elasticsearch has seen. Unlike mget, a search sees writes after the next refresh only.
    */
   public Map<String, IndexDocument> byLabelIds(String index, List<String> labelIds) {
-    Map<String, IndexDocument> newest = new HashMap<>();
-    Map<String, WritePosition> positions = new HashMap<>();
+    NewestWrites<IndexDocument> newest = new NewestWrites<>();
     for (int from = 0; from < labelIds.size(); from += BATCH) {
       List<String> batch = labelIds.subList(from, Math.min(labelIds.size(), from + BATCH));
       JsonNode response = es.readVectors("POST",
@@ -74,22 +72,10 @@ public final class VectorLookup {
           r -> IndexDocument.anyWithoutVector(r.path("hits").path("hits")));
       for (JsonNode hit : response.path("hits").path("hits")) {
         IndexDocument document = IndexDocument.fromHit(hit);
-        WritePosition position = WritePosition.of(hit);
-        WritePosition known = positions.get(document.id());
-        if (known == null || position.after(known)) {
-          positions.put(document.id(), position);
-          newest.put(document.id(), document);
-        }
+        newest.offer(document.id(), hit, document);
       }
     }
-    Map<String, IndexDocument> found = new LinkedHashMap<>();
-    for (String labelId : labelIds) {
-      IndexDocument document = newest.get(labelId);
-      if (document != null) {
-        found.put(labelId, document);
-      }
-    }
-    return found;
+    return newest.inOrderOf(labelIds);
   }
 
   private static ObjectNode labelSearch(List<String> labelIds, boolean sourceVectorsOption) {
