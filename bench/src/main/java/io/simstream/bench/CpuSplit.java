@@ -59,7 +59,8 @@ record CpuSplit(int elasticsearchCpus, int cpus) {
     return IntStream.range(from, to).mapToObj(Integer::toString).collect(Collectors.joining(","));
   }
 
-  private static void pin(long pid, String cpus) throws IOException, InterruptedException {
+  /** Sets the CPUs of every thread of {@code pid}; {@code cpus} is a taskset list, e.g. {@code 0,1} or {@code 0-3}. */
+  static void pin(long pid, String cpus) throws IOException, InterruptedException {
     Process taskset = new ProcessBuilder("taskset", "--all-tasks", "--cpu-list", "--pid", cpus, Long.toString(pid))
         .redirectErrorStream(true).start();
     String output = new String(taskset.getInputStream().readAllBytes());

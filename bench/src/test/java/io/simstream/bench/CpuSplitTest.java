@@ -3,9 +3,7 @@ package io.simstream.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
-import java.io.IOException;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class CpuSplitTest {
@@ -28,14 +26,7 @@ class CpuSplitTest {
           .contains("Elasticsearch pinned to CPUs " + (CPUS - 1)).contains("to CPUs 0");
     } finally {
       standIn.destroyForcibly();
-      unpin(self);
+      CpuSplit.pin(self, "0-" + (CPUS - 1));
     }
-  }
-
-  private static void unpin(long pid) throws IOException, InterruptedException {
-    Process taskset = new ProcessBuilder("taskset", "--all-tasks", "--cpu-list", "--pid", "0-" + (CPUS - 1),
-        Long.toString(pid)).redirectErrorStream(true).start();
-    taskset.getInputStream().readAllBytes();
-    assertThat(taskset.waitFor(30, TimeUnit.SECONDS) && taskset.exitValue() == 0).as("affinity restored").isTrue();
   }
 }
