@@ -12,16 +12,17 @@ import java.util.Map;
  * state of the label is the one Elasticsearch wrote last ({@link WritePosition}).
  */
 final class NewestWrites<T> {
-  private final Map<String, T> newest = new HashMap<>();
-  private final Map<String, WritePosition> positions = new HashMap<>();
+  private record Write<T>(WritePosition position, T document) {
+  }
+
+  private final Map<String, Write<T>> newest = new HashMap<>();
 
   /** Keeps {@code document} for {@code id} if no later write of that id was seen. */
   void offer(String id, JsonNode hit, T document) {
     WritePosition position = WritePosition.of(hit);
-    WritePosition known = positions.get(id);
-    if (known == null || position.after(known)) {
-      positions.put(id, position);
-      newest.put(id, document);
+    Write<T> known = newest.get(id);
+    if (known == null || position.after(known.position())) {
+      newest.put(id, new Write<>(position, document));
     }
   }
 
@@ -29,9 +30,9 @@ final class NewestWrites<T> {
   Map<String, T> inOrderOf(List<String> ids) {
     Map<String, T> found = new LinkedHashMap<>();
     for (String id : ids) {
-      T document = newest.get(id);
-      if (document != null) {
-        found.put(id, document);
+      Write<T> write = newest.get(id);
+      if (write != null) {
+        found.put(id, write.document());
       }
     }
     return found;
