@@ -25,7 +25,6 @@ import org.elasticsearch.client.RestClient;
  */
 final class DirectElasticsearch implements AutoCloseable {
   private static final Duration FORCE_MERGE_TIMEOUT = Duration.ofMinutes(30);
-  private static final ContentType NDJSON = ContentType.create("application/x-ndjson", StandardCharsets.UTF_8);
 
   private final RestClient rest;
   private volatile BulkVectorEncoding vectorEncoding;
@@ -48,12 +47,12 @@ final class DirectElasticsearch implements AutoCloseable {
 
   /** Creates an index with exactly the body simstream's runs get. */
   void createIndex(String index, VectorFieldSpec spec) {
-    request("PUT", "/" + index, IndexMapping.createIndexBody(spec).getBytes(StandardCharsets.UTF_8), false);
+    request("PUT", "/" + index, IndexMapping.createIndexBody(spec).getBytes(StandardCharsets.UTF_8));
   }
 
   void deleteIndex(String index) {
     try {
-      request("DELETE", "/" + index, null, false);
+      request("DELETE", "/" + index, null);
     } catch (UncheckedIOException e) {
       if (!(e.getCause() instanceof ResponseException re) || re.getResponse().getStatusLine().getStatusCode() != 404) {
         throw e;
@@ -63,7 +62,7 @@ final class DirectElasticsearch implements AutoCloseable {
 
   /** Makes every write so far searchable, so that a read of the whole index sees them all. */
   void refresh(String index) {
-    request("POST", "/" + index + "/_refresh", null, false);
+    request("POST", "/" + index + "/_refresh", null);
   }
 
   /**
@@ -81,7 +80,7 @@ final class DirectElasticsearch implements AutoCloseable {
       throw new UncheckedIOException("force-merge of " + index + " failed: " + e.getMessage(), e);
     }
     refresh(index);
-    JsonNode segments = request("GET", "/_cat/segments/" + index + "?format=json", null, false);
+    JsonNode segments = request("GET", "/_cat/segments/" + index + "?format=json", null);
     int searchable = 0;
     for (JsonNode segment : segments) {
       searchable += segment.path("searchable").asBoolean() ? 1 : 0;
@@ -91,12 +90,13 @@ final class DirectElasticsearch implements AutoCloseable {
 
   /** Searchable documents: _count sees only refreshed segments, as a search does. */
   long count(String index) {
-    return request("GET", "/" + index + "/_count", null, false).path("count").asLong();
+    return request("GET", "/" + index + "/_count", null).path("count").asLong();
   }
 
   /** Sends an ndjson bulk body; fails when any item failed, so a ceiling never counts lost documents. */
-  void bulk(byte[] ndjson) {
-    JsonNode response = request("POST", "/_bulk", ndjson, true);
+  /** Sends a body written in {@link #vectorEncoding()}'s form. */
+  void bulk(byte[] body) {
+    JsonNode response = send(vectorEncoding().bulkRequest(body));
     if (response.path("errors").asBoolean()) {
       throw new IllegalStateException("bulk had item errors: " + firstError(response));
     }
@@ -104,21 +104,25 @@ final class DirectElasticsearch implements AutoCloseable {
 
   JsonNode search(String index, JsonNode body) {
     try {
-      return request("POST", "/" + index + "/_search", Json.MAPPER.writeValueAsBytes(body), false);
+      return request("POST", "/" + index + "/_search", Json.MAPPER.writeValueAsBytes(body));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  private JsonNode request(String method, String endpoint, byte[] body, boolean ndjson) {
+  private JsonNode request(String method, String endpoint, byte[] body) {
     Request request = new Request(method, endpoint);
     if (body != null) {
-      request.setEntity(new NByteArrayEntity(body, ndjson ? NDJSON : ContentType.APPLICATION_JSON));
+      request.setEntity(new NByteArrayEntity(body, ContentType.APPLICATION_JSON));
     }
+    return send(request);
+  }
+
+  private JsonNode send(Request request) {
     try {
       return Json.MAPPER.readTree(rest.performRequest(request).getEntity().getContent());
     } catch (IOException e) {
-      throw new UncheckedIOException(method + " " + endpoint + " failed: " + e.getMessage(), e);
+      throw new UncheckedIOException(request.getMethod() + " " + request.getEndpoint() + " failed: " + e.getMessage(), e);
     }
   }
 

@@ -13,7 +13,7 @@ import java.util.concurrent.Future;
  * The ingest ceiling: the same vectors pushed straight to Elasticsearch, into an index created with
  * simstream's own mapping (same index options, same periodic refresh), in bulks of {@link #BULK_SIZE}
  * with as many bulks in flight as the indexer allows by default, vectors written in the indexer's form
- * for the cluster (base64 float32 on 9.3+, decimal arrays before).
+ * for the cluster (NDJSON with base64 float32 on 9.3+, SMILE before).
  */
 final class RawBulkLoader {
   static final int BULK_SIZE = 500;

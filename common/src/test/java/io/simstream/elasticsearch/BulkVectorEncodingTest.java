@@ -17,8 +17,8 @@ class BulkVectorEncodingTest {
     Map<String, BulkVectorEncoding> expected = Map.of(
         "9.3.0", BulkVectorEncoding.BASE64_FLOAT32, "9.5.4", BulkVectorEncoding.BASE64_FLOAT32,
         "9.3.0-SNAPSHOT", BulkVectorEncoding.BASE64_FLOAT32, "10.0.0", BulkVectorEncoding.BASE64_FLOAT32,
-        "9.2.9", BulkVectorEncoding.DECIMAL_ARRAY, "9.0.0", BulkVectorEncoding.DECIMAL_ARRAY,
-        "8.19.21", BulkVectorEncoding.DECIMAL_ARRAY, "7.17.0", BulkVectorEncoding.DECIMAL_ARRAY);
+        "9.2.9", BulkVectorEncoding.SMILE_FLOAT32, "9.0.0", BulkVectorEncoding.SMILE_FLOAT32,
+        "8.19.21", BulkVectorEncoding.SMILE_FLOAT32, "7.17.0", BulkVectorEncoding.SMILE_FLOAT32);
     expected.forEach((version, encoding) ->
         assertThat(BulkVectorEncoding.forVersion(version)).as(version).isEqualTo(encoding));
   }
@@ -28,30 +28,37 @@ class BulkVectorEncodingTest {
     assertThat(BulkVectorEncoding.forNodeVersions(List.of("9.3.1", "9.5.4")))
         .isEqualTo(BulkVectorEncoding.BASE64_FLOAT32);
     assertThat(BulkVectorEncoding.forNodeVersions(List.of("9.3.1", "9.2.4")))
-        .as("mid rolling upgrade").isEqualTo(BulkVectorEncoding.DECIMAL_ARRAY);
-    assertThat(BulkVectorEncoding.forNodeVersions(List.of())).isEqualTo(BulkVectorEncoding.DECIMAL_ARRAY);
+        .as("mid rolling upgrade").isEqualTo(BulkVectorEncoding.SMILE_FLOAT32);
+    assertThat(BulkVectorEncoding.forNodeVersions(List.of())).isEqualTo(BulkVectorEncoding.SMILE_FLOAT32);
   }
 
   @Test
-  void decimalArraysWhenTheVersionCannotBeRead() throws Exception {
-    assertThat(BulkVectorEncoding.forVersion(null)).isEqualTo(BulkVectorEncoding.DECIMAL_ARRAY);
-    assertThat(BulkVectorEncoding.forVersion("serverless")).isEqualTo(BulkVectorEncoding.DECIMAL_ARRAY);
+  void smileWhenTheVersionCannotBeRead() throws Exception {
+    assertThat(BulkVectorEncoding.forVersion(null)).isEqualTo(BulkVectorEncoding.SMILE_FLOAT32);
+    assertThat(BulkVectorEncoding.forVersion("serverless")).isEqualTo(BulkVectorEncoding.SMILE_FLOAT32);
     int closedPort;
     try (ServerSocket socket = new ServerSocket(0)) {
       closedPort = socket.getLocalPort();
     }
     try (RestClient unreachable = RestClient.builder(new HttpHost("127.0.0.1", closedPort)).build()) {
-      assertThat(BulkVectorEncoding.detect(unreachable)).isEqualTo(BulkVectorEncoding.DECIMAL_ARRAY);
+      assertThat(BulkVectorEncoding.detect(unreachable)).isEqualTo(BulkVectorEncoding.SMILE_FLOAT32);
     }
   }
 
   @Test
-  void estimatesTheBytesOfEitherForm() {
+  void estimatesTheBytesOfEitherForm() throws Exception {
     float[] vector = new float[512];
     assertThat(BulkVectorEncoding.BASE64_FLOAT32.vectorBytes(512))
         .as("the quoted string exactly").isEqualTo(EventVectors.Writer.toBase64(vector).length() + 2);
     assertThat(BulkVectorEncoding.BASE64_FLOAT32.vectorBytes(3))
         .isEqualTo(EventVectors.Writer.toBase64(new float[3]).length() + 2);
-    assertThat(BulkVectorEncoding.DECIMAL_ARRAY.vectorBytes(512)).isEqualTo(12L * 512);
+    for (int dims : new int[] {3, 512}) {
+      BulkBodyWriter body = new BulkBodyWriter(BulkVectorEncoding.SMILE_FLOAT32, 64);
+      body.nextLine().writeStartObject();
+      body.writeVector("v", new float[dims]);
+      int withoutVector = 4 + 1 + 2 + 1; // header, object start, the name "v", object end
+      assertThat(BulkVectorEncoding.SMILE_FLOAT32.vectorBytes(dims)).as("the SMILE array exactly")
+          .isEqualTo(body.toByteArray().length - withoutVector - 1);
+    }
   }
 }

@@ -31,9 +31,9 @@ class EmbeddingsPagingTest {
 
   /**
    * Every vector comes back bit for bit through get-embeddings, written as the indexer writes it
-   * (base64 float32 to 9.3+, decimal arrays to 8.x), in a Euclidean run. (A cosine run on 9.x gives
+   * (base64 float32 to 9.3+, SMILE float32 to 8.x), in a Euclidean run. (A cosine run on 9.x gives
    * some values back 1 ulp off whatever the bulk form: 9.x rebuilds the source vector from the
-   * normalized one it stores and its magnitude; decimal arrays show the same differences.)
+   * normalized one it stores and its magnitude, whatever the bulk form.)
    */
   @Test
   void everyVectorComesBackBitExact() {

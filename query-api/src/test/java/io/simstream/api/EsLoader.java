@@ -1,25 +1,24 @@
 package io.simstream.api;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.simstream.elasticsearch.BulkBodyWriter;
 import io.simstream.elasticsearch.BulkVectorEncoding;
 import io.simstream.elasticsearch.PatchDocumentId;
-import io.simstream.event.EventVectors;
-import io.simstream.json.Json;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.http.HttpHost;
+import org.apache.http.util.EntityUtils;
 import org.elasticsearch.client.RestClient;
 
 /**
  * Loads documents straight into Elasticsearch with bulk requests, as the indexer would write them:
- * vectors as base64 float32 strings to 9.3+, as arrays before ({@link BulkVectorEncoding}).
+ * NDJSON with base64 float32 vectors to 9.3+, SMILE before ({@link BulkVectorEncoding}).
  */
 final class EsLoader {
   private static final int BULK = 5000;
@@ -42,27 +41,32 @@ final class EsLoader {
   }
 
   static void load(String index, List<Doc> docs) {
-    for (int from = 0; from < docs.size(); from += BULK) {
-      ByteArrayOutputStream body = new ByteArrayOutputStream();
-      for (Doc doc : docs.subList(from, Math.min(docs.size(), from + BULK))) {
-        Map<String, Object> source = new LinkedHashMap<>();
-        source.put("sample_id", doc.sampleId());
-        if (doc.labelId() != null) {
-          source.put("label_id", doc.labelId());
+    try (RestClient rest = RestClient.builder(HttpHost.create(TestBackends.elasticsearch())).build()) {
+      for (int from = 0; from < docs.size(); from += BULK) {
+        BulkBodyWriter body = new BulkBodyWriter(encoding(), 1 << 20);
+        for (Doc doc : docs.subList(from, Math.min(docs.size(), from + BULK))) {
+          String id = doc.labelId() == null ? doc.id() : PatchDocumentId.of(doc.sampleId(), doc.labelId());
+          body.nextLine().writeObject(Map.of("index", Map.of("_index", index, "_id", id)));
+          JsonGenerator source = body.nextLine();
+          source.writeStartObject();
+          source.writeStringField("sample_id", doc.sampleId());
+          if (doc.labelId() != null) {
+            source.writeStringField("label_id", doc.labelId());
+          }
+          body.writeVector("vector", doc.vector());
+          if (doc.summary() != null) {
+            source.writeObjectField("summary", doc.summary());
+          }
+          source.writeEndObject();
         }
-        source.put("vector", encoding() == BulkVectorEncoding.BASE64_FLOAT32
-            ? EventVectors.Writer.toBase64(doc.vector()) : doc.vector());
-        if (doc.summary() != null) {
-          source.put("summary", doc.summary());
+        String response = EntityUtils.toString(rest.performRequest(encoding().bulkRequest(body.toByteArray()))
+            .getEntity());
+        if (response.contains("\"errors\":true")) {
+          throw new IllegalStateException("bulk failed: " + response.substring(0, Math.min(500, response.length())));
         }
-        String id = doc.labelId() == null ? doc.id() : PatchDocumentId.of(doc.sampleId(), doc.labelId());
-        write(body, Map.of("index", Map.of("_id", id)));
-        write(body, source);
       }
-      String response = send("POST", "/" + index + "/_bulk", body.toByteArray(), "application/x-ndjson");
-      if (response.contains("\"errors\":true")) {
-        throw new IllegalStateException("bulk failed: " + response.substring(0, Math.min(500, response.length())));
-      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
     send("POST", "/" + index + "/_refresh", new byte[0], "application/json");
   }
@@ -89,15 +93,6 @@ final class EsLoader {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
-    }
-  }
-
-  private static void write(ByteArrayOutputStream out, Object line) {
-    try {
-      out.write(Json.MAPPER.writeValueAsBytes(line));
-      out.write('\n');
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }

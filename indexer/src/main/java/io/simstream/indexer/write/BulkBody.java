@@ -1,100 +1,86 @@
 package io.simstream.indexer.write;
 
-import com.fasterxml.jackson.core.io.JsonStringEncoder;
-import com.fasterxml.jackson.core.io.NumberOutput;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.simstream.elasticsearch.BulkBodyWriter;
 import io.simstream.elasticsearch.BulkVectorEncoding;
 import io.simstream.elasticsearch.IndexMapping;
 import io.simstream.event.BoundingBox;
-import io.simstream.event.EventVectors;
-import java.nio.charset.StandardCharsets;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 
 /**
- * Hand-written NDJSON of a bulk request, straight from the float arrays (no object mapping, no
- * boxing): Elasticsearch is CPU-bound on the same cores. Index actions go through the run's write
- * alias with {@code require_alias}, so a write never auto-creates a deleted index with a dynamic
- * mapping; deletes address the index itself (a missing index holds nothing to delete). Vectors go
- * as decimal arrays or, to 9.3+, as base64 float32 strings ({@link BulkVectorEncoding}); the
- * document's {@link DocumentSummary} follows them.
+ * The body of a bulk request, streamed from the float arrays (no object mapping, no boxing):
+ * Elasticsearch is CPU-bound on the same cores. Index actions go through the run's write alias with
+ * {@code require_alias}, so a write never auto-creates a deleted index with a dynamic mapping;
+ * deletes address the index itself (a missing index holds nothing to delete). The body's form
+ * (SMILE, or NDJSON with base64 vectors for 9.3+) is the cluster's {@link BulkVectorEncoding}; the
+ * document's {@link DocumentSummary} follows the vector.
  */
 final class BulkBody {
-  private static final JsonStringEncoder QUOTER = JsonStringEncoder.getInstance();
-
   private BulkBody() {
   }
 
   static byte[] encode(List<WriteOp> ops, BulkVectorEncoding encoding) {
-    StringBuilder out = new StringBuilder(ops.size() * 256);
-    for (WriteOp op : ops) {
-      boolean index = op.action() == WriteOp.Action.INDEX;
-      out.append(index ? "{\"index\":{\"_index\":" : "{\"delete\":{\"_index\":");
-      quote(out, index ? IndexMapping.writeAlias(op.index()) : op.index()).append(",\"_id\":");
-      quote(out, op.id()).append(",\"version\":").append(op.version()).append(",\"version_type\":\"external\"");
-      out.append(index ? ",\"require_alias\":true}}\n" : "}}\n");
-      if (index) {
-        out.append("{\"").append(IndexMapping.SAMPLE_ID).append("\":");
-        quote(out, op.sampleId());
-        if (op.labelId() != null) {
-          out.append(",\"").append(IndexMapping.LABEL_ID).append("\":");
-          quote(out, op.labelId());
+    BulkBodyWriter body = new BulkBodyWriter(encoding,
+        (int) Math.min(Integer.MAX_VALUE - 8, ops.stream().mapToLong(op -> op.estimatedBytes(encoding)).sum()));
+    try {
+      for (WriteOp op : ops) {
+        boolean index = op.action() == WriteOp.Action.INDEX;
+        JsonGenerator action = body.nextLine();
+        action.writeStartObject();
+        action.writeObjectFieldStart(index ? "index" : "delete");
+        action.writeStringField("_index", index ? IndexMapping.writeAlias(op.index()) : op.index());
+        action.writeStringField("_id", op.id());
+        action.writeNumberField("version", op.version());
+        action.writeStringField("version_type", "external");
+        if (index) {
+          action.writeBooleanField("require_alias", true);
         }
-        out.append(",\"").append(IndexMapping.VECTOR).append("\":");
-        if (encoding == BulkVectorEncoding.BASE64_FLOAT32) {
-          out.append('"').append(EventVectors.Writer.toBase64(op.vector())).append('"');
-        } else {
-          decimals(out, op.vector());
+        action.writeEndObject();
+        action.writeEndObject();
+        if (index) {
+          document(body, op);
         }
-        summary(out, op.summary());
-        out.append("}\n");
       }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    return out.toString().getBytes(StandardCharsets.UTF_8);
+    return body.toByteArray();
+  }
+
+  private static void document(BulkBodyWriter body, WriteOp op) throws IOException {
+    JsonGenerator doc = body.nextLine();
+    doc.writeStartObject();
+    doc.writeStringField(IndexMapping.SAMPLE_ID, op.sampleId());
+    if (op.labelId() != null) {
+      doc.writeStringField(IndexMapping.LABEL_ID, op.labelId());
+    }
+    body.writeVector(IndexMapping.VECTOR, op.vector());
+    summary(doc, op.summary());
+    doc.writeEndObject();
   }
 
   /** The summary object with its non-null members; nothing when all are null (a vectors-only sample). */
-  private static void summary(StringBuilder out, DocumentSummary summary) {
+  private static void summary(JsonGenerator doc, DocumentSummary summary) throws IOException {
     if (summary.isEmpty()) {
       return;
     }
-    out.append(",\"").append(IndexMapping.SUMMARY).append("\":{");
-    boolean first = true;
-    first = member(out, first, IndexMapping.IMAGE_URI, summary.imageUri());
-    first = member(out, first, IndexMapping.FIELD, summary.field());
-    first = member(out, first, IndexMapping.LABEL, summary.label());
+    doc.writeObjectFieldStart(IndexMapping.SUMMARY);
+    member(doc, IndexMapping.IMAGE_URI, summary.imageUri());
+    member(doc, IndexMapping.FIELD, summary.field());
+    member(doc, IndexMapping.LABEL, summary.label());
     BoundingBox box = summary.boundingBox();
     if (box != null) {
-      out.append(first ? "\"" : ",\"").append(IndexMapping.BOUNDING_BOX).append("\":[")
-          .append(box.x()).append(',').append(box.y()).append(',').append(box.width()).append(',')
-          .append(box.height()).append(']');
+      doc.writeFieldName(IndexMapping.BOUNDING_BOX);
+      doc.writeArray(new double[] {box.x(), box.y(), box.width(), box.height()}, 0, 4);
     }
-    out.append('}');
+    doc.writeEndObject();
   }
 
-  /** Appends {@code "name":"value"} unless value is null; returns whether nothing was appended yet. */
-  private static boolean member(StringBuilder out, boolean first, String name, String value) {
-    if (value == null) {
-      return first;
+  private static void member(JsonGenerator doc, String name, String value) throws IOException {
+    if (value != null) {
+      doc.writeStringField(name, value);
     }
-    out.append(first ? "\"" : ",\"").append(name).append("\":");
-    quote(out, value);
-    return false;
-  }
-
-  private static void decimals(StringBuilder out, float[] vector) {
-    out.append('[');
-    for (int i = 0; i < vector.length; i++) {
-      if (i > 0) {
-        out.append(',');
-      }
-      // Schubfach through Jackson: several times faster than Float.toString on JDK 17, same digits.
-      out.append(NumberOutput.toString(vector[i], true));
-    }
-    out.append(']');
-  }
-
-  private static StringBuilder quote(StringBuilder out, String value) {
-    out.append('"');
-    QUOTER.quoteAsString(value, out);
-    return out.append('"');
   }
 }

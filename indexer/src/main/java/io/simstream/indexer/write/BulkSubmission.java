@@ -16,8 +16,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import org.apache.http.entity.ByteArrayEntity;
-import org.apache.http.entity.ContentType;
 import org.apache.http.util.EntityUtils;
 import org.elasticsearch.client.Cancellable;
 import org.elasticsearch.client.Request;
@@ -36,8 +34,6 @@ import org.slf4j.LoggerFactory;
  */
 final class BulkSubmission implements PendingWrite {
   private static final Logger LOG = LoggerFactory.getLogger(BulkSubmission.class);
-  private static final ContentType NDJSON = ContentType.create("application/x-ndjson",
-      java.nio.charset.StandardCharsets.UTF_8);
   /** Only what the outcome needs, to keep responses small. */
   private static final String FILTER_PATH = "errors,items.*.status,items.*.error.type,items.*.error.reason";
 
@@ -100,9 +96,8 @@ final class BulkSubmission implements PendingWrite {
     List<List<WriteOp>> split = chunks.split(todo);
     Round round = new Round(split.size());
     for (List<WriteOp> chunk : split) {
-      Request request = new Request("POST", "/_bulk");
+      Request request = chunks.encoding().bulkRequest(BulkBody.encode(chunk, chunks.encoding()));
       request.addParameter("filter_path", FILTER_PATH);
-      request.setEntity(new ByteArrayEntity(BulkBody.encode(chunk, chunks.encoding()), NDJSON));
       long start = System.nanoTime();
       Cancellable cancellable = rest.performRequestAsync(request, new ResponseListener() {
         @Override

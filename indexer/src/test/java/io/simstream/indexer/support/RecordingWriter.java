@@ -91,7 +91,7 @@ public final class RecordingWriter implements VectorIndexWriter {
 
   @Override
   public BulkVectorEncoding vectorEncoding() {
-    return BulkVectorEncoding.DECIMAL_ARRAY;
+    return BulkVectorEncoding.SMILE_FLOAT32;
   }
 
   @Override

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 class BulkVectorWriterIT {
   private static final DocumentSummary IMAGE = DocumentSummary.ofSample("file:///images/a.jpg");
 
-  /** What the indexer picks for the node this run uses (base64 on 9.x, decimals on 8.x). */
+  /** What the indexer picks for the node this run uses (base64 on 9.3+, SMILE on 8.x). */
   private static BulkVectorEncoding clusterEncoding() {
     try (RestClient rest = RestClient.builder(org.apache.http.HttpHost.create(LocalServers.elasticsearch().httpUrl()))
         .build()) {
@@ -43,8 +43,56 @@ class BulkVectorWriterIT {
   @Test
   void picksTheEncodingOfTheNodesVersion() {
     assertThat(clusterEncoding()).isEqualTo(BulkVectorEncoding.forVersion(LocalServers.esVersion()))
-        .isEqualTo(LocalServers.esVersion().startsWith("8.") ? BulkVectorEncoding.DECIMAL_ARRAY
+        .isEqualTo(LocalServers.esVersion().startsWith("8.") ? BulkVectorEncoding.SMILE_FLOAT32
             : BulkVectorEncoding.BASE64_FLOAT32);
+  }
+
+  @Test
+  void everyFormTheClusterTakesStoresTheVectorsAndSummariesExactly() throws Exception {
+    SimstreamConfig config = SimstreamConfig.load(Map.of()).with(Map.of(Settings.ES_HOSTS,
+        LocalServers.elasticsearch().httpUrl()));
+    ElasticsearchClient es = ElasticsearchClients.create(config);
+    RestClient rest = ElasticsearchClients.restClient(es);
+    // SMILE is taken by every version; base64 only from 9.3.
+    List<BulkVectorEncoding> forms = clusterEncoding() == BulkVectorEncoding.SMILE_FLOAT32
+        ? List.of(BulkVectorEncoding.SMILE_FLOAT32) : List.of(BulkVectorEncoding.values());
+    float[] vector = {0.1f, -12345.679f, Float.MIN_VALUE, (float) Math.PI};
+    DocumentSummary patch = new DocumentSummary("file:///images/é \"b\".jpg", "ground_truth", "汽车",
+        new BoundingBox(1 / 3.0, 0.2, 0.3, 1e-9));
+    for (BulkVectorEncoding form : forms) {
+      SimilarityRun run = new SimilarityRun("w8", "ds", "bk8", "bulk-writer-form-" + form.name().toLowerCase()
+          + "-" + ProcessHandle.current().pid(), SimilarityRun.PRECOMPUTED, Metric.EUCLIDEAN, 4, "ground_truth",
+          "flat", false, Instant.now());
+      BulkVectorWriter writer = new BulkVectorWriter(es, new BulkVectorWriter.Limits(10, 1 << 20,
+          Duration.ofSeconds(30)), form, IndexerMetrics.inMemory(), java.time.Clock.systemUTC());
+      writer.ensureIndex(run);
+
+      WriteResult result = writer.write(List.of(WriteOp.index(run, "s1-l1", 3, "s1", "l1", vector, patch),
+          WriteOp.index(run, "s2-l2", 3, "s2", "l2", new float[] {1, 2, 3, 4}, patch),
+          WriteOp.delete(run, "s2-l2", 4, "s2")));
+
+      assertThat(result.rejected()).as(form.name()).isEmpty();
+      assertThat(result.applied()).as(form.name()).isEqualTo(2);
+      rest.performRequest(new Request("POST", "/" + run.indexName() + "/_refresh"));
+      Request search = new Request("POST", "/" + run.indexName() + "/_search");
+      // 9.x leaves vectors out of _source unless asked; 8.x does not know the option.
+      search.setJsonEntity(LocalServers.esVersion().startsWith("8.") ? "{}"
+          : "{\"_source\":{\"exclude_vectors\":false}}");
+      JsonNode hits = Json.MAPPER.readTree(EntityUtils.toByteArray(rest.performRequest(search).getEntity()))
+          .path("hits").path("hits");
+      assertThat(hits).as(form.name()).hasSize(1);
+      JsonNode source = hits.get(0).path("_source");
+      assertThat(source.path("label_id").asText()).isEqualTo("l1");
+      float[] stored = new float[4];
+      for (int i = 0; i < 4; i++) {
+        stored[i] = source.path("vector").get(i).floatValue();
+      }
+      assertThat(stored).as(form.name() + ": bit-exact float32").containsExactly(vector);
+      assertThat(source.path("summary").path("image_uri").asText()).isEqualTo(patch.imageUri());
+      assertThat(source.path("summary").path("label").asText()).isEqualTo("汽车");
+      assertThat(source.path("summary").path("bounding_box").get(0).asDouble()).isEqualTo(1 / 3.0);
+      assertThat(source.path("summary").path("bounding_box").get(3).asDouble()).isEqualTo(1e-9);
+    }
   }
 
   @Test

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.smile.SmileFactory;
 import io.simstream.config.Settings;
 import io.simstream.config.SimstreamConfig;
 import io.simstream.elasticsearch.BulkVectorEncoding;
@@ -15,12 +17,13 @@ import io.simstream.json.Json;
 import io.simstream.run.Metric;
 import io.simstream.run.SimilarityRun;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class BulkVectorWriterTest {
   private static final SimilarityRun RUN = new SimilarityRun("r", "ds", "bk", "idx \"q\"", SimilarityRun.PRECOMPUTED,
@@ -33,56 +36,78 @@ class BulkVectorWriterTest {
           new DocumentSummary(null, "ground_truth", "voiture", new BoundingBox(0.1, 0.25, 0.5, 1e-4))),
       WriteOp.delete(RUN, "s3", 9, "s3"));
 
-  @Test
-  void writesValidNdjsonWithExternalVersions() throws Exception {
-    byte[] body = BulkBody.encode(OPS, BulkVectorEncoding.DECIMAL_ARRAY);
-    String[] lines = new String(body, StandardCharsets.UTF_8).split("\n");
+  @ParameterizedTest
+  @EnumSource(BulkVectorEncoding.class)
+  void writesActionsWithExternalVersionsAndDocumentsInEitherForm(BulkVectorEncoding encoding) throws Exception {
+    List<JsonNode> lines = lines(BulkBody.encode(OPS, encoding), encoding);
 
     assertThat(lines).hasSize(5);
-    JsonNode action = Json.MAPPER.readTree(lines[0]).path("index");
+    JsonNode action = lines.get(0).path("index");
     assertThat(action.path("_index").asText()).as("index actions go through the write alias")
         .isEqualTo("idx \"q\".simstream-write");
     assertThat(action.path("require_alias").asBoolean()).as("so they never auto-create a deleted index").isTrue();
     assertThat(action.path("_id").asText()).isEqualTo("s\"1");
     assertThat(action.path("version").asLong()).isEqualTo(7);
     assertThat(action.path("version_type").asText()).isEqualTo("external");
-    JsonNode source = Json.MAPPER.readTree(lines[1]);
+    JsonNode source = lines.get(1);
     assertThat(source.path("sample_id").asText()).isEqualTo("s\"1");
     assertThat(source.has("label_id")).isFalse();
-    assertThat((float) source.path("vector").get(1).asDouble()).isEqualTo(-1e-7f);
+    assertThat(vector(source.path("vector"))).containsExactly(1.5f, -1e-7f);
     assertThat(source.path("summary").path("image_uri").asText()).isEqualTo("file:///data/\"a\".jpg");
     assertThat(source.path("summary").size()).as("no empty members").isEqualTo(1);
-    JsonNode patch = Json.MAPPER.readTree(lines[3]);
+    JsonNode patch = lines.get(3);
     assertThat(patch.path("label_id").asText()).isEqualTo("l1");
     assertThat(patch.path("summary").has("image_uri")).isFalse();
     assertThat(patch.path("summary").path("field").asText()).isEqualTo("ground_truth");
     assertThat(patch.path("summary").path("label").asText()).isEqualTo("voiture");
     assertThat(patch.path("summary").path("bounding_box")).extracting(JsonNode::asDouble)
         .containsExactly(0.1, 0.25, 0.5, 1e-4);
-    JsonNode delete = Json.MAPPER.readTree(lines[4]).path("delete");
+    JsonNode delete = lines.get(4).path("delete");
     assertThat(delete.path("version").asLong()).isEqualTo(9);
     assertThat(delete.path("_index").asText()).isEqualTo("idx \"q\"");
+    assertThat(delete.has("require_alias")).isFalse();
   }
 
   @Test
-  void writesVectorsAsBase64Float32ForElasticsearch93On() throws Exception {
-    String decimal = new String(BulkBody.encode(OPS, BulkVectorEncoding.DECIMAL_ARRAY), StandardCharsets.UTF_8);
-    String[] lines = new String(BulkBody.encode(OPS, BulkVectorEncoding.BASE64_FLOAT32), StandardCharsets.UTF_8)
-        .split("\n");
+  void smileBodiesCarryRawFloat32AndBase64BodiesBigEndianFloat32() throws Exception {
+    JsonNode smile = lines(BulkBody.encode(OPS, BulkVectorEncoding.SMILE_FLOAT32), BulkVectorEncoding.SMILE_FLOAT32)
+        .get(1).path("vector");
+    assertThat(smile.isArray()).isTrue();
+    assertThat(smile.get(1).isFloat()).as("a float32 token, not decimal text or a double").isTrue();
 
-    assertThat(lines).hasSize(5);
-    String[] decimalLines = decimal.split("\n");
-    for (int i : new int[] {0, 2, 4}) {
-      assertThat(lines[i]).as("actions do not depend on the encoding").isEqualTo(decimalLines[i]);
-    }
-    JsonNode source = Json.MAPPER.readTree(lines[1]);
-    assertThat(source.path("sample_id").asText()).isEqualTo("s\"1");
-    assertThat(source.path("vector").isTextual()).isTrue();
+    JsonNode base64 = lines(BulkBody.encode(OPS, BulkVectorEncoding.BASE64_FLOAT32), BulkVectorEncoding.BASE64_FLOAT32)
+        .get(1).path("vector");
     // Big-endian float32: 1.5f = 0x3FC00000, -1e-7f = 0xB3D6BF95.
-    assertThat(source.path("vector").asText()).isEqualTo(java.util.Base64.getEncoder().encodeToString(
+    assertThat(base64.asText()).isEqualTo(java.util.Base64.getEncoder().encodeToString(
         new byte[] {0x3F, (byte) 0xC0, 0, 0, (byte) 0xB3, (byte) 0xD6, (byte) 0xBF, (byte) 0x95}));
-    assertThat(EventVectors.Reader.fromBase64(source.path("vector").asText())).containsExactly(1.5f, -1e-7f);
-    assertThat(Json.MAPPER.readTree(lines[3]).path("label_id").asText()).isEqualTo("l1");
+  }
+
+  /** The body's lines: NDJSON split at newlines, SMILE documents split at the 0xFF separator. */
+  private static List<JsonNode> lines(byte[] body, BulkVectorEncoding encoding) throws Exception {
+    boolean smile = encoding == BulkVectorEncoding.SMILE_FLOAT32;
+    ObjectMapper mapper = smile ? new ObjectMapper(new SmileFactory()) : Json.MAPPER;
+    byte separator = smile ? (byte) 0xFF : (byte) '\n';
+    assertThat(body[body.length - 1]).as("the last line is ended too").isEqualTo(separator);
+    List<JsonNode> lines = new java.util.ArrayList<>();
+    int from = 0;
+    for (int i = 0; i < body.length; i++) {
+      if (body[i] == separator) {
+        lines.add(mapper.readTree(java.util.Arrays.copyOfRange(body, from, i)));
+        from = i + 1;
+      }
+    }
+    return lines;
+  }
+
+  private static float[] vector(JsonNode value) {
+    if (value.isTextual()) {
+      return EventVectors.Reader.fromBase64(value.asText());
+    }
+    float[] vector = new float[value.size()];
+    for (int i = 0; i < vector.length; i++) {
+      vector[i] = value.get(i).floatValue();
+    }
+    return vector;
   }
 
   @Test
@@ -130,7 +155,7 @@ class BulkVectorWriterTest {
         "http://127.0.0.1:" + closedPort));
     IndexerMetrics metrics = IndexerMetrics.inMemory();
     BulkVectorWriter writer = new BulkVectorWriter(ElasticsearchClients.create(config),
-        new BulkVectorWriter.Limits(100, 1 << 20, Duration.ofMillis(700)), BulkVectorEncoding.DECIMAL_ARRAY, metrics,
+        new BulkVectorWriter.Limits(100, 1 << 20, Duration.ofMillis(700)), BulkVectorEncoding.SMILE_FLOAT32, metrics,
         java.time.Clock.systemUTC());
     long start = System.nanoTime();
 
