@@ -1,6 +1,7 @@
 package io.simstream.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.simstream.elasticsearch.BulkVectorEncoding;
 import io.simstream.elasticsearch.IndexMapping;
 import io.simstream.elasticsearch.VectorFieldSpec;
@@ -9,6 +10,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import org.apache.http.HttpHost;
 import org.apache.http.client.config.RequestConfig;
 import org.apache.http.entity.ContentType;
@@ -99,6 +101,17 @@ final class DirectElasticsearch implements AutoCloseable {
     JsonNode response = send(vectorEncoding().bulkRequest(body));
     if (response.path("errors").asBoolean()) {
       throw new IllegalStateException("bulk had item errors: " + firstError(response));
+    }
+  }
+
+  /** A real-time multi-get of these ids, without their sources: {@code docs[].found} says which exist. */
+  JsonNode mget(String index, List<String> ids) {
+    ObjectNode body = Json.MAPPER.createObjectNode();
+    ids.forEach(body.putArray("ids")::add);
+    try {
+      return request("POST", "/" + index + "/_mget?_source=false", Json.MAPPER.writeValueAsBytes(body));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

@@ -15,7 +15,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Measures when documents first become searchable: a thread searches the index for the ids still
  * outstanding and records, for each one found, the time since it was offered. The figure is an
- * upper bound, late by at most one poll ({@link #POLL_MS} plus the search itself).
+ * upper bound, late by at most one poll ({@link #POLL_MS} plus the search itself). The same thread
+ * also reads the ids with a real-time multi-get, as the API's id lookups do: a get sees a write as
+ * soon as its bulk is acknowledged, a search only after the next refresh, and the gap between the
+ * two is the window in which a lookup and a search disagree.
  */
 final class VisibilityProbe implements AutoCloseable {
   static final long POLL_MS = 25;
@@ -30,6 +33,11 @@ final class VisibilityProbe implements AutoCloseable {
   private final DirectElasticsearch es;
   private final String index;
   private final Map<String, Long> outstanding = new ConcurrentHashMap<>();
+  /** Tracked ids not yet found by a get. */
+  private final Map<String, Long> unread = new ConcurrentHashMap<>();
+  /** When a get first found each tracked id not yet searchable. */
+  private final Map<String, Long> readAt = new ConcurrentHashMap<>();
+  private final List<Double> getToSearchMs = Collections.synchronizedList(new ArrayList<>());
   private final AtomicLong offeredCount = new AtomicLong();
   private final List<Double> latenciesMs = Collections.synchronizedList(new ArrayList<>());
   private final Thread thread;
@@ -47,6 +55,7 @@ final class VisibilityProbe implements AutoCloseable {
   void offered(String id, long nanoTime) {
     if (offeredCount.getAndIncrement() % TRACK_EVERY == 0) {
       outstanding.put(id, nanoTime);
+      unread.put(id, nanoTime);
     }
   }
 
@@ -66,8 +75,26 @@ final class VisibilityProbe implements AutoCloseable {
     }
   }
 
+  /** For each tracked id, how long after a get first found it a search did (0 when no get was earlier). */
+  List<Double> getToSearchMs() {
+    synchronized (getToSearchMs) {
+      return List.copyOf(getToSearchMs);
+    }
+  }
+
   private void poll() {
     while (running) {
+      List<String> toRead = List.copyOf(unread.keySet());
+      for (int from = 0; from < toRead.size(); from += IDS_PER_SEARCH) {
+        JsonNode docs = es.mget(index, toRead.subList(from, Math.min(toRead.size(), from + IDS_PER_SEARCH)));
+        long now = System.nanoTime();
+        for (JsonNode doc : docs.path("docs")) {
+          String id = doc.path("_id").asText();
+          if (doc.path("found").asBoolean() && unread.remove(id) != null && outstanding.containsKey(id)) {
+            readAt.put(id, now);
+          }
+        }
+      }
       // Every outstanding id each round, a chunk per search: none waits behind others to be looked for.
       List<String> ids = List.copyOf(outstanding.keySet());
       for (int from = 0; from < ids.size(); from += IDS_PER_SEARCH) {
@@ -75,9 +102,13 @@ final class VisibilityProbe implements AutoCloseable {
         JsonNode hits = es.search(index, idsQuery(chunk)).path("hits").path("hits");
         long now = System.nanoTime();
         for (JsonNode hit : hits) {
-          Long offeredAt = outstanding.remove(hit.path("_id").asText());
+          String id = hit.path("_id").asText();
+          Long offeredAt = outstanding.remove(id);
           if (offeredAt != null) {
             latenciesMs.add((now - offeredAt) / 1e6);
+            unread.remove(id);
+            Long read = readAt.remove(id);
+            getToSearchMs.add(read == null ? 0 : (now - read) / 1e6);
           }
         }
       }
