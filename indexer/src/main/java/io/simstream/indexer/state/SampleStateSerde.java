@@ -2,13 +2,16 @@ package io.simstream.indexer.state;
 
 import io.simstream.event.BoundingBox;
 import io.simstream.event.Patch;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,13 +40,14 @@ public final class SampleStateSerde implements Serde<SampleState> {
   }
 
   static byte[] write(SampleState state) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+    // Sized from the estimate: growing a buffer of kilobytes by doubling was a tenth of the stream thread.
+    Output bytes = new Output((int) Math.min(SampleState.MAX_BYTES, state.estimatedBytes()));
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeByte(FORMAT);
       out.writeLong(state.version());
       writeNullable(out, state.imageUri());
-      writeVectors(out, state.embeddings());
-      writeVectors(out, state.computed());
+      writeVectors(out, bytes, state.embeddings());
+      writeVectors(out, bytes, state.computed());
       out.writeInt(state.patches().size());
       for (Patch patch : state.patches()) {
         out.writeUTF(patch.labelId());
@@ -54,12 +58,12 @@ public final class SampleStateSerde implements Serde<SampleState> {
         out.writeDouble(box.y());
         out.writeDouble(box.width());
         out.writeDouble(box.height());
-        writeVectors(out, patch.embeddings());
+        writeVectors(out, bytes, patch.embeddings());
       }
       out.writeInt(state.patchesComputed().size());
       for (Map.Entry<String, Map<String, float[]>> entry : state.patchesComputed().entrySet()) {
         out.writeUTF(entry.getKey());
-        writeVectors(out, entry.getValue());
+        writeVectors(out, bytes, entry.getValue());
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -68,15 +72,17 @@ public final class SampleStateSerde implements Serde<SampleState> {
   }
 
   static SampleState read(byte[] bytes) {
-    try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes))) {
+    Input input = new Input(bytes);
+    // DataInputStream and DataOutputStream do not buffer, so the vectors' bytes sit where they read or write next.
+    try (DataInputStream in = new DataInputStream(input)) {
       byte format = in.readByte();
       if (format != FORMAT && format != FORMAT_WITHOUT_PATCH_VECTORS) {
         throw new SerializationException("unknown sample state format " + format);
       }
       long version = in.readLong();
       String imageUri = readNullable(in);
-      Map<String, float[]> embeddings = readVectors(in);
-      Map<String, float[]> computed = readVectors(in);
+      Map<String, float[]> embeddings = readVectors(in, input);
+      Map<String, float[]> computed = readVectors(in, input);
       int patchCount = in.readInt();
       List<Patch> patches = new ArrayList<>(patchCount);
       for (int i = 0; i < patchCount; i++) {
@@ -84,12 +90,12 @@ public final class SampleStateSerde implements Serde<SampleState> {
         String field = readNullable(in);
         String label = readNullable(in);
         BoundingBox box = new BoundingBox(in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble());
-        patches.add(new Patch(labelId, field, label, box, readVectors(in)));
+        patches.add(new Patch(labelId, field, label, box, readVectors(in, input)));
       }
       Map<String, Map<String, float[]>> patchesComputed = new HashMap<>();
       int labelCount = format == FORMAT ? in.readInt() : 0;
       for (int i = 0; i < labelCount; i++) {
-        patchesComputed.put(in.readUTF(), readVectors(in));
+        patchesComputed.put(in.readUTF(), readVectors(in, input));
       }
       return new SampleState(version, imageUri, embeddings, computed, patches, patchesComputed);
     } catch (IOException e) {
@@ -108,30 +114,58 @@ public final class SampleStateSerde implements Serde<SampleState> {
     return in.readBoolean() ? in.readUTF() : null;
   }
 
-  private static void writeVectors(DataOutputStream out, Map<String, float[]> vectors) throws IOException {
+  private static void writeVectors(DataOutputStream out, Output bytes, Map<String, float[]> vectors)
+      throws IOException {
     out.writeInt(vectors.size());
     for (Map.Entry<String, float[]> entry : vectors.entrySet()) {
       out.writeUTF(entry.getKey());
       float[] vector = entry.getValue();
       out.writeInt(vector.length);
-      // One bulk copy instead of four single-byte writes per float (DataOutputStream's way).
-      ByteBuffer raw = ByteBuffer.allocate(vector.length * Float.BYTES);
-      raw.asFloatBuffer().put(vector);
-      out.write(raw.array());
+      bytes.writeFloats(vector);
     }
   }
 
-  private static Map<String, float[]> readVectors(DataInputStream in) throws IOException {
+  private static Map<String, float[]> readVectors(DataInputStream in, Input bytes) throws IOException {
     int count = in.readInt();
     Map<String, float[]> vectors = new HashMap<>(count * 2);
     for (int i = 0; i < count; i++) {
       String name = in.readUTF();
       float[] vector = new float[in.readInt()];
-      byte[] raw = new byte[vector.length * Float.BYTES];
-      in.readFully(raw);
-      ByteBuffer.wrap(raw).asFloatBuffer().get(vector); // big-endian, as DataOutputStream wrote it
+      bytes.readFloats(vector);
       vectors.put(name, vector);
     }
     return vectors;
+  }
+
+  /** A byte buffer that takes float arrays in one copy (big-endian, as DataOutputStream writes floats). */
+  private static final class Output extends ByteArrayOutputStream {
+    Output(int size) {
+      super(size);
+    }
+
+    void writeFloats(float[] vector) {
+      int length = vector.length * Float.BYTES;
+      if (count + length > buf.length) {
+        buf = Arrays.copyOf(buf, Math.max(2 * buf.length, count + length));
+      }
+      ByteBuffer.wrap(buf, count, length).asFloatBuffer().put(vector);
+      count += length;
+    }
+  }
+
+  /** Bytes read in place: float arrays are copied once, from the record into the vector. */
+  private static final class Input extends ByteArrayInputStream {
+    Input(byte[] bytes) {
+      super(bytes);
+    }
+
+    void readFloats(float[] vector) throws EOFException {
+      int length = vector.length * Float.BYTES;
+      if (pos + length > count) {
+        throw new EOFException("a vector of " + vector.length + " floats runs past the record");
+      }
+      ByteBuffer.wrap(buf, pos, length).asFloatBuffer().get(vector);
+      pos += length;
+    }
   }
 }

@@ -3,7 +3,7 @@ package io.simstream.indexer.topology;
 import io.simstream.indexer.embed.EmbedderProvider;
 import io.simstream.indexer.metrics.IndexerMetrics;
 import io.simstream.indexer.state.BackfillProgress;
-import io.simstream.indexer.state.PendingChange;
+import io.simstream.indexer.state.PendingChangeSerde;
 import io.simstream.indexer.state.SampleStateSerde;
 import io.simstream.indexer.write.VectorIndexWriter;
 import io.simstream.kafka.JsonSerde;
@@ -71,7 +71,7 @@ public final class IndexerTopology {
     // Persistent although small: an in-memory store is rebuilt from its changelog's start at every
     // restart, and that changelog holds a put and a tombstone per change until compaction reaches it.
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PENDING_STORE),
-        Serdes.String(), JsonSerde.of(PendingChange.class)).withCachingEnabled(), PROCESSOR);
+        Serdes.String(), new PendingChangeSerde()).withCachingEnabled(), PROCESSOR);
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BACKFILL_STORE),
         Serdes.String(), JsonSerde.of(BackfillProgress.class)), PROCESSOR);
     topology.addSink(DEAD_LETTER_SINK, deadLetters.name(), deadLetters.keySerde().serializer(),

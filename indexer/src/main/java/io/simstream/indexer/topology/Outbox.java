@@ -312,7 +312,7 @@ final class Outbox implements AutoCloseable {
     for (DocumentSync.Item item : written) {
       PendingChange entry = pending.get(item.key());
       if (entry != null && entry.version() == item.version()) {
-        pending.delete(item.key());
+        pending.put(item.key(), null); // a delete without reading back the old value
         imageAttempts.remove(item.key());
         entries--;
       }

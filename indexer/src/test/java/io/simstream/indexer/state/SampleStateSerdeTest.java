@@ -51,4 +51,52 @@ class SampleStateSerdeTest {
     assertThat(back.computed().get("clip")).containsExactly(1f);
     assertThat(back.patchesComputed()).isEmpty();
   }
+
+  @Test
+  void writesTheSameBytesAsTheFormatsDataStreamDefinition() throws Exception {
+    SampleState state = new SampleState(9, null, Map.of("default", new float[] {1.5f, -0f, Float.MIN_VALUE}),
+        Map.of(), List.of(), Map.of());
+    java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+    try (java.io.DataOutputStream out = new java.io.DataOutputStream(expected)) {
+      out.writeByte(2);
+      out.writeLong(9);
+      out.writeBoolean(false);
+      out.writeInt(1);
+      out.writeUTF("default");
+      out.writeInt(3);
+      for (float value : new float[] {1.5f, -0f, Float.MIN_VALUE}) {
+        out.writeFloat(value);
+      }
+      out.writeInt(0);
+      out.writeInt(0);
+      out.writeInt(0);
+    }
+
+    assertThat(SampleStateSerde.write(state)).as("stores and changelogs written before stay readable")
+        .isEqualTo(expected.toByteArray());
+  }
+
+  @Test
+  void aStateLargerThanItsEstimateRoundTripsAndATruncatedOneIsRefused() {
+    float[] wide = new float[1280];
+    Arrays.fill(wide, -0.123f);
+    String longLabel = "étiquette ".repeat(300);
+    List<Patch> patches = new java.util.ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      patches.add(new Patch("label-" + i, "ground_truth", longLabel, new BoundingBox(0, 0, 1, 1),
+          Map.of("default", wide)));
+    }
+    SampleState state = new SampleState(3, "file:/" + "dossier/".repeat(500), Map.of("default", wide), Map.of(),
+        patches, Map.of());
+    byte[] bytes = SampleStateSerde.write(state);
+
+    SampleState back = SampleStateSerde.read(bytes);
+
+    assertThat(back.patches()).hasSize(40);
+    assertThat(back.patches().get(39).label()).isEqualTo(longLabel);
+    assertThat(back.patches().get(39).embeddings().get("default")).containsExactly(wide);
+    assertThat(back.embeddings().get("default")).containsExactly(wide);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> SampleStateSerde.read(
+        Arrays.copyOf(bytes, 200))).isInstanceOf(org.apache.kafka.common.errors.SerializationException.class);
+  }
 }
