@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.time.Instant;
 
 /** The one Jackson configuration used for events, records on topics and HTTP bodies. */
 public final class Json {
@@ -19,6 +21,8 @@ public final class Json {
    */
   public static final ObjectMapper MAPPER = JsonMapper.builder()
       .addModule(new JavaTimeModule())
+      // Registered after JavaTimeModule, so it takes precedence for Instant.
+      .addModule(new SimpleModule().addDeserializer(Instant.class, new UtcInstantDeserializer()))
       .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
       .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
