@@ -22,7 +22,7 @@ final class IngestCase implements BenchCase {
   private static final Duration TIMEOUT = Duration.ofMinutes(10);
   private static final int WARM_UP_VECTORS = 20_000;
 
-  /** The figure the latency case derives its offered load from (its ceiling is the raw bulk loader's). */
+  /** The figure the latency case derives its offered load from: the drain, and its ceiling the raw bulk loader. */
   static String ceilingFigureName() {
     return drainFigureName(IndexMapping.DEFAULT_INDEX_OPTIONS);
   }
