@@ -135,7 +135,8 @@ final class DirectElasticsearch implements AutoCloseable {
     try {
       return Json.MAPPER.readTree(rest.performRequest(request).getEntity().getContent());
     } catch (IOException e) {
-      throw new UncheckedIOException(request.getMethod() + " " + request.getEndpoint() + " failed: " + e.getMessage(), e);
+      throw new UncheckedIOException(request.getMethod() + " " + request.getEndpoint() + " failed: " + e.getMessage(),
+          e);
     }
   }
 

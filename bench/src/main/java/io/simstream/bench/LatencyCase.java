@@ -69,14 +69,16 @@ final class LatencyCase implements BenchCase {
         Figure.of("tracked events never seen (simstream)", Figure.Kind.QUALITY, "events", kafka.missing),
         Figure.of("tracked events never seen (direct)", Figure.Kind.QUALITY, "events", direct.missing));
     notes.add(String.format("offered load %.0f events/s = half the sustainable ingest rate (%.0f vectors/s, the"
-        + " slower of simstream's backlog drain and the raw bulk loader, %s), for %d s per path, %d events of 512-d", rate, ceiling, IndexMapping.DEFAULT_INDEX_OPTIONS,
+        + " slower of simstream's backlog drain and the raw bulk loader, %s), for %d s per path, %d events of 512-d",
+        rate, ceiling, IndexMapping.DEFAULT_INDEX_OPTIONS,
         scale.latencySeconds(), count));
     notes.add("latency: from handing the event to the Kafka producer (or the bulk) until a search by id first "
         + "returns it, polled every " + VisibilityProbe.POLL_MS + " ms, for one event in " + VisibilityProbe.TRACK_EVERY
         + " (so the probe's own searches stay small); refresh_interval 1s bounds both paths");
     notes.add("lookup-to-search gap: for one tracked id in " + VisibilityProbe.READ_EVERY + ", from a real-time"
-        + " multi-get first finding it (as the API's id lookups do; every " + VisibilityProbe.READS_EVERY * VisibilityProbe.POLL_MS
-        + " ms) until a search first does: the window in which the two disagree, the same for a delete");
+        + " multi-get first finding it (as the API's id lookups do; every "
+        + VisibilityProbe.READS_EVERY * VisibilityProbe.POLL_MS + " ms, so up to that much short) until a search"
+        + " first does: the window in which the two disagree, the same for a delete");
     notes.add("ceiling: the same events sent straight to Elasticsearch, one bulk every " + SteadyLoad.TICK_MS
         + " ms tick");
     return new CaseResult(NAME, "Event-to-searchable latency at half the sustainable ingest rate", figures, notes);

@@ -112,7 +112,7 @@ public enum BulkVectorEncoding {
     generator.writeEndArray();
   }
 
-  /** Bytes a vector of {@code dims} values takes in a bulk body (SMILE: a type byte and the 32 bits in 5 bytes of 7). */
+  /** Bytes a vector of {@code dims} values takes in a bulk body (SMILE: a type byte, then 32 bits in 5 bytes of 7). */
   public long vectorBytes(int dims) {
     return this == BASE64_FLOAT32 ? 2 + 4L * ((4L * dims + 2) / 3) : 2 + 6L * dims;
   }
