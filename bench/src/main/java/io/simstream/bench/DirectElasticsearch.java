@@ -95,8 +95,10 @@ final class DirectElasticsearch implements AutoCloseable {
     return request("GET", "/" + index + "/_count", null).path("count").asLong();
   }
 
-  /** Sends an ndjson bulk body; fails when any item failed, so a ceiling never counts lost documents. */
-  /** Sends a body written in {@link #vectorEncoding()}'s form. */
+  /**
+   * Sends a bulk body written in {@link #vectorEncoding()}'s form; fails when any item failed, so a
+   * ceiling never counts lost documents.
+   */
   void bulk(byte[] body) {
     JsonNode response = send(vectorEncoding().bulkRequest(body));
     if (response.path("errors").asBoolean()) {

@@ -39,8 +39,8 @@ final class LatencyCase implements BenchCase {
   @Override
   public CaseResult run(BenchStack stack, Scale scale) throws Exception {
     List<String> notes = new ArrayList<>();
-    double ceiling = sustainableRate.get().orElseGet(() -> measureCeiling(stack, scale, notes));
-    double rate = Math.max(1, ceiling / 2);
+    double sustainable = sustainableRate.get().orElseGet(() -> measureCeiling(stack, scale, notes));
+    double rate = Math.max(1, sustainable / 2);
     int count = (int) Math.ceil(rate * scale.latencySeconds());
     List<float[]> vectors = new VectorGenerator(3, IngestCase.DIMS).gaussian(count);
 
@@ -70,7 +70,7 @@ final class LatencyCase implements BenchCase {
         Figure.of("tracked events never seen (direct)", Figure.Kind.QUALITY, "events", direct.missing));
     notes.add(String.format("offered load %.0f events/s = half the sustainable ingest rate (%.0f vectors/s, the"
         + " slower of simstream's backlog drain and the raw bulk loader, %s), for %d s per path, %d events of 512-d",
-        rate, ceiling, IndexMapping.DEFAULT_INDEX_OPTIONS,
+        rate, sustainable, IndexMapping.DEFAULT_INDEX_OPTIONS,
         scale.latencySeconds(), count));
     notes.add("latency: from handing the event to the Kafka producer (or the bulk) until a search by id first "
         + "returns it, polled every " + VisibilityProbe.POLL_MS + " ms, for one event in " + VisibilityProbe.TRACK_EVERY

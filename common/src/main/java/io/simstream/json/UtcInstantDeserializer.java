@@ -41,9 +41,8 @@ final class UtcInstantDeserializer extends StdScalarDeserializer<Instant> {
         || text.charAt(10) != 'T' || text.charAt(13) != ':' || text.charAt(16) != ':') {
       return null;
     }
-    int fractionDigits = length == 20 ? 0 : length - 21;
-    if (fractionDigits < 0 || fractionDigits > 9 || (fractionDigits > 0 && text.charAt(19) != '.')
-        || (fractionDigits == 0 && length != 20)) {
+    int fractionDigits = length == 20 ? 0 : length - 21; // between "ss." and "Z"
+    if (length > 20 && (fractionDigits < 1 || fractionDigits > 9 || text.charAt(19) != '.')) {
       return null;
     }
     int year = digits(text, 0, 4);
