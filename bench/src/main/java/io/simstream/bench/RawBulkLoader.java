@@ -33,14 +33,19 @@ final class RawBulkLoader {
   /** Creates {@code index}, loads the vectors and returns documents per second until all are searchable. */
   double load(String index, VectorFieldSpec spec, List<float[]> vectors, Duration timeout) throws Exception {
     es.createIndex(index, spec);
-    List<String> ids = new ArrayList<>(vectors.size());
-    for (int i = 0; i < vectors.size(); i++) {
-      ids.add(SampleEvents.sampleId("raw", i));
-    }
     long start = System.nanoTime();
-    fill(index, ids, vectors);
+    fill(index, ids(vectors.size()), vectors);
     long end = Searchable.await(es, index, vectors.size(), timeout);
     return vectors.size() / ((end - start) / 1e9);
+  }
+
+  /** The documents' ids: the same for every load, as the pipeline's sample ids are. */
+  static List<String> ids(int count) {
+    List<String> ids = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      ids.add(SampleEvents.sampleId("raw", i));
+    }
+    return ids;
   }
 
   /** Writes the documents into an existing index, {@link #IN_FLIGHT} bulks at a time; returns once all are acknowledged. */
