@@ -64,12 +64,14 @@ public final class IndexerTopology {
     topology.addProcessor(PROCESSOR,
         () -> new ChangeProcessor(changes.name(), datasets, runChanges, writer, embedders, embedExecutor, options, metrics),
         SOURCE);
-    // Caching sends one changelog record per key and commit instead of one per put: a sample changed
-    // several times in a commit interval, and an outbox entry queued then acknowledged, cost one each.
+    // Not cached: sample states (a vector each) filled the thread's record cache within a commit interval,
+    // and every put then evicted, flushing the outbox entries too. Caching saved only the rare second
+    // change of a sample between two commits.
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SAMPLES_STORE),
-        Serdes.String(), new SampleStateSerde()).withCachingEnabled(), PROCESSOR);
-    // Persistent although small: an in-memory store is rebuilt from its changelog's start at every
-    // restart, and that changelog holds a put and a tombstone per change until compaction reaches it.
+        Serdes.String(), new SampleStateSerde()), PROCESSOR);
+    // Cached: an entry queued and acknowledged between two commits never reaches the changelog. Persistent
+    // although small: an in-memory store is rebuilt from its changelog's start at every restart, and that
+    // changelog holds a put and a tombstone per change until compaction reaches it.
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PENDING_STORE),
         Serdes.String(), new PendingChangeSerde()).withCachingEnabled(), PROCESSOR);
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BACKFILL_STORE),

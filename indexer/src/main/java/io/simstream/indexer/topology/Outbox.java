@@ -55,6 +55,11 @@ final class Outbox implements AutoCloseable {
   private final LinkedBlockingQueue<Runnable> completions = new LinkedBlockingQueue<>();
   /** Samples with a stage in flight. */
   private final Set<String> busy = new HashSet<>();
+  /**
+   * Busy samples queued again since their stage took them: their entry's version is no longer the one
+   * being written. Kept here so the stream thread need not read each entry back to compare versions.
+   */
+  private final Set<String> requeued = new HashSet<>();
   private final Set<PendingWrite> open = new HashSet<>();
   /** Samples whose images failed in a way that may pass: when to try again, and how often it failed. */
   private final Map<String, Long> retryAtMs = new HashMap<>();
@@ -95,6 +100,9 @@ final class Outbox implements AutoCloseable {
       entries++;
     } else {
       removed.addAll(earlier.removedLabelIds());
+    }
+    if (busy.contains(key)) {
+      requeued.add(key);
     }
     if (retryAtMs.remove(key) != null) {
       imageAttempts.remove(key); // a new state, perhaps a new image: its own tries
@@ -198,7 +206,7 @@ final class Outbox implements AutoCloseable {
       } catch (RuntimeException e) {
         completions.add(() -> {
           stagesInFlight--;
-          batch.forEach(item -> busy.remove(item.key()));
+          batch.forEach(item -> release(item.key()));
           throw e;
         });
         return;
@@ -212,7 +220,7 @@ final class Outbox implements AutoCloseable {
         write(batch.stream().filter(item -> !later.contains(item.key()))
             .map(item -> new DocumentSync.Item(item.key(), samples.get(item.key()), item.version(),
                 item.removedLabelIds())).toList(), runsOf, deadLetters);
-        later.forEach(busy::remove);
+        later.forEach(this::release);
       });
     });
   }
@@ -251,11 +259,10 @@ final class Outbox implements AutoCloseable {
     long start = System.nanoTime();
     List<DocumentSync.Item> current = new ArrayList<>(batch.size());
     for (DocumentSync.Item item : batch) {
-      PendingChange entry = pending.get(item.key());
-      if (entry != null && entry.version() == item.version()) {
-        current.add(item);
+      if (requeued.contains(item.key())) {
+        release(item.key()); // changed while its vectors were computed: the next flush takes it
       } else {
-        busy.remove(item.key()); // changed while its vectors were computed: the next flush takes it
+        current.add(item);
       }
     }
     List<WriteOp> ops = sync.planWrites(current, runsOf);
@@ -264,7 +271,7 @@ final class Outbox implements AutoCloseable {
     Runnable release = () -> {
       bytesInFlight -= bytes;
       stagesInFlight--;
-      current.forEach(item -> busy.remove(item.key()));
+      current.forEach(item -> release(item.key()));
     };
     submit(ops, release, result -> {
       DocumentSync.deadLetterRejections(current, result, deadLetters);
@@ -272,8 +279,8 @@ final class Outbox implements AutoCloseable {
       List<WriteOp> withdraw = result.rejected().stream().map(WriteResult.Rejection::op)
           .filter(op -> op.action() == WriteOp.Action.INDEX).map(WriteOp::withdrawn).toList();
       submit(withdraw, release, ignored -> {
-        release.run();
         acknowledge(current);
+        release.run();
         metrics.flushed(current.size(), ops.size(), System.nanoTime() - start);
       });
     });
@@ -307,11 +314,15 @@ final class Outbox implements AutoCloseable {
     }));
   }
 
-  /** Removes the entries still at the version written; newer ones stay for the next flush. */
+  private void release(String key) {
+    busy.remove(key);
+    requeued.remove(key);
+  }
+
+  /** Removes the entries still at the version written (before their release); newer ones stay for the next flush. */
   private void acknowledge(List<DocumentSync.Item> written) {
     for (DocumentSync.Item item : written) {
-      PendingChange entry = pending.get(item.key());
-      if (entry != null && entry.version() == item.version()) {
+      if (!requeued.contains(item.key())) {
         pending.put(item.key(), null); // a delete without reading back the old value
         imageAttempts.remove(item.key());
         entries--;
