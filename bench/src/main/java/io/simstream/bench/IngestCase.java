@@ -23,6 +23,12 @@ final class IngestCase implements BenchCase {
   private static final int WARM_UP_VECTORS = 20_000;
   /** Raw warm-up loads of the first index type: 300,000 vectors at full scale, where the rate stopped rising. */
   private static final int WARM_UP_ROUNDS = 15;
+  /**
+   * Warm-up drains through the indexer. After one, the JIT still compiled through the measured drain: its
+   * compiler threads took more of the JVM's CPU than the stream thread (187-347 against 64-81 ms per 1,000
+   * vectors, ThreadMXBean), and the drain's rate varied twofold between runs of the same code.
+   */
+  private static final int WARM_UP_DRAINS = 4;
   /** Raw warm-up loads of each further index type, whose own code (an HNSW graph) the first did not run. */
   private static final int WARM_UP_ROUNDS_MORE = 2;
 
@@ -46,9 +52,7 @@ final class IngestCase implements BenchCase {
     RawBulkLoader raw = new RawBulkLoader(es);
     // A load of each path first, so that no measurement pays for JIT warm-up. Elasticsearch's took far
     // longer than one load: the raw loader's rate kept rising from 4,400 to 9,300 vectors/s over the first
-    // 300,000 vectors (int8_flat, one CPU). The indexer is warmed by
-    // a drain too: after 5,000 events through the ingest path alone, JFR still showed the JIT compiling for
-    // most of the first drain (0.9 s of the JVM's CPU per 1,000 vectors there, 0.3 s later).
+    // 300,000 vectors (int8_flat, one CPU). The indexer's too (see WARM_UP_DRAINS).
     List<float[]> warmUpVectors = new VectorGenerator(7, DIMS).gaussian(Math.min(WARM_UP_VECTORS,
         scale.ingestVectors()));
     for (String options : scale.ingestOptions()) {
@@ -56,7 +60,9 @@ final class IngestCase implements BenchCase {
           options.equals(scale.ingestOptions().get(0)) ? WARM_UP_ROUNDS : WARM_UP_ROUNDS_MORE);
     }
     viaPipeline(stack, IndexMapping.DEFAULT_INDEX_OPTIONS, warmUpVectors, Pipeline::ingest);
-    viaPipeline(stack, IndexMapping.DEFAULT_INDEX_OPTIONS, warmUpVectors, Pipeline::drain);
+    for (int drain = 0; drain < WARM_UP_DRAINS; drain++) {
+      viaPipeline(stack, IndexMapping.DEFAULT_INDEX_OPTIONS, warmUpVectors, Pipeline::drain);
+    }
 
     List<Figure> figures = new ArrayList<>();
     for (String options : scale.ingestOptions()) {
@@ -89,7 +95,7 @@ final class IngestCase implements BenchCase {
             + " take CPU beside the indexer and, unless --elasticsearch-cpus splits them, Elasticsearch)",
         "before the measurements, untimed: " + WARM_UP_ROUNDS + " raw loads of " + WARM_UP_VECTORS + " vectors"
             + " (fewer at small scales) into the first index type and " + WARM_UP_ROUNDS_MORE + " into each other,"
-            + " then a live load and a drain through the indexer: JIT warm-up of Elasticsearch and of the indexer",
+            + " then a live load and " + WARM_UP_DRAINS + " drains through the indexer: JIT warm-up of Elasticsearch and of the indexer",
         "the indexer's defaults: batch " + Settings.INDEXER_BATCH_SIZE.defaultValue() + ", max wait "
             + Settings.INDEXER_BATCH_MAX_WAIT_MS.defaultValue() + " ms, bulk "
             + Settings.INDEXER_BULK_MAX_ACTIONS.defaultValue() + " actions, "
