@@ -64,11 +64,6 @@ final class Outbox implements AutoCloseable {
   /** Samples whose images failed in a way that may pass: when to try again, and how often it failed. */
   private final Map<String, Long> retryAtMs = new HashMap<>();
   private final Map<String, Integer> imageAttempts = new HashMap<>();
-  /**
-   * The last key the previous flush took. The next starts there, so it does not step again over the
-   * entries still in flight before it (a scan of the whole outbox was 18 % of the stream thread's time).
-   */
-  private String resumeFrom;
   private int entries;
   private int stagesInFlight;
   private long bytesInFlight;
@@ -181,13 +176,16 @@ final class Outbox implements AutoCloseable {
       return;
     }
     List<DocumentSync.Item> batch = new ArrayList<>(Math.min(waiting(), options.batchSize()));
-    if (resumeFrom != null) {
-      take(batch, pending.range(resumeFrom, null));
+    try (KeyValueIterator<String, PendingChange> it = pending.all()) {
+      while (it.hasNext() && batch.size() < options.batchSize()) {
+        KeyValue<String, PendingChange> entry = it.next();
+        if (!busy.contains(entry.key) && !retryAtMs.containsKey(entry.key)) {
+          batch.add(new DocumentSync.Item(entry.key, samples.get(entry.key), entry.value.version(),
+              entry.value.removedLabelIds()));
+        }
+      }
     }
-    if (batch.size() < options.batchSize()) {
-      take(batch, pending.range(null, resumeFrom)); // the entries before where the last flush stopped
-    }
-    resumeFrom = batch.isEmpty() ? null : batch.get(batch.size() - 1).key();
+    batch.forEach(item -> busy.add(item.key()));
     oldestWaitingMs = nowMs;
     stagesInFlight++;
     EmbeddingPlan plan = sync.planEmbeddings(batch, runsOf);
@@ -197,20 +195,6 @@ final class Outbox implements AutoCloseable {
       embed(plan, batch, runsOf, deadLetters, nowMs);
     }
     applyCompletions();
-  }
-
-  /** Adds the entries neither busy nor waiting to retry, in key order, until the batch is full. */
-  private void take(List<DocumentSync.Item> batch, KeyValueIterator<String, PendingChange> entries) {
-    try (entries) {
-      while (entries.hasNext() && batch.size() < options.batchSize()) {
-        KeyValue<String, PendingChange> entry = entries.next();
-        if (!busy.contains(entry.key) && !retryAtMs.containsKey(entry.key)) {
-          busy.add(entry.key);
-          batch.add(new DocumentSync.Item(entry.key, samples.get(entry.key), entry.value.version(),
-              entry.value.removedLabelIds()));
-        }
-      }
-    }
   }
 
   private void embed(EmbeddingPlan plan, List<DocumentSync.Item> batch,
@@ -223,7 +207,6 @@ final class Outbox implements AutoCloseable {
         completions.add(() -> {
           stagesInFlight--;
           batch.forEach(item -> release(item.key()));
-          resumeFrom = null; // failed entries go first again
           throw e;
         });
         return;
@@ -321,7 +304,6 @@ final class Outbox implements AutoCloseable {
       }
       if (error != null) {
         release.run();
-        resumeFrom = null; // failed entries go first again
         Throwable cause = error instanceof CompletionException ? error.getCause() : error;
         if (cause instanceof RuntimeException runtime && !(cause instanceof CancellationException)) {
           throw runtime;

@@ -29,7 +29,6 @@ import io.simstream.indexer.support.Events;
 import io.simstream.indexer.support.RecordingWriter;
 import io.simstream.indexer.write.DocumentSummary;
 import io.simstream.indexer.write.IndexWriteException;
-import io.simstream.indexer.write.WriteOp;
 import io.simstream.json.Json;
 import io.simstream.kafka.Topics;
 import io.simstream.run.Metric;
@@ -208,27 +207,6 @@ class IndexerTopologyTest {
     send(added(DS, "b", vec(1, 0)));
     assertThat(writer.batches()).hasSize(1);
     assertThat(writer.index("idx-cars-cos")).containsOnlyKeys("a", "b");
-  }
-
-  @Test
-  void aFlushStartsAfterTheEntriesInFlightAndComesBackToEarlierKeys() {
-    restartWithBatchSize(2);
-    register(run(DS, "cos", Metric.COSINE, 2));
-    writer.hold();
-    send(added(DS, "a", vec(1, 0)));
-    send(added(DS, "b", vec(1, 0)));
-    send(added(DS, "c", vec(1, 0)));
-    send(added(DS, "d", vec(1, 0)));
-    assertThat(writer.inFlight()).as("a+b, then c+d").isEqualTo(2);
-    writer.release();
-    assertThat(writer.index("idx-cars-cos")).containsOnlyKeys("a", "b", "c", "d");
-
-    // The last flush stopped at d: a key before it must still be taken, with one after it.
-    send(updated(DS, "a", vec(0, 1)));
-    send(added(DS, "e", vec(1, 0)));
-    assertThat(writer.batches()).hasSize(3);
-    assertThat(writer.batches().get(2)).extracting(WriteOp::sampleId).containsExactlyInAnyOrder("a", "e");
-    assertThat(writer.index("idx-cars-cos").get("a").vector()).containsExactly(0, 1);
   }
 
   /** A driver whose flushes come from the batch size only (the clock's would be hours away). */
