@@ -95,7 +95,8 @@ final class IngestCase implements BenchCase {
             + " take CPU beside the indexer and, unless --elasticsearch-cpus splits them, Elasticsearch)",
         "before the measurements, untimed: " + WARM_UP_ROUNDS + " raw loads of " + WARM_UP_VECTORS + " vectors"
             + " (fewer at small scales) into the first index type and " + WARM_UP_ROUNDS_MORE + " into each other,"
-            + " then a live load and " + WARM_UP_DRAINS + " drains through the indexer: JIT warm-up of Elasticsearch and of the indexer",
+            + " then a live load and " + WARM_UP_DRAINS + " drains through the indexer: JIT warm-up of"
+            + " Elasticsearch and of the indexer",
         "the indexer's defaults: batch " + Settings.INDEXER_BATCH_SIZE.defaultValue() + ", max wait "
             + Settings.INDEXER_BATCH_MAX_WAIT_MS.defaultValue() + " ms, bulk "
             + Settings.INDEXER_BULK_MAX_ACTIONS.defaultValue() + " actions, "
