@@ -206,7 +206,7 @@ final class Outbox implements AutoCloseable {
       } catch (RuntimeException e) {
         completions.add(() -> {
           stagesInFlight--;
-          batch.forEach(item -> release(item.key()));
+          batch.forEach(item -> releaseSample(item.key()));
           throw e;
         });
         return;
@@ -220,7 +220,7 @@ final class Outbox implements AutoCloseable {
         write(batch.stream().filter(item -> !later.contains(item.key()))
             .map(item -> new DocumentSync.Item(item.key(), samples.get(item.key()), item.version(),
                 item.removedLabelIds())).toList(), runsOf, deadLetters);
-        later.forEach(this::release);
+        later.forEach(this::releaseSample);
       });
     });
   }
@@ -260,7 +260,7 @@ final class Outbox implements AutoCloseable {
     List<DocumentSync.Item> current = new ArrayList<>(batch.size());
     for (DocumentSync.Item item : batch) {
       if (requeued.contains(item.key())) {
-        release(item.key()); // changed while its vectors were computed: the next flush takes it
+        releaseSample(item.key()); // changed while its vectors were computed: the next flush takes it
       } else {
         current.add(item);
       }
@@ -271,7 +271,7 @@ final class Outbox implements AutoCloseable {
     Runnable release = () -> {
       bytesInFlight -= bytes;
       stagesInFlight--;
-      current.forEach(item -> release(item.key()));
+      current.forEach(item -> releaseSample(item.key()));
     };
     submit(ops, release, result -> {
       DocumentSync.deadLetterRejections(current, result, deadLetters);
@@ -314,7 +314,7 @@ final class Outbox implements AutoCloseable {
     }));
   }
 
-  private void release(String key) {
+  private void releaseSample(String key) {
     busy.remove(key);
     requeued.remove(key);
   }
