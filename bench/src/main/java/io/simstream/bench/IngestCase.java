@@ -126,11 +126,12 @@ final class IngestCase implements BenchCase {
   /** Raw loads of the warm-up vectors, each one's rate printed (timed until acknowledged), so the curve can be read. */
   private static void warmUpElasticsearch(BenchStack stack, RawBulkLoader raw, String options, List<float[]> vectors,
                                           int rounds) throws Exception {
+    List<String> ids = RawBulkLoader.ids(vectors.size());
     for (int round = 1; round <= rounds; round++) {
       String index = stack.uniqueName("bench-warmup");
       stack.es().createIndex(index, spec(options));
       long start = System.nanoTime();
-      raw.fill(index, RawBulkLoader.ids(vectors.size()), vectors);
+      raw.fill(index, ids, vectors);
       double perSecond = vectors.size() / ((System.nanoTime() - start) / 1e9);
       stack.es().deleteIndex(index);
       System.out.printf("  warm-up %s, raw load %d of %d: %.0f vectors/s acknowledged%n", options, round, rounds,
