@@ -11,6 +11,8 @@ import io.simstream.run.SimilarityRun;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,7 +23,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -53,7 +54,13 @@ final class Outbox implements AutoCloseable {
   private final TopologyOptions options;
   private final IndexerMetrics metrics;
   private final LinkedBlockingQueue<Runnable> completions = new LinkedBlockingQueue<>();
-  /** Samples with a stage in flight. */
+  /**
+   * Samples with an entry that no stage holds and no image retry delays, oldest first. Every entry is
+   * in exactly one of this set, {@link #busy} and {@link #retryAtMs}; so a flush takes its batch without
+   * scanning the store past the entries in flight (that scan was the stream thread's largest cost).
+   */
+  private final Set<String> ready = new LinkedHashSet<>();
+  /** Samples with a stage in flight; their entries stay in the store until acknowledged. */
   private final Set<String> busy = new HashSet<>();
   /**
    * Busy samples queued again since their stage took them: their entry's version is no longer the one
@@ -64,7 +71,6 @@ final class Outbox implements AutoCloseable {
   /** Samples whose images failed in a way that may pass: when to try again, and how often it failed. */
   private final Map<String, Long> retryAtMs = new HashMap<>();
   private final Map<String, Integer> imageAttempts = new HashMap<>();
-  private int entries;
   private int stagesInFlight;
   private long bytesInFlight;
   private long oldestWaitingMs;
@@ -82,7 +88,7 @@ final class Outbox implements AutoCloseable {
     this.metrics = metrics;
     // Entries restored from the changelog were not acknowledged before the last stop: the next flush writes them.
     try (KeyValueIterator<String, PendingChange> it = pending.all()) {
-      it.forEachRemaining(kv -> entries++);
+      it.forEachRemaining(kv -> ready.add(kv.key));
     }
   }
 
@@ -93,31 +99,31 @@ final class Outbox implements AutoCloseable {
   void queue(String key, long version, Set<String> removedLabelIds, long nowMs) {
     PendingChange earlier = pending.get(key);
     Set<String> removed = new HashSet<>(removedLabelIds);
-    if (earlier == null) {
-      if (waiting() == 0) {
-        oldestWaitingMs = nowMs;
-      }
-      entries++;
-    } else {
+    if (earlier != null) {
       removed.addAll(earlier.removedLabelIds());
-    }
-    if (busy.contains(key)) {
-      requeued.add(key);
     }
     if (retryAtMs.remove(key) != null) {
       imageAttempts.remove(key); // a new state, perhaps a new image: its own tries
+    }
+    if (busy.contains(key)) {
+      requeued.add(key);
+    } else {
+      if (waiting() == 0) {
+        oldestWaitingMs = nowMs;
+      }
+      ready.add(key);
     }
     pending.put(key, new PendingChange(version, removed));
   }
 
   /** Whether the sample is queued and no flush took it yet, so a later flush will write it. */
   boolean willWrite(String key) {
-    return !busy.contains(key) && pending.get(key) != null;
+    return ready.contains(key) || retryAtMs.containsKey(key);
   }
 
   /** Entries not being written right now, nor waiting to retry an image. */
   int waiting() {
-    return entries - busy.size() - retryAtMs.size();
+    return ready.size();
   }
 
   boolean full() {
@@ -137,7 +143,13 @@ final class Outbox implements AutoCloseable {
 
   /** Samples whose image retry is due wait for a flush again. */
   private void expireRetries(long nowMs) {
-    retryAtMs.values().removeIf(at -> at <= nowMs);
+    for (Iterator<Map.Entry<String, Long>> it = retryAtMs.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<String, Long> retry = it.next();
+      if (retry.getValue() <= nowMs) {
+        it.remove();
+        ready.add(retry.getKey());
+      }
+    }
   }
 
   private boolean hasCapacity() {
@@ -176,16 +188,14 @@ final class Outbox implements AutoCloseable {
       return;
     }
     List<DocumentSync.Item> batch = new ArrayList<>(Math.min(waiting(), options.batchSize()));
-    try (KeyValueIterator<String, PendingChange> it = pending.all()) {
-      while (it.hasNext() && batch.size() < options.batchSize()) {
-        KeyValue<String, PendingChange> entry = it.next();
-        if (!busy.contains(entry.key) && !retryAtMs.containsKey(entry.key)) {
-          batch.add(new DocumentSync.Item(entry.key, samples.get(entry.key), entry.value.version(),
-              entry.value.removedLabelIds()));
-        }
-      }
+    Iterator<String> oldestFirst = ready.iterator();
+    while (oldestFirst.hasNext() && batch.size() < options.batchSize()) {
+      String key = oldestFirst.next();
+      oldestFirst.remove();
+      busy.add(key);
+      PendingChange entry = pending.get(key);
+      batch.add(new DocumentSync.Item(key, samples.get(key), entry.version(), entry.removedLabelIds()));
     }
-    batch.forEach(item -> busy.add(item.key()));
     oldestWaitingMs = nowMs;
     stagesInFlight++;
     EmbeddingPlan plan = sync.planEmbeddings(batch, runsOf);
@@ -314,9 +324,14 @@ final class Outbox implements AutoCloseable {
     }));
   }
 
+  /** Ends the sample's stage; an entry it still has (not acknowledged, or queued again) waits for a flush. */
   private void releaseSample(String key) {
-    busy.remove(key);
-    requeued.remove(key);
+    if (busy.remove(key)) {
+      requeued.remove(key);
+      if (!retryAtMs.containsKey(key)) {
+        ready.add(key);
+      }
+    }
   }
 
   /** Removes the entries still at the version written (before their release); newer ones stay for the next flush. */
@@ -325,7 +340,7 @@ final class Outbox implements AutoCloseable {
       if (!requeued.contains(item.key())) {
         pending.put(item.key(), null); // a delete without reading back the old value
         imageAttempts.remove(item.key());
-        entries--;
+        busy.remove(item.key());
       }
     }
   }

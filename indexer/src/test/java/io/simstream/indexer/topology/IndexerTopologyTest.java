@@ -38,9 +38,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.header.Header;
@@ -529,6 +531,56 @@ class IndexerTopologyTest {
     assertThat(pending.get(key("s1"))).isNull();
     assertThat(writer.index("idx-cars-cos").get("s1").vector()).containsExactly(0, 1);
     assertThat(writer.batches()).hasSize(2);
+  }
+
+  @Test
+  void randomChangesWhileWritesAreHeldInFlightEndWithTheIndexEqualToTheDataset() {
+    register(run(DS, "cos", Metric.COSINE, 2));
+    driver.advanceWallClockTime(Duration.ofMillis(500)); // the run's backfill (of nothing) is done before writes are held
+    Random random = new Random(7);
+    Map<String, float[]> dataset = new HashMap<>();
+    KeyValueStore<String, PendingChange> pending = driver.getKeyValueStore(IndexerTopology.PENDING_STORE);
+    for (int round = 0; round < 30; round++) {
+      for (int step = 0; step < 200; step++) {
+        int action = random.nextInt(10);
+        if (action < 6) {
+          String id = "s" + random.nextInt(20);
+          if (random.nextInt(4) == 0) {
+            send(deleted(DS, id));
+            dataset.remove(id);
+          } else {
+            float[] vector = vec(1 + random.nextInt(100), 1 + random.nextInt(100));
+            send(dataset.containsKey(id) ? updated(DS, id, vector) : added(DS, id, vector));
+            dataset.put(id, vector);
+          }
+        } else if (action < 8) {
+          flush();
+        } else if (action == 8) {
+          writer.release();
+        } else {
+          writer.hold();
+        }
+      }
+      writer.release();
+      for (int tick = 0; tick < 10 && entries(pending) > 0; tick++) {
+        flush();
+      }
+
+      assertThat(entries(pending)).as("round %d: every entry was written and acknowledged", round).isZero();
+      Map<String, RecordingWriter.Doc> index = writer.index("idx-cars-cos");
+      assertThat(index).as("round %d", round).containsOnlyKeys(dataset.keySet());
+      dataset.forEach((id, vector) -> assertThat(index.get(id).vector()).as(id).containsExactly(vector));
+    }
+  }
+
+  private static int entries(KeyValueStore<String, PendingChange> store) {
+    try (var all = store.all()) {
+      int n = 0;
+      for (; all.hasNext(); all.next()) {
+        n++;
+      }
+      return n;
+    }
   }
 
   @Test
