@@ -1,10 +1,14 @@
 package io.simstream.event;
 
 import com.fasterxml.jackson.annotation.JacksonAnnotationsInside;
+import com.fasterxml.jackson.core.Base64Variant;
+import com.fasterxml.jackson.core.Base64Variants;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
@@ -54,6 +58,11 @@ public @interface EventVectors {
       super(float[].class);
     }
 
+    /** Standard base64, padded or not, as {@link Base64#getDecoder()} reads it. */
+    private static final Base64Variant STANDARD = Base64Variants.MIME_NO_LINEFEEDS
+        .withReadPadding(Base64Variant.PaddingReadBehaviour.PADDING_ALLOWED);
+    private static final String NOT_A_VECTOR = "a vector given as a string must be base64 of big-endian float32 values";
+
     /**
      * Decodes the base64 form of a vector (also what Elasticsearch may hand back for a document
      * written that way).
@@ -61,13 +70,14 @@ public @interface EventVectors {
      * @throws IllegalArgumentException when the text is not base64 of whole float32 values
      */
     public static float[] fromBase64(String text) {
-      byte[] bytes;
       try {
-        bytes = Base64.getDecoder().decode(text);
+        return toFloats(Base64.getDecoder().decode(text));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(
-            "a vector given as a string must be base64 of big-endian float32 values (" + e.getMessage() + ")", e);
+        throw new IllegalArgumentException(NOT_A_VECTOR + " (" + e.getMessage() + ")", e);
       }
+    }
+
+    private static float[] toFloats(byte[] bytes) {
       if (bytes.length % Float.BYTES != 0) {
         throw new IllegalArgumentException("a base64 vector must hold whole float32 values: " + bytes.length
             + " bytes is not a multiple of 4");
@@ -83,9 +93,10 @@ public @interface EventVectors {
         return context.readValue(parser, float[].class);
       }
       try {
-        return fromBase64(parser.getText());
-      } catch (IllegalArgumentException e) {
-        return (float[]) context.handleWeirdStringValue(float[].class, parser.getText(), "%s", e.getMessage());
+        // Decoded straight from the input buffer: no String of the whole text is built first.
+        return toFloats(parser.getBinaryValue(STANDARD));
+      } catch (StreamReadException | IllegalArgumentException e) {
+        throw JsonMappingException.from(parser, NOT_A_VECTOR + " (" + e.getMessage() + ")", e);
       }
     }
   }

@@ -67,10 +67,11 @@ class ChangeEventCodecTest {
     // [1.0, 2.0] as big-endian float32 (3f800000 40000000), encoded outside Java.
     SampleAdded added = (SampleAdded) ChangeEventCodec.decode(json("""
         {"type":"sample_added","schemaVersion":1,"dataset":"demo","sampleId":"s1",
-         "embeddings":{"clip":"P4AAAEAAAAA=","other":[1.0,2.0]},
+         "embeddings":{"clip":"P4AAAEAAAAA=","unpadded":"P4AAAEAAAAA","other":[1.0,2.0]},
          "patches":[{"labelId":"p1","boundingBox":[0,0,1,1],"embeddings":{"clip":"P4AAAEAAAAA="}}]}"""));
 
     assertThat(added.embeddings().get("clip")).containsExactly(1f, 2f);
+    assertThat(added.embeddings().get("unpadded")).containsExactly(1f, 2f);
     assertThat(added.embeddings().get("other")).containsExactly(1f, 2f);
     assertThat(added.patches().get(0).embeddings().get("clip")).containsExactly(1f, 2f);
   }
