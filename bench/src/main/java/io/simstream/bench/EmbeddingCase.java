@@ -51,7 +51,7 @@ final class EmbeddingCase implements BenchCase {
     for (int i = 0; i < files.size(); i++) {
       events.add(SampleEvents.withImage(dataset, SampleEvents.sampleId("img", i), files.get(i).toUri().toString()));
     }
-    double endToEnd = pipeline.ingest(index, events, files.size() + 1L, TIMEOUT);
+    double endToEnd = pipeline.ingest(index, events, files.size() + 1L, TIMEOUT).perSecond();
     stack.dropRun(dataset, "img", index);
     System.out.printf("embedding: %.1f images/s through the indexer, %.1f raw model (%s), ratio %.2f%n", endToEnd,
         raw, embedder.engineName(), endToEnd / raw);

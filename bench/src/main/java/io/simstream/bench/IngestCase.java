@@ -60,8 +60,11 @@ final class IngestCase implements BenchCase {
           options.equals(scale.ingestOptions().get(0)) ? WARM_UP_ROUNDS : WARM_UP_ROUNDS_MORE);
     }
     viaPipeline(stack, IndexMapping.DEFAULT_INDEX_OPTIONS, warmUpVectors, Pipeline::ingest);
-    for (int drain = 0; drain < WARM_UP_DRAINS; drain++) {
-      viaPipeline(stack, IndexMapping.DEFAULT_INDEX_OPTIONS, warmUpVectors, Pipeline::drain);
+    for (int drain = 1; drain <= WARM_UP_DRAINS; drain++) {
+      Pipeline.Measured warmUp = viaPipeline(stack, IndexMapping.DEFAULT_INDEX_OPTIONS, warmUpVectors,
+          Pipeline::drain);
+      System.out.printf("  warm-up drain %d of %d: %.0f vectors/s; %s%n    threads %s%n", drain, WARM_UP_DRAINS,
+          warmUp.perSecond(), warmUp.writes(), warmUp.threads());
     }
 
     List<Figure> figures = new ArrayList<>();
@@ -69,7 +72,8 @@ final class IngestCase implements BenchCase {
       List<float[]> vectors = new VectorGenerator(1, DIMS).gaussian(scale.ingestVectors());
       Raw before = rawLoad(stack, raw, options, vectors);
       Pipeline.Measured drain = viaPipeline(stack, options, vectors, Pipeline::drain);
-      double endToEnd = viaPipeline(stack, options, vectors, Pipeline::ingest);
+      Pipeline.Measured live = viaPipeline(stack, options, vectors, Pipeline::ingest);
+      double endToEnd = live.perSecond();
       Raw after = rawLoad(stack, raw, options, vectors);
       // The faster raw load is the ceiling: whatever warming or slowing happened meanwhile, it is not in our favour.
       Raw ceiling = before.perSecond() >= after.perSecond() ? before : after;
@@ -85,6 +89,11 @@ final class IngestCase implements BenchCase {
           endToEnd / ceiling.perSecond());
       System.out.printf("  CPU ms per 1,000 vectors: backlog drain %s; raw bulk loader %s%n",
           perThousand(drain.cpuMillis(), vectors.size()), perThousand(ceiling.cpuMillis(), vectors.size()));
+      System.out.printf("  the indexer during the drain: %s%n", drain.writes());
+      System.out.printf("  bench JVM threads' CPU ms per 1,000 vectors during the drain, %s%n", drain.threads());
+      System.out.printf("  producing included: CPU ms per 1,000 vectors %s; the indexer: %s%n",
+          perThousand(live.cpuMillis(), vectors.size()), live.writes());
+      System.out.printf("  bench JVM threads' CPU ms per 1,000 vectors producing included, %s%n", live.threads());
     }
     return new CaseResult(NAME, "Ingest of precomputed 512-d vectors (events/s until searchable)", figures, List.of(
         scale.ingestVectors() + " random 512-d vectors, cosine, per path; default index options "

@@ -3,6 +3,7 @@ package io.simstream.bench;
 import io.simstream.indexer.Indexer;
 import io.simstream.kafka.ChangeEventProducer;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -12,9 +13,14 @@ final class Pipeline {
   private final DirectElasticsearch es;
   private final Indexer indexer;
   private final StackCpu cpu;
+  private final IndexerCounters counters;
 
-  /** A rate, and the CPU milliseconds each process of the stack used while it was timed. */
-  record Measured(double perSecond, Map<String, Double> cpuMillis) {
+  /**
+   * A rate, the CPU milliseconds each process of the stack used while it was timed, how the indexer
+   * wrote meanwhile ({@link IndexerCounters#describe}), and the bench JVM's busiest threads with the
+   * timed window's wall-clock times (to cut a JFR recording to it).
+   */
+  record Measured(double perSecond, Map<String, Double> cpuMillis, String writes, String threads) {
   }
 
   Pipeline(BenchStack stack) {
@@ -22,6 +28,7 @@ final class Pipeline {
     this.es = stack.es();
     this.indexer = stack.indexer();
     this.cpu = stack.cpu();
+    this.counters = new IndexerCounters(indexer.adminPort());
   }
 
   /**
@@ -33,12 +40,20 @@ final class Pipeline {
     Searchable.await(es, index, 1, timeout);
   }
 
-  /** Sends the events and returns events per second until {@code index} holds {@code expectedTotal}. */
-  double ingest(String index, List<SampleEvents.Encoded> events, long expectedTotal, Duration timeout) {
+  /** Sends the events and measures events per second until {@code index} holds {@code expectedTotal}. */
+  Measured ingest(String index, List<SampleEvents.Encoded> events, long expectedTotal, Duration timeout) {
+    Map<String, Double> countersBefore = counters.read();
+    Map<String, Double> cpuBefore = cpu.millis();
+    Map<String, Long> threadsBefore = ThreadCpu.nanos();
+    Instant startedAt = Instant.now();
     long start = System.nanoTime();
     send(events);
     long end = Searchable.await(es, index, expectedTotal, timeout);
-    return events.size() / ((end - start) / 1e9);
+    Map<String, Double> cpuUsed = StackCpu.between(cpuBefore, cpu.millis());
+    String threads = startedAt + " to " + Instant.now() + ": "
+        + ThreadCpu.perThousand(threadsBefore, ThreadCpu.nanos(), events.size());
+    return new Measured(events.size() / ((end - start) / 1e9), cpuUsed,
+        IndexerCounters.describe(countersBefore, counters.read()), threads);
   }
 
   /**
@@ -53,10 +68,17 @@ final class Pipeline {
     } finally {
       indexer.resume();
     }
+    Map<String, Double> countersBefore = counters.read();
     Map<String, Double> cpuBefore = cpu.millis();
+    Map<String, Long> threadsBefore = ThreadCpu.nanos();
+    Instant startedAt = Instant.now();
     long start = System.nanoTime();
     long end = Searchable.await(es, index, expectedTotal, timeout);
-    return new Measured(events.size() / ((end - start) / 1e9), StackCpu.between(cpuBefore, cpu.millis()));
+    Map<String, Double> cpuUsed = StackCpu.between(cpuBefore, cpu.millis());
+    String threads = startedAt + " to " + Instant.now() + ": "
+        + ThreadCpu.perThousand(threadsBefore, ThreadCpu.nanos(), events.size());
+    return new Measured(events.size() / ((end - start) / 1e9), cpuUsed,
+        IndexerCounters.describe(countersBefore, counters.read()), threads);
   }
 
   void send(List<SampleEvents.Encoded> events) {
