@@ -533,6 +533,32 @@ class IndexerTopologyTest {
     assertThat(writer.batches()).hasSize(2);
   }
 
+  /** With the default options here: max wait 50 ms, so the punctuator looks every 25 ms. */
+  @Test
+  void aPartialBatchWaitsTheMaxWaitWhileChangesKeepComingAndHalfOfItOnceTheyPause() {
+    register(run(DS, "cos", Metric.COSINE, 2));
+    driver.advanceWallClockTime(Duration.ofMillis(500));
+    Duration step = Duration.ofMillis(5);
+
+    int waitedMs = 0;
+    for (int i = 0; writer.batches().isEmpty(); i++) {
+      send(added(DS, "flowing-" + i, vec(1, 0)));
+      driver.advanceWallClockTime(step);
+      waitedMs += 5;
+    }
+    assertThat(waitedMs).as("changes kept coming: the oldest waited the max wait").isBetween(50, 80);
+
+    send(added(DS, "alone", vec(1, 0)));
+    int batches = writer.batches().size();
+    waitedMs = 0;
+    while (writer.batches().size() == batches) {
+      driver.advanceWallClockTime(step);
+      waitedMs += 5;
+    }
+    assertThat(waitedMs).as("the input paused: half the max wait, plus up to one look").isBetween(25, 50);
+    assertThat(writer.batches().get(batches)).hasSize(1);
+  }
+
   @Test
   void randomChangesWhileWritesAreHeldInFlightEndWithTheIndexEqualToTheDataset() {
     register(run(DS, "cos", Metric.COSINE, 2));
