@@ -15,9 +15,11 @@ import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.Base64;
 
 /**
@@ -78,13 +80,44 @@ public @interface EventVectors {
     }
 
     private static float[] toFloats(byte[] bytes) {
-      if (bytes.length % Float.BYTES != 0) {
-        throw new IllegalArgumentException("a base64 vector must hold whole float32 values: " + bytes.length
+      return toFloats(bytes, bytes.length);
+    }
+
+    private static float[] toFloats(byte[] bytes, int length) {
+      if (length % Float.BYTES != 0) {
+        throw new IllegalArgumentException("a base64 vector must hold whole float32 values: " + length
             + " bytes is not a multiple of 4");
       }
-      float[] vector = new float[bytes.length / Float.BYTES];
-      ByteBuffer.wrap(bytes).asFloatBuffer().get(vector);
+      float[] vector = new float[length / Float.BYTES];
+      ByteBuffer.wrap(bytes, 0, length).asFloatBuffer().get(vector);
       return vector;
+    }
+
+    /** A vector's decoded bytes, reused by each thread: per vector only its float[] is allocated. */
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private static final class Scratch extends OutputStream {
+      private byte[] bytes = new byte[8192];
+      private int size;
+
+      @Override
+      public void write(int b) {
+        grow(1);
+        bytes[size++] = (byte) b;
+      }
+
+      @Override
+      public void write(byte[] from, int offset, int length) {
+        grow(length);
+        System.arraycopy(from, offset, bytes, size, length);
+        size += length;
+      }
+
+      private void grow(int more) {
+        if (size + more > bytes.length) {
+          bytes = Arrays.copyOf(bytes, Math.max(2 * bytes.length, size + more));
+        }
+      }
     }
 
     @Override
@@ -93,8 +126,11 @@ public @interface EventVectors {
         return context.readValue(parser, float[].class);
       }
       try {
-        // Decoded straight from the input buffer: no String of the whole text is built first.
-        return toFloats(parser.getBinaryValue(STANDARD));
+        // Decoded straight from the input buffer into the thread's scratch: no String, no byte[] per vector.
+        Scratch scratch = SCRATCH.get();
+        scratch.size = 0;
+        parser.readBinaryValue(STANDARD, scratch);
+        return toFloats(scratch.bytes, scratch.size);
       } catch (StreamReadException | IllegalArgumentException e) {
         throw JsonMappingException.from(parser, NOT_A_VECTOR + " (" + e.getMessage() + ")", e);
       }
