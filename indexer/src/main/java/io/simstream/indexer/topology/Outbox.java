@@ -150,7 +150,8 @@ final class Outbox implements AutoCloseable {
     }
     long maxWaitMs = Math.max(1, options.maxWait().toMillis());
     long waitedMs = nowMs - oldestWaitingMs;
-    return waiting() > 0 && stagesInFlight == 0 && (waitedMs >= maxWaitMs || (inputPaused && waitedMs >= maxWaitMs / 2));
+    return waiting() > 0 && stagesInFlight == 0
+        && (waitedMs >= maxWaitMs || (inputPaused && waitedMs >= maxWaitMs / 2));
   }
 
   /** Samples whose image retry is due wait for a flush again. */

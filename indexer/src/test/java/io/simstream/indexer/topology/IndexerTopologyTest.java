@@ -562,7 +562,8 @@ class IndexerTopologyTest {
   @Test
   void randomChangesWhileWritesAreHeldInFlightEndWithTheIndexEqualToTheDataset() {
     register(run(DS, "cos", Metric.COSINE, 2));
-    driver.advanceWallClockTime(Duration.ofMillis(500)); // the run's backfill (of nothing) is done before writes are held
+    // The run's backfill (of nothing) is done before writes are held: a backfill waits for its writes.
+    driver.advanceWallClockTime(Duration.ofMillis(500));
     Random random = new Random(7);
     Map<String, float[]> dataset = new HashMap<>();
     KeyValueStore<String, PendingChange> pending = driver.getKeyValueStore(IndexerTopology.PENDING_STORE);
