@@ -8,13 +8,13 @@ import java.util.List;
 /**
  * The command line: {@code [--scale smoke|small|full] [--cases a,b] [--out DIR] [--backfill-samples N]
  * [--chaos-kills N] [--elasticsearch-cpus N] [--recall-index-options TYPE]
- * [--indexer-class-archive on|off]}.
+ * [--indexer-class-archive on|off] [--latency-rate EVENTS_PER_SECOND]}.
  */
 record BenchArgs(Scale scale, List<String> cases, Path outDir, CpuSplit cpuSplit) {
   static final String USAGE = "usage: java -jar bench/target/simstream-bench.jar [--scale smoke|small|full] "
       + "[--cases " + String.join(",", BenchMain.CASES) + "] [--out bench-results] [--backfill-samples N]"
       + " [--chaos-kills N] [--elasticsearch-cpus N] [--recall-index-options TYPE]"
-      + " [--indexer-class-archive on|off]";
+      + " [--indexer-class-archive on|off] [--latency-rate EVENTS_PER_SECOND]";
 
   static BenchArgs parse(String[] args) {
     Scale scale = Scale.full();
@@ -24,6 +24,7 @@ record BenchArgs(Scale scale, List<String> cases, Path outDir, CpuSplit cpuSplit
     Integer chaosKills = null;
     String recallIndexOptions = null;
     Boolean classArchive = null;
+    Double latencyRate = null;
     CpuSplit cpuSplit = CpuSplit.NONE;
     for (int i = 0; i < args.length; i++) {
       String value = i + 1 < args.length ? args[i + 1] : null;
@@ -39,6 +40,7 @@ record BenchArgs(Scale scale, List<String> cases, Path outDir, CpuSplit cpuSplit
           case "off" -> false;
           default -> throw new IllegalArgumentException("--indexer-class-archive must be on or off");
         };
+        case "--latency-rate" -> latencyRate = Double.parseDouble(required(args[i], value));
         case "--elasticsearch-cpus" -> cpuSplit = new CpuSplit(Integer.parseInt(required(args[i], value)));
         default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
       }
@@ -63,6 +65,12 @@ record BenchArgs(Scale scale, List<String> cases, Path outDir, CpuSplit cpuSplit
         throw new IllegalArgumentException("--recall-index-options must be one of " + IndexMapping.INDEX_OPTIONS);
       }
       scale = scale.withRecallIndexOptions(recallIndexOptions);
+    }
+    if (latencyRate != null) {
+      if (!(latencyRate > 0)) {
+        throw new IllegalArgumentException("--latency-rate must be a positive number of events per second");
+      }
+      scale = scale.withLatencyRate(latencyRate);
     }
     return new BenchArgs(scale, cases, out, cpuSplit);
   }

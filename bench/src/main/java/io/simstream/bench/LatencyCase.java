@@ -39,8 +39,17 @@ final class LatencyCase implements BenchCase {
   @Override
   public CaseResult run(BenchStack stack, Scale scale) throws Exception {
     List<String> notes = new ArrayList<>();
-    double sustainable = sustainableRate.get().orElseGet(() -> measureCeiling(stack, scale, notes));
-    double rate = Math.max(1, sustainable / 2);
+    double rate;
+    if (scale.latencyRate() != null) {
+      rate = scale.latencyRate();
+      notes.add(String.format("offered load %.0f events/s, as --latency-rate asked", rate));
+    } else {
+      double sustainable = sustainableRate.get().orElseGet(() -> measureCeiling(stack, scale, notes));
+      rate = Math.max(1, sustainable / 2);
+      notes.add(String.format("offered load %.0f events/s = half the sustainable ingest rate (%.0f vectors/s, the"
+          + " slower of simstream's backlog drain and the raw bulk loader, %s)", rate, sustainable,
+          IndexMapping.DEFAULT_INDEX_OPTIONS));
+    }
     int count = (int) Math.ceil(rate * scale.latencySeconds());
     List<float[]> vectors = new VectorGenerator(3, IngestCase.DIMS).gaussian(count);
 
@@ -68,10 +77,7 @@ final class LatencyCase implements BenchCase {
         Figure.of("offered load", Figure.Kind.THROUGHPUT, "events/s", kafka.offeredRate),
         Figure.of("tracked events never seen (simstream)", Figure.Kind.QUALITY, "events", kafka.missing),
         Figure.of("tracked events never seen (direct)", Figure.Kind.QUALITY, "events", direct.missing));
-    notes.add(String.format("offered load %.0f events/s = half the sustainable ingest rate (%.0f vectors/s, the"
-        + " slower of simstream's backlog drain and the raw bulk loader, %s), for %d s per path, %d events of 512-d",
-        rate, sustainable, IndexMapping.DEFAULT_INDEX_OPTIONS,
-        scale.latencySeconds(), count));
+    notes.add(String.format("%d s per path, %d events of 512-d", scale.latencySeconds(), count));
     notes.add("latency: from handing the event to the Kafka producer (or the bulk) until a search by id first "
         + "returns it, polled every " + VisibilityProbe.POLL_MS + " ms, for one event in " + VisibilityProbe.TRACK_EVERY
         + " (so the probe's own searches stay small); refresh_interval 1s bounds both paths");

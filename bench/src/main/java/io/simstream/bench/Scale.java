@@ -19,10 +19,11 @@ import java.util.List;
  * @param backfillTimeout  budget of the whole backfill case: produce, store as dataset state, backfill
  * @param chaos            sizes of the chaos case
  * @param recallIndexOptions index options of the recall table's runs; null: the API's default
+ * @param latencyRate      events/s the latency case offers; null: half the sustainable ingest rate
  */
 public record Scale(String name, int ingestVectors, List<String> ingestOptions, int latencySeconds, int queryDocs,
                     int queries, int tradeoffQueries, int images, int backfillSamples, Duration backfillTimeout,
-                    Chaos chaos, String recallIndexOptions) {
+                    Chaos chaos, String recallIndexOptions, Double latencyRate) {
 
   /**
    * @param samples         ids the random history adds, updates and deletes
@@ -38,19 +39,19 @@ public record Scale(String name, int ingestVectors, List<String> ingestOptions, 
 
   public static Scale smoke() {
     return new Scale("smoke", 400, List.of(IndexMapping.DEFAULT_INDEX_OPTIONS), 3, 600, 30, 10, 8, 2_000,
-        Duration.ofMinutes(3), new Chaos(200, 20, 1, List.of(ChaosPhase.KILLS), Duration.ofMinutes(3), true), null);
+        Duration.ofMinutes(3), new Chaos(200, 20, 1, List.of(ChaosPhase.KILLS), Duration.ofMinutes(3), true), null, null);
   }
 
   /** Between the two: every case at sizes where its figures start to mean something, in a few minutes each. */
   public static Scale small() {
     return new Scale("small", 4_000, List.of(IndexMapping.DEFAULT_INDEX_OPTIONS), 10, 5_000, 100, 50, 64, 20_000,
-        Duration.ofMinutes(5), new Chaos(1_000, 50, 3, List.of(ChaosPhase.KILLS), Duration.ofMinutes(5), true), null);
+        Duration.ofMinutes(5), new Chaos(1_000, 50, 3, List.of(ChaosPhase.KILLS), Duration.ofMinutes(5), true), null, null);
   }
 
   public static Scale full() {
     return new Scale("full", 60_000, List.of(IndexMapping.DEFAULT_INDEX_OPTIONS, "int8_hnsw"), 40, 20_000, 400, 200,
         600, 1_000_000, Duration.ofMinutes(20),
-        new Chaos(5_000, 200, 20, List.of(ChaosPhase.values()), Duration.ofMinutes(10), true), null);
+        new Chaos(5_000, 200, 20, List.of(ChaosPhase.values()), Duration.ofMinutes(10), true), null, null);
   }
 
   public static Scale named(String name) {
@@ -82,23 +83,28 @@ public record Scale(String name, int ingestVectors, List<String> ingestOptions, 
 
   public Scale withBackfillSamples(int samples) {
     return new Scale(name, ingestVectors, ingestOptions, latencySeconds, queryDocs, queries, tradeoffQueries, images,
-        samples, backfillTimeout, chaos, recallIndexOptions);
+        samples, backfillTimeout, chaos, recallIndexOptions, latencyRate);
   }
 
   public Scale withChaosKills(int kills) {
     return new Scale(name, ingestVectors, ingestOptions, latencySeconds, queryDocs, queries, tradeoffQueries, images,
         backfillSamples, backfillTimeout, new Chaos(chaos.samples(), chaos.eventsPerSecond(), kills, chaos.phases(),
-        chaos.convergeTimeout(), chaos.classArchive()), recallIndexOptions);
+        chaos.convergeTimeout(), chaos.classArchive()), recallIndexOptions, latencyRate);
   }
 
   public Scale withChaosClassArchive(boolean classArchive) {
     return new Scale(name, ingestVectors, ingestOptions, latencySeconds, queryDocs, queries, tradeoffQueries, images,
         backfillSamples, backfillTimeout, new Chaos(chaos.samples(), chaos.eventsPerSecond(), chaos.kills(),
-        chaos.phases(), chaos.convergeTimeout(), classArchive), recallIndexOptions);
+        chaos.phases(), chaos.convergeTimeout(), classArchive), recallIndexOptions, latencyRate);
   }
 
   public Scale withRecallIndexOptions(String indexOptions) {
     return new Scale(name, ingestVectors, ingestOptions, latencySeconds, queryDocs, queries, tradeoffQueries, images,
-        backfillSamples, backfillTimeout, chaos, indexOptions);
+        backfillSamples, backfillTimeout, chaos, indexOptions, latencyRate);
+  }
+
+  public Scale withLatencyRate(double eventsPerSecond) {
+    return new Scale(name, ingestVectors, ingestOptions, latencySeconds, queryDocs, queries, tradeoffQueries, images,
+        backfillSamples, backfillTimeout, chaos, recallIndexOptions, eventsPerSecond);
   }
 }
