@@ -60,7 +60,7 @@ public final class Settings {
       + "partitions without a rebalance (Kafka static membership); empty = dynamic membership");
   public static final Setting<Integer> INDEXER_THREADS = Setting.intRange("indexer.threads", 1, 1, 64,
       "Stream threads per indexer instance");
-  public static final Setting<Integer> INDEXER_BATCH_SIZE = Setting.intRange("indexer.batch.size", 256, 1, 100_000,
+  public static final Setting<Integer> INDEXER_BATCH_SIZE = Setting.intRange("indexer.batch.size", 500, 1, 100_000,
       "Changed samples gathered before embedding and writing");
   public static final Setting<Integer> INDEXER_BATCH_MAX_WAIT_MS = Setting.intRange("indexer.batch.max-wait-ms", 50,
       1, 60_000, "Longest time a change waits for its batch to fill");
