@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /** simstream's own path: events to Kafka, the indexer, Elasticsearch, timed until all are searchable. */
 final class Pipeline {
@@ -42,18 +43,10 @@ final class Pipeline {
 
   /** Sends the events and measures events per second until {@code index} holds {@code expectedTotal}. */
   Measured ingest(String index, List<SampleEvents.Encoded> events, long expectedTotal, Duration timeout) {
-    Map<String, Double> countersBefore = counters.read();
-    Map<String, Double> cpuBefore = cpu.millis();
-    Map<String, Long> threadsBefore = ThreadCpu.nanos();
-    Instant startedAt = Instant.now();
-    long start = System.nanoTime();
-    send(events);
-    long end = Searchable.await(es, index, expectedTotal, timeout);
-    Map<String, Double> cpuUsed = StackCpu.between(cpuBefore, cpu.millis());
-    String threads = startedAt + " to " + Instant.now() + ": "
-        + ThreadCpu.perThousand(threadsBefore, ThreadCpu.nanos(), events.size());
-    return new Measured(events.size() / ((end - start) / 1e9), cpuUsed,
-        IndexerCounters.describe(countersBefore, counters.read()), threads);
+    return timed(events.size(), () -> {
+      send(events);
+      return Searchable.await(es, index, expectedTotal, timeout);
+    });
   }
 
   /**
@@ -68,16 +61,21 @@ final class Pipeline {
     } finally {
       indexer.resume();
     }
+    return timed(events.size(), () -> Searchable.await(es, index, expectedTotal, timeout));
+  }
+
+  /** Times {@code work} (which returns its end, {@link System#nanoTime}) with what the stack did meanwhile. */
+  private Measured timed(int vectors, LongSupplier work) {
     Map<String, Double> countersBefore = counters.read();
     Map<String, Double> cpuBefore = cpu.millis();
     Map<String, Long> threadsBefore = ThreadCpu.nanos();
     Instant startedAt = Instant.now();
     long start = System.nanoTime();
-    long end = Searchable.await(es, index, expectedTotal, timeout);
+    long end = work.getAsLong();
     Map<String, Double> cpuUsed = StackCpu.between(cpuBefore, cpu.millis());
     String threads = startedAt + " to " + Instant.now() + ": "
-        + ThreadCpu.perThousand(threadsBefore, ThreadCpu.nanos(), events.size());
-    return new Measured(events.size() / ((end - start) / 1e9), cpuUsed,
+        + ThreadCpu.perThousand(threadsBefore, ThreadCpu.nanos(), vectors);
+    return new Measured(vectors / ((end - start) / 1e9), cpuUsed,
         IndexerCounters.describe(countersBefore, counters.read()), threads);
   }
 

@@ -73,14 +73,11 @@ public @interface EventVectors {
      */
     public static float[] fromBase64(String text) {
       try {
-        return toFloats(Base64.getDecoder().decode(text));
+        byte[] bytes = Base64.getDecoder().decode(text);
+        return toFloats(bytes, bytes.length);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(NOT_A_VECTOR + " (" + e.getMessage() + ")", e);
       }
-    }
-
-    private static float[] toFloats(byte[] bytes) {
-      return toFloats(bytes, bytes.length);
     }
 
     private static float[] toFloats(byte[] bytes, int length) {
