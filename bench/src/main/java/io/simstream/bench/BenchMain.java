@@ -23,10 +23,10 @@ public final class BenchMain {
   /**
    * Every case, in the order they run; latency uses the ingest ceiling when ingest ran first. Chaos
    * comes late: at full scale it restarts servers of its own, which slows the machine for a while.
-   * Produce, added later, goes after it so that the other cases keep their places in reports.
+   * Produce and bulk-form, added later, go after it so that the other cases keep their places in reports.
    */
   public static final List<String> CASES = List.of(IngestCase.NAME, LatencyCase.NAME, QueryCase.NAME,
-      EmbeddingCase.NAME, BackfillCase.NAME, ChaosCase.NAME, ProduceCase.NAME);
+      EmbeddingCase.NAME, BackfillCase.NAME, ChaosCase.NAME, ProduceCase.NAME, BulkFormCase.NAME);
 
   /** The title of a case that threw instead of returning figures. */
   public static final String FAILED = "FAILED";
@@ -97,6 +97,7 @@ public final class BenchMain {
       case BackfillCase.NAME -> new BackfillCase();
       case ChaosCase.NAME -> new ChaosCase();
       case ProduceCase.NAME -> new ProduceCase();
+      case BulkFormCase.NAME -> new BulkFormCase();
       default -> throw new IllegalArgumentException("unknown case '" + name + "'");
     };
   }

@@ -17,10 +17,28 @@ final class BulkBodies {
   private BulkBodies() {
   }
 
-  record Doc(String id, float[] vector) {
+  /** A document; {@code version} is sent only by forms with external versions. */
+  record Doc(String id, float[] vector, long version) {
+    Doc(String id, float[] vector) {
+      this(id, vector, 1);
+    }
+  }
+
+  /**
+   * What an index action carries besides {@code _index} and {@code _id}: the indexer sends both
+   * (its documents are versioned by the sample's change, through the run's write alias); the ceilings
+   * send neither, so the difference is measured on its own (the bulk-form case).
+   */
+  record Form(boolean externalVersion, boolean writeAlias) {
+    static final Form PLAIN = new Form(false, false);
+    static final Form INDEXER = new Form(true, true);
   }
 
   static byte[] index(String index, List<Doc> docs, BulkVectorEncoding encoding) {
+    return index(index, docs, encoding, Form.PLAIN);
+  }
+
+  static byte[] index(String index, List<Doc> docs, BulkVectorEncoding encoding, Form form) {
     BulkBodyWriter body = new BulkBodyWriter(encoding,
         (int) (docs.size() * (encoding.vectorBytes(docs.get(0).vector().length) + 100)));
     try {
@@ -28,8 +46,15 @@ final class BulkBodies {
         JsonGenerator action = body.nextLine();
         action.writeStartObject();
         action.writeObjectFieldStart("index");
-        action.writeStringField("_index", index);
+        action.writeStringField("_index", form.writeAlias() ? IndexMapping.writeAlias(index) : index);
         action.writeStringField("_id", doc.id());
+        if (form.externalVersion()) {
+          action.writeNumberField("version", doc.version());
+          action.writeStringField("version_type", "external");
+        }
+        if (form.writeAlias()) {
+          action.writeBooleanField("require_alias", true);
+        }
         action.writeEndObject();
         action.writeEndObject();
         JsonGenerator source = body.nextLine();

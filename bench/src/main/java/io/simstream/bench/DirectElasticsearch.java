@@ -52,6 +52,11 @@ final class DirectElasticsearch implements AutoCloseable {
     request("PUT", "/" + index, IndexMapping.createIndexBody(spec).getBytes(StandardCharsets.UTF_8));
   }
 
+  /** Creates an index as the indexer's runs have it: simstream's body and the write alias. */
+  void createIndexWithWriteAlias(String index, VectorFieldSpec spec) {
+    request("PUT", "/" + index, IndexMapping.createIndexBodyWithWriteAlias(index, spec).getBytes(StandardCharsets.UTF_8));
+  }
+
   void deleteIndex(String index) {
     try {
       request("DELETE", "/" + index, null);

@@ -24,6 +24,9 @@ final class RawBulkLoader {
   static final int IN_FLIGHT = Integer.parseInt(Settings.INDEXER_BULK_MAX_IN_FLIGHT.defaultValue())
       * Integer.parseInt(Settings.TOPIC_PARTITIONS.defaultValue());
 
+  /** External versions of the kind the indexer sends (large, one per change); used only by forms that send them. */
+  private static final long VERSION_BASE = 1L << 40;
+
   private final DirectElasticsearch es;
 
   RawBulkLoader(DirectElasticsearch es) {
@@ -50,18 +53,32 @@ final class RawBulkLoader {
 
   /** Writes the documents into an existing index, {@link #IN_FLIGHT} bulks at a time; returns once all are acknowledged. */
   void fill(String index, List<String> ids, List<float[]> vectors) throws Exception {
+    fill(index, ids, vectors, BulkBodies.Form.PLAIN, BULK_SIZE, 0);
+  }
+
+  /**
+   * As {@link #fill(String, List, List)}, with the actions in {@code form}, {@code bulkSize} documents per
+   * bulk and, when {@code perSecond} is positive, each bulk sent no sooner than that rate allows.
+   */
+  void fill(String index, List<String> ids, List<float[]> vectors, BulkBodies.Form form, int bulkSize,
+            double perSecond) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(IN_FLIGHT);
+    long start = System.nanoTime();
     try {
       List<Future<?>> bulks = new ArrayList<>();
-      for (int from = 0; from < vectors.size(); from += BULK_SIZE) {
+      for (int from = 0; from < vectors.size(); from += bulkSize) {
+        if (perSecond > 0) {
+          long due = start + (long) (from / perSecond * 1e9);
+          Thread.sleep(Math.max(0, (due - System.nanoTime()) / 1_000_000));
+        }
         int first = from;
-        int last = Math.min(vectors.size(), from + BULK_SIZE);
+        int last = Math.min(vectors.size(), from + bulkSize);
         bulks.add(pool.submit(() -> {
           List<BulkBodies.Doc> docs = new ArrayList<>(last - first);
           for (int i = first; i < last; i++) {
-            docs.add(new BulkBodies.Doc(ids.get(i), vectors.get(i)));
+            docs.add(new BulkBodies.Doc(ids.get(i), vectors.get(i), VERSION_BASE + i));
           }
-          es.bulk(BulkBodies.index(index, docs, es.vectorEncoding()));
+          es.bulk(BulkBodies.index(index, docs, es.vectorEncoding(), form));
         }));
       }
       for (Future<?> bulk : bulks) {

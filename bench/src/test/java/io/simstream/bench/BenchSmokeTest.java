@@ -64,6 +64,9 @@ class BenchSmokeTest {
         .isLessThan(ChaosRun.FIRST_WRITE_TIMEOUT.toMillis());
     assertThat(chaos.figure("kills: expected").value()).isPositive()
         .isEqualTo(chaos.figure("kills: indexed").value());
+    CaseResult bulkForm = report.cases().get(BenchMain.CASES.indexOf(BulkFormCase.NAME));
+    assertThat(bulkForm.figures()).hasSize(1 + 2 * BulkFormCase.VARIANTS.size())
+        .filteredOn(f -> f.ceiling() != null).allSatisfy(f -> assertThat(f.value()).as(f.name()).isPositive());
 
     JsonNode json = Json.MAPPER.readTree(outputs.json().toFile());
     assertThat(json.path("cases")).hasSize(BenchMain.CASES.size());

@@ -46,6 +46,17 @@ public final class IndexMapping {
 
   /** The create-index body. Refresh stays periodic: a refresh per bulk would cost ingest dearly. */
   public static String createIndexBody(VectorFieldSpec spec) {
+    return indexBody(spec).toString();
+  }
+
+  /** The create-index body of a run's index: {@link #createIndexBody} and the index's write alias. */
+  public static String createIndexBodyWithWriteAlias(String index, VectorFieldSpec spec) {
+    ObjectNode body = indexBody(spec);
+    body.putObject("aliases").putObject(writeAlias(index));
+    return body.toString();
+  }
+
+  private static ObjectNode indexBody(VectorFieldSpec spec) {
     ObjectNode body = Json.MAPPER.createObjectNode();
     body.putObject("settings").putObject("index").put("refresh_interval", "1s");
     ObjectNode properties = body.putObject("mappings").put("dynamic", "strict").putObject("properties");
@@ -56,7 +67,7 @@ public final class IndexMapping {
         .put("similarity", spec.metric().esSimilarity());
     vector.putObject("index_options").put("type", spec.indexOptions());
     properties.putObject(SUMMARY).setAll(summaryMapping());
-    return body.toString();
+    return body;
   }
 
   /**
@@ -90,9 +101,8 @@ public final class IndexMapping {
 
   /** Creates the index with its mapping and its write alias. */
   public static void create(ElasticsearchClient es, String index, VectorFieldSpec spec) throws IOException {
-    ObjectNode body = (ObjectNode) Json.MAPPER.readTree(createIndexBody(spec));
-    body.putObject("aliases").putObject(writeAlias(index));
-    es.indices().create(c -> c.index(index).withJson(new StringReader(body.toString())));
+    String body = createIndexBodyWithWriteAlias(index, spec);
+    es.indices().create(c -> c.index(index).withJson(new StringReader(body)));
   }
 
   public static boolean exists(ElasticsearchClient es, String index) throws IOException {

@@ -1,0 +1,136 @@
+package io.simstream.bench;
+
+import io.simstream.elasticsearch.IndexMapping;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * What the indexer's bulk form costs Elasticsearch: the same vectors loaded straight into an index of the
+ * default options, with the actions the ceilings send (plain), with each part the indexer adds (external
+ * versions; the write alias with {@code require_alias}), with both, and with both at other bulk sizes.
+ * Elasticsearch's CPU per 1,000 vectors is the steady figure; the rate until searchable goes beside it.
+ * The forms take turns within each round, so drift over the run spreads over all of them.
+ */
+final class BulkFormCase implements BenchCase {
+  static final String NAME = "bulk-form";
+  private static final Duration TIMEOUT = Duration.ofMinutes(10);
+  private static final int ROUNDS = 5;
+  /** Untimed rounds first: Elasticsearch's rate kept rising over its first 300,000 vectors (see IngestCase). */
+  private static final int WARM_UP_ROUNDS = 3;
+  /** How long the idle stack is watched: Elasticsearch's CPU per second when nothing is written. */
+  private static final Duration IDLE = Duration.ofSeconds(10);
+
+  /**
+   * The int8_flat drain's rate in the eighth look (docs/bench.md): Elasticsearch's CPU per document at that
+   * rate says how much of the drain's higher cost is the slower delivery rather than the bulks themselves.
+   */
+  private static final double DRAIN_RATE = 7_000;
+
+  /** @param perSecond the pace of the bulks; 0 sends them as fast as Elasticsearch acknowledges */
+  record Variant(String name, BulkBodies.Form form, int bulkSize, double perSecond) {
+    Variant(String name, BulkBodies.Form form, int bulkSize) {
+      this(name, form, bulkSize, 0);
+    }
+  }
+
+  static final List<Variant> VARIANTS = List.of(
+      new Variant("plain (the ceilings' form)", BulkBodies.Form.PLAIN, RawBulkLoader.BULK_SIZE),
+      new Variant("external version", new BulkBodies.Form(true, false), RawBulkLoader.BULK_SIZE),
+      new Variant("write alias + require_alias", new BulkBodies.Form(false, true), RawBulkLoader.BULK_SIZE),
+      new Variant("the indexer's form", BulkBodies.Form.INDEXER, RawBulkLoader.BULK_SIZE),
+      new Variant("the indexer's form, 250 per bulk", BulkBodies.Form.INDEXER, 250),
+      new Variant("the indexer's form, 1000 per bulk", BulkBodies.Form.INDEXER, 1000),
+      new Variant("plain, paced at 7,000/s", BulkBodies.Form.PLAIN, RawBulkLoader.BULK_SIZE, DRAIN_RATE));
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public CaseResult run(BenchStack stack, Scale scale) throws Exception {
+    RawBulkLoader raw = new RawBulkLoader(stack.es());
+    List<float[]> vectors = new VectorGenerator(3, IngestCase.DIMS).gaussian(scale.ingestVectors());
+    List<String> ids = RawBulkLoader.ids(vectors.size());
+    for (int round = 1; round <= WARM_UP_ROUNDS; round++) {
+      for (Variant variant : VARIANTS) {
+        Load load = load(stack, raw, variant, ids, vectors);
+        System.out.printf("  warm-up %d of %d, %s: %.0f vectors/s, Elasticsearch %.0f ms CPU per 1,000%n", round,
+            WARM_UP_ROUNDS, variant.name(), load.perSecond(), load.elasticsearchMsPerThousand());
+      }
+    }
+    Map<Variant, List<Load>> loads = new LinkedHashMap<>();
+    VARIANTS.forEach(v -> loads.put(v, new ArrayList<>()));
+    for (int round = 0; round < ROUNDS; round++) {
+      for (int i = 0; i < VARIANTS.size(); i++) {
+        Variant variant = VARIANTS.get((round + i) % VARIANTS.size());
+        Load load = load(stack, raw, variant, ids, vectors);
+        loads.get(variant).add(load);
+        System.out.printf("  round %d of %d, %s: %.0f vectors/s, Elasticsearch %.0f ms CPU per 1,000%n", round + 1,
+            ROUNDS, variant.name(), load.perSecond(), load.elasticsearchMsPerThousand());
+      }
+    }
+
+    Map<String, Double> idleBefore = stack.cpu().millis();
+    Searchable.sleep(IDLE.toMillis());
+    double idlePerSecond = StackCpu.between(idleBefore, stack.cpu().millis())
+        .getOrDefault(BenchStack.ELASTICSEARCH, Double.NaN) / IDLE.toSeconds();
+    System.out.printf(Locale.ROOT, "bulk-form: Elasticsearch %.0f ms CPU per second with the stack idle%n",
+        idlePerSecond);
+
+    List<Figure> figures = new ArrayList<>();
+    figures.add(Figure.of("Elasticsearch CPU ms per second, stack idle", Figure.Kind.RESOURCE, "ms", idlePerSecond));
+    Variant plain = VARIANTS.get(0);
+    double plainRate = median(loads.get(plain), Load::perSecond);
+    double plainCpu = median(loads.get(plain), Load::elasticsearchMsPerThousand);
+    for (Variant variant : VARIANTS) {
+      double rate = median(loads.get(variant), Load::perSecond);
+      double cpu = median(loads.get(variant), Load::elasticsearchMsPerThousand);
+      figures.add(new Figure("Elasticsearch CPU ms per 1,000 vectors, " + variant.name(), Figure.Kind.RESOURCE, "ms",
+          cpu, "plain", plainCpu, cpu - plainCpu, null, null, false));
+      figures.add(new Figure("rate until searchable, " + variant.name(), Figure.Kind.THROUGHPUT, "vectors/s", rate,
+          "plain", plainRate, rate / plainRate, null, null, false));
+      System.out.printf(Locale.ROOT, "bulk-form %s: Elasticsearch %.0f ms CPU per 1,000 vectors (plain %.0f),"
+          + " %.0f vectors/s (plain %.0f); medians of %d%n", variant.name(), cpu, plainCpu, rate, plainRate, ROUNDS);
+    }
+    return new CaseResult(NAME, "What the indexer's bulk form costs Elasticsearch", figures, List.of(
+        scale.ingestVectors() + " random 512-d vectors per load into a new " + IndexMapping.DEFAULT_INDEX_OPTIONS
+            + " index (cosine) created with its write alias, " + RawBulkLoader.IN_FLIGHT + " bulks in flight,"
+            + " timed until _count reaches N; vectors in the form the indexer chose for this cluster ("
+            + stack.es().vectorEncoding() + ")",
+        "each figure is the median of " + ROUNDS + " loads; the forms take turns in each round, after "
+            + WARM_UP_ROUNDS + " untimed rounds",
+        "external version: version + version_type external in each action, as the indexer sends;"
+            + " write alias: _index is the run's write alias with require_alias, as the indexer sends;"
+            + " paced: bulks sent no sooner than " + (int) DRAIN_RATE + " vectors/s allows, about the rate of the"
+            + " indexer's int8_flat drain on this machine",
+        "stack idle: Elasticsearch's CPU over " + IDLE.toSeconds() + " s after the loads, with the indexer and the"
+            + " API running and nothing written"));
+  }
+
+  private record Load(double perSecond, double elasticsearchMsPerThousand) {
+  }
+
+  private static Load load(BenchStack stack, RawBulkLoader raw, Variant variant, List<String> ids,
+                           List<float[]> vectors) throws Exception {
+    String index = stack.uniqueName("bench-form");
+    stack.es().createIndexWithWriteAlias(index, IngestCase.spec(IndexMapping.DEFAULT_INDEX_OPTIONS));
+    Map<String, Double> before = stack.cpu().millis();
+    long start = System.nanoTime();
+    raw.fill(index, ids, vectors, variant.form(), variant.bulkSize(), variant.perSecond());
+    long end = Searchable.await(stack.es(), index, vectors.size(), TIMEOUT);
+    Map<String, Double> cpu = StackCpu.between(before, stack.cpu().millis());
+    stack.es().deleteIndex(index);
+    return new Load(vectors.size() / ((end - start) / 1e9),
+        cpu.getOrDefault(BenchStack.ELASTICSEARCH, Double.NaN) * 1000 / vectors.size());
+  }
+
+  private static double median(List<Load> loads, ToDoubleFunction<Load> figure) {
+    return Stats.percentile(loads.stream().map(figure::applyAsDouble).toList(), 50);
+  }
+}
