@@ -13,13 +13,14 @@ import java.util.Map;
  * pipeline's cost lies: in Elasticsearch, the broker or the indexer's JVM.
  */
 final class StackCpu {
+  /** The kernel's clock ticks per second, the unit of the CPU times in {@code stat} files. */
+  static final long TICKS_PER_SECOND = clockTicksPerSecond();
+
   private final Map<String, Long> pids;
-  private final long ticksPerSecond;
 
   /** @param pids process id by the name reports give it, in report order */
   StackCpu(Map<String, Long> pids) {
     this.pids = new LinkedHashMap<>(pids);
-    this.ticksPerSecond = clockTicksPerSecond();
   }
 
   /** CPU milliseconds used so far, by process name; empty where /proc is not there (not Linux). */
@@ -28,7 +29,7 @@ final class StackCpu {
     pids.forEach((name, pid) -> {
       Path stat = Path.of("/proc", Long.toString(pid), "stat");
       if (Files.isReadable(stat)) {
-        used.put(name, ticks(stat) * 1000.0 / ticksPerSecond);
+        used.put(name, ticks(stat) * 1000.0 / TICKS_PER_SECOND);
       }
     });
     return used;
@@ -43,13 +44,17 @@ final class StackCpu {
 
   private static long ticks(Path stat) {
     try {
-      String line = Files.readString(stat);
-      // The command name (field 2) may hold spaces; fields after its closing parenthesis are plain.
-      String[] fields = line.substring(line.lastIndexOf(')') + 2).split(" ");
-      return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime and stime: fields 14 and 15
+      return ticks(Files.readString(stat));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** User and system CPU ticks of a process's or thread's {@code stat} line. */
+  static long ticks(String statLine) {
+    // The command name (field 2) may hold spaces; fields after its closing parenthesis are plain.
+    String[] fields = statLine.substring(statLine.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime and stime: fields 14 and 15
   }
 
   private static long clockTicksPerSecond() {

@@ -1,0 +1,41 @@
+package io.simstream.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+
+class ThreadCpuTest {
+  @Test
+  void javaThreadsAreGroupedByJavaNameAndTheJvmsOwnThreadsByOsName() throws Exception {
+    assumeTrue(Files.isDirectory(Path.of("/proc/self/task")), "the JVM's own threads are read from /proc (Linux)");
+    CountDownLatch stop = new CountDownLatch(1);
+    Thread busy = new Thread(() -> {
+      long sink = 0;
+      while (stop.getCount() > 0) {
+        sink += System.nanoTime() % 7;
+      }
+      if (sink == 42) {
+        System.out.print("");
+      }
+    }, "thread-cpu-test-busy-7");
+    busy.start();
+    try {
+      Thread.sleep(200);
+      Map<String, Long> nanos = ThreadCpu.nanos();
+
+      assertThat(nanos.get("thread-cpu-test-busy-#")).isPositive();
+      // Garbage collection and compiler threads are no Java threads: they come from /proc.
+      assertThat(nanos.keySet()).anyMatch(name -> name.startsWith("os:"));
+      // A Java thread is counted once, under its Java name, not again under its OS name.
+      assertThat(nanos.keySet()).noneMatch(name -> name.startsWith("os:thread-cpu-tes"));
+    } finally {
+      stop.countDown();
+      busy.join();
+    }
+  }
+}
