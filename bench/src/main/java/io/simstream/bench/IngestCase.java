@@ -74,30 +74,37 @@ final class IngestCase implements BenchCase {
     List<Figure> figures = new ArrayList<>();
     for (String options : scale.ingestOptions()) {
       List<float[]> vectors = new VectorGenerator(1, DIMS).gaussian(scale.ingestVectors());
-      Raw before = rawLoad(stack, raw, options, vectors);
-      List<Pipeline.Measured> drains = new ArrayList<>();
+      // Raw loads and drains alternate, so that each drain is judged against Elasticsearch as it was around it:
+      // its speed moved 1.6x between runs and its per-load cost is bimodal (docs/bench.md, bulk-form case).
+      List<Raw> raws = new ArrayList<>(List.of(rawLoad(stack, raw, options, vectors)));
+      List<Paired> pairs = new ArrayList<>();
       for (int i = 0; i < MEASURED_DRAINS; i++) {
-        drains.add(viaPipeline(stack, options, vectors, Pipeline::drain));
+        Pipeline.Measured measured = viaPipeline(stack, options, vectors, Pipeline::drain);
+        raws.add(rawLoad(stack, raw, options, vectors));
+        // The faster raw load beside the drain is its ceiling: whatever warming or slowing happened, not in our favour.
+        Raw before = raws.get(i);
+        Raw after = raws.get(i + 1);
+        pairs.add(new Paired(measured, before.perSecond() >= after.perSecond() ? before : after));
       }
-      System.out.printf("ingest %s: measured drains %s vectors/s; the median is the figure%n", options,
-          drains.stream().map(d -> String.format(Locale.ROOT, "%.0f", d.perSecond())).toList());
-      drains.sort(Comparator.comparingDouble(Pipeline.Measured::perSecond));
-      Pipeline.Measured drain = drains.get(drains.size() / 2);
+      System.out.printf("ingest %s: measured drains / their ceilings %s vectors/s; the median ratio is the figure%n",
+          options, pairs.stream().map(p -> String.format(Locale.ROOT, "%.0f / %.0f = %.2f", p.drain().perSecond(),
+              p.ceiling().perSecond(), p.ratio())).toList());
+      pairs.sort(Comparator.comparingDouble(Paired::ratio));
+      Paired median = pairs.get(pairs.size() / 2);
+      Pipeline.Measured drain = median.drain();
+      Raw ceiling = median.ceiling();
       Pipeline.Measured live = viaPipeline(stack, options, vectors, Pipeline::ingest);
       double endToEnd = live.perSecond();
-      Raw after = rawLoad(stack, raw, options, vectors);
-      // The faster raw load is the ceiling: whatever warming or slowing happened meanwhile, it is not in our favour.
-      Raw ceiling = before.perSecond() >= after.perSecond() ? before : after;
       figures.add(Figure.throughput(drainFigureName(options), "vectors/s", drain.perSecond(), "raw bulk loader",
           ceiling.perSecond(), TARGET_RATIO));
       figures.add(new Figure("ingest " + options + ", producing included", Figure.Kind.THROUGHPUT, "vectors/s",
           endToEnd, "raw bulk loader", ceiling.perSecond(), endToEnd / ceiling.perSecond(), null, null, false));
       figures.addAll(cpuFigures(options, "backlog drain", drain.cpuMillis(), vectors.size()));
       figures.addAll(cpuFigures(options, "raw bulk loader", ceiling.cpuMillis(), vectors.size()));
-      System.out.printf("ingest %s: backlog drain %.0f vectors/s, producing included %.0f, raw %.0f (before the"
-          + " pipeline's loads %.0f, after %.0f); ratios %.2f and %.2f%n", options, drain.perSecond(), endToEnd,
-          ceiling.perSecond(), before.perSecond(), after.perSecond(), drain.perSecond() / ceiling.perSecond(),
-          endToEnd / ceiling.perSecond());
+      System.out.printf("ingest %s: backlog drain %.0f vectors/s, raw beside it %.0f (raw loads %s); producing"
+          + " included %.0f; ratios %.2f and %.2f%n", options, drain.perSecond(), ceiling.perSecond(),
+          raws.stream().map(r -> String.format(Locale.ROOT, "%.0f", r.perSecond())).toList(), endToEnd,
+          drain.perSecond() / ceiling.perSecond(), endToEnd / ceiling.perSecond());
       System.out.printf("  CPU ms per 1,000 vectors: backlog drain %s; raw bulk loader %s%n",
           perThousand(drain.cpuMillis(), vectors.size()), perThousand(ceiling.cpuMillis(), vectors.size()));
       System.out.printf("  the indexer during the drain: %s%n", drain.writes());
@@ -110,10 +117,12 @@ final class IngestCase implements BenchCase {
         scale.ingestVectors() + " random 512-d vectors, cosine, per path; default index options "
             + IndexMapping.DEFAULT_INDEX_OPTIONS + " (IndexMapping.DEFAULT_INDEX_OPTIONS), refresh_interval 1s",
         "backlog drain (the target's figure): the indexer is paused while pre-encoded sample_added events are sent"
-            + " to Kafka, then timed from its resumption until _count reaches N; the median of " + MEASURED_DRAINS
-            + " drains; producing included: the same"
-            + " events sent to a running indexer, timed from the first send (the producer and the broker then"
-            + " take CPU beside the indexer and, unless --elasticsearch-cpus splits them, Elasticsearch)",
+            + " to Kafka, then timed from its resumption until _count reaches N; " + MEASURED_DRAINS
+            + " drains, each between two raw loads and judged against the faster of them; the drain with the median"
+            + " ratio is the figure; producing included: the same"
+            + " events sent to a running indexer after the drains, timed from the first send, against the median"
+            + " drain's ceiling (the producer and the broker then take CPU beside the indexer and, unless"
+            + " --elasticsearch-cpus splits them, Elasticsearch)",
         "before the measurements, untimed: " + WARM_UP_ROUNDS + " raw loads of " + WARM_UP_VECTORS + " vectors"
             + " (fewer at small scales) into the first index type and " + WARM_UP_ROUNDS_MORE + " into each other,"
             + " then a live load and " + WARM_UP_DRAINS + " drains through the indexer: JIT warm-up of"
@@ -125,13 +134,20 @@ final class IngestCase implements BenchCase {
             + Settings.TOPIC_PARTITIONS.defaultValue() + " partitions = tasks",
         "ceiling: the same vectors bulk-loaded straight into an index with the same mapping, "
             + RawBulkLoader.BULK_SIZE + " per bulk, " + RawBulkLoader.IN_FLIGHT
-            + " bulks in flight, timed until _count reaches N, once before the pipeline's two loads and once after:"
-            + " the faster of the two is the ceiling; both paths send vectors in the form the indexer"
+            + " bulks in flight, timed until _count reaches N, before the first drain and after each: a drain's"
+            + " ceiling is the faster raw load beside it; both paths send vectors in the form the indexer"
             + " chose for this cluster (" + es.vectorEncoding() + ")"));
   }
 
   /** A raw load's rate until searchable and the stack's CPU meanwhile. */
   private record Raw(double perSecond, Map<String, Double> cpuMillis) {
+  }
+
+  /** A measured drain and the faster of the raw loads just before and just after it. */
+  private record Paired(Pipeline.Measured drain, Raw ceiling) {
+    double ratio() {
+      return drain.perSecond() / ceiling.perSecond();
+    }
   }
 
   private static Raw rawLoad(BenchStack stack, RawBulkLoader raw, String options, List<float[]> vectors)
