@@ -25,13 +25,14 @@ final class BulkBodies {
   }
 
   /**
-   * What an index action carries besides {@code _index} and {@code _id}: the indexer sends both
-   * (its documents are versioned by the sample's change, through the run's write alias); the ceilings
-   * send neither, so the difference is measured on its own (the bulk-form case).
+   * What an index action carries besides {@code _index} and {@code _id}, and whether the response is
+   * filtered to the items' outcomes: the indexer does all three (its documents are versioned by the
+   * sample's change, through the run's write alias); the ceilings none, so each difference is measured
+   * on its own (the bulk-form case).
    */
-  record Form(boolean externalVersion, boolean writeAlias) {
-    static final Form PLAIN = new Form(false, false);
-    static final Form INDEXER = new Form(true, true);
+  record Form(boolean externalVersion, boolean writeAlias, boolean filteredResponse) {
+    static final Form PLAIN = new Form(false, false, false);
+    static final Form INDEXER = new Form(true, true, true);
   }
 
   static byte[] index(String index, List<Doc> docs, BulkVectorEncoding encoding) {

@@ -12,8 +12,8 @@ import java.util.function.ToDoubleFunction;
 /**
  * What the indexer's bulk form costs Elasticsearch: the same vectors loaded straight into an index of the
  * default options, with the actions the ceilings send (plain), with each part the indexer adds (external
- * versions; the write alias with {@code require_alias}), with both, with both at other bulk sizes, and
- * plain at the indexer's drain rate; then the idle stack's cost per second. Elasticsearch's CPU per 1,000
+ * versions; the write alias with {@code require_alias}; a response filtered to the items' outcomes), with
+ * all three (the indexer's form), with it at other bulk sizes, and plain at the indexer's drain rate; then the idle stack's cost per second. Elasticsearch's CPU per 1,000
  * vectors is the steady figure; the rate until searchable goes beside it. The forms take turns within
  * each round, so drift over the run spreads over all of them.
  */
@@ -41,8 +41,10 @@ final class BulkFormCase implements BenchCase {
 
   static final List<Variant> VARIANTS = List.of(
       new Variant("plain (the ceilings' form)", BulkBodies.Form.PLAIN, RawBulkLoader.BULK_SIZE),
-      new Variant("external version", new BulkBodies.Form(true, false), RawBulkLoader.BULK_SIZE),
-      new Variant("write alias + require_alias", new BulkBodies.Form(false, true), RawBulkLoader.BULK_SIZE),
+      new Variant("external version", new BulkBodies.Form(true, false, false), RawBulkLoader.BULK_SIZE),
+      new Variant("write alias + require_alias", new BulkBodies.Form(false, true, false), RawBulkLoader.BULK_SIZE),
+      new Variant("response filtered to item outcomes", new BulkBodies.Form(false, false, true),
+          RawBulkLoader.BULK_SIZE),
       new Variant("the indexer's form", BulkBodies.Form.INDEXER, RawBulkLoader.BULK_SIZE),
       new Variant("the indexer's form, 250 per bulk", BulkBodies.Form.INDEXER, 250),
       new Variant("the indexer's form, 1000 per bulk", BulkBodies.Form.INDEXER, 1000),
@@ -108,6 +110,7 @@ final class BulkFormCase implements BenchCase {
             + WARM_UP_ROUNDS + " untimed rounds",
         "external version: version + version_type external in each action, as the indexer sends;"
             + " write alias: _index is the run's write alias with require_alias, as the indexer sends;"
+            + " response filtered: filter_path to the items' outcomes, as the indexer asks;"
             + " paced: bulks sent no sooner than " + (int) DRAIN_RATE + " vectors/s allows, about the rate of the"
             + " indexer's int8_flat drain on this machine",
         "stack idle: Elasticsearch's CPU over " + IDLE.toSeconds() + " s after the loads, with the indexer and the"

@@ -105,7 +105,16 @@ final class DirectElasticsearch implements AutoCloseable {
    * ceiling never counts lost documents.
    */
   void bulk(byte[] body) {
-    JsonNode response = send(vectorEncoding().bulkRequest(body));
+    bulk(body, false);
+  }
+
+  /** As {@link #bulk(byte[])}; with {@code itemOutcomesOnly}, the response is filtered as the indexer asks. */
+  void bulk(byte[] body, boolean itemOutcomesOnly) {
+    Request request = vectorEncoding().bulkRequest(body);
+    if (itemOutcomesOnly) {
+      request.addParameter("filter_path", BulkVectorEncoding.ITEM_OUTCOMES_FILTER_PATH);
+    }
+    JsonNode response = send(request);
     if (response.path("errors").asBoolean()) {
       throw new IllegalStateException("bulk had item errors: " + firstError(response));
     }

@@ -78,7 +78,7 @@ final class RawBulkLoader {
           for (int i = first; i < last; i++) {
             docs.add(new BulkBodies.Doc(ids.get(i), vectors.get(i), VERSION_BASE + i));
           }
-          es.bulk(BulkBodies.index(index, docs, es.vectorEncoding(), form));
+          es.bulk(BulkBodies.index(index, docs, es.vectorEncoding(), form), form.filteredResponse());
         }));
       }
       for (Future<?> bulk : bulks) {

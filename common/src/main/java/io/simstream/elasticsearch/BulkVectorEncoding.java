@@ -91,6 +91,13 @@ public enum BulkVectorEncoding {
     return encoding;
   }
 
+  /**
+   * The parts of a bulk response a writer reads (whether any item failed, each item's status and error),
+   * so Elasticsearch does not return every item's index, id, version and shard counts.
+   */
+  public static final String ITEM_OUTCOMES_FILTER_PATH =
+      "errors,items.*.status,items.*.error.type,items.*.error.reason";
+
   /** A {@code POST /_bulk} of a body written in this form, answered in JSON whatever the body's form. */
   public Request bulkRequest(byte[] body) {
     Request request = new Request("POST", "/_bulk");

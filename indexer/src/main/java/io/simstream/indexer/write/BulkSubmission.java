@@ -3,6 +3,7 @@ package io.simstream.indexer.write;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.simstream.elasticsearch.ElasticsearchFailures;
 import io.simstream.indexer.metrics.IndexerMetrics;
+import io.simstream.elasticsearch.BulkVectorEncoding;
 import io.simstream.json.Json;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -35,7 +36,6 @@ import org.slf4j.LoggerFactory;
 final class BulkSubmission implements PendingWrite {
   private static final Logger LOG = LoggerFactory.getLogger(BulkSubmission.class);
   /** Only what the outcome needs, to keep responses small. */
-  private static final String FILTER_PATH = "errors,items.*.status,items.*.error.type,items.*.error.reason";
 
   private final RestClient rest;
   private final ChunkPlanner chunks;
@@ -97,7 +97,7 @@ final class BulkSubmission implements PendingWrite {
     Round round = new Round(split.size());
     for (List<WriteOp> chunk : split) {
       Request request = chunks.encoding().bulkRequest(BulkBody.encode(chunk, chunks.encoding()));
-      request.addParameter("filter_path", FILTER_PATH);
+      request.addParameter("filter_path", BulkVectorEncoding.ITEM_OUTCOMES_FILTER_PATH);
       long start = System.nanoTime();
       Cancellable cancellable = rest.performRequestAsync(request, new ResponseListener() {
         @Override
