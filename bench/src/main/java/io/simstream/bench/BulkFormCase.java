@@ -13,9 +13,10 @@ import java.util.function.ToDoubleFunction;
  * What the indexer's bulk form costs Elasticsearch: the same vectors loaded straight into an index of the
  * default options, with the actions the ceilings send (plain), with each part the indexer adds (external
  * versions; the write alias with {@code require_alias}; a response filtered to the items' outcomes), with
- * all three (the indexer's form), with it at other bulk sizes, and plain at the indexer's drain rate; then the idle stack's cost per second. Elasticsearch's CPU per 1,000
- * vectors is the steady figure; the rate until searchable goes beside it. The forms take turns within
- * each round, so drift over the run spreads over all of them.
+ * all three (the indexer's form), with it at other bulk sizes, and plain at the indexer's drain rate;
+ * then the idle stack's cost per second. Elasticsearch's CPU per 1,000 vectors is the steady figure; the
+ * rate until searchable goes beside it. The forms take turns within each round, so drift over the run
+ * spreads over all of them.
  */
 final class BulkFormCase implements BenchCase {
   static final String NAME = "bulk-form";
