@@ -21,9 +21,6 @@ import java.util.function.ToDoubleFunction;
 final class BulkFormCase implements BenchCase {
   static final String NAME = "bulk-form";
   private static final Duration TIMEOUT = Duration.ofMinutes(10);
-  private static final int ROUNDS = 5;
-  /** Untimed rounds first: Elasticsearch's rate kept rising over its first 300,000 vectors (see IngestCase). */
-  private static final int WARM_UP_ROUNDS = 3;
   /** How long the idle stack is watched: Elasticsearch's CPU per second when nothing is written. */
   private static final Duration IDLE = Duration.ofSeconds(10);
 
@@ -61,22 +58,24 @@ final class BulkFormCase implements BenchCase {
     RawBulkLoader raw = new RawBulkLoader(stack.es());
     List<float[]> vectors = new VectorGenerator(3, IngestCase.DIMS).gaussian(scale.ingestVectors());
     List<String> ids = RawBulkLoader.ids(vectors.size());
-    for (int round = 1; round <= WARM_UP_ROUNDS; round++) {
+    int warmUpRounds = scale.bulkFormWarmUpRounds();
+    int rounds = scale.bulkFormRounds();
+    for (int round = 1; round <= warmUpRounds; round++) {
       for (Variant variant : VARIANTS) {
         Load load = load(stack, raw, variant, ids, vectors);
         System.out.printf("  warm-up %d of %d, %s: %.0f vectors/s, Elasticsearch %.0f ms CPU per 1,000%n", round,
-            WARM_UP_ROUNDS, variant.name(), load.perSecond(), load.elasticsearchMsPerThousand());
+            warmUpRounds, variant.name(), load.perSecond(), load.elasticsearchMsPerThousand());
       }
     }
     Map<Variant, List<Load>> loads = new LinkedHashMap<>();
     VARIANTS.forEach(v -> loads.put(v, new ArrayList<>()));
-    for (int round = 0; round < ROUNDS; round++) {
+    for (int round = 0; round < rounds; round++) {
       for (int i = 0; i < VARIANTS.size(); i++) {
         Variant variant = VARIANTS.get((round + i) % VARIANTS.size());
         Load load = load(stack, raw, variant, ids, vectors);
         loads.get(variant).add(load);
         System.out.printf("  round %d of %d, %s: %.0f vectors/s, Elasticsearch %.0f ms CPU per 1,000%n", round + 1,
-            ROUNDS, variant.name(), load.perSecond(), load.elasticsearchMsPerThousand());
+            rounds, variant.name(), load.perSecond(), load.elasticsearchMsPerThousand());
       }
     }
 
@@ -100,15 +99,15 @@ final class BulkFormCase implements BenchCase {
       figures.add(new Figure("rate until searchable, " + variant.name(), Figure.Kind.THROUGHPUT, "vectors/s", rate,
           "plain", plainRate, rate / plainRate, null, null, false));
       System.out.printf(Locale.ROOT, "bulk-form %s: Elasticsearch %.0f ms CPU per 1,000 vectors (plain %.0f),"
-          + " %.0f vectors/s (plain %.0f); medians of %d%n", variant.name(), cpu, plainCpu, rate, plainRate, ROUNDS);
+          + " %.0f vectors/s (plain %.0f); medians of %d%n", variant.name(), cpu, plainCpu, rate, plainRate, rounds);
     }
     return new CaseResult(NAME, "What the indexer's bulk form costs Elasticsearch", figures, List.of(
         scale.ingestVectors() + " random 512-d vectors per load into a new " + IndexMapping.DEFAULT_INDEX_OPTIONS
             + " index (cosine) created with its write alias, " + RawBulkLoader.IN_FLIGHT + " bulks in flight,"
             + " timed until _count reaches N; vectors in the form the indexer chose for this cluster ("
             + stack.es().vectorEncoding() + ")",
-        "each figure is the median of " + ROUNDS + " loads; the forms take turns in each round, after "
-            + WARM_UP_ROUNDS + " untimed rounds",
+        "each figure is the median of " + rounds + " loads; the forms take turns in each round, after "
+            + warmUpRounds + " untimed rounds",
         "external version: version + version_type external in each action, as the indexer sends;"
             + " write alias: _index is the run's write alias with require_alias, as the indexer sends;"
             + " response filtered: filter_path to the items' outcomes, as the indexer asks;"

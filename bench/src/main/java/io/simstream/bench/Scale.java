@@ -81,6 +81,20 @@ public record Scale(String name, int ingestVectors, List<String> ingestOptions, 
     };
   }
 
+  /** Timed rounds of the bulk-form case (every form once per round); one at smoke scale, which only checks it runs. */
+  public int bulkFormRounds() {
+    return switch (name) {
+      case "full" -> 5;
+      case "small" -> 3;
+      default -> 1;
+    };
+  }
+
+  /** Untimed rounds before them: Elasticsearch's rate kept rising over its first 300,000 vectors (see IngestCase). */
+  public int bulkFormWarmUpRounds() {
+    return name.equals("smoke") ? 0 : 3;
+  }
+
   public Scale withBackfillSamples(int samples) {
     return new Scale(name, ingestVectors, ingestOptions, latencySeconds, queryDocs, queries, tradeoffQueries, images,
         samples, backfillTimeout, chaos, recallIndexOptions, latencyRate);
