@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,10 +25,13 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * A headless Chromium driven over the DevTools protocol (a WebSocket, JSON commands): navigate,
@@ -37,6 +41,7 @@ public final class HeadlessBrowser implements AutoCloseable {
   private static final Pattern ENDPOINT = Pattern.compile("DevTools listening on (ws://[^\\s]+)");
   /** Generous: commands wait on a browser sharing two loaded cores with Kafka and Elasticsearch. */
   private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
+  private static final int PROFILE_DELETE_ATTEMPTS = 3;
 
   private final Process process;
   private final Path profile;
@@ -163,16 +168,33 @@ public final class HeadlessBrowser implements AutoCloseable {
   @Override
   public void close() throws IOException {
     socket.abort();
-    process.destroy();
-    try {
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
+    // Chromium's helper processes outlive the main one for a moment and keep writing into the profile: a
+    // walk of it met a file that vanished under it. Stop the whole tree, then delete.
+    List<ProcessHandle> tree = Stream.concat(process.descendants(), Stream.of(process.toHandle())).toList();
+    tree.forEach(ProcessHandle::destroy);
+    for (ProcessHandle member : tree) {
+      try {
+        member.onExit().get(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (ExecutionException | TimeoutException e) {
+        member.destroyForcibly();
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
-    try (var files = Files.walk(profile)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    deleteProfile();
+  }
+
+  /** Deletes the profile; a helper that escaped the process tree may still remove a file during the walk. */
+  private void deleteProfile() throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      try (var files = Files.walk(profile)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        return;
+      } catch (UncheckedIOException e) {
+        if (!(e.getCause() instanceof NoSuchFileException) || attempt == PROFILE_DELETE_ATTEMPTS) {
+          throw e;
+        }
+      }
     }
   }
 
