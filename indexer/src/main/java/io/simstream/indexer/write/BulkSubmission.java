@@ -1,9 +1,9 @@
 package io.simstream.indexer.write;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.simstream.elasticsearch.BulkVectorEncoding;
 import io.simstream.elasticsearch.ElasticsearchFailures;
 import io.simstream.indexer.metrics.IndexerMetrics;
-import io.simstream.elasticsearch.BulkVectorEncoding;
 import io.simstream.json.Json;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -35,7 +35,6 @@ import org.slf4j.LoggerFactory;
  */
 final class BulkSubmission implements PendingWrite {
   private static final Logger LOG = LoggerFactory.getLogger(BulkSubmission.class);
-  /** Only what the outcome needs, to keep responses small. */
 
   private final RestClient rest;
   private final ChunkPlanner chunks;
