@@ -49,6 +49,7 @@ final class BenchStack implements AutoCloseable {
   private final Path workDir;
   private final AtomicInteger names = new AtomicInteger();
   private final StackCpu cpu;
+  private final CpuSplit cpuSplit;
   /** Names of the stack's processes in CPU figures. */
   static final String ELASTICSEARCH = "Elasticsearch";
   static final String BROKER = "broker";
@@ -56,6 +57,7 @@ final class BenchStack implements AutoCloseable {
 
   private BenchStack(Path workDir, CpuSplit cpuSplit) throws IOException, InterruptedException {
     this.workDir = workDir;
+    this.cpuSplit = cpuSplit;
     LocalServers.startAll();
     kafka = LocalServers.kafka();
     elasticsearch = LocalServers.elasticsearch();
@@ -114,6 +116,10 @@ final class BenchStack implements AutoCloseable {
 
   StackCpu cpu() {
     return cpu;
+  }
+
+  CpuSplit cpuSplit() {
+    return cpuSplit;
   }
 
   ChangeEventProducer producer() {

@@ -13,7 +13,8 @@ import java.util.function.ToDoubleFunction;
  * What the indexer's bulk form costs Elasticsearch: the same vectors loaded straight into an index of the
  * default options, with the actions the ceilings send (plain), with each part the indexer adds (external
  * versions; the write alias with {@code require_alias}; a response filtered to the items' outcomes), with
- * all three (the indexer's form), with it at other bulk sizes, and plain at the indexer's drain rate;
+ * all three (the indexer's form), with it at other bulk sizes, plain at the indexer's drain rate and, when
+ * Elasticsearch has CPUs of its own, plain with the pipeline's CPUs kept busy by a {@link NeighbourLoad};
  * then the idle stack's cost per second. Elasticsearch's CPU per 1,000 vectors is the steady figure; the
  * rate until searchable goes beside it. The forms take turns within each round, so drift over the run
  * spreads over all of them.
@@ -30,10 +31,17 @@ final class BulkFormCase implements BenchCase {
    */
   private static final double DRAIN_RATE = 7_000;
 
-  /** @param perSecond the pace of the bulks; 0 sends them as fast as Elasticsearch acknowledges */
-  record Variant(String name, BulkBodies.Form form, int bulkSize, double perSecond) {
+  /**
+   * @param perSecond the pace of the bulks; 0 sends them as fast as Elasticsearch acknowledges
+   * @param neighbour what runs on the pipeline's CPUs meanwhile
+   */
+  record Variant(String name, BulkBodies.Form form, int bulkSize, double perSecond, NeighbourLoad.Kind neighbour) {
     Variant(String name, BulkBodies.Form form, int bulkSize) {
-      this(name, form, bulkSize, 0);
+      this(name, form, bulkSize, 0, NeighbourLoad.Kind.NONE);
+    }
+
+    Variant(String name, BulkBodies.Form form, int bulkSize, double perSecond) {
+      this(name, form, bulkSize, perSecond, NeighbourLoad.Kind.NONE);
     }
   }
 
@@ -46,7 +54,17 @@ final class BulkFormCase implements BenchCase {
       new Variant("the indexer's form", BulkBodies.Form.INDEXER, RawBulkLoader.BULK_SIZE),
       new Variant("the indexer's form, 250 per bulk", BulkBodies.Form.INDEXER, 250),
       new Variant("the indexer's form, 1000 per bulk", BulkBodies.Form.INDEXER, 1000),
-      new Variant("plain, paced at 7,000/s", BulkBodies.Form.PLAIN, RawBulkLoader.BULK_SIZE, DRAIN_RATE));
+      new Variant("plain, paced at 7,000/s", BulkBodies.Form.PLAIN, RawBulkLoader.BULK_SIZE, DRAIN_RATE),
+      new Variant("plain, pipeline CPUs spinning", BulkBodies.Form.PLAIN, RawBulkLoader.BULK_SIZE, 0,
+          NeighbourLoad.Kind.SPIN),
+      new Variant("plain, pipeline CPUs streaming memory", BulkBodies.Form.PLAIN, RawBulkLoader.BULK_SIZE, 0,
+          NeighbourLoad.Kind.MEMORY));
+
+  /** The variants this stack can run: a neighbour needs CPUs apart from Elasticsearch's, else it would share its. */
+  static List<Variant> variants(CpuSplit split) {
+    return VARIANTS.stream().filter(v -> v.neighbour() == NeighbourLoad.Kind.NONE || split.elasticsearchCpus() > 0)
+        .toList();
+  }
 
   @Override
   public String name() {
@@ -60,18 +78,23 @@ final class BulkFormCase implements BenchCase {
     List<String> ids = RawBulkLoader.ids(vectors.size());
     int warmUpRounds = scale.bulkFormWarmUpRounds();
     int rounds = scale.bulkFormRounds();
+    List<Variant> variants = variants(stack.cpuSplit());
+    if (variants.size() < VARIANTS.size()) {
+      System.out.println("bulk-form: no loads with a busy neighbour: Elasticsearch shares every CPU"
+          + " (--elasticsearch-cpus gives it CPUs of its own)");
+    }
     for (int round = 1; round <= warmUpRounds; round++) {
-      for (Variant variant : VARIANTS) {
+      for (Variant variant : variants) {
         Load load = load(stack, raw, variant, ids, vectors);
         System.out.printf("  warm-up %d of %d, %s: %.0f vectors/s, Elasticsearch %.0f ms CPU per 1,000%n", round,
             warmUpRounds, variant.name(), load.perSecond(), load.elasticsearchMsPerThousand());
       }
     }
     Map<Variant, List<Load>> loads = new LinkedHashMap<>();
-    VARIANTS.forEach(v -> loads.put(v, new ArrayList<>()));
+    variants.forEach(v -> loads.put(v, new ArrayList<>()));
     for (int round = 0; round < rounds; round++) {
-      for (int i = 0; i < VARIANTS.size(); i++) {
-        Variant variant = VARIANTS.get((round + i) % VARIANTS.size());
+      for (int i = 0; i < variants.size(); i++) {
+        Variant variant = variants.get((round + i) % variants.size());
         Load load = load(stack, raw, variant, ids, vectors);
         loads.get(variant).add(load);
         System.out.printf("  round %d of %d, %s: %.0f vectors/s, Elasticsearch %.0f ms CPU per 1,000%n", round + 1,
@@ -88,10 +111,10 @@ final class BulkFormCase implements BenchCase {
 
     List<Figure> figures = new ArrayList<>();
     figures.add(Figure.of("Elasticsearch CPU ms per second, stack idle", Figure.Kind.RESOURCE, "ms", idlePerSecond));
-    Variant plain = VARIANTS.get(0);
+    Variant plain = variants.get(0);
     double plainRate = median(loads.get(plain), Load::perSecond);
     double plainCpu = median(loads.get(plain), Load::elasticsearchMsPerThousand);
-    for (Variant variant : VARIANTS) {
+    for (Variant variant : variants) {
       double rate = median(loads.get(variant), Load::perSecond);
       double cpu = median(loads.get(variant), Load::elasticsearchMsPerThousand);
       figures.add(new Figure("Elasticsearch CPU ms per 1,000 vectors, " + variant.name(), Figure.Kind.RESOURCE, "ms",
@@ -112,7 +135,9 @@ final class BulkFormCase implements BenchCase {
             + " write alias: _index is the run's write alias with require_alias, as the indexer sends;"
             + " response filtered: filter_path to the items' outcomes, as the indexer asks;"
             + " paced: bulks sent no sooner than " + (int) DRAIN_RATE + " vectors/s allows, about the rate of the"
-            + " indexer's int8_flat drain on this machine",
+            + " indexer's int8_flat drain on this machine; pipeline CPUs spinning / streaming memory: "
+            + NeighbourLoad.Kind.SPIN.description() + " / " + NeighbourLoad.Kind.MEMORY.description()
+            + ", at nice 19 (Elasticsearch's CPU figure leaves it out)",
         "stack idle: Elasticsearch's CPU over " + IDLE.toSeconds() + " s after the loads, with the indexer and the"
             + " API running and nothing written"));
   }
@@ -124,11 +149,19 @@ final class BulkFormCase implements BenchCase {
                            List<float[]> vectors) throws Exception {
     String index = stack.uniqueName("bench-form");
     stack.es().createIndexWithWriteAlias(index, IngestCase.spec(IndexMapping.DEFAULT_INDEX_OPTIONS));
-    Map<String, Double> before = stack.cpu().millis();
-    long start = System.nanoTime();
-    raw.fill(index, ids, vectors, variant.form(), variant.bulkSize(), variant.perSecond());
-    long end = Searchable.await(stack.es(), index, vectors.size(), TIMEOUT);
-    Map<String, Double> cpu = StackCpu.between(before, stack.cpu().millis());
+    Map<String, Double> cpu;
+    long start;
+    long end;
+    try (NeighbourLoad neighbour = NeighbourLoad.start(variant.neighbour(), stack.cpuSplit().pipelineCpus())) {
+      Map<String, Double> before = stack.cpu().millis();
+      start = System.nanoTime();
+      raw.fill(index, ids, vectors, variant.form(), variant.bulkSize(), variant.perSecond());
+      end = Searchable.await(stack.es(), index, vectors.size(), TIMEOUT);
+      cpu = StackCpu.between(before, stack.cpu().millis());
+      if (!neighbour.running()) {
+        throw new IllegalStateException("the neighbour of " + variant.name() + " stopped during the load");
+      }
+    }
     stack.es().deleteIndex(index);
     return new Load(vectors.size() / ((end - start) / 1e9),
         cpu.getOrDefault(BenchStack.ELASTICSEARCH, Double.NaN) * 1000 / vectors.size());

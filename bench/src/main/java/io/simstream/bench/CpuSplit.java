@@ -47,6 +47,11 @@ record CpuSplit(int elasticsearchCpus, int cpus) {
             + "API, producer, ceilings' clients) to CPUs " + pipelineCpuList();
   }
 
+  /** The CPUs of everything but Elasticsearch; every CPU without a split. */
+  List<Integer> pipelineCpus() {
+    return IntStream.range(0, cpus - elasticsearchCpus).boxed().toList();
+  }
+
   private String elasticsearchCpuList() {
     return list(cpus - elasticsearchCpus, cpus);
   }
