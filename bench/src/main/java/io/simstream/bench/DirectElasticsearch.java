@@ -139,6 +139,23 @@ final class DirectElasticsearch implements AutoCloseable {
     }
   }
 
+  /**
+   * The node's threads with the CPU each used over {@code interval}, as Elasticsearch's hot threads report them
+   * (plain text); blocks for the interval.
+   */
+  String hotThreads(Duration interval) {
+    Request request = new Request("GET", "/_nodes/_local/hot_threads");
+    request.addParameter("threads", "9999");
+    request.addParameter("interval", interval.toMillis() + "ms");
+    request.addParameter("snapshots", "1");
+    request.addParameter("ignore_idle_threads", "false");
+    try {
+      return new String(rest.performRequest(request).getEntity().getContent().readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("hot threads failed: " + e.getMessage(), e);
+    }
+  }
+
   private JsonNode request(String method, String endpoint, byte[] body) {
     Request request = new Request(method, endpoint);
     if (body != null) {

@@ -107,6 +107,8 @@ final class IngestCase implements BenchCase {
           drain.perSecond() / ceiling.perSecond(), endToEnd / ceiling.perSecond());
       System.out.printf("  CPU ms per 1,000 vectors: backlog drain %s; raw bulk loader %s%n",
           perThousand(drain.cpuMillis(), vectors.size()), perThousand(ceiling.cpuMillis(), vectors.size()));
+      System.out.printf("  Elasticsearch's thread pools' CPU ms per 1,000 vectors: backlog drain %s; raw bulk loader %s%n",
+          drain.elasticsearchThreads(), ceiling.elasticsearchThreads());
       System.out.printf("  the indexer during the drain: %s%n", drain.writes());
       System.out.printf("  bench JVM threads' CPU ms per 1,000 vectors during the drain, %s%n", drain.threads());
       System.out.printf("  producing included: CPU ms per 1,000 vectors %s; the indexer: %s%n",
@@ -140,7 +142,7 @@ final class IngestCase implements BenchCase {
   }
 
   /** A raw load's rate until searchable and the stack's CPU meanwhile. */
-  private record Raw(double perSecond, Map<String, Double> cpuMillis) {
+  private record Raw(double perSecond, Map<String, Double> cpuMillis, String elasticsearchThreads) {
   }
 
   /** A measured drain and the faster of the raw loads just before and just after it. */
@@ -154,10 +156,12 @@ final class IngestCase implements BenchCase {
       throws Exception {
     String index = stack.uniqueName("bench-raw");
     Map<String, Double> cpuBefore = stack.cpu().millis();
+    ElasticsearchThreadCpu elasticsearchThreads = ElasticsearchThreadCpu.start(stack.es());
     double perSecond = raw.load(index, spec(options), vectors, TIMEOUT);
     Map<String, Double> cpu = StackCpu.between(cpuBefore, stack.cpu().millis());
+    String threads = elasticsearchThreads.stop(vectors.size());
     stack.es().deleteIndex(index);
-    return new Raw(perSecond, cpu);
+    return new Raw(perSecond, cpu, threads);
   }
 
   /** Raw loads of the warm-up vectors, each one's rate printed (timed until acknowledged), so the curve can be read. */

@@ -18,10 +18,11 @@ final class Pipeline {
 
   /**
    * A rate, the CPU milliseconds each process of the stack used while it was timed, how the indexer
-   * wrote meanwhile ({@link IndexerCounters#describe}), and the bench JVM's busiest threads with the
-   * timed window's wall-clock times (to cut a JFR recording to it).
+   * wrote meanwhile ({@link IndexerCounters#describe}), the bench JVM's busiest threads with the
+   * timed window's wall-clock times (to cut a JFR recording to it), and Elasticsearch's busiest thread pools.
    */
-  record Measured(double perSecond, Map<String, Double> cpuMillis, String writes, String threads) {
+  record Measured(double perSecond, Map<String, Double> cpuMillis, String writes, String threads,
+                  String elasticsearchThreads) {
   }
 
   Pipeline(BenchStack stack) {
@@ -69,6 +70,7 @@ final class Pipeline {
     Map<String, Double> countersBefore = counters.read();
     Map<String, Double> cpuBefore = cpu.millis();
     Map<String, Long> threadsBefore = ThreadCpu.nanos();
+    ElasticsearchThreadCpu elasticsearchThreads = ElasticsearchThreadCpu.start(es);
     Instant startedAt = Instant.now();
     long start = System.nanoTime();
     long end = work.getAsLong();
@@ -76,7 +78,8 @@ final class Pipeline {
     String threads = startedAt + " to " + Instant.now() + ": "
         + ThreadCpu.perThousand(threadsBefore, ThreadCpu.nanos(), vectors);
     return new Measured(vectors / ((end - start) / 1e9), cpuUsed,
-        IndexerCounters.describe(countersBefore, counters.read()), threads);
+        IndexerCounters.describe(countersBefore, counters.read()), threads,
+        elasticsearchThreads.stop(vectors));
   }
 
   void send(List<SampleEvents.Encoded> events) {
