@@ -58,7 +58,9 @@ final class BulkFormCase implements BenchCase {
       new Variant("plain, pipeline CPUs spinning", BulkBodies.Form.PLAIN, RawBulkLoader.BULK_SIZE, 0,
           NeighbourLoad.Kind.SPIN),
       new Variant("plain, pipeline CPUs streaming memory", BulkBodies.Form.PLAIN, RawBulkLoader.BULK_SIZE, 0,
-          NeighbourLoad.Kind.MEMORY));
+          NeighbourLoad.Kind.MEMORY),
+      new Variant("plain, pipeline CPUs writing files", BulkBodies.Form.PLAIN, RawBulkLoader.BULK_SIZE, 0,
+          NeighbourLoad.Kind.DISK));
 
   /** The variants this stack can run: a neighbour needs CPUs apart from Elasticsearch's, else it would share its. */
   static List<Variant> variants(CpuSplit split) {
@@ -135,8 +137,9 @@ final class BulkFormCase implements BenchCase {
             + " write alias: _index is the run's write alias with require_alias, as the indexer sends;"
             + " response filtered: filter_path to the items' outcomes, as the indexer asks;"
             + " paced: bulks sent no sooner than " + (int) DRAIN_RATE + " vectors/s allows, about the rate of the"
-            + " indexer's int8_flat drain on this machine; pipeline CPUs spinning / streaming memory: "
-            + NeighbourLoad.Kind.SPIN.description() + " / " + NeighbourLoad.Kind.MEMORY.description()
+            + " indexer's int8_flat drain on this machine; pipeline CPUs spinning / streaming memory / writing files: "
+            + NeighbourLoad.Kind.SPIN.description() + " / " + NeighbourLoad.Kind.MEMORY.description() + " / "
+            + NeighbourLoad.Kind.DISK.description()
             + ", at nice 19 (Elasticsearch's CPU figure leaves it out)",
         "stack idle: Elasticsearch's CPU over " + IDLE.toSeconds() + " s after the loads, with the indexer and the"
             + " API running and nothing written"));
@@ -152,7 +155,8 @@ final class BulkFormCase implements BenchCase {
     Map<String, Double> cpu;
     long start;
     long end;
-    try (NeighbourLoad neighbour = NeighbourLoad.start(variant.neighbour(), stack.cpuSplit().pipelineCpus())) {
+    try (NeighbourLoad neighbour = NeighbourLoad.start(variant.neighbour(), stack.cpuSplit().pipelineCpus(),
+        stack.workDir())) {
       Map<String, Double> before = stack.cpu().millis();
       start = System.nanoTime();
       raw.fill(index, ids, vectors, variant.form(), variant.bulkSize(), variant.perSecond());

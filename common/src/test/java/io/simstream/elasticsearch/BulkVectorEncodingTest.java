@@ -4,13 +4,64 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.simstream.event.EventVectors;
 import java.net.ServerSocket;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.http.HttpEntity;
 import org.apache.http.HttpHost;
+import org.apache.http.nio.ContentEncoder;
+import org.apache.http.nio.entity.EntityAsyncContentProducer;
+import org.apache.http.nio.entity.HttpAsyncContentProducer;
 import org.elasticsearch.client.RestClient;
 import org.junit.jupiter.api.Test;
 
 class BulkVectorEncodingTest {
+
+  /**
+   * The async client hands a plain entity to the connection 4 KiB per reactor turn: on a busy CPU a bulk then
+   * reaches Elasticsearch in hundreds of small reads, each one work for its network thread. Done as the client
+   * does it (BasicAsyncRequestProducer), with an encoder that takes whatever it is given.
+   */
+  @Test
+  void aBulkBodyIsHandedToTheConnectionInOneWriteNotIn4KiBPieces() throws Exception {
+    byte[] body = new byte[300_000];
+    for (BulkVectorEncoding encoding : BulkVectorEncoding.values()) {
+      HttpEntity entity = encoding.bulkRequest(body).getEntity();
+      HttpAsyncContentProducer producer = entity instanceof HttpAsyncContentProducer direct ? direct
+          : new EntityAsyncContentProducer(entity);
+      List<Integer> writes = new ArrayList<>();
+      producer.produceContent(new TakeAllEncoder(writes), null);
+      assertThat(writes).as(encoding.name()).containsExactly(body.length);
+    }
+  }
+
+  private static final class TakeAllEncoder implements ContentEncoder {
+    private final List<Integer> writes;
+    private boolean completed;
+
+    TakeAllEncoder(List<Integer> writes) {
+      this.writes = writes;
+    }
+
+    @Override
+    public int write(ByteBuffer src) {
+      int taken = src.remaining();
+      src.position(src.limit());
+      writes.add(taken);
+      return taken;
+    }
+
+    @Override
+    public void complete() {
+      completed = true;
+    }
+
+    @Override
+    public boolean isCompleted() {
+      return completed;
+    }
+  }
 
   @Test
   void base64FromElasticsearch93OnDecimalArraysBefore() {
