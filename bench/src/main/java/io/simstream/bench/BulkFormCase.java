@@ -159,8 +159,8 @@ final class BulkFormCase implements BenchCase {
         stack.workDir())) {
       Map<String, Double> before = stack.cpu().millis();
       start = System.nanoTime();
-      raw.fill(index, ids, vectors, variant.form(), variant.bulkSize(), variant.perSecond());
-      end = Searchable.await(stack.es(), index, vectors.size(), TIMEOUT);
+      end = raw.fillUntilSearchable(index, ids, vectors, variant.form(), variant.bulkSize(), variant.perSecond(),
+          TIMEOUT);
       cpu = StackCpu.between(before, stack.cpu().millis());
       if (!neighbour.running()) {
         throw new IllegalStateException("the neighbour of " + variant.name() + " stopped during the load");

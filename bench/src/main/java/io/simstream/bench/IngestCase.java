@@ -136,7 +136,8 @@ final class IngestCase implements BenchCase {
             + Settings.TOPIC_PARTITIONS.defaultValue() + " partitions = tasks",
         "ceiling: the same vectors bulk-loaded straight into an index with the same mapping, "
             + RawBulkLoader.BULK_SIZE + " per bulk, " + RawBulkLoader.IN_FLIGHT
-            + " bulks in flight, timed until _count reaches N, before the first drain and after each: a drain's"
+            + " bulks in flight, timed until _count reaches N (polled from the first bulk on, as during a drain),"
+            + " before the first drain and after each: a drain's"
             + " ceiling is the faster raw load beside it; both paths send vectors in the form the indexer"
             + " chose for this cluster (" + es.vectorEncoding() + ")"));
   }
