@@ -25,7 +25,7 @@ class ExactScanRuleTest {
   void everyReversedSortOnAGraphIsAScan() {
     for (Metric metric : Metric.values()) {
       for (QueryShape shape : QueryShape.values()) {
-        for (String indexOptions : new String[] {"int8_hnsw", "hnsw", "bbq_hnsw", "int4_flat", "bbq_flat"}) {
+        for (String indexOptions : new String[] {"int8_hnsw", "hnsw", "bbq_hnsw", "int4_hnsw", "bbq_flat"}) {
           assertThat(ExactScanRule.knnFallsShort(metric, indexOptions, shape, true))
               .as("%s %s %s reversed", metric, indexOptions, shape).isTrue();
         }
@@ -40,6 +40,7 @@ class ExactScanRuleTest {
         for (boolean reverse : new boolean[] {false, true}) {
           assertThat(ExactScanRule.knnFallsShort(metric, "int8_flat", shape, reverse)).isFalse();
           assertThat(ExactScanRule.knnFallsShort(metric, "flat", shape, reverse)).isFalse();
+          assertThat(ExactScanRule.knnFallsShort(metric, "int4_flat", shape, reverse)).isFalse();
         }
       }
       // Whatever the index, knn cannot ask for the farthest points in Euclidean distance.
@@ -48,6 +49,7 @@ class ExactScanRuleTest {
     for (QueryShape shape : List.of(QueryShape.STORED, QueryShape.MEAN)) {
       assertThat(ExactScanRule.knnFallsShort(Metric.INNERPRODUCT, "int8_flat", shape, false)).as("%s", shape).isFalse();
       assertThat(ExactScanRule.knnFallsShort(Metric.INNERPRODUCT, "flat", shape, false)).as("%s", shape).isFalse();
+      assertThat(ExactScanRule.knnFallsShort(Metric.INNERPRODUCT, "int4_flat", shape, false)).as("%s", shape).isFalse();
       assertThat(ExactScanRule.knnFallsShort(Metric.INNERPRODUCT, "hnsw", shape, false)).as("%s", shape).isTrue();
       assertThat(ExactScanRule.knnFallsShort(Metric.INNERPRODUCT, "bbq_flat", shape, false)).as("%s", shape).isTrue();
     }
