@@ -54,17 +54,12 @@ final class QueryCase implements BenchCase {
     ExactNeighbours exact = new ExactNeighbours(Metric.COSINE, ids, docs);
     List<List<String>> truth = queries.stream().map(q -> exact.top(q, K)).toList();
 
-    // First, so that the timed queries below meet both paths compiled as a long-running service's are: a
-    // few dozen queries leave the API's per-request code (Jetty, Javalin, Jackson, the handler) interpreted
-    // or in C1, which costs the API path more than the direct one's thinner client.
+    // An untimed throughput run first, so that the timed queries meet both paths compiled as a long-running
+    // service's are (a few dozen queries leave the API's per-request code - Jetty, Javalin, Jackson, the
+    // handler - interpreted or in C1, which costs the API path more than the direct one's thinner client),
+    // and Elasticsearch past the refreshes and merges of the load.
     Duration throughputRun = Duration.ofSeconds(Math.min(MAX_THROUGHPUT_RUN.toSeconds(), scale.latencySeconds()));
-    double apiQps = ConcurrentThroughput.measure(CONCURRENT_CLIENTS, throughputRun,
-        n -> viaApi(stack, dataset, queries.get(n % queries.size())));
-    double directQps = ConcurrentThroughput.measure(CONCURRENT_CLIENTS, throughputRun,
-        n -> direct(stack, index, likeTheApi(queries.get(n % queries.size()))));
-    System.out.printf(Locale.ROOT, "query: %d concurrent clients: API %.0f queries/s, direct %.0f queries/s%n",
-        CONCURRENT_CLIENTS, apiQps, directQps);
-
+    throughput(stack, dataset, index, queries, throughputRun);
     for (int i = 0; i < Math.min(WARM_UP_QUERIES, queries.size()); i++) {
       viaApi(stack, dataset, queries.get(i));
       viaJavaHttpClient(stack, dataset, queries.get(i));
@@ -104,6 +99,12 @@ final class QueryCase implements BenchCase {
         Stats.percentile(timings.stream().map(ApiQueryClient.ServerTiming::es).toList(), 50),
         Stats.percentile(timings.stream().map(ApiQueryClient.ServerTiming::took).toList(), 50));
 
+    Throughput qps = throughput(stack, dataset, index, queries, throughputRun);
+    double apiQps = qps.api();
+    double directQps = qps.direct();
+    System.out.printf(Locale.ROOT, "query: %d concurrent clients: API %.0f queries/s, direct %.0f queries/s%n",
+        CONCURRENT_CLIENTS, apiQps, directQps);
+
     List<Figure> figures = new ArrayList<>(List.of(
         Figure.latency("query p50", p50, "direct knn p50", directP50,
             "difference <= " + TARGET_P50_OVERHEAD_MS + " ms", p50 - directP50 <= TARGET_P50_OVERHEAD_MS),
@@ -129,8 +130,8 @@ final class QueryCase implements BenchCase {
     return new CaseResult(NAME, "Query: sort-by-similarity vs direct knn, recall of every query kind and metric, "
         + "num_candidates trade-off", figures,
         List.of(String.format(Locale.ROOT, "latency and throughput: %d clustered 512-d vectors (%d clusters, spread "
-                + "%.1f), cosine, %s, filled through the indexer; %d timed queries per path after the throughput runs"
-                + " and %d more warm-ups, API and direct alternated; throughput (run first): %d clients for %d s per"
+                + "%.1f), cosine, %s, filled through the indexer; %d timed queries per path after an untimed"
+                + " throughput run and %d more warm-ups, API and direct alternated; throughput: %d clients for %d s per"
                 + " path", docs.size(), CLUSTERS, SPREAD,
                 IndexMapping.DEFAULT_INDEX_OPTIONS, queries.size(), WARM_UP_QUERIES, CONCURRENT_CLIENTS,
                 throughputRun.toSeconds()),
@@ -169,6 +170,19 @@ final class QueryCase implements BenchCase {
               cell.directP50(), cell.apiP50() - cell.directP50(), null, null, false));
     }
     return figures;
+  }
+
+  private record Throughput(double api, double direct) {
+  }
+
+  /** Queries per second with {@link #CONCURRENT_CLIENTS} clients through the API, then straight to Elasticsearch. */
+  private static Throughput throughput(BenchStack stack, String dataset, String index, List<float[]> queries,
+                                     Duration run) throws Exception {
+    double api = ConcurrentThroughput.measure(CONCURRENT_CLIENTS, run,
+        n -> viaApi(stack, dataset, queries.get(n % queries.size())));
+    double direct = ConcurrentThroughput.measure(CONCURRENT_CLIENTS, run,
+        n -> direct(stack, index, likeTheApi(queries.get(n % queries.size()))));
+    return new Throughput(api, direct);
   }
 
   /** The request the API sends for this case's run (cosine, int8_hnsw, a given vector, no filter). */
