@@ -13,9 +13,10 @@ import java.util.stream.Collectors;
  * Elasticsearch's CPU over a measured window by thread pool (write, refresh, flush, merge, transport workers,
  * ...), summed from back-to-back hot threads reports: says which of the node's work costs more per document
  * on one load than on another, where the process's total only says that it does. The node's JIT and GC
- * threads are not Java threads and do not appear; the process total minus these is their share.
+ * threads are not Java threads and do not appear; the process total minus these is their share. The last
+ * report may reach up to {@link #INTERVAL} past the window, for every measured load alike.
  */
-final class ElasticsearchThreadCpu {
+final class ElasticsearchThreadCpu implements AutoCloseable {
   /** Long enough that a thread's 0.1 % rounding is 1 ms, short enough to end soon after the window. */
   static final Duration INTERVAL = Duration.ofSeconds(1);
   private static final int SHOWN = 8;
@@ -36,7 +37,7 @@ final class ElasticsearchThreadCpu {
     sampler.start();
   }
 
-  /** Starts summing hot threads reports until {@link #stop()}. */
+  /** Starts summing hot threads reports until {@link #stop(int)}. */
   static ElasticsearchThreadCpu start(DirectElasticsearch es) {
     return new ElasticsearchThreadCpu(es);
   }
@@ -60,6 +61,12 @@ final class ElasticsearchThreadCpu {
     synchronized (millis) {
       return perThousand(millis, vectors);
     }
+  }
+
+  /** Stops sampling without waiting, as when the measured work failed. */
+  @Override
+  public void close() {
+    running.set(false);
   }
 
   private void sample() {

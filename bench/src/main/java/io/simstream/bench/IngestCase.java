@@ -157,12 +157,13 @@ final class IngestCase implements BenchCase {
       throws Exception {
     String index = stack.uniqueName("bench-raw");
     Map<String, Double> cpuBefore = stack.cpu().millis();
-    ElasticsearchThreadCpu elasticsearchThreads = ElasticsearchThreadCpu.start(stack.es());
-    double perSecond = raw.load(index, spec(options), vectors, TIMEOUT);
-    Map<String, Double> cpu = StackCpu.between(cpuBefore, stack.cpu().millis());
-    String threads = elasticsearchThreads.stop(vectors.size());
-    stack.es().deleteIndex(index);
-    return new Raw(perSecond, cpu, threads);
+    try (ElasticsearchThreadCpu elasticsearchThreads = ElasticsearchThreadCpu.start(stack.es())) {
+      double perSecond = raw.load(index, spec(options), vectors, TIMEOUT);
+      Map<String, Double> cpu = StackCpu.between(cpuBefore, stack.cpu().millis());
+      String threads = elasticsearchThreads.stop(vectors.size());
+      stack.es().deleteIndex(index);
+      return new Raw(perSecond, cpu, threads);
+    }
   }
 
   /** Raw loads of the warm-up vectors, each one's rate printed (timed until acknowledged), so the curve can be read. */

@@ -70,16 +70,17 @@ final class Pipeline {
     Map<String, Double> countersBefore = counters.read();
     Map<String, Double> cpuBefore = cpu.millis();
     Map<String, Long> threadsBefore = ThreadCpu.nanos();
-    ElasticsearchThreadCpu elasticsearchThreads = ElasticsearchThreadCpu.start(es);
-    Instant startedAt = Instant.now();
-    long start = System.nanoTime();
-    long end = work.getAsLong();
-    Map<String, Double> cpuUsed = StackCpu.between(cpuBefore, cpu.millis());
-    String threads = startedAt + " to " + Instant.now() + ": "
-        + ThreadCpu.perThousand(threadsBefore, ThreadCpu.nanos(), vectors);
-    return new Measured(vectors / ((end - start) / 1e9), cpuUsed,
-        IndexerCounters.describe(countersBefore, counters.read()), threads,
-        elasticsearchThreads.stop(vectors));
+    try (ElasticsearchThreadCpu elasticsearchThreads = ElasticsearchThreadCpu.start(es)) {
+      Instant startedAt = Instant.now();
+      long start = System.nanoTime();
+      long end = work.getAsLong();
+      Map<String, Double> cpuUsed = StackCpu.between(cpuBefore, cpu.millis());
+      String threads = startedAt + " to " + Instant.now() + ": "
+          + ThreadCpu.perThousand(threadsBefore, ThreadCpu.nanos(), vectors);
+      return new Measured(vectors / ((end - start) / 1e9), cpuUsed,
+          IndexerCounters.describe(countersBefore, counters.read()), threads,
+          elasticsearchThreads.stop(vectors));
+    }
   }
 
   void send(List<SampleEvents.Encoded> events) {
