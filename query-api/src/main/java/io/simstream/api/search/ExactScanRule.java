@@ -13,8 +13,9 @@ import io.simstream.run.Metric;
  * those go on with knn: a scan there costs seconds per query. Indexes whose knn compares every
  * vector ({@link KnnEffort#comparesEveryVector}) are exempt: on 150,000 documents int8_flat and flat
  * reached 0.999-1.000 (worst query 0.9-1.0) for innerproduct ids and means and for reverse on cosine,
- * dotproduct and innerproduct, in 20-30 ms against 2.6-4.5 s for a scan, and int4_flat 1.000. A client that sets {@code numCandidates} asks for knn and
- * gets it (except the Euclidean farthest neighbours, which knn cannot express).
+ * dotproduct and innerproduct, in 20-30 ms against 2.6-4.5 s for a scan, and int4_flat 0.999-1.000. A client
+ * that sets {@code numCandidates} asks for knn and gets it (except the Euclidean farthest neighbours, which knn
+ * cannot express).
  */
 public final class ExactScanRule {
   private ExactScanRule() {
