@@ -1,13 +1,12 @@
 package io.simstream.bench;
 
+import io.simstream.servers.Dirs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Keeps the pipeline's CPUs busy at the lowest priority while a load runs, so that the raw loader still gets
@@ -77,7 +76,7 @@ final class NeighbourLoad implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException, IOException {
+  public void close() throws InterruptedException {
     for (Process process : processes) {
       process.descendants().forEach(ProcessHandle::destroyForcibly);
       process.destroyForcibly();
@@ -85,12 +84,6 @@ final class NeighbourLoad implements AutoCloseable {
     for (Process process : processes) {
       process.waitFor(30, TimeUnit.SECONDS);
     }
-    for (Path directory : scratch) {
-      try (Stream<Path> files = Files.walk(directory)) {
-        for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(file);
-        }
-      }
-    }
+    scratch.forEach(Dirs::deleteTree);
   }
 }

@@ -10,8 +10,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** Folder operations the servers' setup needs. */
-final class Dirs {
+/** Folder operations the servers' setup needs (and the bench's scratch folders). */
+public final class Dirs {
 
   private Dirs() {
   }
@@ -49,7 +49,8 @@ final class Dirs {
     }
   }
 
-  static void deleteTree(Path dir) {
+  /** Deletes {@code dir} and everything under it; nothing when it does not exist. */
+  public static void deleteTree(Path dir) {
     if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
