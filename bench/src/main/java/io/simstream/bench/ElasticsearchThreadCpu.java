@@ -2,12 +2,10 @@ package io.simstream.bench;
 
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * Elasticsearch's CPU over a measured window by thread pool (write, refresh, flush, merge, transport workers,
@@ -19,7 +17,6 @@ import java.util.stream.Collectors;
 final class ElasticsearchThreadCpu implements AutoCloseable {
   /** Long enough that a thread's 0.1 % rounding is 1 ms, short enough to end soon after the window. */
   static final Duration INTERVAL = Duration.ofSeconds(1);
-  private static final int SHOWN = 8;
   private static final Pattern THREAD = Pattern.compile("\\[cpu=([0-9.]+)%.*cpu usage by thread '(.*)'");
   /** {@code elasticsearch[<node>][<pool>][T#n]}, or {@code elasticsearch[<node>][[timer]]}. */
   private static final Pattern POOL = Pattern.compile("^elasticsearch\\[[^\\]]*\\]\\[\\[?([^\\]\\[]+)\\]?\\]");
@@ -59,7 +56,7 @@ final class ElasticsearchThreadCpu implements AutoCloseable {
       return "not sampled (" + failure.getMessage() + ")";
     }
     synchronized (millis) {
-      return perThousand(millis, vectors);
+      return ThreadCpu.busiest(millis, vectors);
     }
   }
 
@@ -100,14 +97,5 @@ final class ElasticsearchThreadCpu implements AutoCloseable {
   private static String pool(String threadName) {
     Matcher pool = POOL.matcher(threadName);
     return pool.find() ? pool.group(1) : threadName.replaceAll("\\d+", "#");
-  }
-
-  /** The pools that used the most CPU, in ms per 1,000 vectors. */
-  static String perThousand(Map<String, Double> millis, int vectors) {
-    return millis.entrySet().stream()
-        .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
-        .limit(SHOWN)
-        .map(e -> String.format(Locale.ROOT, "%s %.1f", e.getKey(), e.getValue() * 1000 / vectors))
-        .collect(Collectors.joining(", "));
   }
 }

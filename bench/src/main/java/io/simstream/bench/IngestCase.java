@@ -63,9 +63,9 @@ final class IngestCase implements BenchCase {
       warmUpElasticsearch(stack, raw, options, warmUpVectors,
           options.equals(scale.ingestOptions().get(0)) ? WARM_UP_ROUNDS : WARM_UP_ROUNDS_MORE);
     }
-    viaPipeline(stack, IndexMapping.DEFAULT_INDEX_OPTIONS, warmUpVectors, Pipeline::ingest);
+    viaPipeline(stack, IndexMapping.DEFAULT_INDEX_OPTIONS, warmUpVectors, false, Pipeline::ingest);
     for (int drain = 1; drain <= WARM_UP_DRAINS; drain++) {
-      Pipeline.Measured warmUp = viaPipeline(stack, IndexMapping.DEFAULT_INDEX_OPTIONS, warmUpVectors,
+      Pipeline.Measured warmUp = viaPipeline(stack, IndexMapping.DEFAULT_INDEX_OPTIONS, warmUpVectors, false,
           Pipeline::drain);
       System.out.printf("  warm-up drain %d of %d: %.0f vectors/s; %s%n    threads %s%n", drain, WARM_UP_DRAINS,
           warmUp.perSecond(), warmUp.writes(), warmUp.threads());
@@ -79,7 +79,7 @@ final class IngestCase implements BenchCase {
       List<Raw> raws = new ArrayList<>(List.of(rawLoad(stack, raw, options, vectors)));
       List<Paired> pairs = new ArrayList<>();
       for (int i = 0; i < MEASURED_DRAINS; i++) {
-        Pipeline.Measured measured = viaPipeline(stack, options, vectors, Pipeline::drain);
+        Pipeline.Measured measured = viaPipeline(stack, options, vectors, true, Pipeline::drain);
         raws.add(rawLoad(stack, raw, options, vectors));
         // The faster raw load beside the drain is its ceiling: whatever warming or slowing happened, not in our favour.
         Raw before = raws.get(i);
@@ -93,7 +93,7 @@ final class IngestCase implements BenchCase {
       Paired median = pairs.get(pairs.size() / 2);
       Pipeline.Measured drain = median.drain();
       Raw ceiling = median.ceiling();
-      Pipeline.Measured live = viaPipeline(stack, options, vectors, Pipeline::ingest);
+      Pipeline.Measured live = viaPipeline(stack, options, vectors, false, Pipeline::ingest);
       double endToEnd = live.perSecond();
       figures.add(Figure.throughput(drainFigureName(options), "vectors/s", drain.perSecond(), "raw bulk loader",
           ceiling.perSecond(), TARGET_RATIO));
@@ -202,11 +202,13 @@ final class IngestCase implements BenchCase {
     return text.toString();
   }
 
-  private static <T> T viaPipeline(BenchStack stack, String options, List<float[]> vectors, Timing<T> timing) {
+  /** {@code samplePools}: whether Elasticsearch's thread pools are sampled, as for the drains whose pools are printed. */
+  private static <T> T viaPipeline(BenchStack stack, String options, List<float[]> vectors, boolean samplePools,
+                                   Timing<T> timing) {
     String dataset = stack.uniqueName("ingest");
     stack.api().registerDataset(dataset);
     String index = stack.api().createRun(dataset, "vec", SimilarityRun.PRECOMPUTED, DIMS, options);
-    Pipeline pipeline = new Pipeline(stack);
+    Pipeline pipeline = new Pipeline(stack, samplePools);
     pipeline.prime(index, SampleEvents.withVector(dataset, "prime", vectors.get(0)), TIMEOUT);
     List<SampleEvents.Encoded> events = new ArrayList<>(vectors.size());
     for (int i = 0; i < vectors.size(); i++) {

@@ -15,17 +15,29 @@ final class Pipeline {
   private final Indexer indexer;
   private final StackCpu cpu;
   private final IndexerCounters counters;
+  private final boolean samplePools;
 
   /**
    * A rate, the CPU milliseconds each process of the stack used while it was timed, how the indexer
    * wrote meanwhile ({@link IndexerCounters#describe}), the bench JVM's busiest threads with the
-   * timed window's wall-clock times (to cut a JFR recording to it), and Elasticsearch's busiest thread pools.
+   * timed window's wall-clock times (to cut a JFR recording to it), and Elasticsearch's busiest thread pools
+   * ("not sampled" unless asked for).
    */
   record Measured(double perSecond, Map<String, Double> cpuMillis, String writes, String threads,
                   String elasticsearchThreads) {
   }
 
+  /** A pipeline whose timings leave Elasticsearch's thread pools unsampled ({@link Measured#elasticsearchThreads}). */
   Pipeline(BenchStack stack) {
+    this(stack, false);
+  }
+
+  /**
+   * With {@code samplePools}, each timing also sums Elasticsearch's hot threads reports by pool: one request a
+   * second that costs the node CPU, so only the loads whose pools are printed ask for it.
+   */
+  Pipeline(BenchStack stack, boolean samplePools) {
+    this.samplePools = samplePools;
     this.producer = stack.producer();
     this.es = stack.es();
     this.indexer = stack.indexer();
@@ -70,7 +82,7 @@ final class Pipeline {
     Map<String, Double> countersBefore = counters.read();
     Map<String, Double> cpuBefore = cpu.millis();
     Map<String, Long> threadsBefore = ThreadCpu.nanos();
-    try (ElasticsearchThreadCpu elasticsearchThreads = ElasticsearchThreadCpu.start(es)) {
+    try (ElasticsearchThreadCpu pools = samplePools ? ElasticsearchThreadCpu.start(es) : null) {
       Instant startedAt = Instant.now();
       long start = System.nanoTime();
       long end = work.getAsLong();
@@ -79,7 +91,7 @@ final class Pipeline {
           + ThreadCpu.perThousand(threadsBefore, ThreadCpu.nanos(), vectors);
       return new Measured(vectors / ((end - start) / 1e9), cpuUsed,
           IndexerCounters.describe(countersBefore, counters.read()), threads,
-          elasticsearchThreads.stop(vectors));
+          pools == null ? "not sampled" : pools.stop(vectors));
     }
   }
 

@@ -5,7 +5,7 @@ import io.simstream.elasticsearch.VectorFieldSpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -49,10 +49,17 @@ final class RawBulkLoader {
    */
   long fillUntilSearchable(String index, List<String> ids, List<float[]> vectors, BulkBodies.Form form, int bulkSize,
                            double perSecond, Duration timeout) throws Exception {
-    CompletableFuture<Long> searchable = CompletableFuture.supplyAsync(
-        () -> Searchable.await(es, index, vectors.size(), timeout));
-    fill(index, ids, vectors, form, bulkSize, perSecond);
-    return searchable.join();
+    ExecutorService poller = Executors.newSingleThreadExecutor();
+    try {
+      Future<Long> searchable = poller.submit(() -> Searchable.await(es, index, vectors.size(), timeout));
+      fill(index, ids, vectors, form, bulkSize, perSecond);
+      return searchable.get();
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException cause ? cause : e;
+    } finally {
+      // A failed bulk ends the poll too (its sleep is interrupted) instead of leaving it to run to its timeout.
+      poller.shutdownNow();
+    }
   }
 
   /** The documents' ids: the same for every load, as the pipeline's sample ids are. */

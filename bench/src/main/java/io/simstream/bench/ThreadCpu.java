@@ -86,12 +86,25 @@ final class ThreadCpu {
 
   /** The groups that used the most CPU between two readings, in ms per 1,000 vectors. */
   static String perThousand(Map<String, Long> before, Map<String, Long> after, int vectors) {
-    return after.entrySet().stream()
-        .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
-        .filter(e -> e.getValue() > 0)
-        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+    Map<String, Double> millis = new HashMap<>();
+    after.forEach((group, nanos) -> {
+      long used = nanos - before.getOrDefault(group, 0L);
+      if (used > 0) {
+        millis.put(group, used / 1e6);
+      }
+    });
+    return busiest(millis, vectors);
+  }
+
+  /**
+   * The {@value #SHOWN} names (threads, groups, pools) that used the most of {@code millis}, in ms per 1,000
+   * vectors: one format for this JVM's threads and Elasticsearch's pools, so their lines read alike.
+   */
+  static String busiest(Map<String, Double> millis, int vectors) {
+    return millis.entrySet().stream()
+        .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
         .limit(SHOWN)
-        .map(e -> String.format(Locale.ROOT, "%s %.0f", e.getKey(), e.getValue() / 1e6 * 1000 / vectors))
+        .map(e -> String.format(Locale.ROOT, "%s %.1f", e.getKey(), e.getValue() * 1000 / vectors))
         .collect(Collectors.joining(", "));
   }
 }

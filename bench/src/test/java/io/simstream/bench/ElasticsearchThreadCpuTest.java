@@ -32,6 +32,6 @@ class ElasticsearchThreadCpuTest {
     assertThat(byPool.get("write")).isCloseTo(500.0, within(1e-9));
     assertThat(byPool.get("refresh")).isCloseTo(51.0, within(1e-9));
     assertThat(byPool.get("timer")).isCloseTo(1.0, within(1e-9));
-    assertThat(ElasticsearchThreadCpu.perThousand(byPool, 10_000)).startsWith("write 50.0, refresh 5.1, Cleaner-# 3.0");
+    assertThat(ThreadCpu.busiest(byPool, 10_000)).startsWith("write 50.0, refresh 5.1, Cleaner-# 3.0");
   }
 }
