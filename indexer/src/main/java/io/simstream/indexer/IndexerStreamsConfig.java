@@ -16,6 +16,11 @@ final class IndexerStreamsConfig {
   private static final int TRANSACTION_MARGIN_MS = 60_000;
   private static final int DEFAULT_MAX_POLL_INTERVAL_MS = 300_000;
   private static final int PRODUCER_RETRY_BACKOFF_MS = 10;
+  /**
+   * Sample states are kilobytes each (a 512-d vector is 2 KB): the default 16 KB batch holds a handful, so
+   * the changelog went to the broker in hundreds of small requests a second per partition.
+   */
+  static final int PRODUCER_BATCH_BYTES = 512 * 1024;
   private static final long CHANGELOG_SEGMENT_MS = 10 * 60_000L;
   private static final int CHANGELOG_SEGMENT_BYTES = 64 * 1024 * 1024;
   private static final long CHANGELOG_DELETE_RETENTION_MS = 60 * 60_000L;
@@ -42,6 +47,8 @@ final class IndexerStreamsConfig {
     props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.get(Settings.TOPIC_REPLICATION));
     // A run record this version cannot read is skipped (logged) rather than stopping the global thread.
     props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+    // Kafka Streams 5's behaviour now (the default handler fails, as without it), and no warning at every start.
+    props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
     // A flush may block for the whole retry budget while its transaction is open.
     props.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
         config.get(Settings.INDEXER_RETRY_MAX_MS) + TRANSACTION_MARGIN_MS);
@@ -68,6 +75,7 @@ final class IndexerStreamsConfig {
     // The first send of each transaction meets CONCURRENT_TRANSACTIONS while the previous commit's
     // markers are written; the default 100 ms retry backoff then stalls every commit cycle.
     props.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), PRODUCER_RETRY_BACKOFF_MS);
+    props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), PRODUCER_BATCH_BYTES);
     return props;
   }
 }

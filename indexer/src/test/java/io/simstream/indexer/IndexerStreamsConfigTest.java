@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.simstream.config.SimstreamConfig;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 
@@ -19,6 +20,17 @@ class IndexerStreamsConfigTest {
     // The main consumer idles on its long poll: a short one would spin on quiet partitions.
     assertThat(streams.getMainConsumerConfigs("group", "client", 0).get(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG))
         .isNotEqualTo(IndexerStreamsConfig.RESTORE_FETCH_MAX_WAIT_MS);
+  }
+
+  @Test
+  void changelogsGoOutInBatchesOfManySampleStates() {
+    assertThat((int) streams.getProducerConfigs("client").get(ProducerConfig.BATCH_SIZE_CONFIG))
+        .isGreaterThanOrEqualTo(100 * 2 * 1024);
+  }
+
+  @Test
+  void globalStoreProcessingUsesTheProcessingExceptionHandlerAsKafkaStreams5Will() {
+    assertThat(streams.getBoolean(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG)).isTrue();
   }
 
   @Test
