@@ -90,8 +90,7 @@ public final class BenchMain {
     return switch (name) {
       case IngestCase.NAME -> new IngestCase();
       case LatencyCase.NAME -> new LatencyCase(() -> done.stream().filter(r -> r.name().equals(IngestCase.NAME))
-          .flatMap(r -> r.figures().stream()).filter(f -> f.name().equals(IngestCase.ceilingFigureName()))
-          .map(f -> Math.min(f.value(), f.ceiling())).findFirst());
+          .findFirst().flatMap(IngestCase::sustainableRate));
       case QueryCase.NAME -> new QueryCase();
       case EmbeddingCase.NAME -> new EmbeddingCase();
       case BackfillCase.NAME -> new BackfillCase();

@@ -11,6 +11,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Case 1: events per second from Kafka through the indexer until searchable, against a raw bulk
@@ -36,13 +38,36 @@ final class IngestCase implements BenchCase {
   /** Raw warm-up loads of each further index type, whose own code (an HNSW graph) the first did not run. */
   private static final int WARM_UP_ROUNDS_MORE = 2;
 
-  /** The figure the latency case derives its offered load from: the drain, and its ceiling the raw bulk loader. */
+  /** The default index type's drain figure, with the raw bulk loader as its ceiling. */
   static String ceilingFigureName() {
     return drainFigureName(IndexMapping.DEFAULT_INDEX_OPTIONS);
   }
 
   private static String drainFigureName(String options) {
     return "ingest " + options + ", backlog drain";
+  }
+
+  static Figure drainFigure(String options, double perSecond, double ceiling) {
+    return Figure.throughput(drainFigureName(options), "vectors/s", perSecond, "raw bulk loader", ceiling,
+        TARGET_RATIO);
+  }
+
+  static Figure producingIncludedFigure(String options, double perSecond, double ceiling) {
+    return new Figure("ingest " + options + ", producing included", Figure.Kind.THROUGHPUT, "vectors/s", perSecond,
+        "raw bulk loader", ceiling, perSecond / ceiling, null, null, false);
+  }
+
+  /**
+   * The rate the latency case may count on, from this case's figures: the slowest of the default index type's
+   * drain, its raw ceiling and its load with producing included, as the latency case's producer shares the
+   * pipeline's CPU too. Half of a drain the producer could not keep up with was an overload, not a latency.
+   */
+  static Optional<Double> sustainableRate(CaseResult ingest) {
+    String options = IndexMapping.DEFAULT_INDEX_OPTIONS;
+    Set<String> names = Set.of(drainFigure(options, 1, 1).name(), producingIncludedFigure(options, 1, 1).name());
+    return ingest.figures().stream().filter(f -> names.contains(f.name()))
+        .map(f -> Math.min(f.value(), f.ceiling()))
+        .min(Double::compare);
   }
 
   @Override
@@ -95,10 +120,8 @@ final class IngestCase implements BenchCase {
       Raw ceiling = median.ceiling();
       Pipeline.Measured live = viaPipeline(stack, options, vectors, false, Pipeline::ingest);
       double endToEnd = live.perSecond();
-      figures.add(Figure.throughput(drainFigureName(options), "vectors/s", drain.perSecond(), "raw bulk loader",
-          ceiling.perSecond(), TARGET_RATIO));
-      figures.add(new Figure("ingest " + options + ", producing included", Figure.Kind.THROUGHPUT, "vectors/s",
-          endToEnd, "raw bulk loader", ceiling.perSecond(), endToEnd / ceiling.perSecond(), null, null, false));
+      figures.add(drainFigure(options, drain.perSecond(), ceiling.perSecond()));
+      figures.add(producingIncludedFigure(options, endToEnd, ceiling.perSecond()));
       figures.addAll(cpuFigures(options, "backlog drain", drain.cpuMillis(), vectors.size()));
       figures.addAll(cpuFigures(options, "raw bulk loader", ceiling.cpuMillis(), vectors.size()));
       System.out.printf("ingest %s: backlog drain %.0f vectors/s, raw beside it %.0f (raw loads %s); producing"

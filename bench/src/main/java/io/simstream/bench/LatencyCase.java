@@ -10,8 +10,8 @@ import java.util.function.Supplier;
 
 /**
  * Case 2: event-to-searchable latency at a steady load of half the sustainable ingest rate (the
- * slower of simstream's backlog drain and the raw bulk loader: above what the pipeline drains, a
- * backlog grows and the latency measures only the length of the run). The ceiling is
+ * slowest of simstream's backlog drain, its load with producing included and the raw bulk loader: above
+ * what the pipeline takes, a backlog grows and the latency measures only the length of the run). The ceiling is
  * the same load sent straight to Elasticsearch (one bulk per tick): what periodic refresh alone
  * costs, so the difference is simstream's own delay.
  */
@@ -24,8 +24,7 @@ final class LatencyCase implements BenchCase {
   private final Supplier<Optional<Double>> sustainableRate;
 
   /**
-   * {@code sustainableRate}: the slower of the default index type's backlog drain and raw bulk loader
-   * measured by the ingest case in this run, if it ran.
+   * {@code sustainableRate}: {@link IngestCase#sustainableRate} of the ingest case in this run, if it ran.
    */
   LatencyCase(Supplier<Optional<Double>> sustainableRate) {
     this.sustainableRate = sustainableRate;
@@ -47,7 +46,8 @@ final class LatencyCase implements BenchCase {
       double sustainable = sustainableRate.get().orElseGet(() -> measureCeiling(stack, scale, notes));
       rate = Math.max(1, sustainable / 2);
       notes.add(String.format("offered load %.0f events/s = half the sustainable ingest rate (%.0f vectors/s, the"
-          + " slower of simstream's backlog drain and the raw bulk loader, %s)", rate, sustainable,
+          + " slowest of simstream's backlog drain, its load with producing included and the raw bulk loader, %s)",
+          rate, sustainable,
           IndexMapping.DEFAULT_INDEX_OPTIONS));
     }
     int count = (int) Math.ceil(rate * scale.latencySeconds());
