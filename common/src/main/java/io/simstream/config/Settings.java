@@ -76,8 +76,7 @@ public final class Settings {
       64 * 1024 * 1024, 1024 * 1024, 1024 * 1024 * 1024,
       "Estimated bulk bytes in flight per task; the stream thread waits beyond it (backpressure)");
   public static final Setting<Integer> INDEXER_RETRY_MAX_MS = Setting.intRange("indexer.retry.max-ms", 120_000, 100,
-      780_000, "How long a failing Elasticsearch write is retried before the stream thread restarts (at most 13 min: "
-      + "with a minute of margin it must stay below the brokers' default transaction.max.timeout.ms of 15 min)");
+      3_600_000, "How long a failing Elasticsearch write is retried before the stream thread restarts");
   public static final Setting<Integer> INDEXER_COMMIT_INTERVAL_MS = Setting.intRange("indexer.commit-interval-ms",
       1_000, 10, 60_000, "How often the indexer commits its exactly-once transaction. Writes to Elasticsearch do not "
       + "wait for commits, so this bounds only the replay after a crash (idempotent) and how late dead letters "

@@ -12,9 +12,14 @@ import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 
 /** The Kafka Streams configuration of the indexer. */
 final class IndexerStreamsConfig {
-  /** Room beyond the retry budget for the flush that blocks inside an open transaction. */
-  private static final int TRANSACTION_MARGIN_MS = 60_000;
-  private static final int DEFAULT_MAX_POLL_INTERVAL_MS = 300_000;
+  /**
+   * A crashed instance's open transaction holds the restore of its changelogs on whichever instance takes
+   * its tasks until the transaction times out (its id dies with the instance's state directory): with the
+   * old timeout, the retry budget plus a minute, a takeover waited 3 minutes. Commits come every
+   * {@code indexer.commit-interval-ms} and a record waits at most {@code ChangeProcessor.CAPACITY_WAIT} for
+   * room, so a live transaction stays far below this.
+   */
+  static final int TRANSACTION_TIMEOUT_MS = 15_000;
   private static final int PRODUCER_RETRY_BACKOFF_MS = 10;
   /**
    * Sample states are kilobytes each (a 512-d vector is 2 KB): the default 16 KB batch holds a handful, so
@@ -49,18 +54,13 @@ final class IndexerStreamsConfig {
     props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
     // Kafka Streams 5's behaviour now (the default handler fails, as without it), and no warning at every start.
     props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
-    // A flush may block for the whole retry budget while its transaction is open.
-    props.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
-        config.get(Settings.INDEXER_RETRY_MAX_MS) + TRANSACTION_MARGIN_MS);
+    props.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), TRANSACTION_TIMEOUT_MS);
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), SESSION_TIMEOUT_MS);
     String instanceId = config.get(Settings.INDEXER_INSTANCE_ID);
     if (!instanceId.isBlank()) {
       // Kafka Streams suffixes it per stream thread.
       props.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), instanceId.trim());
     }
-    // The stream thread may wait for the whole retry budget for room in the outbox without polling.
-    props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG),
-        Math.max(DEFAULT_MAX_POLL_INTERVAL_MS, config.get(Settings.INDEXER_RETRY_MAX_MS) + TRANSACTION_MARGIN_MS));
     props.put(StreamsConfig.restoreConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), RESTORE_FETCH_MAX_WAIT_MS);
     // A failed thread keeps its stores instead of wiping and restoring them from the changelogs.
     props.put(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG, true);

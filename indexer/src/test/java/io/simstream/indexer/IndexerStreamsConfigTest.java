@@ -33,6 +33,15 @@ class IndexerStreamsConfigTest {
     assertThat(streams.getBoolean(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG)).isTrue();
   }
 
+  /** A takeover after a crash waits for the dead instance's open transaction to time out. */
+  @Test
+  void transactionsTimeOutSoonWhateverTheRetryBudget() {
+    StreamsConfig longRetries = new StreamsConfig(IndexerStreamsConfig.from(SimstreamConfig.load(
+        Map.of("SIMSTREAM_INDEXER_RETRY_MAX_MS", "600000"))));
+    assertThat((int) longRetries.getProducerConfigs("client").get(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG))
+        .isLessThanOrEqualTo(15_000);
+  }
+
   @Test
   void stateStoresAreTransactional() {
     assertThat(streams.getBoolean(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG)).isTrue();

@@ -42,6 +42,12 @@ final class ChangeProcessor implements Processor<String, byte[], String, byte[]>
   /** Time a backfill step may take, so commits keep coming during a long backfill. */
   private static final long BACKFILL_BUDGET_MS = 300;
   private static final Duration BACKFILL_INTERVAL = Duration.ofMillis(500);
+  /**
+   * Longest wait for room in the outbox per record. With each record's wait this short, a slow or absent
+   * Elasticsearch still lets transactions commit well within their timeout: a crashed instance's open
+   * transaction holds its changelogs' restore elsewhere until that timeout, so it must stay short.
+   */
+  static final Duration CAPACITY_WAIT = Duration.ofSeconds(1);
 
   private final String changeTopic;
   private final DatasetCatalog datasets;
@@ -134,8 +140,12 @@ final class ChangeProcessor implements Processor<String, byte[], String, byte[]>
       metrics.eventIn(ChangeEvent.SAMPLE_DELETED);
     }
     if (outbox.full()) {
-      outbox.awaitCapacity();
-      flush();
+      if (outbox.awaitCapacity(CAPACITY_WAIT)) {
+        flush();
+      } else {
+        // Still no room: commit what this task did so far rather than hold its transaction open longer.
+        context.commit();
+      }
     }
   }
 

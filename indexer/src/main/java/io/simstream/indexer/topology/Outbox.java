@@ -8,6 +8,7 @@ import io.simstream.indexer.write.VectorIndexWriter;
 import io.simstream.indexer.write.WriteOp;
 import io.simstream.indexer.write.WriteResult;
 import io.simstream.run.SimilarityRun;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -36,7 +37,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *   <li>a sample has at most one write in flight, so no write can overtake a newer one of the same
  *       document, and a retry never resends an op a newer one replaced;</li>
  *   <li>stages in flight (embedding batches and bulk submissions) and their bytes are bounded:
- *       beyond that, {@link #awaitCapacity} blocks the stream thread, which is the backpressure.</li>
+ *       beyond that, {@link #awaitCapacity} blocks the stream thread, which is the backpressure (for a
+ *       bounded time per record, so the task's transaction still commits while Elasticsearch is slow).</li>
  * </ul>
  */
 final class Outbox implements AutoCloseable {
@@ -169,20 +171,31 @@ final class Outbox implements AutoCloseable {
     return stagesInFlight < options.maxInFlight() && bytesInFlight < options.maxInFlightBytes();
   }
 
-  /** Blocks the stream thread, applying completions, until a new stage may start. */
-  void awaitCapacity() {
+  /**
+   * Blocks the stream thread, applying completions, until a new stage may start or {@code maxWait} has
+   * passed; returns whether a stage may start. The wait is bounded because it holds the task's transaction
+   * open: a caller that got no room lets the transaction commit before it waits again.
+   */
+  boolean awaitCapacity(Duration maxWait) {
     applyCompletions();
+    long deadline = System.nanoTime() + maxWait.toNanos();
     while (!hasCapacity()) {
+      long leftNanos = deadline - System.nanoTime();
+      if (leftNanos <= 0) {
+        return false;
+      }
       try {
-        Runnable completion = completions.poll(POLL_MS, TimeUnit.MILLISECONDS);
+        Runnable completion = completions.poll(Math.min(POLL_MS, TimeUnit.NANOSECONDS.toMillis(leftNanos) + 1),
+            TimeUnit.MILLISECONDS);
         if (completion != null) {
           completion.run();
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return;
+        return false;
       }
     }
+    return true;
   }
 
   /** Applies every completion that arrived, on the calling (stream) thread. */

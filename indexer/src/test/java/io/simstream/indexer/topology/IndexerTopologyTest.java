@@ -10,6 +10,7 @@ import static io.simstream.indexer.support.Events.updated;
 import static io.simstream.indexer.support.Events.vec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.simstream.config.SimstreamConfig;
 import io.simstream.embedding.EmbeddingFailure;
@@ -209,6 +210,26 @@ class IndexerTopologyTest {
     send(added(DS, "b", vec(1, 0)));
     assertThat(writer.batches()).hasSize(1);
     assertThat(writer.index("idx-cars-cos")).containsOnlyKeys("a", "b");
+  }
+
+  /**
+   * With Elasticsearch stuck, a record waits a bounded time for room and processing goes on, so the task's
+   * transaction can commit; before, the stream thread waited until a write completed (this test hung).
+   */
+  @Test
+  void aFullOutboxMakesEachRecordWaitABoundedTimeNotUntilAWriteCompletes() {
+    restartWithBatchSize(2);
+    register(run(DS, "cos", Metric.COSINE, 2));
+    writer.hold();
+    List<String> ids = List.of("a", "b", "c", "d", "e", "f", "g");
+    assertTimeoutPreemptively(Duration.ofSeconds(60), () -> ids.forEach(id -> send(added(DS, id, vec(1, 0)))));
+    assertThat(writer.inFlight()).as("two batches in flight, the most the options allow").isEqualTo(2);
+
+    writer.release();
+    for (int i = 0; i < 3; i++) {
+      driver.advanceWallClockTime(Duration.ofHours(1)); // this driver's max wait: the partial batch goes too
+    }
+    assertThat(writer.index("idx-cars-cos")).containsOnlyKeys(ids);
   }
 
   /** A driver whose flushes come from the batch size only (the clock's would be hours away). */
