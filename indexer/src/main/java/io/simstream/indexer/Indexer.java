@@ -177,6 +177,11 @@ public final class Indexer implements AutoCloseable {
     return admin.port();
   }
 
+  /** The tasks this instance processes now; standby and warm-up replicas do not count. */
+  public int activeTasks() {
+    return streams.metadataForLocalThreads().stream().mapToInt(thread -> thread.activeTasks().size()).sum();
+  }
+
   /**
    * Stops processing, keeping the partitions and their state, until {@link #resume()}: events then
    * wait in Kafka, e.g. to measure how fast a backlog drains.

@@ -29,6 +29,11 @@ final class IndexerStreamsConfig {
   private static final long CHANGELOG_SEGMENT_MS = 10 * 60_000L;
   private static final int CHANGELOG_SEGMENT_BYTES = 64 * 1024 * 1024;
   private static final long CHANGELOG_DELETE_RETENTION_MS = 60 * 60_000L;
+  /**
+   * How often a new instance's warm-up replicas are checked for having caught up, to take their tasks: Kafka's
+   * minimum, where its default (10 min) left a second instance without work for 10 minutes after it joined.
+   */
+  static final long PROBING_REBALANCE_INTERVAL_MS = 60_000;
   /** A crashed instance's partitions move after 10 s rather than the default 45 s (heartbeats run apart). */
   private static final int SESSION_TIMEOUT_MS = 10_000;
 
@@ -56,6 +61,7 @@ final class IndexerStreamsConfig {
     props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
     props.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), TRANSACTION_TIMEOUT_MS);
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), SESSION_TIMEOUT_MS);
+    props.put(StreamsConfig.PROBING_REBALANCE_INTERVAL_MS_CONFIG, PROBING_REBALANCE_INTERVAL_MS);
     String instanceId = config.get(Settings.INDEXER_INSTANCE_ID);
     if (!instanceId.isBlank()) {
       // Kafka Streams suffixes it per stream thread.

@@ -42,6 +42,12 @@ class IndexerStreamsConfigTest {
         .isLessThanOrEqualTo(15_000);
   }
 
+  /** A new instance's caught-up warm-up replicas take their tasks at the next probe (Kafka's default: 10 min). */
+  @Test
+  void warmUpReplicasAreProbedEveryMinute() {
+    assertThat(streams.getLong(StreamsConfig.PROBING_REBALANCE_INTERVAL_MS_CONFIG)).isEqualTo(60_000L);
+  }
+
   @Test
   void stateStoresAreTransactional() {
     assertThat(streams.getBoolean(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG)).isTrue();
