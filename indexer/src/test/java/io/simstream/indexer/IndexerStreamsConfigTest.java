@@ -28,11 +28,6 @@ class IndexerStreamsConfigTest {
         .isGreaterThanOrEqualTo(100 * 2 * 1024);
   }
 
-  @Test
-  void globalStoreProcessingUsesTheProcessingExceptionHandlerAsKafkaStreams5Will() {
-    assertThat(streams.getBoolean(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG)).isTrue();
-  }
-
   /** A takeover after a crash waits for the dead instance's open transaction to time out. */
   @Test
   void transactionsTimeOutSoonWhateverTheRetryBudget() {
