@@ -37,6 +37,8 @@ public final class KafkaClientProperties {
   private static final String ENV_FILE_SUFFIX = "_FILE";
   private static final String FILE_KEY_FILE_SUFFIX = ".file";
   private static final String REDACTED = "[hidden]";
+  /** The most requests an idempotent producer may have in flight per connection and still keep order. */
+  static final int MAX_IN_FLIGHT_WITH_ORDER = 5;
 
   /** Properties shared by the three client kinds, with their definitions (for types, validators, secrets). */
   private static final Map<String, ConfigDef.ConfigKey> COMMON = commonClientProperties();
@@ -185,6 +187,19 @@ public final class KafkaClientProperties {
   public Map<String, Object> asMap() {
     Map<String, Object> map = new HashMap<>(passThrough);
     map.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    return map;
+  }
+
+  /**
+   * {@link #asMap()} with what keeps one key's records in the order they were sent, without duplicates,
+   * through retries and broker restarts (docs/events.md, "Producer settings"): idempotence, which needs
+   * acks=all and at most 5 requests in flight. Every producer simstream ships starts from this map.
+   */
+  public Map<String, Object> orderedProducerMap() {
+    Map<String, Object> map = asMap();
+    map.put(ProducerConfig.ACKS_CONFIG, "all");
+    map.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    map.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, MAX_IN_FLIGHT_WITH_ORDER);
     return map;
   }
 

@@ -22,9 +22,7 @@ public final class ChangeEventProducer implements AutoCloseable {
   private final Topic<String, byte[]> topic;
 
   public ChangeEventProducer(KafkaClientProperties kafka, Topic<String, byte[]> changes) {
-    Map<String, Object> props = kafka.asMap();
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
-    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    Map<String, Object> props = kafka.orderedProducerMap();
     props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
     props.put(ProducerConfig.BATCH_SIZE_CONFIG, BATCH_BYTES);
     this.producer = new KafkaProducer<>(props, changes.keySerde().serializer(), changes.valueSerde().serializer());

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +31,23 @@ class KafkaClientPropertiesTest {
     assertThat(config.kafkaClientProperties().asProperties()).containsEntry("sasl.jaas.config", JAAS);
     // The pass-through names draw no "unknown variable" warning.
     assertThat(config.warnings()).isEmpty();
+  }
+
+  @Test
+  void producersStartFromSettingsThatKeepOneOrderPerKeyAndKafkaAcceptsThem() {
+    SimstreamConfig config = SimstreamConfig.load(Map.of("SIMSTREAM_KAFKA_SECURITY_PROTOCOL", "SSL"));
+    Map<String, Object> map = config.kafkaClientProperties().orderedProducerMap();
+    assertThat(map).containsEntry("security.protocol", "SSL").containsEntry("acks", "all")
+        .containsEntry("enable.idempotence", true).containsEntry("max.in.flight.requests.per.connection", 5);
+    map.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+    map.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+    // The client turns idempotence off, or refuses the map, when the settings disagree.
+    ProducerConfig parsed = new ProducerConfig(map);
+    assertThat(parsed.getBoolean(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG)).isTrue();
+    assertThat(parsed.getString(ProducerConfig.ACKS_CONFIG)).isEqualTo("-1");
+    // A producer-only setting cannot be passed through to undo them.
+    assertThatThrownBy(() -> SimstreamConfig.load(Map.of("SIMSTREAM_KAFKA_ACKS", "1")))
+        .hasMessageContaining("SIMSTREAM_KAFKA_ACKS");
   }
 
   @Test

@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
@@ -38,8 +37,7 @@ final class DatasetRegistration {
 
   /** Writes the record and returns once the topic acknowledged it, so events sent after it find it. */
   void register(String dataset) throws ExecutionException, InterruptedException {
-    Map<String, Object> props = kafka.asMap();
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    Map<String, Object> props = kafka.orderedProducerMap();
     try (KafkaProducer<String, DatasetRecord> producer =
              new KafkaProducer<>(props, datasets.keySerde().serializer(), datasets.valueSerde().serializer())) {
       producer.send(new ProducerRecord<>(datasets.name(), dataset, new DatasetRecord(dataset, Instant.now()))).get();

@@ -67,7 +67,7 @@ public final class ListingTopic {
 
   /** Hash by sample id of every listed sample of a dataset: the whole topic is read to its end. */
   public Map<String, String> read(String dataset) {
-    Map<String, Object> props = kafka.asMap();
+    Map<String, Object> props = kafka.orderedProducerMap();
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10000");
     String prefix = SampleKey.prefixOf(dataset);
@@ -105,9 +105,7 @@ public final class ListingTopic {
     private final AtomicReference<Exception> failure = new AtomicReference<>();
 
     private Writer() {
-      Map<String, Object> props = kafka.asMap();
-      props.put(ProducerConfig.ACKS_CONFIG, "all");
-      props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+      Map<String, Object> props = kafka.orderedProducerMap();
       props.put(ProducerConfig.LINGER_MS_CONFIG, "20");
       this.producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
     }

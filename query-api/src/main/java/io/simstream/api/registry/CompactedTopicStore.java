@@ -34,9 +34,7 @@ public final class CompactedTopicStore<V> implements KeyValueStore<V>, AutoClose
   public CompactedTopicStore(KafkaClientProperties kafka, Topic<String, V> topic) {
     this.topic = topic;
     this.view = new CompactedTopicView<>(kafka, topic);
-    Map<String, Object> props = kafka.asMap();
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
-    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    Map<String, Object> props = kafka.orderedProducerMap();
     props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(WRITE_TIMEOUT.toMillis()));
     props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(WRITE_TIMEOUT.toMillis()));
     props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(WRITE_TIMEOUT.toMillis() / 2));
