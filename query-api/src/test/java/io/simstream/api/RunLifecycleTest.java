@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.simstream.run.Metric;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
@@ -66,6 +67,10 @@ class RunLifecycleTest {
         Map.of("vector", Collections.nCopies(16, 1.0)));
     assertThat(searchAfterCleanup.status()).isEqualTo(404);
     assertThat(searchAfterCleanup.error()).contains(index).contains("does not exist");
+    // An empty restriction has no hits to find, but the index it would search is still missing.
+    ApiClient.Response restrictedAfterCleanup = api.post(runPath("clip_b") + "/sort-by-similarity",
+        Map.of("vector", Collections.nCopies(16, 1.0), "restrictIds", List.of()));
+    assertThat(restrictedAfterCleanup.status()).as(restrictedAfterCleanup.body()).isEqualTo(404);
 
     assertThat(api.delete(runPath("clip_b")).status()).isEqualTo(204);
     assertThat(api.get(runPath("clip_b")).status()).isEqualTo(404);

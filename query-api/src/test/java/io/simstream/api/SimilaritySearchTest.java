@@ -98,6 +98,34 @@ class SimilaritySearchTest {
 
   @ParameterizedTest
   @EnumSource(Metric.class)
+  void idsQueriesCountARepeatedIdAsOftenAsItIsGiven(Metric metric) {
+    EsLoader.Doc twice = docs.get(metric).get(3);
+    EsLoader.Doc once = docs.get(metric).get(1700);
+    float[] mean = VectorMath.mean(List.of(twice.vector(), twice.vector(), once.vector()));
+    List<JsonNode> hits = search(metric, Map.of("ids", List.of(twice.id(), twice.id(), once.id())));
+    assertDistancesExact(metric, mean, hits);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Metric.class)
+  void aQueryVectorTooShortForFloatArithmeticIsSearchedByItsDirection(Metric metric) {
+    // Elasticsearch sums a cosine query's squares in float: 1e-30 squared is 0 there, and it refused the search.
+    float[] query = VectorData.randomQuery(new Random(5));
+    float[] tiny = new float[query.length];
+    for (int i = 0; i < query.length; i++) {
+      tiny[i] = query[i] * 1e-30f;
+    }
+    List<JsonNode> hits = search(metric, Map.of("vector", tiny));
+    assertThat(hits).hasSize(10);
+    assertOrdered(metric, hits, false);
+    if (metric == Metric.COSINE || metric.normalizesVectors()) {
+      // Only the direction counts for these: the same neighbours as the full-length query.
+      assertThat(ids(hits)).isEqualTo(ids(search(metric, Map.of("vector", query))));
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Metric.class)
   void vectorsQueriesUseTheirMean(Metric metric) {
     Random random = new Random(7);
     List<Double> recalls = new ArrayList<>();

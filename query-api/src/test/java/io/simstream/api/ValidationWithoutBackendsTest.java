@@ -115,6 +115,9 @@ class ValidationWithoutBackendsTest {
         "numCandidates applies to knn searches");
     expect(api.post(search(), Map.of("vector", vector, "exact", "yes")), 400, "field 'exact'");
     expect(api.post(search(), Map.of("vector", vector, "numCandidates", 1.5)), 400, "field 'numCandidates'");
+    // A number is no boolean: 1 must not turn a search into its reverse, 2 into an exact scan.
+    expect(api.post(search(), Map.of("vector", vector, "reverse", 1)), 400, "field 'reverse'");
+    expect(api.post(search(), Map.of("vector", vector, "exact", 0)), 400, "field 'exact'");
   }
 
   @Test
@@ -125,6 +128,15 @@ class ValidationWithoutBackendsTest {
     expect(api.post(path("run", "embeddings"), Map.of("pageToken", "garbage")), 400, "pageToken");
     expect(api.post(path("run", "embeddings"), Map.of("sampleIds", List.of("a"), "labelIds", List.of("b"))), 400,
         "not both");
+    // Paging belongs to the form that pages; an id list answers in one response.
+    expect(api.post(path("run", "embeddings"), Map.of("sampleIds", List.of("a"), "pageToken", "garbage")), 400,
+        "pageToken");
+    expect(api.post(path("run", "embeddings"), Map.of("sampleIds", List.of("a"), "pageSize", 10)), 400, "pageSize");
+  }
+
+  @Test
+  void aRenameWithoutTheNewBrainKeyNamesTheBodyField() {
+    expect(api.send("PATCH", "/v1/datasets/" + DATASET + "/similarity/run", Map.of()), 400, "missing field: brainKey");
   }
 
   @Test

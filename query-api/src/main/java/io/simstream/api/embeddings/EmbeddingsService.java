@@ -45,6 +45,11 @@ public final class EmbeddingsService {
     if (request.sampleIds() != null && request.labelIds() != null) {
       throw new BadRequestException("give sampleIds or labelIds, not both");
     }
+    boolean byIds = request.sampleIds() != null || request.labelIds() != null;
+    if (byIds && (request.pageSize() != null || request.pageToken() != null)) {
+      throw new BadRequestException("pageSize and pageToken page through the whole index; sampleIds and labelIds"
+          + " are answered in one response");
+    }
     try {
       if (request.sampleIds() != null) {
         return bySampleIds(run, nonEmpty(request.sampleIds(), "sampleIds"));

@@ -163,7 +163,7 @@ public final class RunService {
   /** Renames the brain key: the record moves to the new key, index and identity unchanged. */
   public synchronized SimilarityRun rename(String dataset, String brainKey, String newBrainKey) {
     SimilarityRun run = require(dataset, brainKey);
-    String target = validBrainKey(newBrainKey, "newBrainKey");
+    String target = validBrainKey(newBrainKey, "brainKey");
     if (target.equals(brainKey)) {
       return run;
     }

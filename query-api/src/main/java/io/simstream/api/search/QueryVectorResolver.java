@@ -8,10 +8,11 @@ import io.simstream.api.error.NotFoundException;
 import io.simstream.api.model.EmbeddingModel;
 import io.simstream.api.model.EmbeddingModels;
 import io.simstream.api.model.TextEmbedder;
+import io.simstream.run.Metric;
 import io.simstream.run.SimilarityRun;
 import io.simstream.run.VectorMath;
 import java.util.ArrayList;
-import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -50,7 +51,7 @@ final class QueryVectorResolver {
         throw new BadRequestException("ids is empty");
       }
       query = storedMean(run, request.ids());
-      shape = request.ids().size() == 1 ? QueryShape.STORED : QueryShape.MEAN;
+      shape = new HashSet<>(request.ids()).size() == 1 ? QueryShape.STORED : QueryShape.MEAN;
     } else if (request.vector() != null) {
       query = checkDims(run, request.vector(), "vector");
     } else if (request.vectors() != null) {
@@ -69,7 +70,10 @@ final class QueryVectorResolver {
     if (VectorMath.norm(query) == 0) {
       throw new BadRequestException("the query vector is all zeros, which has no direction to compare with");
     }
-    return new Resolved(run.metric().normalizesVectors() ? VectorMath.normalized(query) : query, shape);
+    // Cosine ignores the query's length, and Elasticsearch sums its squares in float: a vector of tiny values
+    // (1e-30) has zero length there and the search was refused. Normalised here in double, it keeps its direction.
+    boolean normalize = run.metric().normalizesVectors() || run.metric() == Metric.COSINE;
+    return new Resolved(normalize ? VectorMath.normalized(query) : query, shape);
   }
 
   /** The mean stored vector of the ids that exist; 400 only when none does (as the reference). */
@@ -88,8 +92,8 @@ final class QueryVectorResolver {
           ? "id '" + ids.get(0) + "' is not in the index of run '" + run.key() + "'"
           : "none of the " + ids.size() + " ids is in the index of run '" + run.key() + "'");
     }
-    Collection<IndexDocument> documents = found.values();
-    return VectorMath.mean(documents.stream().map(IndexDocument::vector).toList());
+    // An id given twice weighs twice, as in the reference (its lookup returns a document per id given).
+    return VectorMath.mean(ids.stream().filter(found::containsKey).map(id -> found.get(id).vector()).toList());
   }
 
   private float[] embed(SimilarityRun run, String text) {

@@ -81,6 +81,10 @@ public final class SimilaritySearchService {
     }
     QueryVectorResolver.Resolved query = queries.resolve(run, request);
     if (isEmpty(request.restrictIds()) || isEmpty(request.restrictLabelIds())) {
+      // Nothing to search among, but a missing index answers 404 whatever the restriction.
+      if (indexes.count(run.indexName()).isEmpty()) {
+        throw indexMissing(run);
+      }
       return new SimilarityResult(dataset, brainKey, run.metric(), k, reverse, "knn", List.of());
     }
     JsonNode filter = restriction(request);
@@ -98,10 +102,14 @@ public final class SimilaritySearchService {
       return new SimilarityResult(dataset, brainKey, run.metric(), k, reverse, exact ? "exact-scan" : "knn", hits);
     } catch (ElasticsearchStatusException e) {
       if (e.elasticsearchStatus() == 404) {
-        throw new NotFoundException("index '" + run.indexName() + "' of run '" + run.key() + "' does not exist");
+        throw indexMissing(run);
       }
       throw e;
     }
+  }
+
+  private static NotFoundException indexMissing(SimilarityRun run) {
+    return new NotFoundException("index '" + run.indexName() + "' of run '" + run.key() + "' does not exist");
   }
 
   private static KnnEffort effort(SimilarityRun run, QueryShape shape, int k, Integer numCandidates) {
