@@ -224,16 +224,22 @@ final class Outbox implements AutoCloseable {
     }
     oldestWaitingMs = nowMs;
     stagesInFlight++;
-    EmbeddingPlan plan = sync.planEmbeddings(batch, runsOf);
+    Map<String, List<SimilarityRun>> planned = new HashMap<>();
+    EmbeddingPlan plan = sync.planEmbeddings(batch, dataset -> planned.computeIfAbsent(dataset, runsOf));
     if (plan.isEmpty()) {
       write(batch, runsOf, deadLetters);
     } else {
-      embed(plan, batch, runsOf, deadLetters, nowMs);
+      embed(plan, planned, batch, runsOf, deadLetters, nowMs);
     }
     applyCompletions();
   }
 
-  private void embed(EmbeddingPlan plan, List<DocumentSync.Item> batch,
+  /**
+   * @param planned the runs {@code plan} was made for, by dataset: a sample whose dataset's runs changed meanwhile
+   *     waits for the next flush instead, which plans its new runs' vectors too (written now, a new model run
+   *     would get a delete for want of a vector, and its backfill skips samples in flight).
+   */
+  private void embed(EmbeddingPlan plan, Map<String, List<SimilarityRun>> planned, List<DocumentSync.Item> batch,
                      Function<String, List<SimilarityRun>> runsOf, DeadLetterSink deadLetters, long nowMs) {
     embedExecutor.execute(() -> {
       List<EmbeddingPlan.Result> results;
@@ -252,6 +258,9 @@ final class Outbox implements AutoCloseable {
           return;
         }
         Set<String> later = deferRetryable(sync.applyEmbeddings(results, deadLetters), deadLetters, nowMs);
+        batch.stream().filter(item -> planned.containsKey(item.dataset())
+                && !planned.get(item.dataset()).equals(runsOf.apply(item.dataset())))
+            .forEach(item -> later.add(item.key()));
         // The states now hold the computed vectors: read them again.
         write(batch.stream().filter(item -> !later.contains(item.key()))
             .map(item -> new DocumentSync.Item(item.key(), samples.get(item.key()), item.version(),

@@ -70,6 +70,9 @@ class IndexerTopologyTest {
   private final AtomicInteger embedCalls = new AtomicInteger();
   private final AtomicInteger flakyFailures = new AtomicInteger(1);
   private final List<ImageEmbedder.Image> embedded = new ArrayList<>();
+  /** Embedding batches kept from running while true, to act while one is in flight. */
+  private boolean holdEmbeddings;
+  private final List<Runnable> heldEmbeddings = new ArrayList<>();
   private TopologyTestDriver driver;
   private TestInputTopic<String, byte[]> changes;
   private TestInputTopic<String, SimilarityRun> runs;
@@ -101,7 +104,13 @@ class IndexerTopologyTest {
       }
     };
     var topology = IndexerTopology.build(topics, DatasetCatalog.of(Set.of(DS, "other")), writer,
-        EmbedderProvider.of(Map.of("clip", fakeClip)), Runnable::run,
+        EmbedderProvider.of(Map.of("clip", fakeClip)), r -> {
+          if (holdEmbeddings) {
+            heldEmbeddings.add(r);
+          } else {
+            r.run();
+          }
+        },
         new TopologyOptions(1000, Duration.ofMillis(50), 2, 3, 2, 1 << 20),
         IndexerMetrics.inMemory());
     Properties props = new Properties();
@@ -375,6 +384,31 @@ class IndexerTopologyTest {
     flush();
     assertThat(embedCalls.get()).as("same image, vector kept").isEqualTo(2);
     assertThat(writer.index(clip.indexName()).get("a").version()).isEqualTo(4);
+  }
+
+  @Test
+  void aRunCreatedWhileASampleIsEmbeddedGetsItsVectorNotADelete() {
+    SimilarityRun whole = Events.modelRun(DS, "clip", "clip", 3);
+    register(whole);
+    driver.advanceWallClockTime(Duration.ofMillis(500)); // its backfill (of nothing) is done
+    holdEmbeddings = true;
+    BoundingBox box = new BoundingBox(0.1, 0.2, 0.3, 0.4);
+    send(Events.withImageAndPatches(DS, "a", "file:/a.jpg", List.of(Events.box("l1", "ground_truth", box))));
+    flush();
+    assertThat(heldEmbeddings).as("the whole image's batch is in flight").hasSize(1);
+
+    // A patch run arrives while the batch planned without it is embedded: its crops were not in that plan.
+    SimilarityRun patches = Events.modelPatchRun(DS, "clip_gt", "clip", "ground_truth", 3);
+    register(patches);
+    holdEmbeddings = false;
+    heldEmbeddings.forEach(Runnable::run);
+    heldEmbeddings.clear();
+    for (int tick = 0; tick < 10; tick++) {
+      driver.advanceWallClockTime(Duration.ofMillis(500));
+    }
+    assertThat(writer.index(whole.indexName())).containsOnlyKeys("a");
+    assertThat(writer.patches(patches.indexName())).containsOnlyKeys("l1");
+    assertThat(writer.patches(patches.indexName()).get("l1").vector()).containsExactly(11, 0.1f, 0.3f);
   }
 
   @Test
