@@ -34,18 +34,21 @@ final class Backfill {
   private final DocumentSync sync;
   private final Outbox outbox;
   private final int chunk;
+  private final int embedBatchSize;
   private final String task;
   private final IndexerMetrics metrics;
   private final Set<String> totals = new HashSet<>();
 
   Backfill(KeyValueStore<String, SampleState> samples, KeyValueStore<String, BackfillProgress> progress,
-           RunCatalog runs, DocumentSync sync, Outbox outbox, int chunk, String task, IndexerMetrics metrics) {
+           RunCatalog runs, DocumentSync sync, Outbox outbox, int chunk, int embedBatchSize, String task,
+           IndexerMetrics metrics) {
     this.samples = samples;
     this.progress = progress;
     this.runs = runs;
     this.sync = sync;
     this.outbox = outbox;
     this.chunk = chunk;
+    this.embedBatchSize = embedBatchSize;
     this.task = task;
     this.metrics = metrics;
   }
@@ -100,11 +103,21 @@ final class Backfill {
     String from = current.lastKey() == null ? SampleKey.prefixOf(run.dataset()) : current.lastKey() + SUCCESSOR;
     String to = run.dataset() + AFTER_SEPARATOR;
     List<DocumentSync.Item> items = new ArrayList<>(chunk);
+    // A chunk embeds on the stream thread, inside the task's transaction (15 s timeout), and the step's budget is
+    // checked between chunks: so a chunk ends at one embedding batch, however many samples that takes.
+    List<SimilarityRun> thisRun = List.of(run);
+    int embeddings = 0;
+    boolean more;
     try (KeyValueIterator<String, SampleState> it = samples.range(from, to)) {
-      while (items.size() < chunk && it.hasNext()) {
+      while (items.size() < chunk && embeddings < embedBatchSize && it.hasNext()) {
         KeyValue<String, SampleState> entry = it.next();
-        items.add(new DocumentSync.Item(entry.key, entry.value, entry.value.version(), Set.of()));
+        DocumentSync.Item item = new DocumentSync.Item(entry.key, entry.value, entry.value.version(), Set.of());
+        items.add(item);
+        if (!run.isPrecomputed()) {
+          embeddings += sync.planEmbeddings(List.of(item), dataset -> thisRun).jobCount();
+        }
       }
+      more = it.hasNext();
     }
     if (items.isEmpty()) {
       return current.finished();
@@ -112,8 +125,8 @@ final class Backfill {
     // A sample queued in the outbox and not yet taken by a flush will be written with every run
     // known by then, this one included: writing it here too would only repeat its work and dead letters.
     List<DocumentSync.Item> toWrite = items.stream().filter(i -> !outbox.willWrite(i.key())).toList();
-    sync.syncNow(toWrite, dataset -> List.of(run), deadLetters);
+    sync.syncNow(toWrite, dataset -> thisRun, deadLetters);
     BackfillProgress next = current.advance(items.get(items.size() - 1).key(), items.size());
-    return items.size() < chunk ? next.finished() : next;
+    return more ? next : next.finished();
   }
 }

@@ -86,7 +86,7 @@ final class ChangeProcessor implements Processor<String, byte[], String, byte[]>
     DocumentSync sync = new DocumentSync(samples, writer, embedders, options.embedBatchSize(), metrics);
     this.outbox = new Outbox(pending, samples, sync, writer, embedExecutor, options, metrics);
     this.backfill = new Backfill(samples, progress, runs, sync, outbox, options.backfillChunk(),
-        context.taskId().toString(), metrics);
+        options.embedBatchSize(), context.taskId().toString(), metrics);
     long halfWaitMs = Math.max(1, options.maxWait().toMillis() / 2);
     context.schedule(Duration.ofMillis(halfWaitMs), PunctuationType.WALL_CLOCK_TIME, now -> {
       outbox.applyCompletions();

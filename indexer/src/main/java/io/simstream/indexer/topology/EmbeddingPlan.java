@@ -31,4 +31,9 @@ record EmbeddingPlan(Map<String, List<Job>> jobs, Map<String, Integer> dims) {
   boolean isEmpty() {
     return jobs.isEmpty();
   }
+
+  /** Images and crops to embed, over every model. */
+  int jobCount() {
+    return jobs.values().stream().mapToInt(List::size).sum();
+  }
 }

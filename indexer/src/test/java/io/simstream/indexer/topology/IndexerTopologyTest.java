@@ -61,6 +61,8 @@ import org.junit.jupiter.api.io.TempDir;
 class IndexerTopologyTest {
   private static final String DS = "cars";
   private static final Duration TICK = Duration.ofMillis(100);
+  /** What an embedding call of an image named "slow" takes: more than half a backfill step's budget. */
+  private static final Duration SLOW_EMBEDDING = Duration.ofMillis(200);
 
   @TempDir
   Path stateDir;
@@ -80,6 +82,10 @@ class IndexerTopologyTest {
 
   @BeforeEach
   void start() {
+    startDriver(new TopologyOptions(1000, Duration.ofMillis(50), 2, 3, 2, 1 << 20), "indexer-test");
+  }
+
+  private void startDriver(TopologyOptions options, String applicationId) {
     ImageEmbedder fakeClip = new ImageEmbedder() {
       @Override
       public String modelName() {
@@ -96,6 +102,9 @@ class IndexerTopologyTest {
       public List<Outcome> embedImages(List<Image> images) {
         embedCalls.incrementAndGet();
         embedded.addAll(images);
+        if (images.stream().anyMatch(i -> i.uri().contains("slow"))) {
+          sleep(SLOW_EMBEDDING);
+        }
         return images.stream().map(i -> i.uri().contains("broken") ? Outcome.failed("cannot decode " + i.uri())
             : i.uri().contains("down") || (i.uri().contains("flaky") && flakyFailures.getAndDecrement() > 0)
             ? Outcome.failed(EmbeddingFailure.FETCH_FAILED, "connection reset fetching " + i.uri())
@@ -111,12 +120,11 @@ class IndexerTopologyTest {
             r.run();
           }
         },
-        new TopologyOptions(1000, Duration.ofMillis(50), 2, 3, 2, 1 << 20),
-        IndexerMetrics.inMemory());
+        options, IndexerMetrics.inMemory());
     Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "indexer-test");
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve(applicationId).toString());
     driver = new TopologyTestDriver(topology, props);
     changes = driver.createInputTopic(topics.changes().name(), topics.changes().keySerde().serializer(),
         topics.changes().valueSerde().serializer());
@@ -124,6 +132,15 @@ class IndexerTopologyTest {
         topics.runs().valueSerde().serializer());
     deadLetters = driver.createOutputTopic(topics.deadLetters().name(), topics.deadLetters().keySerde().deserializer(),
         topics.deadLetters().valueSerde().deserializer());
+  }
+
+  private static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   @AfterEach
@@ -409,6 +426,28 @@ class IndexerTopologyTest {
     assertThat(writer.index(whole.indexName())).containsOnlyKeys("a");
     assertThat(writer.patches(patches.indexName())).containsOnlyKeys("l1");
     assertThat(writer.patches(patches.indexName()).get("l1").vector()).containsExactly(11, 0.1f, 0.3f);
+  }
+
+  @Test
+  void aModelRunsBackfillEmbedsABoundedBatchPerStepSoTheTransactionCommitsBetween() {
+    // Chunks of 500 samples: the step's time budget, not the chunk, must bound the work between commits.
+    driver.close();
+    startDriver(new TopologyOptions(1000, Duration.ofMillis(50), 2, 500, 2, 1 << 20), "indexer-test-backfill");
+    for (int i = 0; i < 20; i++) {
+      send(Events.withImage(DS, "s" + i, "file:/slow-" + i + ".jpg"));
+    }
+    flush(); // no run yet: nothing to embed
+    assertThat(embedCalls.get()).isZero();
+    SimilarityRun clip = Events.modelRun(DS, "clip", "clip", 3);
+    register(clip);
+    driver.advanceWallClockTime(Duration.ofMillis(500));
+    // Each call takes 200 ms and the budget is 300 ms: a step ends after its second batch at most.
+    assertThat(embedCalls.get()).as("embedding calls in the first backfill step").isBetween(1, 2);
+    for (int tick = 0; tick < 30 && writer.index(clip.indexName()).size() < 20; tick++) {
+      driver.advanceWallClockTime(Duration.ofMillis(500));
+    }
+    assertThat(writer.index(clip.indexName())).hasSize(20);
+    assertThat(embedCalls.get()).as("each image once, in batches of 2").isEqualTo(10);
   }
 
   @Test
