@@ -249,6 +249,9 @@ final class BulkSubmission implements PendingWrite {
       List<WriteOp> again = List.copyOf(retry);
       Set<String> recreate = Set.copyOf(missingIndexes);
       scheduler.schedule(() -> {
+        if (result.isDone()) {
+          return; // cancelled: its task is closed, and the index may be gone on purpose (run deleted, cleanup)
+        }
         try {
           if (!recreate.isEmpty()) {
             recreateIndexes.accept(recreate);

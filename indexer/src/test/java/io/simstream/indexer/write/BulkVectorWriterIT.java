@@ -19,7 +19,15 @@ import io.simstream.run.SimilarityRun;
 import io.simstream.servers.LocalServers;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.Clock;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import org.apache.http.util.EntityUtils;
 import org.elasticsearch.client.Request;
@@ -266,5 +274,52 @@ class BulkVectorWriterIT {
     assertThatThrownBy(() -> writer.ensureIndex(run)).isInstanceOfSatisfying(IndexWriteException.class,
         e -> assertThat(e.reason()).as("refused, not retried until the budget is spent")
             .isEqualTo(IndexWriteException.Reason.INDEX_REFUSED));
+  }
+
+  @Test
+  void aCancelledWriteNeverCreatesTheIndexItFoundMissing() throws Exception {
+    // The task that owned the write was closed (revoked, or its run deleted and cleaned up): a retry still
+    // scheduled must not bring the index back.
+    SimilarityRun run = new SimilarityRun("w9", "ds", "bk9", "bulk-writer-cancelled-" + ProcessHandle.current().pid(),
+        SimilarityRun.PRECOMPUTED, Metric.EUCLIDEAN, 4, null, "flat", false, Instant.now());
+    HeldRetries scheduler = new HeldRetries();
+    List<Set<String>> recreated = new CopyOnWriteArrayList<>();
+    try (RestClient rest = RestClient.builder(org.apache.http.HttpHost.create(LocalServers.elasticsearch().httpUrl()))
+        .build()) {
+      BulkSubmission submission = new BulkSubmission(rest, new ChunkPlanner(10, 1 << 20, clusterEncoding()),
+          IndexerMetrics.inMemory(), scheduler, new Backoff(Duration.ofMinutes(1), Clock.systemUTC(), cap -> 0),
+          recreated::add);
+      submission.start(List.of(WriteOp.index(run, "s1", 1, "s1", null, new float[] {1, 2, 3, 4}, IMAGE)));
+      Runnable retry = scheduler.nextHeld();
+      submission.cancel();
+      retry.run();
+      assertThat(recreated).isEmpty();
+      assertThat(submission.result()).isCompletedExceptionally();
+    } finally {
+      scheduler.shutdownNow();
+    }
+  }
+
+  /** Runs what is due now; keeps each delayed task (a retry round) for the test to run. */
+  private static final class HeldRetries extends ScheduledThreadPoolExecutor {
+    private final BlockingQueue<Runnable> held = new LinkedBlockingQueue<>();
+
+    HeldRetries() {
+      super(1);
+    }
+
+    @Override
+    public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
+      if (delay > 0) {
+        held.add(command);
+      }
+      return super.schedule(delay > 0 ? () -> { } : command, 0, unit);
+    }
+
+    Runnable nextHeld() throws InterruptedException {
+      Runnable next = held.poll(2, TimeUnit.MINUTES);
+      assertThat(next).as("a retry was scheduled").isNotNull();
+      return next;
+    }
   }
 }
