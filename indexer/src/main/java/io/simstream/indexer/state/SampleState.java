@@ -55,6 +55,11 @@ public record SampleState(long version, String imageUri, Map<String, float[]> em
    * larger is dead-lettered, since its changelog record could never be written.
    */
   public static final long MAX_BYTES = io.simstream.kafka.Topics.MAX_RECORD_BYTES / 2;
+  /**
+   * Largest state kept with the vectors the indexer computed, estimated: the changelog's record limit, less a
+   * margin for the record's own overhead. Computed vectors beyond it are not kept.
+   */
+  public static final long MAX_STORED_BYTES = io.simstream.kafka.Topics.MAX_RECORD_BYTES - 64 * 1024;
 
   /** About the bytes of the stored form: the vectors dominate. */
   public long estimatedBytes() {

@@ -162,6 +162,7 @@ final class DocumentSync {
   List<EmbeddingPlan.Result> applyEmbeddings(List<EmbeddingPlan.Result> results, DeadLetterSink deadLetters) {
     Map<String, SampleState> changed = new LinkedHashMap<>();
     List<EmbeddingPlan.Result> retryable = new ArrayList<>();
+    Set<String> overflowing = new HashSet<>();
     for (EmbeddingPlan.Result result : results) {
       EmbeddingPlan.Job job = result.job();
       if (result.vector() == null) {
@@ -176,12 +177,27 @@ final class DocumentSync {
       if (state == null || !Objects.equals(state.imageUri(), job.imageUri())) {
         continue; // deleted or given another image meanwhile: its own flush embeds the new one
       }
+      SampleState next;
       if (job.labelId() == null) {
-        changed.put(job.key(), state.withComputed(result.model(), result.vector()));
+        next = state.withComputed(result.model(), result.vector());
       } else if (state.patches().stream().anyMatch(p -> p.labelId().equals(job.labelId())
           && Objects.equals(p.boundingBox(), job.box()))) {
-        changed.put(job.key(), state.withPatchComputed(job.labelId(), result.model(), result.vector()));
+        next = state.withPatchComputed(job.labelId(), result.model(), result.vector());
+      } else {
+        continue;
       }
+      if (next.estimatedBytes() > SampleState.MAX_STORED_BYTES) {
+        // Its changelog record could never be written, which would stop the partition: the vectors that do not
+        // fit are not kept (their documents are not written), said once per sample and model.
+        if (overflowing.add(job.key() + '\n' + result.model())) {
+          deadLetters.send(job.key(), describeImage(job.imageUri(), null, result.model()), DeadLetterKind.TOO_LARGE,
+              "the vectors model " + result.model() + " computed would take the sample's state past "
+                  + SampleState.MAX_STORED_BYTES + " bytes; those that do not fit are not kept or indexed",
+              result.model());
+        }
+        continue;
+      }
+      changed.put(job.key(), next);
     }
     changed.forEach(samples::put);
     return retryable;

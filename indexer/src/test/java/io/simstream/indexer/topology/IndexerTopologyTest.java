@@ -26,6 +26,7 @@ import io.simstream.indexer.metrics.IndexerMetrics;
 import io.simstream.indexer.state.BackfillProgress;
 import io.simstream.indexer.state.PendingChange;
 import io.simstream.indexer.state.SampleState;
+import io.simstream.indexer.state.SampleStateSerde;
 import io.simstream.indexer.support.Events;
 import io.simstream.indexer.support.RecordingWriter;
 import io.simstream.indexer.write.DocumentSummary;
@@ -63,6 +64,7 @@ class IndexerTopologyTest {
   private static final Duration TICK = Duration.ofMillis(100);
   /** What an embedding call of an image named "slow" takes: more than half a backfill step's budget. */
   private static final Duration SLOW_EMBEDDING = Duration.ofMillis(200);
+  private static final int WIDE_DIMS = 4096;
 
   @TempDir
   Path stateDir;
@@ -112,8 +114,24 @@ class IndexerTopologyTest {
             : Outcome.of(vec(i.uri().length(), (float) i.crop().x(), (float) i.crop().width()))).toList();
       }
     };
+    ImageEmbedder wide = new ImageEmbedder() {
+      @Override
+      public String modelName() {
+        return "wide";
+      }
+
+      @Override
+      public int dimensions() {
+        return WIDE_DIMS;
+      }
+
+      @Override
+      public List<Outcome> embedImages(List<Image> images) {
+        return images.stream().map(i -> Outcome.of(new float[WIDE_DIMS])).toList();
+      }
+    };
     var topology = IndexerTopology.build(topics, DatasetCatalog.of(Set.of(DS, "other")), writer,
-        EmbedderProvider.of(Map.of("clip", fakeClip)), r -> {
+        EmbedderProvider.of(Map.of("clip", fakeClip, "wide", wide)), r -> {
           if (holdEmbeddings) {
             heldEmbeddings.add(r);
           } else {
@@ -448,6 +466,33 @@ class IndexerTopologyTest {
     }
     assertThat(writer.index(clip.indexName())).hasSize(20);
     assertThat(embedCalls.get()).as("each image once, in batches of 2").isEqualTo(10);
+  }
+
+  @Test
+  void computedVectorsThatWouldOverflowTheStatesRecordAreDeadLetteredNotStored() {
+    SimilarityRun patchRun = Events.modelPatchRun(DS, "wide_gt", "wide", "ground_truth", WIDE_DIMS);
+    register(patchRun);
+    driver.advanceWallClockTime(Duration.ofMillis(500));
+    // 1,200 boxes are a small event, but 1,200 vectors of 4,096 floats are 19.7 MB: over the 16 MiB record limit.
+    List<Patch> boxes = new ArrayList<>();
+    for (int i = 0; i < 1200; i++) {
+      boxes.add(Events.box("l" + i, "ground_truth", new BoundingBox(0.1, 0.1, 0.5, 0.5)));
+    }
+    send(Events.withImageAndPatches(DS, "dense", "file:/dense.jpg", boxes));
+    for (int tick = 0; tick < 5; tick++) {
+      flush();
+    }
+    KeyValueStore<String, SampleState> samples = driver.getKeyValueStore(IndexerTopology.SAMPLES_STORE);
+    SampleState stored = samples.get(key("dense"));
+    assertThat(stored.patches()).hasSize(1200);
+    assertThat(new SampleStateSerde().serializer().serialize("changelog", stored)).as("the changelog record fits")
+        .hasSizeLessThan(Topics.MAX_RECORD_BYTES);
+    List<TestRecord<String, byte[]>> letters = deadLetters.readRecordsToList();
+    assertThat(letters).as("one dead letter for the sample and model, not one per patch").hasSize(1);
+    assertThat(reason(letters.get(0))).startsWith("too_large: ");
+    KeyValueStore<String, PendingChange> pending = driver.getKeyValueStore(IndexerTopology.PENDING_STORE);
+    assertThat(entries(pending)).as("the sample's write went on with the vectors kept").isZero();
+    assertThat(writer.patches(patchRun.indexName()).size()).isBetween(1, 1199);
   }
 
   @Test
