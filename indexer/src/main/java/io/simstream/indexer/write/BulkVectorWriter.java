@@ -100,6 +100,8 @@ public final class BulkVectorWriter implements VectorIndexWriter {
     }
     Backoff backoff = backoff();
     while (true) {
+      Exception failure;
+      String what;
       try {
         String uuid = createOrAdopt(run);
         knownIndexes.put(run.indexName(), new KnownIndex(run, uuid, clock.millis()));
@@ -111,7 +113,8 @@ public final class BulkVectorWriter implements VectorIndexWriter {
           throw new IndexWriteException(IndexWriteException.Reason.INDEX_UNAVAILABLE,
               "cannot check index " + run.indexName() + ": " + e.getMessage(), e);
         }
-        pause(backoff, "create index " + run.indexName(), e);
+        failure = e;
+        what = "create index ";
       } catch (IOException | RuntimeException e) {
         // Rejected credentials or an untrusted certificate do not heal by waiting: say so now, not after the budget.
         Optional<String> misconfigured = ElasticsearchFailures.configurationProblem(e);
@@ -119,8 +122,18 @@ public final class BulkVectorWriter implements VectorIndexWriter {
           throw new IndexWriteException(IndexWriteException.Reason.INDEX_UNAVAILABLE,
               "cannot check index " + run.indexName() + ": " + misconfigured.get(), e);
         }
-        pause(backoff, "check index " + run.indexName(), e);
+        failure = e;
+        what = "check index ";
       }
+      if (known != null) {
+        // A re-check gets one try: waiting out an outage here held the stream thread past its transaction's
+        // timeout. Writes retry on their own, and one that finds the index gone creates it again.
+        LOG.warn("Could not re-check index {}, keeping what was known: {}", run.indexName(),
+            ElasticsearchFailures.describe(failure));
+        knownIndexes.put(run.indexName(), new KnownIndex(known.run(), known.uuid(), clock.millis()));
+        return known.uuid();
+      }
+      pause(backoff, what + run.indexName(), failure);
     }
   }
 
