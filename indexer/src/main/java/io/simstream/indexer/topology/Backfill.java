@@ -4,11 +4,16 @@ import io.simstream.event.SampleKey;
 import io.simstream.indexer.metrics.IndexerMetrics;
 import io.simstream.indexer.state.BackfillProgress;
 import io.simstream.indexer.state.SampleState;
+import io.simstream.indexer.write.PendingWrite;
+import io.simstream.indexer.write.WriteResult;
 import io.simstream.run.SimilarityRun;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -21,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * resumes). Samples changed after the run appeared are written live by the flush; both write the
  * current state with the same versions, so their overlap is harmless.
  */
-final class Backfill {
+final class Backfill implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Backfill.class);
   /** '/' + 1: keys of a dataset sort between "dataset/" and "dataset0". */
   private static final char AFTER_SEPARATOR = '0';
@@ -38,6 +43,12 @@ final class Backfill {
   private final String task;
   private final IndexerMetrics metrics;
   private final Set<String> totals = new HashSet<>();
+  /** The chunk whose writes were started and not yet answered; at most one. */
+  private InFlight inFlight;
+
+  /** A chunk being written: its progress, stored under {@code key} once the writes complete. */
+  private record InFlight(String key, SimilarityRun run, DocumentSync.Started sync, BackfillProgress next) {
+  }
 
   Backfill(KeyValueStore<String, SampleState> samples, KeyValueStore<String, BackfillProgress> progress,
            RunCatalog runs, DocumentSync sync, Outbox outbox, int chunk, int embedBatchSize, String task,
@@ -53,9 +64,16 @@ final class Backfill {
     this.metrics = metrics;
   }
 
-  /** Works on unfinished runs for about {@code budgetMs}, at least one chunk, so commits keep coming. */
+  /**
+   * Works on unfinished runs for about {@code budgetMs}, so commits keep coming. A chunk's writes that Elasticsearch
+   * has not answered by then stay in flight, and a later step stores the chunk's progress once they complete:
+   * the stream thread never waits out an outage inside the task's transaction.
+   */
   void step(long budgetMs, DeadLetterSink deadLetters) {
     long deadline = System.currentTimeMillis() + budgetMs;
+    if (inFlight != null && !finishInFlight(deadline, deadLetters)) {
+      return;
+    }
     for (SimilarityRun run : runs.all()) {
       // Keyed by the index's identity too: an index deleted and created again (cleanup) is filled again.
       String identity = sync.indexIdentityOrRefused(run);
@@ -72,17 +90,49 @@ final class Backfill {
         metrics.backfillTotal(run.id(), task, countSamples(run.dataset()));
       }
       while (!current.done()) {
-        current = chunk(run, current, deadLetters);
-        progress.put(key, current);
-        metrics.backfillProgress(run.id(), task, current.count());
-        if (current.done()) {
-          LOG.info("Backfill of run {} ({}) done in task {}: {} samples", run.brainKey(), run.indexName(), task,
-              current.count());
-        }
-        if (System.currentTimeMillis() >= deadline) {
+        inFlight = chunk(key, run, current, deadLetters);
+        current = inFlight.next();
+        if (!finishInFlight(deadline, deadLetters) || System.currentTimeMillis() >= deadline) {
           return;
         }
       }
+    }
+  }
+
+  /** Waits for the chunk in flight until {@code deadlineMs}; once its writes completed, stores its progress. */
+  private boolean finishInFlight(long deadlineMs, DeadLetterSink deadLetters) {
+    WriteResult result;
+    try {
+      result = inFlight.sync().write().result()
+          .get(Math.max(0, deadlineMs - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (ExecutionException e) {
+      // Past the retry budget: the thread is replaced and the chunk is written again from the last commit.
+      throw e.getCause() instanceof RuntimeException cause ? cause : new IllegalStateException(e.getCause());
+    }
+    DocumentSync.deadLetterRejections(inFlight.sync().items(), result, deadLetters);
+    BackfillProgress done = inFlight.next();
+    SimilarityRun run = inFlight.run();
+    progress.put(inFlight.key(), done);
+    metrics.backfillProgress(run.id(), task, done.count());
+    if (done.done()) {
+      LOG.info("Backfill of run {} ({}) done in task {}: {} samples", run.brainKey(), run.indexName(), task,
+          done.count());
+    }
+    inFlight = null;
+    return true;
+  }
+
+  /** Stops the chunk in flight; its progress was not stored, so the task's next owner writes it again. */
+  @Override
+  public void close() {
+    if (inFlight != null) {
+      inFlight.sync().write().cancel();
+      inFlight = null;
     }
   }
 
@@ -99,7 +149,7 @@ final class Backfill {
     return count;
   }
 
-  private BackfillProgress chunk(SimilarityRun run, BackfillProgress current, DeadLetterSink deadLetters) {
+  private InFlight chunk(String key, SimilarityRun run, BackfillProgress current, DeadLetterSink deadLetters) {
     String from = current.lastKey() == null ? SampleKey.prefixOf(run.dataset()) : current.lastKey() + SUCCESSOR;
     String to = run.dataset() + AFTER_SEPARATOR;
     List<DocumentSync.Item> items = new ArrayList<>(chunk);
@@ -120,13 +170,14 @@ final class Backfill {
       more = it.hasNext();
     }
     if (items.isEmpty()) {
-      return current.finished();
+      return new InFlight(key, run, new DocumentSync.Started(List.of(),
+          PendingWrite.completed(new WriteResult(0, 0, List.of()))), current.finished());
     }
     // A sample queued in the outbox and not yet taken by a flush will be written with every run
     // known by then, this one included: writing it here too would only repeat its work and dead letters.
     List<DocumentSync.Item> toWrite = items.stream().filter(i -> !outbox.willWrite(i.key())).toList();
-    sync.syncNow(toWrite, dataset -> thisRun, deadLetters);
+    DocumentSync.Started started = sync.startSync(toWrite, dataset -> thisRun, deadLetters);
     BackfillProgress next = current.advance(items.get(items.size() - 1).key(), items.size());
-    return more ? next : next.finished();
+    return new InFlight(key, run, started, more ? next : next.finished());
   }
 }

@@ -225,6 +225,7 @@ final class ChangeProcessor implements Processor<String, byte[], String, byte[]>
 
   @Override
   public void close() {
+    backfill.close();
     outbox.close();
   }
 

@@ -7,6 +7,7 @@ import io.simstream.indexer.embed.ImageEmbedder;
 import io.simstream.indexer.metrics.IndexerMetrics;
 import io.simstream.indexer.state.SampleState;
 import io.simstream.indexer.write.IndexWriteException;
+import io.simstream.indexer.write.PendingWrite;
 import io.simstream.indexer.write.VectorIndexWriter;
 import io.simstream.indexer.write.WriteOp;
 import io.simstream.indexer.write.WriteResult;
@@ -33,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * pipeline runs on different threads: plan the missing vectors ({@link #planEmbeddings}, stream
  * thread), compute them ({@link #embed}, any thread, no store access), store them ({@link
  * #applyEmbeddings}, stream thread, only where the image and box are still the same) and plan the
- * writes of every run from the current state ({@link #planWrites}). {@link #syncNow} does all of it
+ * writes of every run from the current state ({@link #planWrites}). {@link #startSync} does all of it
  * in place, for the backfill.
  */
 final class DocumentSync {
@@ -64,8 +65,12 @@ final class DocumentSync {
     this.metrics = metrics;
   }
 
-  /** Embeds, stores and writes the items synchronously; returns the number of writes. */
-  int syncNow(List<Item> items, Function<String, List<SimilarityRun>> runsOf, DeadLetterSink deadLetters) {
+  /** Items whose writes were started, as they were when planned (with the vectors computed for them). */
+  record Started(List<Item> items, PendingWrite write) {
+  }
+
+  /** Embeds and stores what the items miss, in place, then starts their writes: the caller waits on them. */
+  Started startSync(List<Item> items, Function<String, List<SimilarityRun>> runsOf, DeadLetterSink deadLetters) {
     EmbeddingPlan plan = planEmbeddings(items, runsOf);
     List<Item> current = items;
     if (!plan.isEmpty()) {
@@ -74,11 +79,8 @@ final class DocumentSync {
           .toList();
     }
     List<WriteOp> ops = planWrites(current, runsOf);
-    if (ops.isEmpty()) {
-      return 0;
-    }
-    deadLetterRejections(current, writer.write(ops), deadLetters);
-    return ops.size();
+    return new Started(current, ops.isEmpty() ? PendingWrite.completed(new WriteResult(0, 0, List.of()))
+        : writer.submit(ops));
   }
 
   /** The images and patches whose model runs have no vector yet, for models this indexer has. */

@@ -469,6 +469,33 @@ class IndexerTopologyTest {
   }
 
   @Test
+  void aBackfillWaitingOnElasticsearchLetsTheStepEndAndFinishesOnceTheWritesComplete() {
+    for (int i = 0; i < 20; i++) {
+      send(added(DS, "s" + i, vec(i + 1, 1)));
+    }
+    flush();
+    SimilarityRun late = run(DS, "late", Metric.COSINE, 2);
+    writer.hold();
+    register(late);
+    try {
+      // The step's wait is bounded, so the task's transaction commits while Elasticsearch does not answer.
+      assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+        for (int tick = 0; tick < 3; tick++) {
+          driver.advanceWallClockTime(Duration.ofMillis(500));
+        }
+      }, "a backfill step waited for a held write");
+      KeyValueStore<String, BackfillProgress> progress = driver.getKeyValueStore(IndexerTopology.BACKFILL_STORE);
+      assertThat(entries(progress)).as("no progress before Elasticsearch took the chunk").isZero();
+    } finally {
+      writer.release();
+    }
+    for (int tick = 0; tick < 20 && writer.index(late.indexName()).size() < 20; tick++) {
+      driver.advanceWallClockTime(Duration.ofMillis(500));
+    }
+    assertThat(writer.index(late.indexName())).hasSize(20);
+  }
+
+  @Test
   void computedVectorsThatWouldOverflowTheStatesRecordAreDeadLetteredNotStored() {
     SimilarityRun patchRun = Events.modelPatchRun(DS, "wide_gt", "wide", "ground_truth", WIDE_DIMS);
     register(patchRun);
@@ -739,7 +766,7 @@ class IndexerTopologyTest {
     }
   }
 
-  private static int entries(KeyValueStore<String, PendingChange> store) {
+  private static <V> int entries(KeyValueStore<String, V> store) {
     try (var all = store.all()) {
       int n = 0;
       for (; all.hasNext(); all.next()) {
