@@ -1,5 +1,7 @@
 package io.simstream.cli.source;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 
 /**
@@ -18,7 +20,16 @@ public final class ImageUris {
 
   public String of(Path file) {
     Path absolute = root.resolve(file).normalize();
-    return base == null ? absolute.toUri().toString() : base + relativeId(root, absolute);
+    return base == null ? absolute.toUri().toString() : base + encodedPath(relativeId(root, absolute));
+  }
+
+  /** The path as it goes into a URI: spaces, '%', '#', '?' and non-ASCII characters percent-encoded, '/' kept. */
+  private static String encodedPath(String path) {
+    try {
+      return new URI(null, null, path, null).toASCIIString();
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("not a path: " + path, e);
+    }
   }
 
   /** The path of a file below root with '/' separators on every system: the stable sample id of a folder's image. */

@@ -84,6 +84,16 @@ public final class ManifestSource implements SampleSource {
     if (entry.sampleId() == null || entry.sampleId().isBlank()) {
       throw new BadInputException(origin + ": missing field sampleId");
     }
+    if (entry.embeddings() != null) {
+      for (Map.Entry<String, float[]> vector : entry.embeddings().entrySet()) {
+        if (vector.getValue() == null) {
+          throw new BadInputException(origin + ": embeddings." + vector.getKey() + " is null");
+        }
+      }
+    }
+    if (entry.patches() != null && entry.patches().contains(null)) {
+      throw new BadInputException(origin + ": patches[" + entry.patches().indexOf(null) + "] is null");
+    }
     String imageUri = resolve(entry.imageUri());
     SourceSample sample = new SourceSample(entry.sampleId(), imageUri, entry.embeddings(), entry.patches(), null, origin);
     // The hash covers everything but the id, which is the listing's key.

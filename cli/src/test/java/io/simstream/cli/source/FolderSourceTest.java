@@ -56,6 +56,19 @@ class FolderSourceTest {
   }
 
   @Test
+  void aUriBaseIsFollowedByThePathPercentEncoded() throws Exception {
+    file("x/tom cat#1 100%.jpg", "jpeg");
+
+    List<SourceSample> samples = readAll(new FolderSource(root, FolderSource.DEFAULT_EXTENSIONS,
+        "https://images.example.com/set"));
+
+    assertThat(samples.get(0).sampleId()).isEqualTo("x/tom cat#1 100%.jpg");
+    String uri = samples.get(0).imageUri();
+    assertThat(uri).isEqualTo("https://images.example.com/set/x/tom%20cat%231%20100%25.jpg");
+    assertThat(java.net.URI.create(uri).getPath()).isEqualTo("/set/x/tom cat#1 100%.jpg");
+  }
+
+  @Test
   void hashFollowsTheFileContent() throws Exception {
     file("a.jpg", "first");
     FolderSource source = new FolderSource(root, FolderSource.DEFAULT_EXTENSIONS, null);

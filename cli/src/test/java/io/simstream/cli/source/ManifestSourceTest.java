@@ -69,6 +69,22 @@ class ManifestSourceTest {
   }
 
   @Test
+  void nullsInsideALineAreBadInputNamingTheLine() {
+    assertThatThrownBy(() -> read("{\"sampleId\": \"a\", \"embeddings\": {\"clip\": null}}"))
+        .isInstanceOf(BadInputException.class).hasMessageContaining("line 1").hasMessageContaining("clip");
+    assertThatThrownBy(() -> read("{\"sampleId\": \"a\", \"embeddings\": {\"x\": [1]}}",
+        "{\"sampleId\": \"b\", \"patches\": [null]}"))
+        .isInstanceOf(BadInputException.class).hasMessageContaining("line 2").hasMessageContaining("patches");
+  }
+
+  @Test
+  void vectorsMayBeBase64AsInEvents() throws Exception {
+    // [1.0, 2.0] as big-endian float32, the events' string form (docs/events.md).
+    List<SourceSample> samples = read("{\"sampleId\": \"a\", \"embeddings\": {\"clip\": \"P4AAAEAAAAA=\"}}");
+    assertThat(samples.get(0).embeddings().get("clip")).containsExactly(1f, 2f);
+  }
+
+  @Test
   void aMissingManifestIsNamed() {
     Path missing = dir.resolve("missing.jsonl");
     assertThatThrownBy(() -> new ManifestSource(missing).count())
