@@ -28,6 +28,16 @@ class SimstreamCliTest {
   }
 
   @Test
+  void anInvalidDatasetNameExitsTwoBeforeAnythingIsRegistered(@TempDir Path dir) {
+    // No broker listens on this port: a name the API would refuse never reaches the datasets topic.
+    int status = run("produce", "-d", "my pets", "--folder", dir.toString(), "--register-dataset",
+        "--kafka", "127.0.0.1:1");
+
+    assertThat(status).isEqualTo(ExitCode.BAD_INPUT);
+    assertThat(err.toString()).contains("my pets").contains("letters, digits");
+  }
+
+  @Test
   void usageErrorsExitTwo() {
     assertThat(run("produce", "-d", "cars")).isEqualTo(ExitCode.BAD_INPUT);
     assertThat(err.toString()).contains("--folder").contains("--manifest").contains("--coco");

@@ -23,6 +23,9 @@ public record SampleKey(String dataset, String sampleId) {
     return dataset + SEPARATOR;
   }
 
+  /** {@link #isValidDatasetName} in words, for messages. */
+  public static final String DATASET_NAME_RULE = "1-128 letters, digits, '.', '_' or '-', starting with a letter or digit";
+
   public static boolean isValidDatasetName(String dataset) {
     return dataset != null && DATASET_NAME.matcher(dataset).matches();
   }

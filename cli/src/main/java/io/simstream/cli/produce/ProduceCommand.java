@@ -12,6 +12,7 @@ import io.simstream.cli.sync.SyncDiff;
 import io.simstream.config.KafkaClientProperties;
 import io.simstream.config.Settings;
 import io.simstream.config.SimstreamConfig;
+import io.simstream.event.SampleKey;
 import io.simstream.kafka.ChangeEventProducer;
 import io.simstream.kafka.TopicAdmin;
 import io.simstream.kafka.Topics;
@@ -91,6 +92,10 @@ public final class ProduceCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     SimstreamConfig config = connection.config();
+    if (!SampleKey.isValidDatasetName(dataset)) {
+      // Before --register-dataset could put it on the compacted datasets topic, where nothing removes it.
+      throw new BadInputException("dataset name '" + dataset + "' is invalid: use " + SampleKey.DATASET_NAME_RULE);
+    }
     SampleSource source = source();
     long total = source.count();
 

@@ -29,8 +29,7 @@ public final class DatasetService {
   /** Idempotent: registering an existing dataset returns its record unchanged. */
   public synchronized Registration register(String name) {
     if (!SampleKey.isValidDatasetName(name)) {
-      throw new BadRequestException("dataset name '" + name + "' is invalid: use 1-128 letters, digits, '.', '_'"
-          + " or '-', starting with a letter or digit");
+      throw new BadRequestException("dataset name '" + name + "' is invalid: use " + SampleKey.DATASET_NAME_RULE);
     }
     return datasets.get(name).map(existing -> new Registration(existing, false)).orElseGet(() -> {
       DatasetRecord record = new DatasetRecord(name, clock.instant());
