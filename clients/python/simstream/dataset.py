@@ -145,6 +145,9 @@ class Dataset:
                         producer_config: Optional[Mapping[str, Any]] = None) -> int:
         """Sends each sample's whole state to Kafka as a ``sample_added`` change event and returns
         how many Kafka acknowledged (all, or :class:`~simstream.ProduceError` is raised).
+        Samples are checked as they are sent: a sample that cannot be an event stops the sending,
+        the events queued before it are still delivered, and ``ProduceError.sent`` says how many
+        (the ``ValueError`` is its ``__cause__``).
 
         A sample is a mapping with ``id`` (or ``sample_id``), ``filepath`` (or ``image_uri``) and/or
         ``embeddings`` (``{key: vector}``; a run uses the vector keyed by its brain key, else

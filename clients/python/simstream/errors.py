@@ -68,11 +68,17 @@ class KafkaClientMissingError(ImportError):
 
 
 class ProduceError(RuntimeError):
-    """Kafka did not acknowledge some change events; ``sent`` of them were acknowledged."""
+    """Kafka did not acknowledge some change events, or sending stopped before the end (a sample that
+    cannot be an event, a record the client refused); ``sent`` events were acknowledged either way."""
 
-    def __init__(self, sent: int, failed: int, first_error: str):
-        super().__init__(f"{failed} change event(s) were not acknowledged by Kafka "
-                         f"({sent} were); first error: {first_error}")
+    def __init__(self, sent: int, failed: int, first_error: str, stopped: Optional[str] = None):
+        if stopped is not None:
+            message = f"sending stopped after {sent} acknowledged change event(s): {stopped}"
+        else:
+            message = (f"{failed} change event(s) were not acknowledged by Kafka "
+                       f"({sent} were); first error: {first_error}")
+        super().__init__(message)
         self.sent = sent
         self.failed = failed
         self.first_error = first_error
+        self.stopped = stopped

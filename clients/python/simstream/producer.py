@@ -88,19 +88,23 @@ def _send_confluent(module: Any, records: Iterable[Record], bootstrap_servers: s
     def delivered(error: Any, _message: Any) -> None:
         outcome.record(None if error is None else str(error))
 
-    for key, value in records:
-        while True:
-            try:
-                producer.produce(topic, key=key.encode("utf-8"), value=value, on_delivery=delivered)
-                break
-            except BufferError:
-                # The local queue is full: serve delivery reports until there is room.
-                producer.poll(0.5)
-        producer.poll(0)
+    stopped: Optional[Exception] = None
+    try:
+        for key, value in records:
+            while True:
+                try:
+                    producer.produce(topic, key=key.encode("utf-8"), value=value, on_delivery=delivered)
+                    break
+                except BufferError:
+                    # The local queue is full: serve delivery reports until there is room.
+                    producer.poll(0.5)
+            producer.poll(0)
+    except Exception as error:  # a bad sample, or a record the client refused: the queued ones still go
+        stopped = error
     remaining = producer.flush(60)
     if remaining:
         outcome.lost(remaining, "flush timed out after 60 s")
-    return outcome.result()
+    return outcome.result(stopped)
 
 
 def _send_kafka_python(module: Any, records: Iterable[Record], bootstrap_servers: str, topic: str,
@@ -110,15 +114,21 @@ def _send_kafka_python(module: Any, records: Iterable[Record], bootstrap_servers
               "max_in_flight_requests_per_connection": 1, **extra}
     producer = module.KafkaProducer(**config)
     outcome = _Outcome()
+    stopped: Optional[Exception] = None
     try:
         for key, value in records:
             future = producer.send(topic, key=key.encode("utf-8"), value=value)
             future.add_callback(lambda _metadata: outcome.record(None))
             future.add_errback(lambda error: outcome.record(str(error) or type(error).__name__))
+    except Exception as error:  # a bad sample, or a record the client refused: the queued ones still go
+        stopped = error
+    try:
         producer.flush(60)
+    except Exception as error:  # kafka-python raises on a flush that timed out
+        stopped = stopped or error
     finally:
         producer.close(10)
-    return outcome.result()
+    return outcome.result(stopped)
 
 
 _SENDERS: Dict[str, Callable[..., int]] = {"confluent-kafka": _send_confluent,
@@ -147,7 +157,11 @@ class _Outcome:
             if self.first_error is None:
                 self.first_error = error
 
-    def result(self) -> int:
+    def result(self, stopped: Optional[Exception] = None) -> int:
+        """The number acknowledged, once every queued event was reported; else ProduceError with the counts."""
+        if stopped is not None:
+            raise ProduceError(self.sent, self.failed, self.first_error or str(stopped),
+                               stopped=str(stopped)) from stopped
         if self.failed:
             raise ProduceError(self.sent, self.failed, self.first_error or "unknown")
         return self.sent

@@ -107,3 +107,35 @@ def test_unacknowledged_events_raise_produce_error_with_counts(monkeypatch):
     assert (topic, key) == ("changes", b"cars/s1")
     assert config["acks"] == "all" and config["enable.idempotence"] is True
     assert config["bootstrap.servers"] == "broker:9092" and config["client.id"] == "test"
+
+
+def test_a_bad_sample_midway_flushes_what_was_queued_and_says_how_many_were_sent(monkeypatch):
+    # Samples are checked as they are sent: the ones queued before a bad one must not be dropped unreported.
+    delivered = []
+
+    class Producer:
+        def __init__(self, config):
+            self.reports = []
+
+        def produce(self, topic, key, value, on_delivery):
+            self.reports.append((on_delivery, key))
+
+        def poll(self, _timeout):
+            return 0
+
+        def flush(self, _timeout):
+            for callback, key in self.reports:
+                delivered.append(key)
+                callback(None, None)
+            self.reports = []
+            return 0
+
+    monkeypatch.setitem(sys.modules, "confluent_kafka", types.SimpleNamespace(Producer=Producer))
+    ds = simstream.Client("http://127.0.0.1:9").dataset("cars")
+    with pytest.raises(ProduceError) as raised:
+        ds.produce_samples([{"id": "s1", "embeddings": {"d": [1.0]}}, {"id": "s2"}],
+                           bootstrap_servers="broker:9092", topic="changes")
+    assert delivered == [b"cars/s1"]
+    assert raised.value.sent == 1
+    assert "neither 'filepath' nor 'embeddings'" in str(raised.value)
+    assert isinstance(raised.value.__cause__, ValueError)
