@@ -80,7 +80,6 @@ public final class Indexer implements AutoCloseable {
       throws IOException {
     resources.push(ownedEmbedders);
     long begin = System.nanoTime();
-    preloadRocksDb();
     long topicsMs;
     long elasticsearchMs;
     long streamsStartMs;
@@ -91,6 +90,7 @@ public final class Indexer implements AutoCloseable {
       // The admin port first: a port taken fails the start before any connection or partition claim.
       admin = new AdminServer(config.get(Settings.INDEXER_ADMIN_PORT), registry, this::health);
       resources.push(admin);
+      preloadRocksDb();
       // The topic check runs beside the Elasticsearch set-up: both are mostly loading classes for the
       // first time, which two cores do side by side, and a restart waits for both (docs/indexer.md).
       CompletableFuture<Long> topicsChecked = CompletableFuture.supplyAsync(() -> {
