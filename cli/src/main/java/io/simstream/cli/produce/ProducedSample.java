@@ -6,14 +6,15 @@ import io.simstream.run.SimilarityRun;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What --wait remembers of a sent sample: which documents each run should hold for it. Vectors are
- * dropped (only their keys are kept), so waiting on a large dataset costs little memory.
+ * dropped (only their keys and sizes are kept), so waiting on a large dataset costs little memory.
  */
 record ProducedSample(String sampleId, boolean hasImage, Map<String, float[]> vectorKeys, List<Patch> patches) {
-  /** Stands in for every vector: the runs' selection rule only looks at the keys. */
-  private static final float[] ANY_VECTOR = new float[0];
+  /** Stand-ins for vectors, one shared array per size: the runs' rules look at the keys and the sizes only. */
+  private static final Map<Integer, float[]> OF_SIZE = new ConcurrentHashMap<>();
 
   static ProducedSample of(SourceSample sample) {
     boolean hasImage = sample.imageUri() != null && !sample.imageUri().isBlank();
@@ -40,13 +41,18 @@ record ProducedSample(String sampleId, boolean hasImage, Map<String, float[]> ve
     return documents;
   }
 
+  /** As the indexer's RunVectors: a model run ignores a sent vector of another size and embeds the image. */
   private boolean indexable(SimilarityRun run, Map<String, float[]> keys) {
-    return run.vectorFrom(keys) != null || (!run.isPrecomputed() && hasImage);
+    float[] vector = run.vectorFrom(keys);
+    if (run.isPrecomputed()) {
+      return vector != null;
+    }
+    return vector != null && vector.length == run.dims() || hasImage;
   }
 
   private static Map<String, float[]> keysOf(Map<String, float[]> embeddings) {
     Map<String, float[]> keys = new HashMap<>();
-    embeddings.keySet().forEach(key -> keys.put(key, ANY_VECTOR));
+    embeddings.forEach((key, vector) -> keys.put(key, OF_SIZE.computeIfAbsent(vector.length, float[]::new)));
     return keys;
   }
 }

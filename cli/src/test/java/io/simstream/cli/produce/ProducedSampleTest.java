@@ -46,4 +46,19 @@ class ProducedSampleTest {
     assertThat(sample.expectedDocuments(run("mn", "mobilenet-v2-nsfwjs", "gt"))).isEqualTo(2);
     assertThat(sample.expectedDocuments(run("pre", SimilarityRun.PRECOMPUTED, null))).isZero();
   }
+
+  @Test
+  void aModelRunTakesOnlyAVectorOfItsSizeElseItNeedsTheImage() {
+    // Runs here have 2 dims: a 3-d "default" meant for other runs is ignored by a model run, which embeds the
+    // image instead, and without an image writes nothing (as the indexer's RunVectors).
+    SimilarityRun model = run("mn", "mobilenet-v2-nsfwjs", null);
+    SourceSample otherSizeNoImage = new SourceSample("s3", null, Map.of("default", new float[3]), List.of(), "h", "l3");
+    SourceSample otherSizeWithImage = new SourceSample("s4", "file:///b.jpg", Map.of("default", new float[3]),
+        List.of(), "h", "b.jpg");
+    SourceSample itsSize = new SourceSample("s5", null, Map.of("default", new float[2]), List.of(), "h", "l5");
+
+    assertThat(ProducedSample.of(otherSizeNoImage).expectedDocuments(model)).isZero();
+    assertThat(ProducedSample.of(otherSizeWithImage).expectedDocuments(model)).isEqualTo(1);
+    assertThat(ProducedSample.of(itsSize).expectedDocuments(model)).isEqualTo(1);
+  }
 }
