@@ -1,10 +1,14 @@
 package io.simstream.cli;
 
 import io.simstream.cli.http.ApiClient;
+import io.simstream.config.ConfigException;
 import io.simstream.config.Setting;
 import io.simstream.config.Settings;
 import io.simstream.config.SimstreamConfig;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
@@ -41,6 +45,19 @@ public final class ConnectionOptions {
 
   public ApiClient apiClient(SimstreamConfig config) {
     String url = api != null ? api : "http://localhost:" + config.get(Settings.API_PORT);
+    if (!isHttpUrl(url)) {
+      throw new ConfigException(List.of("--api '" + url + "' is not an http(s) URL, e.g. http://localhost:8080"));
+    }
     return new ApiClient(url, config.get(Settings.API_TOKEN));
+  }
+
+  private static boolean isHttpUrl(String url) {
+    try {
+      URI uri = new URI(url);
+      return ("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))
+          && uri.getHost() != null;
+    } catch (URISyntaxException e) {
+      return false;
+    }
   }
 }

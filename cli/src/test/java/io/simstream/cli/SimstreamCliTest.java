@@ -53,6 +53,14 @@ class SimstreamCliTest {
   }
 
   @Test
+  void anApiAddressThatIsNoHttpUrlExitsTwo() {
+    int status = run("runs", "list", "--api", "localhost:8080");
+
+    assertThat(status).isEqualTo(ExitCode.BAD_INPUT);
+    assertThat(err.toString()).contains("localhost:8080").contains("http://");
+  }
+
+  @Test
   void helpListsEverySubcommand() {
     assertThat(run("--help")).isEqualTo(ExitCode.OK);
     assertThat(out.toString()).contains("produce").contains("runs").contains("query");
