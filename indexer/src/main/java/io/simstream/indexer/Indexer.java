@@ -96,7 +96,7 @@ public final class Indexer implements AutoCloseable {
       CompletableFuture<Long> topicsChecked = CompletableFuture.supplyAsync(() -> {
         long topicsStart = System.nanoTime();
         TopicAdmin.ensureTopics(config);
-        return (System.nanoTime() - topicsStart) / 1_000_000;
+        return millisSince(topicsStart);
       });
       Topics topics = Topics.from(config);
       long elasticsearchStart = System.nanoTime();
@@ -106,7 +106,7 @@ public final class Indexer implements AutoCloseable {
           config.get(Settings.INDEXER_BULK_MAX_BYTES), Duration.ofMillis(config.get(Settings.INDEXER_RETRY_MAX_MS))),
           BulkVectorEncoding.detect(ElasticsearchClients.restClient(es)), metrics, Clock.systemUTC());
       resources.push(writer);
-      elasticsearchMs = (System.nanoTime() - elasticsearchStart) / 1_000_000;
+      elasticsearchMs = millisSince(elasticsearchStart);
       resources.push(embedExecutor::shutdownNow);
       topicsMs = joinUnwrapped(topicsChecked);
       datasets = new TopicDatasetCatalog(new CompactedTopicView<>(config.kafkaClientProperties(),
@@ -134,7 +134,7 @@ public final class Indexer implements AutoCloseable {
       resources.push(streamsMetrics);
       long streamsStart = System.nanoTime();
       streams.start();
-      streamsStartMs = (System.nanoTime() - streamsStart) / 1_000_000;
+      streamsStartMs = millisSince(streamsStart);
       resources.push(new IndexSizeMonitor(es, this::runs, metrics));
     } catch (IOException | RuntimeException e) {
       closeResources();
@@ -143,7 +143,7 @@ public final class Indexer implements AutoCloseable {
     // Restart time is a target (docs/bench.md): say where it went before the stream thread's own log lines.
     LOG.info("Indexer started: application {}, admin port {}, in {} ms (topics checked in {} ms, Elasticsearch"
             + " client in {} ms, Kafka Streams' start in {} ms), JVM up {} ms",
-        config.get(Settings.INDEXER_APPLICATION_ID), admin.port(), (System.nanoTime() - begin) / 1_000_000, topicsMs,
+        config.get(Settings.INDEXER_APPLICATION_ID), admin.port(), millisSince(begin), topicsMs,
         elasticsearchMs, streamsStartMs, ManagementFactory.getRuntimeMXBean().getUptime());
   }
 
@@ -157,6 +157,10 @@ public final class Indexer implements AutoCloseable {
     Thread loader = new Thread(RocksDB::loadLibrary, "rocksdb-preload");
     loader.setDaemon(true);
     loader.start();
+  }
+
+  private static long millisSince(long startNanos) {
+    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
   }
 
   /** The future's value, or the exception it failed with as itself rather than wrapped. */

@@ -258,9 +258,13 @@ final class Outbox implements AutoCloseable {
           return;
         }
         Set<String> later = deferRetryable(sync.applyEmbeddings(results, deadLetters), deadLetters, nowMs);
-        batch.stream().filter(item -> planned.containsKey(item.dataset())
-                && !planned.get(item.dataset()).equals(runsOf.apply(item.dataset())))
-            .forEach(item -> later.add(item.key()));
+        Set<String> runsChanged = new HashSet<>();
+        planned.forEach((dataset, runs) -> {
+          if (!runs.equals(runsOf.apply(dataset))) {
+            runsChanged.add(dataset);
+          }
+        });
+        batch.stream().filter(item -> runsChanged.contains(item.dataset())).forEach(item -> later.add(item.key()));
         // The states now hold the computed vectors: read them again.
         write(batch.stream().filter(item -> !later.contains(item.key()))
             .map(item -> new DocumentSync.Item(item.key(), samples.get(item.key()), item.version(),

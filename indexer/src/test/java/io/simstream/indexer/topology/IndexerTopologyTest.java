@@ -279,17 +279,7 @@ class IndexerTopologyTest {
   /** A driver whose flushes come from the batch size only (the clock's would be hours away). */
   private void restartWithBatchSize(int batchSize) {
     driver.close();
-    var topology = IndexerTopology.build(topics, DatasetCatalog.of(Set.of(DS)), writer, EmbedderProvider.none(),
-        Runnable::run, new TopologyOptions(batchSize, Duration.ofHours(1), 2, 3, 2, 1 << 20), IndexerMetrics.inMemory());
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "indexer-test-batch");
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("batch").toString());
-    driver = new TopologyTestDriver(topology, props);
-    changes = driver.createInputTopic(topics.changes().name(), topics.changes().keySerde().serializer(),
-        topics.changes().valueSerde().serializer());
-    runs = driver.createInputTopic(topics.runs().name(), topics.runs().keySerde().serializer(),
-        topics.runs().valueSerde().serializer());
+    startDriver(new TopologyOptions(batchSize, Duration.ofHours(1), 2, 3, 2, 1 << 20), "indexer-test-batch");
   }
 
   @Test
