@@ -2,6 +2,7 @@ package io.simstream.cli.produce;
 
 import io.simstream.cli.ConnectionOptions;
 import io.simstream.cli.ExitCode;
+import io.simstream.cli.http.ApiException;
 import io.simstream.cli.source.BadInputException;
 import io.simstream.cli.source.CocoSource;
 import io.simstream.cli.source.FolderSource;
@@ -16,11 +17,13 @@ import io.simstream.event.SampleKey;
 import io.simstream.kafka.ChangeEventProducer;
 import io.simstream.kafka.TopicAdmin;
 import io.simstream.kafka.Topics;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -140,11 +143,8 @@ public final class ProduceCommand implements Callable<Integer> {
         out.println("skipped " + coco.skippedAnnotations() + " COCO annotation(s) whose box is empty inside the image");
       }
       if (await && !dryRun) {
-        SearchableWait wait = new SearchableWait(connection.apiClient(config), kafka,
-            config.get(Settings.INDEXER_APPLICATION_ID), topics.changes().name(), out);
         try {
-          wait.await(dataset, sender.highestOffsets(), outcome.upserted(), outcome.deleted(),
-              Duration.ofSeconds(waitTimeoutSeconds));
+          awaitSearchable(config, topics, sender, outcome, out);
         } catch (TimeoutException e) {
           err.println("simstream: --wait gave up after " + waitTimeoutSeconds + " s; " + e.getMessage());
           return ExitCode.WAIT_TIMED_OUT;
@@ -152,6 +152,21 @@ public final class ProduceCommand implements Callable<Integer> {
       }
     }
     return ExitCode.OK;
+  }
+
+  /** --wait: the indexer took every event sent, then the changes are searchable in every run. */
+  private void awaitSearchable(SimstreamConfig config, Topics topics, EventSender sender, SourceProducer.Outcome outcome,
+                               PrintWriter out)
+      throws TimeoutException, IOException, InterruptedException, ApiException, ExecutionException {
+    if (sender.highestOffsets().isEmpty()) {
+      out.println("nothing was sent: nothing to wait for");
+      return;
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(waitTimeoutSeconds).toNanos();
+    new IndexerCommitWait(config.kafkaClientProperties(), config.get(Settings.INDEXER_APPLICATION_ID), topics.changes().name())
+        .await(sender.highestOffsets(), deadline);
+    new SearchableWait(connection.apiClient(config), out)
+        .await(dataset, outcome.upserted(), outcome.deleted(), deadline);
   }
 
   private SampleSource source() {

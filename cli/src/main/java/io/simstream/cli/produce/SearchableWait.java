@@ -3,7 +3,6 @@ package io.simstream.cli.produce;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.simstream.cli.http.ApiClient;
 import io.simstream.cli.http.ApiException;
-import io.simstream.config.KafkaClientProperties;
 import io.simstream.json.Json;
 import io.simstream.run.SimilarityRun;
 import java.io.IOException;
@@ -14,43 +13,33 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 
 /**
- * {@code --wait}: returns once every change sent is searchable in every run of the dataset.
- * <ol>
- *   <li>The indexer's consumer group (its application id) has committed past the last event sent on
- *   each partition: the indexer has applied every change to its state and queued its writes.</li>
- *   <li>For each run (listed by the query API), a search restricted to the sent samples finds exactly
- *   the documents they should have there, and one restricted to the deleted samples finds none.
- *   These are real knn searches, so a document counts only once a refresh made it searchable.</li>
- * </ol>
- * Step 2 checks presence and absence, not content: an update of a sample that was already
- * searchable is covered by step 1 and by the indexer writing its outbox right after (docs/cli.md).
+ * Second step of {@code --wait}, after {@link IndexerCommitWait}: for each run (listed by the query
+ * API), a search restricted to the sent samples finds exactly the documents they should have there,
+ * and one restricted to the deleted samples finds none. These are real knn searches, so a document
+ * counts only once a refresh made it searchable.
+ * Presence and absence are checked, not content: an update of a sample that was already searchable
+ * is covered by the first step and by the indexer writing its outbox right after (docs/cli.md).
+ * An unreachable API or a 5xx/429 answer (Elasticsearch restarting, say) is retried until the
+ * deadline, since the changes may well become searchable meanwhile; a 4xx ends the wait.
  */
 final class SearchableWait {
   /**
    * Documents per restricted search: k stays far below the API's exact-scan threshold (1,000) and
    * num_candidates above the filter's size, so Elasticsearch answers the filtered knn exactly.
    */
-  private static final int DOCUMENTS_PER_CHECK = 500;
+  static final int DOCUMENTS_PER_CHECK = 500;
   private static final Duration POLL = Duration.ofMillis(500);
 
   private final ApiClient api;
-  private final KafkaClientProperties kafka;
-  private final String indexerGroup;
-  private final String changeTopic;
   private final PrintWriter log;
+  /** The last transient failure, reported once when it starts and again if the wait times out. */
+  private String transientFailure;
 
-  SearchableWait(ApiClient api, KafkaClientProperties kafka, String indexerGroup, String changeTopic, PrintWriter log) {
+  SearchableWait(ApiClient api, PrintWriter log) {
     this.api = api;
-    this.kafka = kafka;
-    this.indexerGroup = indexerGroup;
-    this.changeTopic = changeTopic;
     this.log = log;
   }
 
@@ -58,16 +47,13 @@ final class SearchableWait {
   private record Check(SimilarityRun run, List<String> sampleIds, int expectedHits) {
   }
 
-  void await(String dataset, Map<Integer, Long> highestOffsets, List<ProducedSample> upserted,
-             List<String> deleted, Duration timeout)
-      throws TimeoutException, IOException, InterruptedException, ApiException, ExecutionException {
-    if (highestOffsets.isEmpty()) {
-      log.println("nothing was sent: nothing to wait for");
-      return;
+  /** @param deadline a {@link System#nanoTime()} value */
+  void await(String dataset, List<ProducedSample> upserted, List<String> deleted, long deadline)
+      throws TimeoutException, IOException, InterruptedException, ApiException {
+    List<SimilarityRun> runs = null;
+    while (runs == null) {
+      runs = retryingTransient(() -> runsOf(dataset), deadline, "the runs of '" + dataset + "' could not be listed");
     }
-    long deadline = System.nanoTime() + timeout.toNanos();
-    awaitIndexerCommits(highestOffsets, deadline);
-    List<SimilarityRun> runs = runsOf(dataset);
     if (runs.isEmpty()) {
       log.println("dataset '" + dataset + "' has no runs: nothing to wait for in Elasticsearch");
       return;
@@ -79,10 +65,15 @@ final class SearchableWait {
         pending.add(new Check(run, deleted.subList(from, Math.min(deleted.size(), from + DOCUMENTS_PER_CHECK)), 0));
       }
     }
+    polling:
     while (true) {
       for (Iterator<Check> it = pending.iterator(); it.hasNext(); ) {
         Check check = it.next();
-        if (hits(check) == check.expectedHits()) {
+        Integer hits = retryingTransient(() -> hits(check), deadline, describe(pending));
+        if (hits == null) {
+          continue polling;
+        }
+        if (hits == check.expectedHits()) {
           it.remove();
         }
       }
@@ -90,32 +81,48 @@ final class SearchableWait {
         log.println("searchable in " + runs.size() + " run(s): " + runs.stream().map(SimilarityRun::brainKey).toList());
         return;
       }
-      if (System.nanoTime() > deadline) {
-        throw new TimeoutException(describe(pending));
-      }
+      checkDeadline(deadline, describe(pending));
       Thread.sleep(POLL.toMillis());
     }
   }
 
-  private void awaitIndexerCommits(Map<Integer, Long> highestOffsets, long deadline)
-      throws TimeoutException, InterruptedException, ExecutionException {
-    try (Admin admin = Admin.create(kafka.asMap())) {
-      while (true) {
-        Map<TopicPartition, OffsetAndMetadata> committed =
-            admin.listConsumerGroupOffsets(indexerGroup).partitionsToOffsetAndMetadata().get();
-        long behind = highestOffsets.entrySet().stream().filter(e -> {
-          OffsetAndMetadata offset = committed.get(new TopicPartition(changeTopic, e.getKey()));
-          return offset == null || offset.offset() <= e.getValue();
-        }).count();
-        if (behind == 0) {
-          return;
-        }
-        if (System.nanoTime() > deadline) {
-          throw new TimeoutException("the indexer (consumer group '" + indexerGroup + "') has not yet taken the events"
-              + " sent to " + behind + " partition(s) of " + changeTopic + ": is it running?");
-        }
-        Thread.sleep(POLL.toMillis());
+  private interface ApiCall<T> {
+    T call() throws IOException, InterruptedException, ApiException;
+  }
+
+  /** The call's answer, or null after a transient failure and a pause (the caller tries again). */
+  private <T> T retryingTransient(ApiCall<T> call, long deadline, String pendingWork)
+      throws TimeoutException, IOException, InterruptedException, ApiException {
+    try {
+      T answer = call.call();
+      if (transientFailure != null) {
+        log.println("the query API answers again");
+        transientFailure = null;
       }
+      return answer;
+    } catch (ApiException e) {
+      if (e.isClientError() && e.status() != 429) {
+        throw e;
+      }
+      noteTransient(e.getMessage());
+    } catch (IOException e) {
+      noteTransient(e.getMessage());
+    }
+    checkDeadline(deadline, pendingWork);
+    Thread.sleep(POLL.toMillis());
+    return null;
+  }
+
+  private void noteTransient(String failure) {
+    if (transientFailure == null) {
+      log.println("--wait: " + failure + "; trying again until --wait-timeout");
+    }
+    transientFailure = failure;
+  }
+
+  private void checkDeadline(long deadline, String pendingWork) throws TimeoutException {
+    if (System.nanoTime() > deadline) {
+      throw new TimeoutException(pendingWork + (transientFailure == null ? "" : "\nlast failure: " + transientFailure));
     }
   }
 
