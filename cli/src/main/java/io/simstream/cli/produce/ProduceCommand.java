@@ -139,8 +139,13 @@ public final class ProduceCommand implements Callable<Integer> {
       progress.finish();
       out.println(String.format("%s %,d events to %s: %s (%,.0f events/s)", dryRun ? "would send" : "sent",
           outcome.tally().events(), topics.changes().name(), outcome.tally(), progress.eventsPerSecond()));
-      if (source instanceof CocoSource coco && coco.skippedAnnotations() > 0) {
-        out.println("skipped " + coco.skippedAnnotations() + " COCO annotation(s) whose box is empty inside the image");
+      if (source instanceof CocoSource coco) {
+        if (coco.annotationsWithoutBox() > 0) {
+          out.println("skipped " + coco.annotationsWithoutBox() + " COCO annotation(s) without a bbox");
+        }
+        if (coco.emptyBoxes() > 0) {
+          out.println("skipped " + coco.emptyBoxes() + " COCO annotation(s) whose box is empty inside the image");
+        }
       }
       if (await && !dryRun) {
         try {

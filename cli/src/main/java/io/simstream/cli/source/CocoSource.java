@@ -17,14 +17,16 @@ import java.util.Map;
  * {@code annotations} a patch of that sample. Sample id: the image's {@code file_name}; label id:
  * {@code <file_name>#<annotation id>} (unique in the dataset even when several COCO files feed it);
  * label: the category's name; box: COCO's absolute {@code [x, y, width, height]} in pixels divided
- * by the image's size and clipped to the image. Annotations whose box is empty after clipping are
- * skipped and counted. The file is read whole, so it must fit in memory.
+ * by the image's size and clipped to the image. Annotations without a box (a captions file, say) and
+ * those whose box is empty after clipping are skipped and counted apart; a box that is not four
+ * numbers is bad input. The file is read whole, so it must fit in memory.
  */
 public final class CocoSource implements SampleSource {
   private final Path file;
   private final ImageUris uris;
   private final String field;
-  private int skippedAnnotations;
+  private int emptyBoxes;
+  private int annotationsWithoutBox;
   /** Kept after the first load, so counting and reading parse the file once. */
   private JsonNode document;
 
@@ -43,9 +45,14 @@ public final class CocoSource implements SampleSource {
     return "COCO file " + file;
   }
 
-  /** Empty or inverted boxes met by the last read. */
-  public int skippedAnnotations() {
-    return skippedAnnotations;
+  /** Boxes of the last read that were empty or inverted once clipped to their image. */
+  public int emptyBoxes() {
+    return emptyBoxes;
+  }
+
+  /** Annotations of the last read that had no {@code bbox}. */
+  public int annotationsWithoutBox() {
+    return annotationsWithoutBox;
   }
 
   @Override
@@ -56,7 +63,8 @@ public final class CocoSource implements SampleSource {
   @Override
   public <E extends Exception> void read(SampleSink<E> sink) throws BadInputException, E {
     JsonNode coco = load();
-    skippedAnnotations = 0;
+    emptyBoxes = 0;
+    annotationsWithoutBox = 0;
     Map<Long, String> categories = new HashMap<>();
     for (JsonNode category : coco.path("categories")) {
       categories.put(category.path("id").asLong(), category.path("name").asText(null));
@@ -66,6 +74,16 @@ public final class CocoSource implements SampleSource {
     for (JsonNode annotation : coco.path("annotations")) {
       if (!annotation.path("image_id").canConvertToLong() || !annotation.path("id").canConvertToLong()) {
         throw new BadInputException(file + " annotations[" + index + "]: needs a numeric id and image_id");
+      }
+      JsonNode bbox = annotation.path("bbox");
+      if (bbox.isMissingNode() || bbox.isNull()) {
+        annotationsWithoutBox++;
+        index++;
+        continue;
+      }
+      if (!isPixelBox(bbox)) {
+        throw new BadInputException(file + " annotations[" + index + "]: bbox must be [x, y, width, height] in pixels,"
+            + " not " + bbox);
       }
       annotationsByImage.computeIfAbsent(annotation.path("image_id").asLong(), k -> new ArrayList<>()).add(annotation);
       index++;
@@ -83,7 +101,7 @@ public final class CocoSource implements SampleSource {
       for (JsonNode annotation : annotationsByImage.getOrDefault(image.path("id").asLong(), List.of())) {
         BoundingBox box = relativeBox(annotation.path("bbox"), width, height);
         if (box == null) {
-          skippedAnnotations++;
+          emptyBoxes++;
           continue;
         }
         patches.add(new Patch(fileName + "#" + annotation.path("id").asLong(), field,
@@ -95,11 +113,20 @@ public final class CocoSource implements SampleSource {
     }
   }
 
-  /** COCO's pixel box as a box relative to the image, clipped to it; null when nothing is left. */
-  static BoundingBox relativeBox(JsonNode bbox, double width, double height) {
+  private static boolean isPixelBox(JsonNode bbox) {
     if (!bbox.isArray() || bbox.size() != 4) {
-      return null;
+      return false;
     }
+    for (JsonNode value : bbox) {
+      if (!value.isNumber() || !Double.isFinite(value.asDouble())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** COCO's pixel box as a box relative to the image, clipped to it; null when nothing is left. */
+  private static BoundingBox relativeBox(JsonNode bbox, double width, double height) {
     double x0 = clip(bbox.get(0).asDouble() / width);
     double y0 = clip(bbox.get(1).asDouble() / height);
     double x1 = clip((bbox.get(0).asDouble() + bbox.get(2).asDouble()) / width);

@@ -52,7 +52,8 @@ class CocoSourceTest {
     assertThat(person.boundingBox().x() + person.boundingBox().width()).isCloseTo(1.0, within(1e-9));
     assertThat(person.boundingBox().height()).isCloseTo(0.2, within(1e-9));
     assertThat(samples.get(1).patches()).isEmpty();
-    assertThat(source.skippedAnnotations()).isEqualTo(1);
+    assertThat(source.emptyBoxes()).isEqualTo(1);
+    assertThat(source.annotationsWithoutBox()).isZero();
   }
 
   @Test
@@ -63,5 +64,40 @@ class CocoSourceTest {
         .isInstanceOf(BadInputException.class)
         .hasMessageContaining("bad.json images[0]")
         .hasMessageContaining("width");
+  }
+
+  @Test
+  void annotationsWithoutABoxAreCountedApartFromEmptyBoxes() throws Exception {
+    // A captions or keypoints-only file: annotations with no bbox at all.
+    Path file = dir.resolve("captions.json");
+    Files.writeString(file, """
+        {"images": [{"id": 1, "file_name": "a.jpg", "width": 10, "height": 10}],
+         "annotations": [
+           {"id": 1, "image_id": 1, "caption": "a dog"},
+           {"id": 2, "image_id": 1, "category_id": 1, "bbox": null},
+           {"id": 3, "image_id": 1, "category_id": 1, "bbox": [20, 20, 5, 5]}]}
+        """);
+    CocoSource source = new CocoSource(file, dir, null, "gt");
+    List<SourceSample> samples = new ArrayList<>();
+    source.<RuntimeException>read(samples::add);
+
+    assertThat(samples.get(0).patches()).isEmpty();
+    assertThat(source.annotationsWithoutBox()).isEqualTo(2);
+    assertThat(source.emptyBoxes()).isEqualTo(1);
+  }
+
+  @Test
+  void aMalformedBoxIsNamed() throws Exception {
+    Path file = dir.resolve("malformed.json");
+    Files.writeString(file, """
+        {"images": [{"id": 1, "file_name": "a.jpg", "width": 10, "height": 10}],
+         "annotations": [
+           {"id": 1, "image_id": 1, "category_id": 1, "bbox": [1, 1, 5, 5]},
+           {"id": 2, "image_id": 1, "category_id": 1, "bbox": ["1", 1, 5]}]}
+        """);
+    assertThatThrownBy(() -> new CocoSource(file, dir, null, "gt").<RuntimeException>read(s -> { }))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("malformed.json annotations[1]")
+        .hasMessageContaining("bbox");
   }
 }
