@@ -4,6 +4,7 @@ import io.simstream.event.SampleKey;
 import io.simstream.indexer.metrics.IndexerMetrics;
 import io.simstream.indexer.state.BackfillProgress;
 import io.simstream.indexer.state.SampleState;
+import io.simstream.indexer.write.IndexWriteException;
 import io.simstream.indexer.write.PendingWrite;
 import io.simstream.indexer.write.WriteResult;
 import io.simstream.run.SimilarityRun;
@@ -76,7 +77,15 @@ final class Backfill implements AutoCloseable {
     }
     for (SimilarityRun run : runs.all()) {
       // Keyed by the index's identity too: an index deleted and created again (cleanup) is filled again.
-      String identity = sync.indexIdentityOrRefused(run);
+      String identity;
+      try {
+        identity = sync.indexIdentityOrRefused(run);
+      } catch (IndexWriteException e) {
+        if (e.reason() != IndexWriteException.Reason.INDEX_PENDING) {
+          throw e;
+        }
+        continue; // its index is checked again at a later step
+      }
       if (identity == null) {
         continue;
       }

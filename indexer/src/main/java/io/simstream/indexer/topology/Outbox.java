@@ -3,6 +3,7 @@ package io.simstream.indexer.topology;
 import io.simstream.indexer.metrics.IndexerMetrics;
 import io.simstream.indexer.state.PendingChange;
 import io.simstream.indexer.state.SampleState;
+import io.simstream.indexer.write.IndexWriteException;
 import io.simstream.indexer.write.PendingWrite;
 import io.simstream.indexer.write.VectorIndexWriter;
 import io.simstream.indexer.write.WriteOp;
@@ -74,6 +75,8 @@ final class Outbox implements AutoCloseable {
   private final Map<String, Long> retryAtMs = new HashMap<>();
   private final Map<String, Integer> imageAttempts = new HashMap<>();
   private int stagesInFlight;
+  /** Until when flushes wait: a run's new index could not be checked yet (Elasticsearch away). */
+  private long writesPausedUntilMs;
   private long bytesInFlight;
   private long oldestWaitingMs;
   /** Whether a sample was queued since the last {@link #due} check: the input is still flowing. */
@@ -147,6 +150,9 @@ final class Outbox implements AutoCloseable {
     expireRetries(nowMs);
     boolean inputPaused = !queuedSinceCheck;
     queuedSinceCheck = false;
+    if (nowMs < writesPausedUntilMs) {
+      return false;
+    }
     if (full()) {
       return true;
     }
@@ -210,7 +216,7 @@ final class Outbox implements AutoCloseable {
   void flush(Function<String, List<SimilarityRun>> runsOf, DeadLetterSink deadLetters, long nowMs) {
     applyCompletions();
     expireRetries(nowMs);
-    if (waiting() == 0 || !hasCapacity()) {
+    if (waiting() == 0 || !hasCapacity() || nowMs < writesPausedUntilMs) {
       return;
     }
     List<DocumentSync.Item> batch = new ArrayList<>(Math.min(waiting(), options.batchSize()));
@@ -227,7 +233,7 @@ final class Outbox implements AutoCloseable {
     Map<String, List<SimilarityRun>> planned = new HashMap<>();
     EmbeddingPlan plan = sync.planEmbeddings(batch, dataset -> planned.computeIfAbsent(dataset, runsOf));
     if (plan.isEmpty()) {
-      write(batch, runsOf, deadLetters);
+      write(batch, runsOf, deadLetters, nowMs);
     } else {
       embed(plan, planned, batch, runsOf, deadLetters, nowMs);
     }
@@ -268,7 +274,7 @@ final class Outbox implements AutoCloseable {
         // The states now hold the computed vectors: read them again.
         write(batch.stream().filter(item -> !later.contains(item.key()))
             .map(item -> new DocumentSync.Item(item.key(), samples.get(item.key()), item.version(),
-                item.removedLabelIds())).toList(), runsOf, deadLetters);
+                item.removedLabelIds())).toList(), runsOf, deadLetters, nowMs);
         later.forEach(this::releaseSample);
       });
     });
@@ -304,7 +310,7 @@ final class Outbox implements AutoCloseable {
    * flush. An unchanged version means an unchanged entry and state, so the items' states are used as read.
    */
   private void write(List<DocumentSync.Item> batch, Function<String, List<SimilarityRun>> runsOf,
-                     DeadLetterSink deadLetters) {
+                     DeadLetterSink deadLetters, long nowMs) {
     long start = System.nanoTime();
     List<DocumentSync.Item> current = new ArrayList<>(batch.size());
     for (DocumentSync.Item item : batch) {
@@ -314,7 +320,19 @@ final class Outbox implements AutoCloseable {
         current.add(item);
       }
     }
-    List<WriteOp> ops = sync.planWrites(current, runsOf);
+    List<WriteOp> ops;
+    try {
+      ops = sync.planWrites(current, runsOf);
+    } catch (IndexWriteException e) {
+      if (e.reason() != IndexWriteException.Reason.INDEX_PENDING) {
+        throw e;
+      }
+      // Elasticsearch was away when a run's index was first checked: the batch waits, records keep coming.
+      writesPausedUntilMs = nowMs + e.retryAfterMs();
+      stagesInFlight--;
+      current.forEach(item -> releaseSample(item.key()));
+      return;
+    }
     long bytes = ops.stream().mapToLong(op -> op.estimatedBytes(writer.vectorEncoding())).sum();
     bytesInFlight += bytes;
     Runnable release = () -> {

@@ -70,6 +70,7 @@ public final class BulkVectorWriter implements VectorIndexWriter {
     return thread;
   });
   private final Map<String, KnownIndex> knownIndexes = new ConcurrentHashMap<>();
+  private final Map<String, Unavailable> unavailableIndexes = new ConcurrentHashMap<>();
   private final AtomicBoolean firstSubmission = new AtomicBoolean();
 
   /** {@code encoding}: the cluster's, from {@link BulkVectorEncoding#detect} at start. */
@@ -92,48 +93,80 @@ public final class BulkVectorWriter implements VectorIndexWriter {
     return new Backoff(limits.retryBudget(), clock, cap -> ThreadLocalRandom.current().nextLong(cap));
   }
 
+  /**
+   * The index's identity, creating it if missing. A re-check of a known index and the first check of
+   * a new one each make one try per call, so the stream thread never waits out an outage (its
+   * transaction times out after 15 s): a known index keeps the identity it had, a new one answers
+   * {@link IndexWriteException.Reason#INDEX_PENDING} until its next try is due.
+   */
   @Override
   public String ensureIndex(SimilarityRun run) {
-    KnownIndex known = knownIndexes.get(run.indexName());
+    return ensure(run, true);
+  }
+
+  private String ensure(SimilarityRun run, boolean honourRetryTime) {
+    String index = run.indexName();
+    KnownIndex known = knownIndexes.get(index);
     if (known != null && clock.millis() - known.checkedAtMs() < RECHECK_MS) {
       return known.uuid();
     }
-    Backoff backoff = backoff();
-    while (true) {
-      Exception failure;
-      String what;
-      try {
-        String uuid = createOrAdopt(run);
-        knownIndexes.put(run.indexName(), new KnownIndex(run, uuid, clock.millis()));
-        return uuid;
-      } catch (IndexWriteException e) {
-        throw e;
-      } catch (ElasticsearchException e) {
-        if (refused(e)) {
-          throw new IndexWriteException(IndexWriteException.Reason.INDEX_UNAVAILABLE,
-              "cannot check index " + run.indexName() + ": " + e.getMessage(), e);
-        }
-        failure = e;
-        what = "create index ";
-      } catch (IOException | RuntimeException e) {
-        // Rejected credentials or an untrusted certificate do not heal by waiting: say so now, not after the budget.
-        Optional<String> misconfigured = ElasticsearchFailures.configurationProblem(e);
-        if (misconfigured.isPresent()) {
-          throw new IndexWriteException(IndexWriteException.Reason.INDEX_UNAVAILABLE,
-              "cannot check index " + run.indexName() + ": " + misconfigured.get(), e);
-        }
-        failure = e;
-        what = "check index ";
+    Unavailable unavailable = known == null ? unavailableIndexes.get(index) : null;
+    if (unavailable != null && honourRetryTime && clock.millis() < unavailable.retryAtMs()) {
+      throw unavailable.pending(index, clock.millis());
+    }
+    Exception failure;
+    String what;
+    try {
+      String uuid = createOrAdopt(run);
+      knownIndexes.put(index, new KnownIndex(run, uuid, clock.millis()));
+      unavailableIndexes.remove(index);
+      return uuid;
+    } catch (IndexWriteException e) {
+      throw e;
+    } catch (ElasticsearchException e) {
+      if (refused(e)) {
+        throw new IndexWriteException(IndexWriteException.Reason.INDEX_UNAVAILABLE,
+            "cannot check index " + index + ": " + e.getMessage(), e);
       }
-      if (known != null) {
-        // A re-check gets one try: waiting out an outage here held the stream thread past its transaction's
-        // timeout. Writes retry on their own, and one that finds the index gone creates it again.
-        LOG.warn("Could not re-check index {}, keeping what was known: {}", run.indexName(),
-            ElasticsearchFailures.describe(failure));
-        knownIndexes.put(run.indexName(), new KnownIndex(known.run(), known.uuid(), clock.millis()));
-        return known.uuid();
+      failure = e;
+      what = "create index ";
+    } catch (IOException | RuntimeException e) {
+      // Rejected credentials or an untrusted certificate do not heal by waiting: say so now, not after the budget.
+      Optional<String> misconfigured = ElasticsearchFailures.configurationProblem(e);
+      if (misconfigured.isPresent()) {
+        throw new IndexWriteException(IndexWriteException.Reason.INDEX_UNAVAILABLE,
+            "cannot check index " + index + ": " + misconfigured.get(), e);
       }
-      pause(backoff, what + run.indexName(), failure);
+      failure = e;
+      what = "check index ";
+    }
+    if (known != null) {
+      // Writes retry on their own, and one that finds the index gone creates it again.
+      LOG.warn("Could not re-check index {}, keeping what was known: {}", index, ElasticsearchFailures.describe(failure));
+      knownIndexes.put(index, new KnownIndex(known.run(), known.uuid(), clock.millis()));
+      return known.uuid();
+    }
+    Backoff backoff = unavailable != null ? unavailable.backoff() : backoff();
+    OptionalLong delay = backoff.next();
+    if (delay.isEmpty()) {
+      unavailableIndexes.remove(index);
+      throw new IndexWriteException(IndexWriteException.Reason.INDEX_UNAVAILABLE,
+          "Elasticsearch did not " + what + index + " within " + limits.retryBudget() + ": "
+              + ElasticsearchFailures.describe(failure), failure);
+    }
+    Unavailable next = new Unavailable(backoff, clock.millis() + delay.getAsLong(), failure);
+    unavailableIndexes.put(index, next);
+    LOG.warn("Could not {}{}, its writes wait; trying again in {} ms: {}", what, index, delay.getAsLong(),
+        ElasticsearchFailures.describe(failure));
+    throw next.pending(index, clock.millis());
+  }
+
+  /** A new index that could not be checked: the backoff since its first failure and when to try again. */
+  private record Unavailable(Backoff backoff, long retryAtMs, Exception lastFailure) {
+    IndexWriteException pending(String index, long nowMs) {
+      return new IndexWriteException(IndexWriteException.Reason.INDEX_PENDING, "index " + index
+          + " could not be checked yet: " + ElasticsearchFailures.describe(lastFailure), lastFailure,
+          Math.max(1, retryAtMs - nowMs));
     }
   }
 
@@ -200,19 +233,24 @@ public final class BulkVectorWriter implements VectorIndexWriter {
         && !"resource_already_exists_exception".equals(e.error().type());
   }
 
-  private void pause(Backoff backoff, String what, Exception cause) {
-    OptionalLong delay = backoff.next();
-    if (delay.isEmpty()) {
-      throw new IndexWriteException(IndexWriteException.Reason.INDEX_UNAVAILABLE,
-          "Elasticsearch did not " + what + " within " + limits.retryBudget() + ": "
-              + ElasticsearchFailures.describe(cause), cause);
-    }
-    LOG.warn("Could not {}, retrying in {} ms: {}", what, delay.getAsLong(), ElasticsearchFailures.describe(cause));
-    try {
-      Thread.sleep(delay.getAsLong());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IndexWriteException(IndexWriteException.Reason.INDEX_UNAVAILABLE, "interrupted: " + what, e);
+  /** Creates the index on the calling thread, waiting between tries until the retry budget is spent. */
+  private void createWaiting(SimilarityRun run) {
+    while (true) {
+      try {
+        ensure(run, false);
+        return;
+      } catch (IndexWriteException e) {
+        if (e.reason() != IndexWriteException.Reason.INDEX_PENDING) {
+          throw e;
+        }
+        try {
+          Thread.sleep(e.retryAfterMs());
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw new IndexWriteException(IndexWriteException.Reason.INDEX_UNAVAILABLE,
+              "interrupted: create index " + run.indexName(), interrupted);
+        }
+      }
     }
   }
 
@@ -222,7 +260,7 @@ public final class BulkVectorWriter implements VectorIndexWriter {
       KnownIndex known = knownIndexes.remove(index);
       if (known != null) {
         LOG.warn("Index {} of run {} is gone; creating it again", index, known.run().brainKey());
-        ensureIndex(known.run());
+        createWaiting(known.run());
       }
     }
   }

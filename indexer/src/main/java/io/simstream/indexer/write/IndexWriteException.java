@@ -10,6 +10,12 @@ public final class IndexWriteException extends RuntimeException {
     /** The run's index cannot be checked or created within the retry budget. */
     INDEX_UNAVAILABLE,
     /**
+     * The run's index, not known to this process yet, could not be checked or created just now
+     * (Elasticsearch unreachable, 5xx): its writes wait {@link #retryAfterMs} without holding the
+     * caller, until the retry budget is spent and it becomes {@link #INDEX_UNAVAILABLE}.
+     */
+    INDEX_PENDING,
+    /**
      * The run's index does not exist and Elasticsearch refuses to create it (403, a bad name...):
      * that run waits, the others go on; once the index exists, the backfill fills it.
      */
@@ -17,13 +23,24 @@ public final class IndexWriteException extends RuntimeException {
   }
 
   private final Reason reason;
+  private final long retryAfterMs;
 
   public IndexWriteException(Reason reason, String message, Throwable cause) {
+    this(reason, message, cause, 0);
+  }
+
+  public IndexWriteException(Reason reason, String message, Throwable cause, long retryAfterMs) {
     super(message, cause);
     this.reason = reason;
+    this.retryAfterMs = retryAfterMs;
   }
 
   public Reason reason() {
     return reason;
+  }
+
+  /** For {@link Reason#INDEX_PENDING}: how long before asking again is worth it. */
+  public long retryAfterMs() {
+    return retryAfterMs;
   }
 }

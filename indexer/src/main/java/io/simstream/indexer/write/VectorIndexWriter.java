@@ -10,6 +10,9 @@ public interface VectorIndexWriter extends AutoCloseable {
    * Makes sure the run's index exists with the run's vector mapping and the write alias (creating it
    * when missing) and returns its identity, which changes when the index is deleted and created again.
    *
+   * Returns or throws without waiting on an outage: a new index not checked yet throws
+   * {@link IndexWriteException.Reason#INDEX_PENDING}, and its writes wait for a later call.
+   *
    * @throws IndexWriteException when the index cannot be created or checked within the retry budget
    */
   String ensureIndex(SimilarityRun run);

@@ -30,6 +30,7 @@ public final class RecordingWriter implements VectorIndexWriter {
   private final Map<String, Integer> generation = new HashMap<>();
   private final List<Runnable> held = new ArrayList<>();
   private final java.util.Set<String> refused = new java.util.HashSet<>();
+  private final java.util.Set<String> unreachable = new java.util.HashSet<>();
   private boolean holding;
   private Float rejectedFirst;
   private int conflicts;
@@ -53,11 +54,24 @@ public final class RecordingWriter implements VectorIndexWriter {
     refused.remove(index);
   }
 
+  /** This index is new and Elasticsearch cannot be asked about it (an outage) until {@link #reachable}. */
+  public void unreachable(String index) {
+    unreachable.add(index);
+  }
+
+  public void reachable(String index) {
+    unreachable.remove(index);
+  }
+
   @Override
   public String ensureIndex(SimilarityRun run) {
     if (refused.contains(run.indexName())) {
       throw new IndexWriteException(IndexWriteException.Reason.INDEX_REFUSED, "403 creating " + run.indexName(),
           null);
+    }
+    if (unreachable.contains(run.indexName()) && !ensured.contains(run.indexName())) {
+      throw new IndexWriteException(IndexWriteException.Reason.INDEX_PENDING, "connection refused checking "
+          + run.indexName(), null, 1_000);
     }
     if (!ensured.contains(run.indexName())) {
       ensured.add(run.indexName());

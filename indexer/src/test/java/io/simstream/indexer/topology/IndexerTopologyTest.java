@@ -849,6 +849,27 @@ class IndexerTopologyTest {
   }
 
   @Test
+  void aNewIndexElasticsearchCannotCheckYetHoldsItsWritesNotTheStreamThread() {
+    SimilarityRun late = run(DS, "late", Metric.COSINE, 2);
+    writer.unreachable(late.indexName());
+    register(late);
+    send(added(DS, "s1", vec(1, 0)));
+    flush();
+    send(added(DS, "s2", vec(0, 1)));
+    flush();
+
+    assertThat(writer.index(late.indexName())).isEmpty();
+    KeyValueStore<String, PendingChange> pending = driver.getKeyValueStore(IndexerTopology.PENDING_STORE);
+    assertThat(entries(pending)).as("both wait in the outbox").isEqualTo(2);
+
+    writer.reachable(late.indexName());
+    driver.advanceWallClockTime(Duration.ofSeconds(1));
+    flush();
+    assertThat(writer.index(late.indexName())).containsOnlyKeys("s1", "s2");
+    assertThat(entries(pending)).isZero();
+  }
+
+  @Test
   void aRefusedNewVectorDoesNotLeaveThePreviousOneSearchable() {
     register(run(DS, "l2", Metric.EUCLIDEAN, 2));
     send(added(DS, "s1", vec(1, 0)));
