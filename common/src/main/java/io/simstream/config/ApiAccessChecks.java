@@ -2,27 +2,32 @@ package io.simstream.config;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalInt;
 
-/** Checks across the query API's port and token settings. */
-final class ApiAccessChecks {
+/**
+ * Checks across the query API's port and token settings, made by the query API as it starts rather
+ * than by every service: a configuration shared by both (one ConfigMap) must not stop the indexer
+ * over settings only the API reads.
+ */
+public final class ApiAccessChecks {
   private ApiAccessChecks() {
   }
 
-  static List<String> problems(Map<Setting<?>, Object> values) {
+  /** @throws ConfigException listing every problem */
+  public static void require(SimstreamConfig config) {
     List<String> problems = new ArrayList<>();
-    if (Boolean.TRUE.equals(values.get(Settings.API_METRICS_AUTH)) && "".equals(values.get(Settings.API_TOKEN))) {
+    if (config.get(Settings.API_METRICS_AUTH) && config.get(Settings.API_TOKEN).isEmpty()) {
       problems.add(Settings.API_METRICS_AUTH.envName() + " is true but " + Settings.API_TOKEN.envName()
           + " is empty: there is no token to require");
     }
-    Object metricsPort = values.get(Settings.API_METRICS_PORT);
-    Object apiPort = values.get(Settings.API_PORT);
-    if (metricsPort instanceof OptionalInt port && port.isPresent() && port.getAsInt() != 0
-        && apiPort instanceof Integer api && api == port.getAsInt()) {
-      problems.add(Settings.API_METRICS_PORT.envName() + " = " + api + " is also " + Settings.API_PORT.envName()
+    OptionalInt metricsPort = config.get(Settings.API_METRICS_PORT);
+    int apiPort = config.get(Settings.API_PORT);
+    if (metricsPort.isPresent() && metricsPort.getAsInt() != 0 && apiPort == metricsPort.getAsInt()) {
+      problems.add(Settings.API_METRICS_PORT.envName() + " = " + apiPort + " is also " + Settings.API_PORT.envName()
           + ": leave it empty to serve /metrics on the API port");
     }
-    return problems;
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
+    }
   }
 }

@@ -78,7 +78,8 @@ public final class Settings {
   public static final Setting<Integer> INDEXER_RETRY_MAX_MS = Setting.intRange("indexer.retry.max-ms", 120_000, 100,
       3_600_000, "How long a failing Elasticsearch write is retried before the stream thread restarts");
   public static final Setting<Integer> INDEXER_COMMIT_INTERVAL_MS = Setting.intRange("indexer.commit-interval-ms",
-      1_000, 10, 60_000, "How often the indexer commits its exactly-once transaction. Writes to Elasticsearch do not "
+      // At most the indexer's transaction timeout (IndexerStreamsConfig), which Kafka Streams refuses to start below.
+      1_000, 10, 15_000, "How often the indexer commits its exactly-once transaction. Writes to Elasticsearch do not "
       + "wait for commits, so this bounds only the replay after a crash (idempotent) and how late dead letters "
       + "show; each commit blocks the stream thread for a broker round trip");
   public static final Setting<String> INDEXER_PROCESSING_GUARANTEE = Setting.choice("indexer.processing-guarantee",
@@ -106,7 +107,8 @@ public final class Settings {
   public static final Setting<String> EMBEDDING_CLIP_DIR = Setting.string("embedding.clip-dir", "",
       "Directory with user-supplied CLIP ONNX towers and tokenizer.json (enables the clip-onnx model)");
   public static final Setting<Integer> EMBEDDING_IMAGE_TIMEOUT_MS = Setting.intRange("embedding.image-timeout-ms",
-      10_000, 100, 600_000, "Longest time to fetch one image");
+      // Under the indexer's 15 s transaction timeout (IndexerStreamsConfig): a backfill chunk fetches on the stream thread.
+      10_000, 100, 12_000, "Longest time to fetch one image");
   public static final Setting<Integer> EMBEDDING_MAX_IMAGE_BYTES = Setting.intRange("embedding.max-image-bytes",
       32 * 1024 * 1024, 1024, Integer.MAX_VALUE, "Larger image files or downloads fail (dead letter)");
   public static final Setting<String> EMBEDDING_CACHE_DIR = Setting.nonBlank("embedding.cache-dir",

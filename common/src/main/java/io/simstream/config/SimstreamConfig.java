@@ -110,7 +110,6 @@ public final class SimstreamConfig {
       }
     }
     problems.addAll(ElasticsearchAccessChecks.problems(values));
-    problems.addAll(ApiAccessChecks.problems(values));
     KafkaClientProperties kafkaPassThrough =
         KafkaClientProperties.resolve(env, file, filePath, knownVariables(), problems);
     if (!problems.isEmpty()) {
@@ -142,7 +141,6 @@ public final class SimstreamConfig {
       }
     });
     problems.addAll(ElasticsearchAccessChecks.problems(copy));
-    problems.addAll(ApiAccessChecks.problems(copy));
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }

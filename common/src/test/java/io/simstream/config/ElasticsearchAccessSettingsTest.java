@@ -50,15 +50,13 @@ class ElasticsearchAccessSettingsTest {
     assertThatThrownBy(() -> SimstreamConfig.load(Map.of("SIMSTREAM_ES_HOSTS", "http://es-1:9200",
         "SIMSTREAM_ES_USERNAME", "simstream-indexer",
         "SIMSTREAM_ES_CA_CERT", pem,
-        "SIMSTREAM_ES_CA_FINGERPRINT", FINGERPRINT,
-        "SIMSTREAM_API_METRICS_AUTH", "true")))
+        "SIMSTREAM_ES_CA_FINGERPRINT", FINGERPRINT)))
         .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
             .anySatisfy(p -> assertThat(p).startsWith("SIMSTREAM_ES_USERNAME is set but SIMSTREAM_ES_PASSWORD"))
             .anySatisfy(p -> assertThat(p).contains("SIMSTREAM_ES_CA_CERT and SIMSTREAM_ES_CA_FINGERPRINT"))
             .anySatisfy(p -> assertThat(p).startsWith("SIMSTREAM_ES_CA_CERT is set but no host")
                 .contains("https://"))
-            .anySatisfy(p -> assertThat(p).startsWith("SIMSTREAM_ES_CA_FINGERPRINT is set but no host"))
-            .anySatisfy(p -> assertThat(p).startsWith("SIMSTREAM_API_METRICS_AUTH is true")));
+            .anySatisfy(p -> assertThat(p).startsWith("SIMSTREAM_ES_CA_FINGERPRINT is set but no host")));
   }
 
   @Test
@@ -87,7 +85,9 @@ class ElasticsearchAccessSettingsTest {
     assertThat(SimstreamConfig.load(Map.of()).get(Settings.API_METRICS_PORT)).isEmpty();
     assertThat(SimstreamConfig.load(Map.of("SIMSTREAM_API_METRICS_PORT", "9464")).get(Settings.API_METRICS_PORT))
         .isEqualTo(OptionalInt.of(9464));
-    assertThatThrownBy(() -> SimstreamConfig.load(Map.of("SIMSTREAM_API_METRICS_PORT", "8080")))
+    // Checked by the query API as it starts (ApiAccessChecks), not by every service's load.
+    SimstreamConfig samePorts = SimstreamConfig.load(Map.of("SIMSTREAM_API_METRICS_PORT", "8080"));
+    assertThatThrownBy(() -> ApiAccessChecks.require(samePorts))
         .isInstanceOf(ConfigException.class).hasMessageContaining("also SIMSTREAM_API_PORT");
     assertThatThrownBy(() -> SimstreamConfig.load(Map.of("SIMSTREAM_API_METRICS_PORT", "70000")))
         .isInstanceOf(ConfigException.class).hasMessageContaining("not in [0, 65535]");

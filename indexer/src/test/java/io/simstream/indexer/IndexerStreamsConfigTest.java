@@ -1,7 +1,9 @@
 package io.simstream.indexer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.simstream.config.ConfigException;
 import io.simstream.config.SimstreamConfig;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -35,6 +37,25 @@ class IndexerStreamsConfigTest {
         Map.of("SIMSTREAM_INDEXER_RETRY_MAX_MS", "600000"))));
     assertThat((int) longRetries.getProducerConfigs("client").get(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG))
         .isLessThanOrEqualTo(15_000);
+  }
+
+  /** Kafka Streams refuses an exactly-once commit interval above the transaction timeout: the setting stops there. */
+  @Test
+  void theLongestCommitIntervalAllowedStartsAndALongerOneIsAConfigurationError() {
+    StreamsConfig longest = new StreamsConfig(IndexerStreamsConfig.from(SimstreamConfig.load(
+        Map.of("SIMSTREAM_INDEXER_COMMIT_INTERVAL_MS", String.valueOf(IndexerStreamsConfig.TRANSACTION_TIMEOUT_MS)))));
+    assertThat(longest.getLong(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo(IndexerStreamsConfig.TRANSACTION_TIMEOUT_MS);
+    assertThatThrownBy(() -> SimstreamConfig.load(Map.of("SIMSTREAM_INDEXER_COMMIT_INTERVAL_MS",
+        String.valueOf(IndexerStreamsConfig.TRANSACTION_TIMEOUT_MS + 1))))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("SIMSTREAM_INDEXER_COMMIT_INTERVAL_MS");
+  }
+
+  /** A backfill chunk fetches its images on the stream thread, inside the task's transaction. */
+  @Test
+  void anImageFetchCannotOutlastTheTransaction() {
+    assertThatThrownBy(() -> SimstreamConfig.load(Map.of("SIMSTREAM_EMBEDDING_IMAGE_TIMEOUT_MS",
+        String.valueOf(IndexerStreamsConfig.TRANSACTION_TIMEOUT_MS))))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("SIMSTREAM_EMBEDDING_IMAGE_TIMEOUT_MS");
   }
 
   /** A new instance's caught-up warm-up replicas take their tasks at the next probe (Kafka's default: 10 min). */

@@ -29,6 +29,7 @@ import io.simstream.embedding.EmbeddingConfig;
 import io.simstream.embedding.fetch.ImageFetcher;
 import io.simstream.api.search.SearchHandlers;
 import io.simstream.api.search.SimilaritySearchService;
+import io.simstream.config.ApiAccessChecks;
 import io.simstream.config.KafkaClientProperties;
 import io.simstream.config.Settings;
 import io.simstream.config.SimstreamConfig;
@@ -78,6 +79,7 @@ public final class QueryApi implements AutoCloseable {
   }
 
   private static QueryApi start(SimstreamConfig config, EmbeddingModels models, AutoCloseable ownedModels) {
+    ApiAccessChecks.require(config);
     List<AutoCloseable> resources = new ArrayList<>();
     resources.add(ownedModels);
     try {

@@ -1,9 +1,12 @@
 package io.simstream.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.simstream.config.ConfigException;
 import io.simstream.config.Setting;
 import io.simstream.config.Settings;
+import io.simstream.config.SimstreamConfig;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -49,6 +52,17 @@ class MetricsAccessTest {
       assertThat(client(api.metricsPort(), null).get("/metrics").status()).isEqualTo(401);
       assertThat(client(api.metricsPort(), TOKEN).get("/metrics").status()).isEqualTo(200);
     }
+  }
+
+  @Test
+  void metricsAuthWithoutATokenStopsTheApiButNotTheIndexersShareOfTheConfiguration() {
+    // One ConfigMap feeds both services: the indexer loads it whole and must not stop over API-only settings.
+    SimstreamConfig shared = SimstreamConfig.load(Map.of("SIMSTREAM_API_METRICS_AUTH", "true"));
+    assertThat(shared.get(Settings.API_METRICS_AUTH)).isTrue();
+
+    assertThatThrownBy(() -> start(Map.of(Settings.API_METRICS_AUTH, "true")))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+            .anySatisfy(p -> assertThat(p).startsWith("SIMSTREAM_API_METRICS_AUTH is true but SIMSTREAM_API_TOKEN")));
   }
 
   private static QueryApi start(Map<Setting<?>, String> overrides) {
