@@ -238,7 +238,8 @@ public final class Indexer implements AutoCloseable {
     return new AdminServer.Health(running, state.name());
   }
 
-  private List<SimilarityRun> runs() {
+  /** Every run, or empty while the runs store cannot be queried (starting, rebalancing). */
+  private Optional<List<SimilarityRun>> runs() {
     List<SimilarityRun> runs = new ArrayList<>();
     try {
       ReadOnlyKeyValueStore<String, SimilarityRun> store = streams.store(
@@ -248,8 +249,9 @@ public final class Indexer implements AutoCloseable {
       }
     } catch (InvalidStateStoreException e) {
       LOG.debug("Runs store not queryable yet: {}", e.getMessage());
+      return Optional.empty();
     }
-    return runs;
+    return Optional.of(runs);
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.simstream.indexer.metrics;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import io.simstream.run.SimilarityRun;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -24,21 +25,32 @@ public final class IndexSizeMonitor implements AutoCloseable {
     return thread;
   });
 
-  public IndexSizeMonitor(ElasticsearchClient es, Supplier<List<SimilarityRun>> runs, IndexerMetrics metrics) {
-    scheduler.scheduleWithFixedDelay(() -> {
-      List<SimilarityRun> listed = runs.get();
-      // An empty list is also what a runs store that is not queryable yet (rebalancing) gives: keep the gauges then.
-      if (!listed.isEmpty()) {
-        metrics.retainRuns(listed.stream().map(SimilarityRun::id).toList());
+  private final ElasticsearchClient es;
+  private final Supplier<Optional<List<SimilarityRun>>> runs;
+  private final IndexerMetrics metrics;
+
+  /** @param runs every run, or empty while the runs store cannot be read (rebalancing): the gauges stay then */
+  public IndexSizeMonitor(ElasticsearchClient es, Supplier<Optional<List<SimilarityRun>>> runs,
+                          IndexerMetrics metrics) {
+    this.es = es;
+    this.runs = runs;
+    this.metrics = metrics;
+    scheduler.scheduleWithFixedDelay(this::refresh, PERIOD_SECONDS, PERIOD_SECONDS, TimeUnit.SECONDS);
+  }
+
+  void refresh() {
+    Optional<List<SimilarityRun>> listed = runs.get();
+    if (listed.isEmpty()) {
+      return;
+    }
+    metrics.retainRuns(listed.get().stream().map(SimilarityRun::id).toList());
+    for (SimilarityRun run : listed.get()) {
+      try {
+        metrics.indexSize(run.id(), run.indexName(), es.count(c -> c.index(run.indexName())).count());
+      } catch (Exception e) {
+        LOG.debug("Cannot count {}: {}", run.indexName(), e.toString());
       }
-      for (SimilarityRun run : listed) {
-        try {
-          metrics.indexSize(run.id(), run.indexName(), es.count(c -> c.index(run.indexName())).count());
-        } catch (Exception e) {
-          LOG.debug("Cannot count {}: {}", run.indexName(), e.toString());
-        }
-      }
-    }, PERIOD_SECONDS, PERIOD_SECONDS, TimeUnit.SECONDS);
+    }
   }
 
   @Override

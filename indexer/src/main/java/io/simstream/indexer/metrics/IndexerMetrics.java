@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class IndexerMetrics implements AutoCloseable {
   private static final String PREFIX = "simstream.indexer.";
   private static final String RUN_TAG = "run";
+  private static final String TASK_TAG = "task";
   /** Bulk actions, as Elasticsearch names them. */
   public static final String INDEX = "index";
   public static final String DELETE = "delete";
@@ -125,13 +126,13 @@ public final class IndexerMetrics implements AutoCloseable {
 
   /** Samples written so far by one task's backfill of a run. */
   public void backfillProgress(String runId, String task, long samples) {
-    runGauge("backfill.samples", "Samples a task's backfill of a run has written", runId, samples, "task", task);
+    runGauge("backfill.samples", "Samples a task's backfill of a run has written", runId, samples, TASK_TAG, task);
   }
 
   /** Samples one task's backfill of a run has to write in all, so progress reads as a fraction. */
   public void backfillTotal(String runId, String task, long samples) {
     // Not "backfill.total": the Prometheus naming drops a "_total" suffix from gauges.
-    runGauge("backfill.expected", "Samples a task's backfill of a run writes in all", runId, samples, "task", task);
+    runGauge("backfill.expected", "Samples a task's backfill of a run writes in all", runId, samples, TASK_TAG, task);
   }
 
   /** Documents in a run's index, from a periodic _count. */
@@ -144,6 +145,20 @@ public final class IndexerMetrics implements AutoCloseable {
     Set<String> keep = Set.copyOf(runIds);
     runGauges.entrySet().removeIf(entry -> {
       if (keep.contains(entry.getKey().runId())) {
+        return false;
+      }
+      registry.remove(entry.getValue().gauge());
+      return true;
+    });
+  }
+
+  /**
+   * Drops the gauges of a task that leaves this instance: its next owner reports its own, and a stale
+   * total left here would read as a backfill that never ends (the stalled-backfill alert).
+   */
+  public void forgetTask(String task) {
+    runGauges.entrySet().removeIf(entry -> {
+      if (entry.getKey().tags().stream().noneMatch(tag -> tag.getKey().equals(TASK_TAG) && tag.getValue().equals(task))) {
         return false;
       }
       registry.remove(entry.getValue().gauge());
