@@ -48,7 +48,11 @@ final class Backfill implements AutoCloseable {
   private InFlight inFlight;
 
   /** A chunk being written: its progress, stored under {@code key} once the writes complete. */
+  /** A chunk whose writes were started; the outbox holds its samples until they complete. */
   private record InFlight(String key, SimilarityRun run, DocumentSync.Started sync, BackfillProgress next) {
+    List<String> sampleKeys() {
+      return sync.items().stream().map(DocumentSync.Item::key).toList();
+    }
   }
 
   Backfill(KeyValueStore<String, SampleState> samples, KeyValueStore<String, BackfillProgress> progress,
@@ -76,6 +80,9 @@ final class Backfill implements AutoCloseable {
       return;
     }
     for (SimilarityRun run : runs.all()) {
+      if (System.currentTimeMillis() >= deadline) {
+        return; // each run's index check may ask Elasticsearch: the transaction must still commit
+      }
       // Keyed by the index's identity too: an index deleted and created again (cleanup) is filled again.
       String identity;
       try {
@@ -99,7 +106,14 @@ final class Backfill implements AutoCloseable {
         metrics.backfillTotal(run.id(), task, countSamples(run.dataset()));
       }
       while (!current.done()) {
-        inFlight = chunk(key, run, current, deadLetters);
+        try {
+          inFlight = chunk(key, run, current, deadLetters);
+        } catch (IndexWriteException e) {
+          if (e.reason() != IndexWriteException.Reason.INDEX_PENDING) {
+            throw e;
+          }
+          return; // the index went away meanwhile and cannot be checked now: a later step goes on
+        }
         current = inFlight.next();
         if (!finishInFlight(deadline, deadLetters) || System.currentTimeMillis() >= deadline) {
           return;
@@ -121,8 +135,10 @@ final class Backfill implements AutoCloseable {
       return false;
     } catch (ExecutionException e) {
       // Past the retry budget: the thread is replaced and the chunk is written again from the last commit.
+      outbox.releaseFromBackfill(inFlight.sampleKeys());
       throw e.getCause() instanceof RuntimeException cause ? cause : new IllegalStateException(e.getCause());
     }
+    outbox.releaseFromBackfill(inFlight.sampleKeys());
     DocumentSync.deadLetterRejections(inFlight.sync().items(), result, deadLetters);
     BackfillProgress done = inFlight.next();
     SimilarityRun run = inFlight.run();
@@ -136,13 +152,18 @@ final class Backfill implements AutoCloseable {
     return true;
   }
 
-  /** Stops the chunk in flight; its progress was not stored, so the task's next owner writes it again. */
+  /**
+   * Stops the chunk in flight; its progress was not stored, so the task's next owner writes it again.
+   * The task's backfill gauges go with it.
+   */
   @Override
   public void close() {
     if (inFlight != null) {
       inFlight.sync().write().cancel();
+      outbox.releaseFromBackfill(inFlight.sampleKeys());
       inFlight = null;
     }
+    metrics.forgetTask(task);
   }
 
   /** The samples of the dataset in this task: the backfill's total, counted once per run and index. */
@@ -182,10 +203,18 @@ final class Backfill implements AutoCloseable {
       return new InFlight(key, run, new DocumentSync.Started(List.of(),
           PendingWrite.completed(new WriteResult(0, 0, List.of()))), current.finished());
     }
-    // A sample queued in the outbox and not yet taken by a flush will be written with every run
-    // known by then, this one included: writing it here too would only repeat its work and dead letters.
-    List<DocumentSync.Item> toWrite = items.stream().filter(i -> !outbox.willWrite(i.key())).toList();
-    DocumentSync.Started started = sync.startSync(toWrite, dataset -> thisRun, deadLetters);
+    // A sample the outbox writes later is written with every run known by then, this one included:
+    // writing it here too would only repeat its work and dead letters, and could overtake a newer write.
+    List<DocumentSync.Item> toWrite = items.stream().filter(i -> !outbox.takesOver(i.key())).toList();
+    List<String> held = toWrite.stream().map(DocumentSync.Item::key).toList();
+    outbox.holdForBackfill(held);
+    DocumentSync.Started started;
+    try {
+      started = sync.startSync(toWrite, dataset -> thisRun, deadLetters);
+    } catch (RuntimeException e) {
+      outbox.releaseFromBackfill(held);
+      throw e;
+    }
     BackfillProgress next = current.advance(items.get(items.size() - 1).key(), items.size());
     return new InFlight(key, run, started, more ? next : next.finished());
   }

@@ -11,6 +11,7 @@ import io.simstream.indexer.write.WriteResult;
 import io.simstream.run.SimilarityRun;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -71,6 +72,12 @@ final class Outbox implements AutoCloseable {
    */
   private final Set<String> requeued = new HashSet<>();
   private final Set<PendingWrite> open = new HashSet<>();
+  /**
+   * Samples a backfill chunk is writing: no flush takes them until its writes complete, so the outbox's
+   * write of a newer state cannot be overtaken by the chunk's retry (a delete outrun that way would leave a
+   * ghost once Elasticsearch forgets its tombstone).
+   */
+  private final Set<String> heldByBackfill = new HashSet<>();
   /** Samples whose images failed in a way that may pass: when to try again, and how often it failed. */
   private final Map<String, Long> retryAtMs = new HashMap<>();
   private final Map<String, Integer> imageAttempts = new HashMap<>();
@@ -127,6 +134,27 @@ final class Outbox implements AutoCloseable {
   /** Whether the sample is queued and no flush took it yet, so a later flush will write it. */
   boolean willWrite(String key) {
     return ready.contains(key) || retryAtMs.containsKey(key);
+  }
+
+  /**
+   * Whether the outbox will write the sample with every run known at a later flush, so that a backfill
+   * chunk must leave it out: queued and not taken yet, or taken by a stage planned before (perhaps
+   * without the backfill's run), which then leaves the entry for the next flush to write again.
+   */
+  boolean takesOver(String key) {
+    if (busy.contains(key)) {
+      requeued.add(key);
+      return true;
+    }
+    return willWrite(key);
+  }
+
+  void holdForBackfill(Collection<String> keys) {
+    heldByBackfill.addAll(keys);
+  }
+
+  void releaseFromBackfill(Collection<String> keys) {
+    heldByBackfill.removeAll(keys);
   }
 
   /** Entries not being written right now, nor waiting to retry an image. */
@@ -223,10 +251,16 @@ final class Outbox implements AutoCloseable {
     Iterator<String> oldestFirst = ready.iterator();
     while (oldestFirst.hasNext() && batch.size() < options.batchSize()) {
       String key = oldestFirst.next();
+      if (heldByBackfill.contains(key)) {
+        continue;
+      }
       oldestFirst.remove();
       busy.add(key);
       PendingChange entry = pending.get(key);
       batch.add(new DocumentSync.Item(key, samples.get(key), entry.version(), entry.removedLabelIds()));
+    }
+    if (batch.isEmpty()) {
+      return; // every waiting sample is held by a backfill chunk
     }
     oldestWaitingMs = nowMs;
     stagesInFlight++;

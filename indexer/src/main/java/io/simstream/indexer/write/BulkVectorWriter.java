@@ -25,8 +25,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.http.client.config.RequestConfig;
 import org.apache.http.util.EntityUtils;
 import org.elasticsearch.client.Request;
+import org.elasticsearch.client.RequestOptions;
 import org.elasticsearch.client.ResponseException;
 import org.elasticsearch.client.RestClient;
 import org.slf4j.Logger;
@@ -57,6 +59,14 @@ public final class BulkVectorWriter implements VectorIndexWriter {
    * (cleanup) is created again and refilled within this time even if no write hits it.
    */
   private static final long RECHECK_MS = 30_000;
+  /**
+   * An index check runs on the stream thread, inside the task's 15 s transaction, maybe for several runs
+   * in one flush: a cluster that accepts connections but does not answer must not hold it for the
+   * client's usual 30 s. A creation cut short is found by the next check's read.
+   */
+  private static final RequestOptions CHECK_OPTIONS = RequestOptions.DEFAULT.toBuilder()
+      .setRequestConfig(RequestConfig.custom().setConnectTimeout(2_000).setSocketTimeout(2_000).build()).build();
+  private static final String ALREADY_EXISTS = "resource_already_exists_exception";
 
   private final ElasticsearchClient es;
   private final RestClient rest;
@@ -107,8 +117,12 @@ public final class BulkVectorWriter implements VectorIndexWriter {
   private String ensure(SimilarityRun run, boolean honourRetryTime) {
     String index = run.indexName();
     KnownIndex known = knownIndexes.get(index);
-    if (known != null && clock.millis() - known.checkedAtMs() < RECHECK_MS) {
-      return known.uuid();
+    if (known != null) {
+      // Left by a thread that lost the creation race, or by a failure before the index was known.
+      unavailableIndexes.remove(index);
+      if (clock.millis() - known.checkedAtMs() < RECHECK_MS) {
+        return known.uuid();
+      }
     }
     Unavailable unavailable = known == null ? unavailableIndexes.get(index) : null;
     if (unavailable != null && honourRetryTime && clock.millis() < unavailable.retryAtMs()) {
@@ -182,6 +196,10 @@ public final class BulkVectorWriter implements VectorIndexWriter {
       try {
         IndexMapping.create(es, index, new VectorFieldSpec(run.metric(), run.dims(), run.indexOptions()));
       } catch (ElasticsearchException e) {
+        if (ALREADY_EXISTS.equals(e.error().type())) {
+          return adopt(run, describe(index).orElseThrow(() ->
+              new IOException("index " + index + " was deleted right after another creation")));
+        }
         if (refused(e)) {
           throw new IndexWriteException(IndexWriteException.Reason.INDEX_REFUSED,
               "Elasticsearch refuses to create index " + index + " of run " + run.brainKey() + ": "
@@ -195,13 +213,19 @@ public final class BulkVectorWriter implements VectorIndexWriter {
         throw new IOException("index " + index + " was deleted right after its creation");
       }
     }
-    JsonNode state = existing.get();
-    // Created elsewhere (the query API) or by an older version: it may lack the alias or the summary.
+    return adopt(run, existing.get());
+  }
+
+  /** Adds what an index created elsewhere (the query API, an older version) may lack; returns its uuid. */
+  private String adopt(SimilarityRun run, JsonNode state) throws IOException {
+    String index = run.indexName();
     if (state.path("mappings").path("properties").path(IndexMapping.SUMMARY).isMissingNode()) {
       IndexMapping.addMissingFields(es, index);
     }
     if (!state.path("aliases").has(IndexMapping.writeAlias(index))) {
-      rest.performRequest(new Request("PUT", "/" + index + "/_alias/" + IndexMapping.writeAlias(index)));
+      Request alias = new Request("PUT", "/" + index + "/_alias/" + IndexMapping.writeAlias(index));
+      alias.setOptions(CHECK_OPTIONS);
+      rest.performRequest(alias);
     }
     return state.path("settings").path("index").path("uuid").asText();
   }
@@ -209,6 +233,7 @@ public final class BulkVectorWriter implements VectorIndexWriter {
   /** The index's aliases, summary mapping and uuid in one read; empty when the index does not exist. */
   private Optional<JsonNode> describe(String index) throws IOException {
     Request get = new Request("GET", "/" + index);
+    get.setOptions(CHECK_OPTIONS);
     get.addParameter("filter_path",
         "*.aliases,*.mappings.properties." + IndexMapping.SUMMARY + ",*.settings.index.uuid");
     try {
@@ -230,7 +255,7 @@ public final class BulkVectorWriter implements VectorIndexWriter {
   /** A 4xx other than 429 and a concurrent creation: asking again cannot help. */
   private static boolean refused(ElasticsearchException e) {
     return e.status() < 500 && e.status() != TOO_MANY_REQUESTS
-        && !"resource_already_exists_exception".equals(e.error().type());
+        && !ALREADY_EXISTS.equals(e.error().type());
   }
 
   /** Creates the index on the calling thread, waiting between tries until the retry budget is spent. */

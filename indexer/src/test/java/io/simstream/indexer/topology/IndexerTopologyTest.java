@@ -138,7 +138,7 @@ class IndexerTopologyTest {
             r.run();
           }
         },
-        options, IndexerMetrics.inMemory());
+        options, metrics);
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -160,6 +160,8 @@ class IndexerTopologyTest {
       throw new IllegalStateException(e);
     }
   }
+
+  private final IndexerMetrics metrics = IndexerMetrics.inMemory();
 
   @AfterEach
   void stop() {
@@ -386,6 +388,13 @@ class IndexerTopologyTest {
     String progressKey = late.id() + "@" + writer.ensureIndex(late);
     assertThat(progress.get(progressKey).done()).isTrue();
     assertThat(progress.get(progressKey).count()).isEqualTo(9);
+    assertThat(metrics.registry().find("simstream.indexer.backfill.expected").tag("run", late.id()).gauge().value())
+        .isEqualTo(9);
+
+    driver.close(); // the task leaves this instance: its next owner reports the backfill
+    assertThat(metrics.registry().find("simstream.indexer.backfill.expected").gauges()).isEmpty();
+    assertThat(metrics.registry().find("simstream.indexer.backfill.samples").gauges()).isEmpty();
+    startDriver(new TopologyOptions(1000, Duration.ofMillis(50), 2, 3, 2, 1 << 20), "indexer-test");
   }
 
   @Test
@@ -483,6 +492,36 @@ class IndexerTopologyTest {
       driver.advanceWallClockTime(Duration.ofMillis(500));
     }
     assertThat(writer.index(late.indexName())).hasSize(20);
+  }
+
+  /** At most one write per document in flight: a newer write must not race a chunk's retry of an older one. */
+  @Test
+  void aSampleInABackfillChunkInFlightWaitsForItBeforeTheOutboxWritesItsNewerState() {
+    for (int i = 0; i < 20; i++) {
+      send(added(DS, "s" + i, vec(i + 1, 1)));
+    }
+    flush();
+    SimilarityRun late = run(DS, "late", Metric.COSINE, 2);
+    writer.hold();
+    try {
+      register(late);
+      driver.advanceWallClockTime(Duration.ofMillis(500));
+      assertThat(writer.inFlight()).as("the first chunk (s0, s1, s10)").isEqualTo(1);
+
+      send(deleted(DS, "s1"));
+      flush();
+      flush();
+      assertThat(writer.inFlight()).as("the delete of s1 waits for the chunk writing s1").isEqualTo(1);
+    } finally {
+      writer.release();
+    }
+    for (int tick = 0; tick < 20 && writer.index(late.indexName()).size() < 19; tick++) {
+      driver.advanceWallClockTime(Duration.ofMillis(500));
+    }
+    flush();
+    assertThat(writer.index(late.indexName())).hasSize(19).doesNotContainKey("s1");
+    KeyValueStore<String, PendingChange> pending = driver.getKeyValueStore(IndexerTopology.PENDING_STORE);
+    assertThat(entries(pending)).isZero();
   }
 
   @Test
