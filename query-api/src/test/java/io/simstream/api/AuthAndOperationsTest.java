@@ -3,6 +3,10 @@ package io.simstream.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.simstream.config.Setting;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import io.simstream.config.Settings;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -47,6 +51,17 @@ class AuthAndOperationsTest {
     ApiClient client = new ApiClient(baseUrl, TOKEN);
     assertThat(client.get("/v1/datasets").status()).isEqualTo(200);
     assertThat(client.get("/v1/similarity").status()).isEqualTo(200);
+  }
+
+  @Test
+  void theSchemeNameIsCaseInsensitiveAndProbesMayEndWithASlash() throws Exception {
+    HttpResponse<String> lowerCase = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        URI.create(baseUrl + "/v1/datasets")).header("Authorization", "bearer " + TOKEN).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(lowerCase.statusCode()).as(lowerCase.body()).isEqualTo(200);
+    ApiClient anonymous = new ApiClient(baseUrl, null);
+    assertThat(anonymous.get("/ready/").status()).isEqualTo(200);
+    assertThat(anonymous.get("/health/").status()).isEqualTo(200);
   }
 
   @Test

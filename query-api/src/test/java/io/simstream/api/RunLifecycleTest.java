@@ -71,9 +71,27 @@ class RunLifecycleTest {
     ApiClient.Response restrictedAfterCleanup = api.post(runPath("clip_b") + "/sort-by-similarity",
         Map.of("vector", Collections.nCopies(16, 1.0), "restrictIds", List.of()));
     assertThat(restrictedAfterCleanup.status()).as(restrictedAfterCleanup.body()).isEqualTo(404);
+    // mget answers 200 with the missing index inside each item: still the index's 404, not "not in the index".
+    ApiClient.Response byIdAfterCleanup = api.post(runPath("clip_b") + "/sort-by-similarity", Map.of("id", "s1"));
+    assertThat(byIdAfterCleanup.status()).as(byIdAfterCleanup.body()).isEqualTo(404);
+    assertThat(byIdAfterCleanup.error()).contains(index);
+    ApiClient.Response embeddingsAfterCleanup = api.post(runPath("clip_b") + "/embeddings",
+        Map.of("sampleIds", List.of("s1")));
+    assertThat(embeddingsAfterCleanup.status()).as(embeddingsAfterCleanup.body()).isEqualTo(404);
 
     assertThat(api.delete(runPath("clip_b")).status()).isEqualTo(204);
     assertThat(api.get(runPath("clip_b")).status()).isEqualTo(404);
+  }
+
+  @Test
+  void dimsTheIndexTypeCannotTakeAreRefusedBeforeElasticsearchIs() {
+    ApiClient.Response oddInt4 = create(Map.of("brainKey", "odd4", "dims", 3, "indexOptions", "int4_hnsw"));
+    assertThat(oddInt4.status()).as(oddInt4.body()).isEqualTo(400);
+    assertThat(oddInt4.error()).contains("int4_hnsw").contains("even");
+    ApiClient.Response smallBbq = create(Map.of("brainKey", "bbq", "dims", 32, "indexOptions", "bbq_flat"));
+    assertThat(smallBbq.status()).as(smallBbq.body()).isEqualTo(400);
+    assertThat(smallBbq.error()).contains("bbq_flat").contains("64");
+    assertThat(create(Map.of("brainKey", "even4", "dims", 4, "indexOptions", "int4_flat")).status()).isEqualTo(201);
   }
 
   @Test

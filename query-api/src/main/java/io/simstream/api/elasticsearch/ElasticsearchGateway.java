@@ -26,6 +26,7 @@ import org.elasticsearch.client.RestClient;
  * the low-level client, because the typed 8.19 client does not model every knn field we use.
  */
 public final class ElasticsearchGateway implements AutoCloseable {
+  private static final String INDEX_NOT_FOUND = "index_not_found_exception";
   private final ElasticsearchClient typed;
   private final RestClient rest;
   /** Whether an answer without vectors has shown that this server needs the explicit option. */
@@ -148,6 +149,19 @@ public final class ElasticsearchGateway implements AutoCloseable {
       // The status line alone still says what happened.
     }
     return statusError(status, type, reason);
+  }
+
+  /**
+   * An mget answers 200 and puts a failed item's error inside it (a missing index, an unavailable shard):
+   * the same failure as a whole request's, never "document not found".
+   */
+  static void failOnItemError(JsonNode item) {
+    JsonNode error = item.path("error");
+    if (error.isMissingNode() || error.isNull()) {
+      return;
+    }
+    String type = error.path("type").asText("");
+    throw statusError(INDEX_NOT_FOUND.equals(type) ? 404 : 503, type, error.path("reason").asText(error.toString()));
   }
 
   static RuntimeException statusError(int status, String type, String reason) {

@@ -43,6 +43,7 @@ public final class SummaryLookup {
         + String.join(",", DocumentSummary.SOURCE_FIELDS), body);
     Map<String, DocumentSummary> found = new LinkedHashMap<>();
     for (JsonNode doc : response.path("docs")) {
+      ElasticsearchGateway.failOnItemError(doc);
       if (doc.path("found").asBoolean(false)) {
         DocumentSummary summary = DocumentSummary.fromHit(doc);
         found.put(summary.id(), summary);

@@ -47,6 +47,7 @@ public final class VectorLookup {
           new ElasticsearchGateway.Read(mgetEndpoint(index, true), body),
           r -> IndexDocument.anyWithoutVector(r.path("docs")));
       for (JsonNode doc : response.path("docs")) {
+        ElasticsearchGateway.failOnItemError(doc);
         if (doc.path("found").asBoolean(false)) {
           IndexDocument document = IndexDocument.fromHit(doc);
           found.put(document.id(), document);

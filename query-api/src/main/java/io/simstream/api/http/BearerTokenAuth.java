@@ -31,11 +31,15 @@ public final class BearerTokenAuth implements Handler {
 
   @Override
   public void handle(Context ctx) {
-    if (openPaths.contains(ctx.path()) || UiHandlers.isPagePath(ctx.path())) {
+    // The router ignores one trailing slash, so a probe configured as /ready/ reaches the same handler.
+    String path = ctx.path().length() > 1 && ctx.path().endsWith("/")
+        ? ctx.path().substring(0, ctx.path().length() - 1) : ctx.path();
+    if (openPaths.contains(path) || UiHandlers.isPagePath(path)) {
       return;
     }
     String header = ctx.header("Authorization");
-    if (header == null || !header.startsWith(PREFIX)) {
+    // The scheme's name is case-insensitive (RFC 9110): some clients send "bearer".
+    if (header == null || !header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
       throw new UnauthorizedException("missing bearer token: send 'Authorization: Bearer <token>'");
     }
     if (!MessageDigest.isEqual(sha256(header.substring(PREFIX.length()).trim()), tokenDigest)) {

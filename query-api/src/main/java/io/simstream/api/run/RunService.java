@@ -112,6 +112,10 @@ public final class RunService {
       }
       spec = new VectorFieldSpec(metric == null ? Metric.COSINE : metric, dims,
           indexOptions == null ? IndexMapping.DEFAULT_INDEX_OPTIONS : indexOptions);
+      Optional<String> dimsProblem = spec.dimsProblem();
+      if (dimsProblem.isPresent()) {
+        throw new BadRequestException(dimsProblem.get());
+      }
       indexes.create(indexName, spec);
       created = true;
     }
