@@ -114,7 +114,7 @@
   /** The first k documents of the index, in index order: something to click on. */
   function browse() {
     state.query = null;
-    return show(async () => (await api('POST', runPath('embeddings'), { pageSize: k() })).embeddings
+    return show(async () => (await api('POST', runPath('embeddings'), { pageSize: k(), singlePage: true })).embeddings
       .map((e) => ({ id: e.id, sampleId: e.sampleId, labelId: e.labelId })), 'browse');
   }
 

@@ -3,7 +3,10 @@ package io.simstream.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.simstream.json.Json;
 import io.simstream.run.Metric;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -65,6 +68,45 @@ class EmbeddingsPagingTest {
       bits[i] = Float.floatToRawIntBits(vector[i]);
     }
     return bits;
+  }
+
+  /** The results page lists a first page and never follows it: nothing may stay open for 5 minutes per visit. */
+  @Test
+  void aSinglePageCarriesNoTokenAndHoldsNoPointInTime() {
+    long openBefore = openPointsInTime();
+    String path = "/v1/datasets/" + dataset + "/similarity/run/embeddings";
+    ApiClient.Response paged = api.post(path, Map.of("pageSize", 10));
+    assertThat(openPointsInTime()).as("a paged listing holds its point in time").isGreaterThan(openBefore);
+    while (paged.json().has("nextPageToken")) {
+      paged = api.post(path, Map.of("pageSize", 50, "pageToken", paged.json().path("nextPageToken").asText()));
+    }
+    assertThat(openPointsInTime()).as("closed after the last page").isEqualTo(openBefore);
+
+    ApiClient.Response first = api.post("/v1/datasets/" + dataset + "/similarity/run/embeddings",
+        Map.of("pageSize", 10, "singlePage", true));
+    assertThat(first.status()).as(first.body()).isEqualTo(200);
+    assertThat(first.json().path("embeddings")).hasSize(10);
+    assertThat(first.json().has("nextPageToken")).isFalse();
+    assertThat(openPointsInTime()).isEqualTo(openBefore);
+
+    ApiClient.Response withToken = api.post("/v1/datasets/" + dataset + "/similarity/run/embeddings",
+        Map.of("singlePage", true, "pageToken", "x"));
+    assertThat(withToken.status()).isEqualTo(400);
+  }
+
+  private static long openPointsInTime() {
+    JsonNode nodes;
+    try {
+      nodes = Json.MAPPER.readTree(EsLoader.send("GET", "/_nodes/stats/indices/search", new byte[0],
+          "application/json")).path("nodes");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    long open = 0;
+    for (JsonNode node : nodes) {
+      open += node.path("indices").path("search").path("open_contexts").asLong();
+    }
+    return open;
   }
 
   @Test

@@ -13,7 +13,7 @@ public final class EmbeddingsHandlers {
 
   public void get(Context ctx) {
     EmbeddingsRequest request = ctx.bodyAsBytes().length == 0
-        ? new EmbeddingsRequest(null, null, null, null)
+        ? new EmbeddingsRequest(null, null, null, null, null)
         : JsonIO.read(ctx, EmbeddingsRequest.class);
     JsonIO.write(ctx, 200, service.get(ctx.pathParam("dataset"), ctx.pathParam("brainKey"), request));
   }

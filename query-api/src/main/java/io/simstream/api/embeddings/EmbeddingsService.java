@@ -46,9 +46,12 @@ public final class EmbeddingsService {
       throw new BadRequestException("give sampleIds or labelIds, not both");
     }
     boolean byIds = request.sampleIds() != null || request.labelIds() != null;
-    if (byIds && (request.pageSize() != null || request.pageToken() != null)) {
-      throw new BadRequestException("pageSize and pageToken page through the whole index; sampleIds and labelIds"
-          + " are answered in one response");
+    if (byIds && (request.pageSize() != null || request.pageToken() != null || request.singlePage() != null)) {
+      throw new BadRequestException("pageSize, pageToken and singlePage page through the whole index; sampleIds and"
+          + " labelIds are answered in one response");
+    }
+    if (request.onlyFirstPage() && request.pageToken() != null) {
+      throw new BadRequestException("singlePage asks for the first page alone: it takes no pageToken");
     }
     try {
       if (request.sampleIds() != null) {
@@ -107,7 +110,18 @@ public final class EmbeddingsService {
     }
     IndexScanner.Page page;
     if (request.pageToken() == null) {
-      page = scanner.page(scanner.open(run.indexName()), null, size, null);
+      // A point in time lives 5 minutes unless its last page is read: close it when no token will follow.
+      String pitId = scanner.open(run.indexName());
+      try {
+        page = scanner.page(pitId, null, size, null);
+      } catch (RuntimeException e) {
+        scanner.close(pitId);
+        throw e;
+      }
+      if (request.onlyFirstPage() && page.searchAfter() != null) {
+        scanner.close(page.pitId());
+        return new EmbeddingsPage(page.documents().stream().map(EmbeddingsService::embedding).toList(), null, null);
+      }
     } else {
       PageToken token = PageToken.decode(request.pageToken(), run.indexName(), clock.instant());
       try {

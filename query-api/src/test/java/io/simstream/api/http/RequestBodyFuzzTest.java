@@ -118,7 +118,7 @@ class RequestBodyFuzzTest {
     EmbeddingsRequest embeddings = JsonIO.parse(
         bytes("{\"page_size\": 3, \"page_token\": \"t\", \"sample_ids\": [\"s\"], \"label_ids\": [\"l\"]}"),
         EmbeddingsRequest.class);
-    assertThat(embeddings).isEqualTo(new EmbeddingsRequest(List.of("s"), List.of("l"), 3, "t"));
+    assertThat(embeddings).isEqualTo(new EmbeddingsRequest(List.of("s"), List.of("l"), 3, "t", null));
   }
 
   /** True when parsed, false when refused with a 400; fails the test on anything else. */
