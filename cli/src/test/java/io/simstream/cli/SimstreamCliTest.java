@@ -61,6 +61,16 @@ class SimstreamCliTest {
   }
 
   @Test
+  void produceWithWaitChecksTheApiAddressBeforeAnyConnection(@TempDir Path dir) {
+    // No broker listens on this port: the address is refused before anything could be sent.
+    int status = run("produce", "-d", "cars", "--folder", dir.toString(), "--wait", "--api", "localhost:8080",
+        "--kafka", "127.0.0.1:1");
+
+    assertThat(status).isEqualTo(ExitCode.BAD_INPUT);
+    assertThat(err.toString()).contains("localhost:8080").contains("http://");
+  }
+
+  @Test
   void helpListsEverySubcommand() {
     assertThat(run("--help")).isEqualTo(ExitCode.OK);
     assertThat(out.toString()).contains("produce").contains("runs").contains("query");

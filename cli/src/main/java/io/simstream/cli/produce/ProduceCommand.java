@@ -2,6 +2,7 @@ package io.simstream.cli.produce;
 
 import io.simstream.cli.ConnectionOptions;
 import io.simstream.cli.ExitCode;
+import io.simstream.cli.http.ApiClient;
 import io.simstream.cli.http.ApiException;
 import io.simstream.cli.source.BadInputException;
 import io.simstream.cli.source.CocoSource;
@@ -95,6 +96,8 @@ public final class ProduceCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     SimstreamConfig config = connection.config();
+    // Checked before anything is sent: a wrong --api found only when waiting would come after the whole input.
+    ApiClient api = await && !dryRun ? connection.apiClient(config) : null;
     if (!SampleKey.isValidDatasetName(dataset)) {
       // Before --register-dataset could put it on the compacted datasets topic, where nothing removes it.
       throw new BadInputException("dataset name '" + dataset + "' is invalid: use " + SampleKey.DATASET_NAME_RULE);
@@ -143,13 +146,17 @@ public final class ProduceCommand implements Callable<Integer> {
         if (coco.annotationsWithoutBox() > 0) {
           out.println("skipped " + coco.annotationsWithoutBox() + " COCO annotation(s) without a bbox");
         }
+        if (coco.annotationsOfUnknownImages() > 0) {
+          out.println("skipped " + coco.annotationsOfUnknownImages() + " COCO annotation(s) whose image_id names no image"
+              + " of the file");
+        }
         if (coco.emptyBoxes() > 0) {
           out.println("skipped " + coco.emptyBoxes() + " COCO annotation(s) whose box is empty inside the image");
         }
       }
       if (await && !dryRun) {
         try {
-          awaitSearchable(config, topics, sender, outcome, out);
+          awaitSearchable(config, api, topics, sender, outcome, out);
         } catch (TimeoutException e) {
           err.println("simstream: --wait gave up after " + waitTimeoutSeconds + " s; " + e.getMessage());
           return ExitCode.WAIT_TIMED_OUT;
@@ -160,8 +167,8 @@ public final class ProduceCommand implements Callable<Integer> {
   }
 
   /** --wait: the indexer took every event sent, then the changes are searchable in every run. */
-  private void awaitSearchable(SimstreamConfig config, Topics topics, EventSender sender, SourceProducer.Outcome outcome,
-                               PrintWriter out)
+  private void awaitSearchable(SimstreamConfig config, ApiClient api, Topics topics, EventSender sender,
+                               SourceProducer.Outcome outcome, PrintWriter out)
       throws TimeoutException, IOException, InterruptedException, ApiException, ExecutionException {
     if (sender.highestOffsets().isEmpty()) {
       out.println("nothing was sent: nothing to wait for");
@@ -170,7 +177,7 @@ public final class ProduceCommand implements Callable<Integer> {
     long deadline = System.nanoTime() + Duration.ofSeconds(waitTimeoutSeconds).toNanos();
     new IndexerCommitWait(config.kafkaClientProperties(), config.get(Settings.INDEXER_APPLICATION_ID), topics.changes().name())
         .await(sender.highestOffsets(), deadline);
-    new SearchableWait(connection.apiClient(config), out)
+    new SearchableWait(api, out)
         .await(dataset, outcome.upserted(), outcome.deleted(), deadline);
   }
 

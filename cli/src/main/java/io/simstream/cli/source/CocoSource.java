@@ -9,17 +9,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A COCO detection file: each entry of {@code images} becomes a sample, each of its
  * {@code annotations} a patch of that sample. Sample id: the image's {@code file_name}; label id:
  * {@code <file_name>#<annotation id>} (unique in the dataset even when several COCO files feed it);
  * label: the category's name; box: COCO's absolute {@code [x, y, width, height]} in pixels divided
- * by the image's size and clipped to the image. Annotations without a box (a captions file, say) and
- * those whose box is empty after clipping are skipped and counted apart; a box that is not four
- * numbers is bad input. The file is read whole, so it must fit in memory.
+ * by the image's size and clipped to the image. Annotations without a box (a captions file, say),
+ * those whose box is empty after clipping and those of images the file does not list are skipped and
+ * counted apart; a box that is not four numbers is bad input. The file is read whole, so it must fit in memory.
  */
 public final class CocoSource implements SampleSource {
   private final Path file;
@@ -27,6 +29,7 @@ public final class CocoSource implements SampleSource {
   private final String field;
   private int emptyBoxes;
   private int annotationsWithoutBox;
+  private int annotationsOfUnknownImages;
   /** Kept after the first load, so counting and reading parse the file once. */
   private JsonNode document;
 
@@ -50,6 +53,11 @@ public final class CocoSource implements SampleSource {
     return emptyBoxes;
   }
 
+  /** Annotations of the last read whose {@code image_id} names no image of the file (a truncated or mixed file). */
+  public int annotationsOfUnknownImages() {
+    return annotationsOfUnknownImages;
+  }
+
   /** Annotations of the last read that had no {@code bbox}. */
   public int annotationsWithoutBox() {
     return annotationsWithoutBox;
@@ -65,6 +73,9 @@ public final class CocoSource implements SampleSource {
     JsonNode coco = load();
     emptyBoxes = 0;
     annotationsWithoutBox = 0;
+    annotationsOfUnknownImages = 0;
+    Set<Long> imageIds = new HashSet<>();
+    coco.path("images").forEach(image -> imageIds.add(image.path("id").asLong()));
     Map<Long, String> categories = new HashMap<>();
     for (JsonNode category : coco.path("categories")) {
       categories.put(category.path("id").asLong(), category.path("name").asText(null));
@@ -85,8 +96,12 @@ public final class CocoSource implements SampleSource {
         throw new BadInputException(file + " annotations[" + index + "]: bbox must be [x, y, width, height] in pixels,"
             + " not " + bbox);
       }
-      annotationsByImage.computeIfAbsent(annotation.path("image_id").asLong(), k -> new ArrayList<>()).add(annotation);
       index++;
+      if (!imageIds.contains(annotation.path("image_id").asLong())) {
+        annotationsOfUnknownImages++;
+        continue;
+      }
+      annotationsByImage.computeIfAbsent(annotation.path("image_id").asLong(), k -> new ArrayList<>()).add(annotation);
     }
     index = 0;
     for (JsonNode image : coco.path("images")) {

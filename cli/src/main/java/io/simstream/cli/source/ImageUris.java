@@ -26,7 +26,8 @@ public final class ImageUris {
   /** The path as it goes into a URI: spaces, '%', '#', '?' and non-ASCII characters percent-encoded, '/' kept. */
   private static String encodedPath(String path) {
     try {
-      return new URI(null, null, path, null).toASCIIString();
+      // Made absolute for the parse, so that a ':' in the first segment is not read as ending a scheme.
+      return new URI(null, null, "/" + path, null).toASCIIString().substring(1);
     } catch (URISyntaxException e) {
       throw new IllegalArgumentException("not a path: " + path, e);
     }

@@ -67,7 +67,7 @@ class CocoSourceTest {
   }
 
   @Test
-  void annotationsWithoutABoxAreCountedApartFromEmptyBoxes() throws Exception {
+  void annotationsWithoutABoxOrImageAreCountedApartFromEmptyBoxes() throws Exception {
     // A captions or keypoints-only file: annotations with no bbox at all.
     Path file = dir.resolve("captions.json");
     Files.writeString(file, """
@@ -75,7 +75,8 @@ class CocoSourceTest {
          "annotations": [
            {"id": 1, "image_id": 1, "caption": "a dog"},
            {"id": 2, "image_id": 1, "category_id": 1, "bbox": null},
-           {"id": 3, "image_id": 1, "category_id": 1, "bbox": [20, 20, 5, 5]}]}
+           {"id": 3, "image_id": 1, "category_id": 1, "bbox": [20, 20, 5, 5]},
+           {"id": 4, "image_id": 999, "category_id": 1, "bbox": [1, 1, 5, 5]}]}
         """);
     CocoSource source = new CocoSource(file, dir, null, "gt");
     List<SourceSample> samples = new ArrayList<>();
@@ -84,6 +85,7 @@ class CocoSourceTest {
     assertThat(samples.get(0).patches()).isEmpty();
     assertThat(source.annotationsWithoutBox()).isEqualTo(2);
     assertThat(source.emptyBoxes()).isEqualTo(1);
+    assertThat(source.annotationsOfUnknownImages()).isEqualTo(1);
   }
 
   @Test

@@ -69,6 +69,18 @@ class FolderSourceTest {
   }
 
   @Test
+  void aColonInTheFirstFolderIsNotTakenForAScheme() throws Exception {
+    file("2024-05-01T10:00/shot 10:00.jpg", "jpeg");
+
+    List<SourceSample> samples = readAll(new FolderSource(root, FolderSource.DEFAULT_EXTENSIONS,
+        "https://images.example.com/set/"));
+
+    String uri = samples.get(0).imageUri();
+    assertThat(uri).isEqualTo("https://images.example.com/set/2024-05-01T10:00/shot%2010:00.jpg");
+    assertThat(java.net.URI.create(uri).getPath()).isEqualTo("/set/2024-05-01T10:00/shot 10:00.jpg");
+  }
+
+  @Test
   void hashFollowsTheFileContent() throws Exception {
     file("a.jpg", "first");
     FolderSource source = new FolderSource(root, FolderSource.DEFAULT_EXTENSIONS, null);
