@@ -45,31 +45,35 @@ class Dataset:
         if reverse:
             body["reverse"] = True
         if restrict_ids is not None:
-            body["restrictIds"] = list(restrict_ids)
+            body["restrictIds"] = _id_list(restrict_ids)
         if restrict_label_ids is not None:
-            body["restrictLabelIds"] = list(restrict_label_ids)
+            body["restrictLabelIds"] = _id_list(restrict_label_ids)
         key = brain_key or self._only_brain_key(prompts=isinstance(query, Prompt))
         return SimilarityResults.from_json(
             self.client.request("POST", self._run_path(key, "/sort-by-similarity"), json=body))
 
-    def get_embeddings(self, ids: Optional[Iterable[str]] = None, brain_key: Optional[str] = None,
+    def get_embeddings(self, sample_ids: Optional[Iterable[str]] = None, brain_key: Optional[str] = None,
                        label_ids: Optional[Iterable[str]] = None, page_size: Optional[int] = None,
-                       allow_missing: bool = True) -> Iterator[Embedding]:
-        """The stored vectors: of the sample ``ids`` (every patch of them on a patch run), of the
-        patches ``label_ids``, or, with neither, of the whole index.
+                       allow_missing: bool = True, ids: Optional[Iterable[str]] = None) -> Iterator[Embedding]:
+        """The stored vectors: of the samples ``sample_ids`` (every patch of them on a patch run), of
+        the patches ``label_ids``, or, with neither, of the whole index. ``ids`` is another name for
+        ``sample_ids``; a single id may be given as a string.
 
-        Returns an iterator; requests are sent as it is consumed. The whole index is read a page of
-        ``page_size`` (1..10,000; server default 1,000) at a time until the last page. Ids without a
-        vector are skipped, or raise :class:`~simstream.MissingIdsError` when ``allow_missing`` is
-        false.
+        Ids are looked up at once, so a missing run or index, or missing ids with ``allow_missing``
+        false (:class:`~simstream.MissingIdsError`), raise here; ids without a vector are otherwise
+        skipped. The whole index is read lazily instead, a page of ``page_size`` (1..10,000; server
+        default 1,000) at a time as the iterator is consumed.
         """
-        if ids is not None and label_ids is not None:
-            raise ValueError("give ids or label_ids, not both")
+        if sample_ids is not None and ids is not None:
+            raise ValueError("give sample_ids or ids (the same thing), not both")
+        sample_ids = sample_ids if sample_ids is not None else ids
+        if sample_ids is not None and label_ids is not None:
+            raise ValueError("give sample_ids or label_ids, not both")
         key = brain_key or self._only_brain_key(prompts=False)
         path = self._run_path(key, "/embeddings")
-        if ids is not None or label_ids is not None:
-            field, values = ("sampleIds", ids) if ids is not None else ("labelIds", label_ids)
-            return self._embeddings_of(path, {field: list(values)}, allow_missing)
+        if sample_ids is not None or label_ids is not None:
+            field, values = (("sampleIds", sample_ids) if sample_ids is not None else ("labelIds", label_ids))
+            return self._embeddings_of(path, {field: _id_list(values)}, allow_missing)
         return self._all_embeddings(path, page_size)
 
     def _embeddings_of(self, path: str, body: Dict[str, List[str]],
@@ -78,8 +82,7 @@ class Dataset:
         missing = page.get("missingIds") or []
         if missing and not allow_missing:
             raise MissingIdsError(missing)
-        for item in page["embeddings"]:
-            yield Embedding.from_json(item)
+        return iter([Embedding.from_json(item) for item in page["embeddings"]])
 
     def _all_embeddings(self, path: str, page_size: Optional[int]) -> Iterator[Embedding]:
         body: Dict[str, Any] = {} if page_size is None else {"pageSize": page_size}
@@ -190,3 +193,8 @@ class Dataset:
 
     def _run_path(self, brain_key: str, suffix: str = "") -> str:
         return f"{self._runs_path()}/{quote(brain_key, safe='')}{suffix}"
+
+
+def _id_list(values: Iterable[str]) -> List[str]:
+    """A list of ids; one id given as a string is a list of one, not of its characters."""
+    return [values] if isinstance(values, str) else list(values)

@@ -7,6 +7,8 @@ sample's changes on one partition, in order.
 import base64
 import importlib
 import json
+import math
+import re
 import struct
 import threading
 from datetime import datetime, timezone
@@ -16,6 +18,10 @@ from .errors import KafkaClientMissingError, ProduceError
 from .query import as_plain
 
 SCHEMA_VERSION = 1
+# As the indexer checks them (SampleKey, DocumentIds): an event that breaks these is dead-lettered.
+DATASET_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
+DATASET_NAME_RULE = "1-128 letters, digits, '.', '_' or '-', starting with a letter or digit"
+MAX_ID_BYTES = 512
 
 # (name users pass, module to import), in the order they are tried.
 KAFKA_CLIENTS = (("confluent-kafka", "confluent_kafka"), ("kafka-python", "kafka"))
@@ -27,11 +33,16 @@ Record = Tuple[str, bytes]
 
 
 def change_events(dataset: str, samples: Iterable[Mapping[str, Any]]) -> Iterator[Record]:
-    """A ``sample_added`` record per sample: the sample's whole new state."""
+    """A ``sample_added`` record per sample: the sample's whole new state.
+
+    A sample the indexer would dead-letter (the rules of docs/events.md) raises ``ValueError`` here instead.
+    """
+    _check_dataset(dataset)
     for position, sample in enumerate(samples):
         sample_id = _first(sample, "id", "sample_id")
         if not isinstance(sample_id, str) or not sample_id:
             raise ValueError(f"sample {position} has no 'id' (or 'sample_id') string")
+        _check_document_id(sample_id, "sample id")
         event: Dict[str, Any] = {"type": "sample_added", "schemaVersion": SCHEMA_VERSION,
                                  "dataset": dataset, "sampleId": sample_id}
         image_uri = _first(sample, "filepath", "image_uri")
@@ -41,14 +52,19 @@ def change_events(dataset: str, samples: Iterable[Mapping[str, Any]]) -> Iterato
         if image_uri is None and not event["embeddings"]:
             raise ValueError(f"sample {sample_id!r} has neither 'filepath' nor 'embeddings'")
         event["patches"] = [_patch(patch, sample_id) for patch in sample.get("patches") or []]
+        label_ids = [patch["labelId"] for patch in event["patches"]]
+        if len(set(label_ids)) != len(label_ids):
+            raise ValueError(f"sample {sample_id!r} has two patches with the same 'label_id'")
         event["eventTime"] = _now()
         yield _record(dataset, sample_id, event)
 
 
 def delete_events(dataset: str, sample_ids: Iterable[str]) -> Iterator[Record]:
+    _check_dataset(dataset)
     for sample_id in sample_ids:
         if not isinstance(sample_id, str) or not sample_id:
             raise ValueError(f"sample id {sample_id!r} is not a non-empty string")
+        _check_document_id(sample_id, "sample id")
         yield _record(dataset, sample_id, {"type": "sample_deleted", "schemaVersion": SCHEMA_VERSION,
                                            "dataset": dataset, "sampleId": sample_id,
                                            "eventTime": _now()})
@@ -179,11 +195,24 @@ def _patch(patch: Mapping[str, Any], sample_id: str) -> Dict[str, Any]:
     for name, field in (("field", "field"), ("label", "label")):
         if patch.get(name) is not None:
             out[field] = str(patch[name])
-    box = patch.get("bounding_box")
-    if box is not None:
-        out["boundingBox"] = [float(x) for x in as_plain(box)]
+    _check_document_id(label_id, f"label id of a patch of sample {sample_id!r}")
+    out["boundingBox"] = _box(patch.get("bounding_box"), label_id)
     out["embeddings"] = _embeddings(patch.get("embeddings"), f"patch {label_id!r}")
     return out
+
+
+def _box(value: Any, label_id: str) -> List[float]:
+    """FiftyOne's relative [x, y, width, height], inside [0, 1] with a positive size, as the indexer requires."""
+    if value is None:
+        raise ValueError(f"patch {label_id!r} has no 'bounding_box'")
+    box = [float(x) for x in as_plain(value)]
+    if len(box) != 4 or not all(math.isfinite(v) for v in box):
+        raise ValueError(f"patch {label_id!r}: 'bounding_box' must be 4 numbers [x, y, width, height], not {box}")
+    x, y, width, height = box
+    # The indexer's own tolerance for boxes that touch the edge after rounding.
+    if x < 0 or y < 0 or width <= 0 or height <= 0 or x + width > 1.0001 or y + height > 1.0001:
+        raise ValueError(f"patch {label_id!r}: 'bounding_box' {box} is not inside [0, 1] with a positive size")
+    return box
 
 
 def _embeddings(value: Any, owner: str) -> Dict[str, str]:
@@ -191,7 +220,30 @@ def _embeddings(value: Any, owner: str) -> Dict[str, str]:
         return {}
     if not isinstance(value, Mapping):
         raise TypeError(f"{owner}: 'embeddings' must map a key (brain key, model or 'default') to a vector")
-    return {str(key): vector_to_base64([float(x) for x in as_plain(vector)]) for key, vector in value.items()}
+    vectors: Dict[str, str] = {}
+    for key, vector in value.items():
+        floats = [float(x) for x in as_plain(vector)]
+        if not floats:
+            raise ValueError(f"{owner}: vector {key!r} is empty")
+        if not all(math.isfinite(v) for v in floats):
+            raise ValueError(f"{owner}: vector {key!r} holds a non-finite number")
+        vectors[str(key)] = vector_to_base64(floats)
+    return vectors
+
+
+def _check_dataset(dataset: str) -> None:
+    if not isinstance(dataset, str) or not DATASET_NAME.fullmatch(dataset):
+        raise ValueError(f"dataset name {dataset!r} is invalid: use {DATASET_NAME_RULE}")
+
+
+def _check_document_id(value: str, what: str) -> None:
+    """Ids become Elasticsearch document ids: at most 512 bytes of UTF-8 (an unpaired surrogate has none)."""
+    try:
+        size = len(value.encode("utf-8"))
+    except UnicodeEncodeError as error:
+        raise ValueError(f"{what} {value[:32]!r} is not valid Unicode") from error
+    if size > MAX_ID_BYTES:
+        raise ValueError(f"{what} {value[:32]!r}... has {size} bytes in UTF-8; at most {MAX_ID_BYTES} are allowed")
 
 
 def vector_to_base64(vector: List[float]) -> str:

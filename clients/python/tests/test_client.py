@@ -120,15 +120,27 @@ def test_get_embeddings_of_ids_reports_missing_ids_when_asked(stub):
     stub.answer("POST", path, page)
     ds = simstream.Client(stub.url).dataset("cars")
 
-    found = list(ds.get_embeddings(ids=["s1", "s404"], brain_key="patches"))
+    found = list(ds.get_embeddings(sample_ids=["s1", "s404"], brain_key="patches"))
     assert [(e.id, e.sample_id, e.label_id) for e in found] == [("p1", "s1", "p1")]
     assert stub.requests[0].body == {"sampleIds": ["s1", "s404"]}
+    # Raised by the call itself, as the README shows it, not only once the result is read.
     with pytest.raises(MissingIdsError) as error:
-        list(ds.get_embeddings(label_ids=["p1"], brain_key="patches", allow_missing=False))
+        ds.get_embeddings(label_ids="p1", brain_key="patches", allow_missing=False)
     assert error.value.missing_ids == ["s404"]
     assert stub.requests[1].body == {"labelIds": ["p1"]}
     with pytest.raises(ValueError, match="not both"):
         ds.get_embeddings(ids=["a"], label_ids=["b"], brain_key="patches")
+
+
+def test_one_id_given_as_a_string_is_one_id_not_its_characters(stub):
+    stub.answer("POST", RUNS + "/clip/embeddings", {"embeddings": [], "missingIds": ["s1"]})
+    stub.answer("POST", RUNS + "/clip/sort-by-similarity", search_json([]))
+    ds = simstream.Client(stub.url).dataset("cars")
+
+    ds.get_embeddings(ids="s1", brain_key="clip")
+    ds.sort_by_similarity([1.0, 0.0], brain_key="clip", restrict_ids="s1")
+    assert stub.requests[0].body == {"sampleIds": ["s1"]}
+    assert stub.requests[1].body["restrictIds"] == ["s1"]
 
 
 def test_run_management_calls_the_api_routes(stub):

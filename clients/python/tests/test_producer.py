@@ -57,10 +57,27 @@ def test_deletions_are_sample_deleted_events():
     ({"id": "s1"}, "neither 'filepath' nor 'embeddings'"),
     ({"id": "s1", "embeddings": [1, 2]}, "must map a key"),
     ({"id": "s1", "filepath": "/x.jpg", "patches": [{"label": "car"}]}, "no 'label_id'"),
+    ({"id": "s1", "filepath": "/x.jpg", "patches": [{"label_id": "p1", "label": "car"}]}, "no 'bounding_box'"),
+    ({"id": "s1", "filepath": "/x.jpg", "patches": [{"label_id": "p1", "bounding_box": [0.5, 0.5, 0.8, 0.1]}]},
+     "not inside"),
+    ({"id": "s1", "filepath": "/x.jpg", "patches": [{"label_id": "p1", "bounding_box": [0.1, 0.1]}]}, "4 numbers"),
+    ({"id": "s1", "filepath": "/x.jpg", "patches": [{"label_id": "p1", "bounding_box": [0, 0, 1, 1]},
+                                                    {"label_id": "p1", "bounding_box": [0, 0, 1, 1]}]},
+     "same 'label_id'"),
+    ({"id": "s1", "embeddings": {"clip": []}}, "is empty"),
+    ({"id": "s1", "embeddings": {"clip": [1.0, float("nan")]}}, "non-finite"),
+    ({"id": "s" * 513, "filepath": "/x.jpg"}, "513 bytes"),
 ])
 def test_samples_that_cannot_be_events_are_refused_with_the_reason(sample, message):
     with pytest.raises((ValueError, TypeError), match=message):
         list(change_events("cars", [sample]))
+
+
+def test_an_invalid_dataset_name_is_refused_before_any_event():
+    with pytest.raises(ValueError, match="dataset name 'my pets' is invalid"):
+        list(change_events("my pets", [{"id": "s1", "filepath": "/x.jpg"}]))
+    with pytest.raises(ValueError, match="is invalid"):
+        list(delete_events("my pets", ["s1"]))
 
 
 def test_without_a_kafka_client_producing_says_what_to_install(monkeypatch):
