@@ -2,9 +2,12 @@ package io.simstream.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.simstream.config.Settings;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Runs that name a real embedding model take their size and prompt support from the model itself. */
 class ModelRunTest {
@@ -43,5 +46,20 @@ class ModelRunTest {
         Map.of("brainKey", "z", "model", "mobilenet-v2-nsfwjs", "dims", 512));
     assertThat(wrongDims.status()).isEqualTo(400);
     assertThat(wrongDims.json().path("error").asText()).contains("1280").contains("512");
+  }
+
+  /** Configured but broken (a file missing from the CLIP folder): the operator's problem, said as such. */
+  @Test
+  void aConfiguredModelThatCannotOpenIsA503NamingTheProblem(@TempDir Path emptyClipDir) {
+    try (QueryApi api = QueryApi.start(SharedApi.config().with(Map.of(Settings.EMBEDDING_CLIP_DIR,
+        emptyClipDir.toString())))) {
+      ApiClient own = new ApiClient("http://127.0.0.1:" + api.port(), null);
+      own.post("/v1/datasets", Map.of("name", dataset));
+      ApiClient.Response clip = own.post("/v1/datasets/" + dataset + "/similarity",
+          Map.of("brainKey", "clip", "model", "clip-onnx"));
+      assertThat(clip.status()).as(clip.body()).isEqualTo(503);
+      assertThat(clip.json().path("error").asText()).contains("clip-onnx").contains("cannot be used")
+          .contains(emptyClipDir.toString());
+    }
   }
 }

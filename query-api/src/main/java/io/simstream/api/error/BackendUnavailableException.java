@@ -1,7 +1,7 @@
 package io.simstream.api.error;
 
 /**
- * Elasticsearch or Kafka cannot serve the request now: a 503, whose {@link Reason} says why
+ * Elasticsearch, Kafka or a configured model cannot serve the request now: a 503, whose {@link Reason} says why
  * without anyone having to read the message.
  */
 public final class BackendUnavailableException extends ApiException {
@@ -19,7 +19,9 @@ public final class BackendUnavailableException extends ApiException {
     /** The TLS handshake failed on the server's certificate: the operator must configure trust (or the host). */
     CERTIFICATE_REJECTED,
     /** A Kafka write that did not complete in time. */
-    WRITE_FAILED
+    WRITE_FAILED,
+    /** An embedding model this server is configured with cannot be opened or run (missing or broken files). */
+    MODEL_UNAVAILABLE
   }
 
   private final Reason reason;

@@ -1,7 +1,9 @@
 package io.simstream.api.model;
 
+import io.simstream.api.error.BackendUnavailableException;
 import io.simstream.embedding.Embedder;
 import io.simstream.embedding.EmbedderRegistry;
+import io.simstream.embedding.EmbeddingException;
 import java.util.Optional;
 
 /** Finds the embedding model a run names ("precomputed" is not a model and is never looked up). */
@@ -9,13 +11,33 @@ import java.util.Optional;
 public interface EmbeddingModels {
   Optional<EmbeddingModel> find(String model);
 
-  /** The embedding module's models: the bundled one, and CLIP when its files are configured. */
+  /**
+   * The embedding module's models: the bundled one, and CLIP when its files are configured. A model
+   * that is configured but cannot be opened or run (a missing or corrupt file) is the operator's
+   * problem, answered 503 with the module's message rather than a 500.
+   */
   static EmbeddingModels of(EmbedderRegistry registry) {
-    return model -> registry.find(model).map(EmbeddingModels::describe);
+    return model -> {
+      try {
+        return registry.find(model).map(embedder -> describe(model, embedder));
+      } catch (EmbeddingException e) {
+        throw unavailable(model, e);
+      }
+    };
   }
 
-  private static EmbeddingModel describe(Embedder embedder) {
-    return new EmbeddingModel(embedder.dimensions(),
-        embedder.supportsPrompts() ? Optional.of(embedder::embedText) : Optional.empty());
+  private static EmbeddingModel describe(String model, Embedder embedder) {
+    return new EmbeddingModel(embedder.dimensions(), embedder.supportsPrompts() ? Optional.of(text -> {
+      try {
+        return embedder.embedText(text);
+      } catch (EmbeddingException e) {
+        throw unavailable(model, e);
+      }
+    }) : Optional.empty());
+  }
+
+  private static BackendUnavailableException unavailable(String model, EmbeddingException e) {
+    return new BackendUnavailableException(BackendUnavailableException.Reason.MODEL_UNAVAILABLE,
+        "model '" + model + "' is configured on this server but cannot be used: " + e.getMessage(), e);
   }
 }
