@@ -2,6 +2,7 @@ package io.simstream.indexer;
 
 import io.simstream.config.Settings;
 import io.simstream.config.SimstreamConfig;
+import io.simstream.indexer.state.SampleStoreRocksDbConfig;
 import io.simstream.kafka.Topics;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -80,6 +81,7 @@ final class IndexerStreamsConfig {
     // markers are written; the default 100 ms retry backoff then stalls every commit cycle.
     props.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), PRODUCER_RETRY_BACKOFF_MS);
     props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), PRODUCER_BATCH_BYTES);
+    props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, SampleStoreRocksDbConfig.class);
     return props;
   }
 }

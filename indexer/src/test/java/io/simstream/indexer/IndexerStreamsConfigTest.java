@@ -65,6 +65,12 @@ class IndexerStreamsConfigTest {
   }
 
   @Test
+  void theSampleStoreConfigurationReachesKafkaStreams() {
+    assertThat(streams.getClass(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG))
+        .isEqualTo(io.simstream.indexer.state.SampleStoreRocksDbConfig.class);
+  }
+
+  @Test
   void stateStoresAreTransactional() {
     assertThat(streams.getBoolean(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG)).isTrue();
   }
