@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes the samples that existed before a run appeared into the run's index, from this task's
  * samples store, a chunk at a time, recording progress after each chunk (changelogged, so a restart
- * resumes). Samples changed after the run appeared are written live by the flush; both write the
- * current state with the same versions, so their overlap is harmless.
+ * resumes). Samples changed after the run appeared are written live by the flush. The two never write
+ * one sample at once: a chunk leaves out what the outbox will write, and the outbox holds a chunk's
+ * samples until its writes complete (at most one write per document in flight, docs/indexer.md).
  */
 final class Backfill implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Backfill.class);
@@ -47,8 +48,10 @@ final class Backfill implements AutoCloseable {
   /** The chunk whose writes were started and not yet answered; at most one. */
   private InFlight inFlight;
 
-  /** A chunk being written: its progress, stored under {@code key} once the writes complete. */
-  /** A chunk whose writes were started; the outbox holds its samples until they complete. */
+  /**
+   * A chunk being written: its progress, stored under {@code key} once the writes complete; the outbox holds its
+   * samples until then.
+   */
   private record InFlight(String key, SimilarityRun run, DocumentSync.Started sync, BackfillProgress next) {
     List<String> sampleKeys() {
       return sync.items().stream().map(DocumentSync.Item::key).toList();

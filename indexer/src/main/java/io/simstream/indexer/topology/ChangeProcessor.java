@@ -84,7 +84,8 @@ final class ChangeProcessor implements Processor<String, byte[], String, byte[]>
     KeyValueStore<String, BackfillProgress> progress = context.getStateStore(IndexerTopology.BACKFILL_STORE);
     this.runs = new RunCatalog(context.getStateStore(IndexerTopology.RUNS_STORE), runChanges);
     DocumentSync sync = new DocumentSync(samples, writer, embedders, options.embedBatchSize(), metrics);
-    this.outbox = new Outbox(pending, samples, sync, writer, embedExecutor, options, metrics);
+    this.outbox = new Outbox(pending, samples, sync, writer, embedExecutor, options, metrics,
+        context::currentSystemTimeMs);
     this.backfill = new Backfill(samples, progress, runs, sync, outbox, options.backfillChunk(),
         options.embedBatchSize(), context.taskId().toString(), metrics);
     long halfWaitMs = Math.max(1, options.maxWait().toMillis() / 2);

@@ -26,6 +26,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -57,6 +58,8 @@ final class Outbox implements AutoCloseable {
   private final Executor embedExecutor;
   private final TopologyOptions options;
   private final IndexerMetrics metrics;
+  /** The task's wall clock (the stream time a flush is given is old by the time an embedding completes). */
+  private final LongSupplier wallClockMs;
   private final LinkedBlockingQueue<Runnable> completions = new LinkedBlockingQueue<>();
   /**
    * Samples with an entry that no stage holds and no image retry delays, oldest first. Every entry is
@@ -92,8 +95,9 @@ final class Outbox implements AutoCloseable {
 
   Outbox(KeyValueStore<String, PendingChange> pending, KeyValueStore<String, SampleState> samples, DocumentSync sync,
          VectorIndexWriter writer, Executor embedExecutor, TopologyOptions options,
-         IndexerMetrics metrics) {
+         IndexerMetrics metrics, LongSupplier wallClockMs) {
     this.pending = pending;
+    this.wallClockMs = wallClockMs;
     this.samples = samples;
     this.sync = sync;
     this.writer = writer;
@@ -267,7 +271,7 @@ final class Outbox implements AutoCloseable {
     Map<String, List<SimilarityRun>> planned = new HashMap<>();
     EmbeddingPlan plan = sync.planEmbeddings(batch, dataset -> planned.computeIfAbsent(dataset, runsOf));
     if (plan.isEmpty()) {
-      write(batch, runsOf, deadLetters, nowMs);
+      write(batch, runsOf, deadLetters);
     } else {
       embed(plan, planned, batch, runsOf, deadLetters, nowMs);
     }
@@ -308,7 +312,7 @@ final class Outbox implements AutoCloseable {
         // The states now hold the computed vectors: read them again.
         write(batch.stream().filter(item -> !later.contains(item.key()))
             .map(item -> new DocumentSync.Item(item.key(), samples.get(item.key()), item.version(),
-                item.removedLabelIds())).toList(), runsOf, deadLetters, nowMs);
+                item.removedLabelIds())).toList(), runsOf, deadLetters);
         later.forEach(this::releaseSample);
       });
     });
@@ -344,7 +348,7 @@ final class Outbox implements AutoCloseable {
    * flush. An unchanged version means an unchanged entry and state, so the items' states are used as read.
    */
   private void write(List<DocumentSync.Item> batch, Function<String, List<SimilarityRun>> runsOf,
-                     DeadLetterSink deadLetters, long nowMs) {
+                     DeadLetterSink deadLetters) {
     long start = System.nanoTime();
     List<DocumentSync.Item> current = new ArrayList<>(batch.size());
     for (DocumentSync.Item item : batch) {
@@ -362,7 +366,7 @@ final class Outbox implements AutoCloseable {
         throw e;
       }
       // Elasticsearch was away when a run's index was first checked: the batch waits, records keep coming.
-      writesPausedUntilMs = nowMs + e.retryAfterMs();
+      writesPausedUntilMs = wallClockMs.getAsLong() + e.retryAfterMs();
       stagesInFlight--;
       current.forEach(item -> releaseSample(item.key()));
       return;

@@ -2,6 +2,7 @@ package io.simstream.indexer.write;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
+import co.elastic.clients.transport.rest_client.RestClientOptions;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.simstream.elasticsearch.BulkVectorEncoding;
 import io.simstream.elasticsearch.ElasticsearchClients;
@@ -64,11 +65,15 @@ public final class BulkVectorWriter implements VectorIndexWriter {
    * in one flush: a cluster that accepts connections but does not answer must not hold it for the
    * client's usual 30 s. A creation cut short is found by the next check's read.
    */
+  private static final RequestConfig CHECK_TIMEOUTS =
+      RequestConfig.custom().setConnectTimeout(2_000).setSocketTimeout(2_000).build();
   private static final RequestOptions CHECK_OPTIONS = RequestOptions.DEFAULT.toBuilder()
-      .setRequestConfig(RequestConfig.custom().setConnectTimeout(2_000).setSocketTimeout(2_000).build()).build();
+      .setRequestConfig(CHECK_TIMEOUTS).build();
   private static final String ALREADY_EXISTS = "resource_already_exists_exception";
 
   private final ElasticsearchClient es;
+  /** The same client with {@link #CHECK_TIMEOUTS}, for the typed calls of an index check (create, add fields). */
+  private final ElasticsearchClient checkClient;
   private final RestClient rest;
   private final Limits limits;
   private final ChunkPlanner chunks;
@@ -87,11 +92,22 @@ public final class BulkVectorWriter implements VectorIndexWriter {
   public BulkVectorWriter(ElasticsearchClient es, Limits limits, BulkVectorEncoding encoding, IndexerMetrics metrics,
                           Clock clock) {
     this.es = es;
+    this.checkClient = withCheckTimeouts(es);
     this.rest = ElasticsearchClients.restClient(es);
     this.limits = limits;
     this.chunks = new ChunkPlanner(limits.maxActions(), limits.maxBytes(), encoding);
     this.metrics = metrics;
     this.clock = clock;
+  }
+
+  /** Keeps the client's headers (its compatibility and meta headers), with the short timeouts of a check. */
+  private static ElasticsearchClient withCheckTimeouts(ElasticsearchClient es) {
+    if (!(es._transportOptions() instanceof RestClientOptions options)) {
+      return es;
+    }
+    RestClientOptions.Builder builder = options.toBuilder();
+    builder.restClientRequestOptionsBuilder().setRequestConfig(CHECK_TIMEOUTS);
+    return es.withTransportOptions(builder.build());
   }
 
   @Override
@@ -160,17 +176,23 @@ public final class BulkVectorWriter implements VectorIndexWriter {
       knownIndexes.put(index, new KnownIndex(known.run(), known.uuid(), clock.millis()));
       return known.uuid();
     }
-    Backoff backoff = unavailable != null ? unavailable.backoff() : backoff();
-    OptionalLong delay = backoff.next();
-    if (delay.isEmpty()) {
-      unavailableIndexes.remove(index);
+    // Stream threads and the retry scheduler may fail on one index at once: one backoff, advanced under the map's lock.
+    long[] delayMs = new long[1];
+    Unavailable next = unavailableIndexes.compute(index, (name, current) -> {
+      Backoff backoff = current != null ? current.backoff() : backoff();
+      OptionalLong delay = backoff.next();
+      if (delay.isEmpty()) {
+        return null;
+      }
+      delayMs[0] = delay.getAsLong();
+      return new Unavailable(backoff, clock.millis() + delay.getAsLong(), failure);
+    });
+    if (next == null) {
       throw new IndexWriteException(IndexWriteException.Reason.INDEX_UNAVAILABLE,
           "Elasticsearch did not " + what + index + " within " + limits.retryBudget() + ": "
               + ElasticsearchFailures.describe(failure), failure);
     }
-    Unavailable next = new Unavailable(backoff, clock.millis() + delay.getAsLong(), failure);
-    unavailableIndexes.put(index, next);
-    LOG.warn("Could not {}{}, its writes wait; trying again in {} ms: {}", what, index, delay.getAsLong(),
+    LOG.warn("Could not {}{}, its writes wait; trying again in {} ms: {}", what, index, delayMs[0],
         ElasticsearchFailures.describe(failure));
     throw next.pending(index, clock.millis());
   }
@@ -194,7 +216,7 @@ public final class BulkVectorWriter implements VectorIndexWriter {
     Optional<JsonNode> existing = describe(index);
     if (existing.isEmpty()) {
       try {
-        IndexMapping.create(es, index, new VectorFieldSpec(run.metric(), run.dims(), run.indexOptions()));
+        IndexMapping.create(checkClient, index, new VectorFieldSpec(run.metric(), run.dims(), run.indexOptions()));
       } catch (ElasticsearchException e) {
         if (ALREADY_EXISTS.equals(e.error().type())) {
           return adopt(run, describe(index).orElseThrow(() ->
@@ -220,7 +242,7 @@ public final class BulkVectorWriter implements VectorIndexWriter {
   private String adopt(SimilarityRun run, JsonNode state) throws IOException {
     String index = run.indexName();
     if (state.path("mappings").path("properties").path(IndexMapping.SUMMARY).isMissingNode()) {
-      IndexMapping.addMissingFields(es, index);
+      IndexMapping.addMissingFields(checkClient, index);
     }
     if (!state.path("aliases").has(IndexMapping.writeAlias(index))) {
       Request alias = new Request("PUT", "/" + index + "/_alias/" + IndexMapping.writeAlias(index));
