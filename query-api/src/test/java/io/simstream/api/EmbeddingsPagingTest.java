@@ -94,6 +94,22 @@ class EmbeddingsPagingTest {
     assertThat(withToken.status()).isEqualTo(400);
   }
 
+  @Test
+  void aFirstPageThatFailsClosesItsPointInTime() {
+    String broken = "paging-broken-" + UUID.randomUUID().toString().substring(0, 8);
+    api.post("/v1/datasets", Map.of("name", broken));
+    String index = api.post("/v1/datasets/" + broken + "/similarity", Map.of("brainKey", "run", "dims", VectorData.DIMS))
+        .json().path("run").path("indexName").asText();
+    // A document without its vector: reading it fails the page after the point in time was opened.
+    EsLoader.send("PUT", "/" + index + "/_doc/novec?refresh=true", "{\"sample_id\": \"novec\"}".getBytes(),
+        "application/json");
+    long openBefore = openPointsInTime();
+
+    ApiClient.Response failed = api.post("/v1/datasets/" + broken + "/similarity/run/embeddings", Map.of("pageSize", 10));
+    assertThat(failed.status()).as(failed.body()).isGreaterThanOrEqualTo(500);
+    assertThat(openPointsInTime()).isEqualTo(openBefore);
+  }
+
   private static long openPointsInTime() {
     JsonNode nodes;
     try {
