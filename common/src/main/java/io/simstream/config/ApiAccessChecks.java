@@ -13,6 +13,16 @@ public final class ApiAccessChecks {
   private ApiAccessChecks() {
   }
 
+  /** For a process that serves the API: prints the problems and exits with status 2, as an invalid configuration does. */
+  public static void requireOrExit(SimstreamConfig config) {
+    try {
+      require(config);
+    } catch (ConfigException e) {
+      System.err.println(e.getMessage());
+      System.exit(SimstreamConfig.EXIT_INVALID_CONFIG);
+    }
+  }
+
   /** @throws ConfigException listing every problem */
   public static void require(SimstreamConfig config) {
     List<String> problems = new ArrayList<>();

@@ -2,6 +2,7 @@ package io.simstream.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.simstream.api.QueryApi;
+import io.simstream.config.ApiAccessChecks;
 import io.simstream.config.Settings;
 import io.simstream.config.SimstreamConfig;
 import io.simstream.indexer.Indexer;
@@ -33,6 +34,7 @@ public final class DemoMain {
   public static void main(String[] args) throws Exception {
     boolean exitWhenDone = List.of(args).contains("--exit");
     SimstreamConfig config = SimstreamConfig.fromEnvironmentOrExit();
+    ApiAccessChecks.requireOrExit(config); // before any server starts
     long start = System.nanoTime();
     say("Starting a local Kafka broker and Elasticsearch node (real servers, loopback only)...");
     KafkaBroker kafka = LocalServers.kafka();

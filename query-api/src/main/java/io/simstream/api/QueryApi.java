@@ -79,10 +79,10 @@ public final class QueryApi implements AutoCloseable {
   }
 
   private static QueryApi start(SimstreamConfig config, EmbeddingModels models, AutoCloseable ownedModels) {
-    ApiAccessChecks.require(config);
     List<AutoCloseable> resources = new ArrayList<>();
     resources.add(ownedModels);
     try {
+      ApiAccessChecks.require(config);
       TopicAdmin.ensureTopics(config);
       Topics topics = Topics.from(config);
       KafkaClientProperties kafka = config.kafkaClientProperties();

@@ -1,6 +1,6 @@
 package io.simstream.api;
 
-import io.simstream.config.ConfigException;
+import io.simstream.config.ApiAccessChecks;
 import io.simstream.config.SimstreamConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,13 +15,10 @@ public final class QueryApiMain {
 
   public static void main(String[] args) {
     SimstreamConfig config = SimstreamConfig.fromEnvironmentOrExit();
+    ApiAccessChecks.requireOrExit(config);
     QueryApi api;
     try {
       api = QueryApi.start(config);
-    } catch (ConfigException e) {
-      System.err.println(e.getMessage());
-      System.exit(SimstreamConfig.EXIT_INVALID_CONFIG);
-      return;
     } catch (RuntimeException e) {
       // start() has closed what it opened; exiting explicitly still ends a process whose libraries left a thread.
       LOG.error("The query API failed to start: {}", e.getMessage(), e);
