@@ -49,8 +49,8 @@ def change_events(dataset: str, samples: Iterable[Mapping[str, Any]]) -> Iterato
         if image_uri is not None:
             event["imageUri"] = str(image_uri)
         event["embeddings"] = _embeddings(sample.get("embeddings"), f"sample {sample_id!r}")
-        if image_uri is None and not event["embeddings"]:
-            raise ValueError(f"sample {sample_id!r} has neither 'filepath' nor 'embeddings'")
+        if image_uri is None and not event["embeddings"] and not sample.get("patches"):
+            raise ValueError(f"sample {sample_id!r} has neither 'filepath' nor 'embeddings' nor 'patches'")
         event["patches"] = [_patch(patch, sample_id) for patch in sample.get("patches") or []]
         label_ids = [patch["labelId"] for patch in event["patches"]]
         if len(set(label_ids)) != len(label_ids):

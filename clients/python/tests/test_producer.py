@@ -54,7 +54,7 @@ def test_deletions_are_sample_deleted_events():
 
 @pytest.mark.parametrize("sample, message", [
     ({"filepath": "/x.jpg"}, "has no 'id'"),
-    ({"id": "s1"}, "neither 'filepath' nor 'embeddings'"),
+    ({"id": "s1"}, "neither 'filepath' nor 'embeddings' nor 'patches'"),
     ({"id": "s1", "embeddings": [1, 2]}, "must map a key"),
     ({"id": "s1", "filepath": "/x.jpg", "patches": [{"label": "car"}]}, "no 'label_id'"),
     ({"id": "s1", "filepath": "/x.jpg", "patches": [{"label_id": "p1", "label": "car"}]}, "no 'bounding_box'"),
@@ -71,6 +71,14 @@ def test_deletions_are_sample_deleted_events():
 def test_samples_that_cannot_be_events_are_refused_with_the_reason(sample, message):
     with pytest.raises((ValueError, TypeError), match=message):
         list(change_events("cars", [sample]))
+
+
+def test_a_sample_of_patches_with_their_own_vectors_needs_no_image():
+    [(_, value)] = list(change_events("cars", [{"id": "s1", "patches": [
+        {"label_id": "p1", "bounding_box": [0.1, 0.1, 0.5, 0.5], "embeddings": {"clip": [1.0, 0.0]}}]}]))
+    event = json.loads(value)
+    assert "imageUri" not in event and event["embeddings"] == {}
+    assert event["patches"][0]["labelId"] == "p1"
 
 
 def test_an_invalid_dataset_name_is_refused_before_any_event():
