@@ -177,24 +177,20 @@ public final class BulkVectorWriter implements VectorIndexWriter {
       return known.uuid();
     }
     // Stream threads and the retry scheduler may fail on one index at once: one backoff, advanced under the map's lock.
-    long[] delayMs = new long[1];
     Unavailable next = unavailableIndexes.compute(index, (name, current) -> {
       Backoff backoff = current != null ? current.backoff() : backoff();
       OptionalLong delay = backoff.next();
-      if (delay.isEmpty()) {
-        return null;
-      }
-      delayMs[0] = delay.getAsLong();
-      return new Unavailable(backoff, clock.millis() + delay.getAsLong(), failure);
+      return delay.isEmpty() ? null : new Unavailable(backoff, clock.millis() + delay.getAsLong(), failure);
     });
     if (next == null) {
       throw new IndexWriteException(IndexWriteException.Reason.INDEX_UNAVAILABLE,
           "Elasticsearch did not " + what + index + " within " + limits.retryBudget() + ": "
               + ElasticsearchFailures.describe(failure), failure);
     }
-    LOG.warn("Could not {}{}, its writes wait; trying again in {} ms: {}", what, index, delayMs[0],
+    IndexWriteException pending = next.pending(index, clock.millis());
+    LOG.warn("Could not {}{}, its writes wait; trying again in {} ms: {}", what, index, pending.retryAfterMs(),
         ElasticsearchFailures.describe(failure));
-    throw next.pending(index, clock.millis());
+    throw pending;
   }
 
   /** A new index that could not be checked: the backoff since its first failure and when to try again. */
