@@ -14,6 +14,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * Second step of {@code --wait}, after {@link IndexerCommitWait}: for each run (listed by the query
@@ -52,7 +53,7 @@ final class SearchableWait {
       throws TimeoutException, IOException, InterruptedException, ApiException {
     List<SimilarityRun> runs = null;
     while (runs == null) {
-      runs = retryingTransient(() -> runsOf(dataset), deadline, "the runs of '" + dataset + "' could not be listed");
+      runs = retryingTransient(() -> runsOf(dataset), deadline, () -> "the runs of '" + dataset + "' could not be listed");
     }
     if (runs.isEmpty()) {
       log.println("dataset '" + dataset + "' has no runs: nothing to wait for in Elasticsearch");
@@ -69,7 +70,7 @@ final class SearchableWait {
     while (true) {
       for (Iterator<Check> it = pending.iterator(); it.hasNext(); ) {
         Check check = it.next();
-        Integer hits = retryingTransient(() -> hits(check), deadline, describe(pending));
+        Integer hits = retryingTransient(() -> hits(check), deadline, () -> describe(pending));
         if (hits == null) {
           continue polling;
         }
@@ -81,7 +82,7 @@ final class SearchableWait {
         log.println("searchable in " + runs.size() + " run(s): " + runs.stream().map(SimilarityRun::brainKey).toList());
         return;
       }
-      checkDeadline(deadline, describe(pending));
+      checkDeadline(deadline, () -> describe(pending));
       Thread.sleep(POLL.toMillis());
     }
   }
@@ -91,7 +92,7 @@ final class SearchableWait {
   }
 
   /** The call's answer, or null after a transient failure and a pause (the caller tries again). */
-  private <T> T retryingTransient(ApiCall<T> call, long deadline, String pendingWork)
+  private <T> T retryingTransient(ApiCall<T> call, long deadline, Supplier<String> pendingWork)
       throws TimeoutException, IOException, InterruptedException, ApiException {
     try {
       T answer = call.call();
@@ -120,9 +121,10 @@ final class SearchableWait {
     transientFailure = failure;
   }
 
-  private void checkDeadline(long deadline, String pendingWork) throws TimeoutException {
+  /** @param pendingWork what is still missing, described only when the wait gives up */
+  private void checkDeadline(long deadline, Supplier<String> pendingWork) throws TimeoutException {
     if (System.nanoTime() > deadline) {
-      throw new TimeoutException(pendingWork + (transientFailure == null ? "" : "\nlast failure: " + transientFailure));
+      throw new TimeoutException(pendingWork.get() + (transientFailure == null ? "" : "\nlast failure: " + transientFailure));
     }
   }
 
