@@ -15,12 +15,10 @@ public final class ApiAccessChecks {
 
   /** For a process that serves the API: prints the problems and exits with status 2, as an invalid configuration does. */
   public static void requireOrExit(SimstreamConfig config) {
-    try {
+    SimstreamConfig.orExit(() -> {
       require(config);
-    } catch (ConfigException e) {
-      System.err.println(e.getMessage());
-      System.exit(SimstreamConfig.EXIT_INVALID_CONFIG);
-    }
+      return config;
+    });
   }
 
   /** @throws ConfigException listing every problem */

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -52,8 +53,13 @@ public final class SimstreamConfig {
 
   /** For a main method: the configuration, or every problem printed and exit status 2. */
   public static SimstreamConfig fromEnvironmentOrExit() {
+    return orExit(SimstreamConfig::fromEnvironment);
+  }
+
+  /** Runs a configuration step of a main method: its result, or every problem printed and exit status 2. */
+  static <T> T orExit(Supplier<T> step) {
     try {
-      return fromEnvironment();
+      return step.get();
     } catch (ConfigException e) {
       System.err.println(e.getMessage());
       System.exit(EXIT_INVALID_CONFIG);
