@@ -91,9 +91,7 @@ final class Backfill implements AutoCloseable {
       try {
         identity = sync.indexIdentityOrRefused(run);
       } catch (IndexWriteException e) {
-        if (e.reason() != IndexWriteException.Reason.INDEX_PENDING) {
-          throw e;
-        }
+        e.rethrowUnlessPending();
         continue; // its index is checked again at a later step
       }
       if (identity == null) {
@@ -112,9 +110,7 @@ final class Backfill implements AutoCloseable {
         try {
           inFlight = chunk(key, run, current, deadLetters);
         } catch (IndexWriteException e) {
-          if (e.reason() != IndexWriteException.Reason.INDEX_PENDING) {
-            throw e;
-          }
+          e.rethrowUnlessPending();
           return; // the index went away meanwhile and cannot be checked now: a later step goes on
         }
         current = inFlight.next();

@@ -362,9 +362,7 @@ final class Outbox implements AutoCloseable {
     try {
       ops = sync.planWrites(current, runsOf);
     } catch (IndexWriteException e) {
-      if (e.reason() != IndexWriteException.Reason.INDEX_PENDING) {
-        throw e;
-      }
+      e.rethrowUnlessPending();
       // Elasticsearch was away when a run's index was first checked: the batch waits, records keep coming.
       writesPausedUntilMs = wallClockMs.getAsLong() + e.retryAfterMs();
       stagesInFlight--;

@@ -283,9 +283,7 @@ public final class BulkVectorWriter implements VectorIndexWriter {
         ensure(run, false);
         return;
       } catch (IndexWriteException e) {
-        if (e.reason() != IndexWriteException.Reason.INDEX_PENDING) {
-          throw e;
-        }
+        e.rethrowUnlessPending();
         try {
           Thread.sleep(e.retryAfterMs());
         } catch (InterruptedException interrupted) {

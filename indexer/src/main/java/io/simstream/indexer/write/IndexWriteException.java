@@ -39,6 +39,13 @@ public final class IndexWriteException extends RuntimeException {
     return reason;
   }
 
+  /** Lets only {@link Reason#INDEX_PENDING} through: the caller's later try goes on, anything else fails it. */
+  public void rethrowUnlessPending() {
+    if (reason != Reason.INDEX_PENDING) {
+      throw this;
+    }
+  }
+
   /** For {@link Reason#INDEX_PENDING}: how long before asking again is worth it. */
   public long retryAfterMs() {
     return retryAfterMs;
