@@ -22,6 +22,8 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,68 +38,67 @@ class IndexCheckOutageIT {
         SimilarityRun.PRECOMPUTED, Metric.COSINE, 4, null, "flat", false, Instant.now());
   }
 
-  private static BulkVectorWriter writer(ElasticsearchClient es, Clock clock) {
-    return new BulkVectorWriter(es, new BulkVectorWriter.Limits(10, 1 << 20, Duration.ofMinutes(2)),
+  private SwitchableProxy proxy;
+  private ElasticsearchClient es;
+  // Frozen unless moved: a retry loop on this clock never spends its budget, so a wait shows as a timeout.
+  private final ManualClock clock = new ManualClock();
+  private BulkVectorWriter writer;
+
+  @BeforeEach
+  void connectThroughAProxy() throws Exception {
+    proxy = new SwitchableProxy(LocalServers.elasticsearch().httpUrl());
+    es = ElasticsearchClients.create(SimstreamConfig.load(Map.of()).with(Map.of(Settings.ES_HOSTS, proxy.url())));
+    writer = new BulkVectorWriter(es, new BulkVectorWriter.Limits(10, 1 << 20, Duration.ofMinutes(2)),
         BulkVectorEncoding.forVersion(LocalServers.esVersion()), IndexerMetrics.inMemory(), clock);
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    writer.close();
+    es._transport().close();
+    proxy.close();
   }
 
   @Test
   void aDueRecheckDuringAnOutageAnswersAtOnceWithTheIndexItKnew() throws Exception {
     SimilarityRun run = run("recheck");
-    try (SwitchableProxy proxy = new SwitchableProxy(LocalServers.elasticsearch().httpUrl())) {
-      ElasticsearchClient es = ElasticsearchClients.create(SimstreamConfig.load(Map.of())
-          .with(Map.of(Settings.ES_HOSTS, proxy.url())));
-      // Frozen unless moved: a retry loop on this clock never spends its budget, so a wait shows as a timeout.
-      ManualClock clock = new ManualClock();
-      BulkVectorWriter writer = writer(es, clock);
-      String identity = writer.ensureIndex(run);
+    String identity = writer.ensureIndex(run);
 
-      proxy.down();
-      clock.advance(Duration.ofSeconds(31));
-      String during = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> writer.ensureIndex(run),
-          "a due re-check waited on the outage");
-      assertThat(during).isEqualTo(identity);
+    proxy.down();
+    clock.advance(Duration.ofSeconds(31));
+    String during = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> writer.ensureIndex(run),
+        "a due re-check waited on the outage");
+    assertThat(during).isEqualTo(identity);
 
-      proxy.up();
-      clock.advance(Duration.ofSeconds(31));
-      assertThat(writer.ensureIndex(run)).as("checked again once it is back").isEqualTo(identity);
-      writer.close();
-      es._transport().close();
-    }
+    proxy.up();
+    clock.advance(Duration.ofSeconds(31));
+    assertThat(writer.ensureIndex(run)).as("checked again once it is back").isEqualTo(identity);
   }
 
   @Test
   void aFirstCheckDuringAnOutageAnswersAtOnceThatItsWritesMustWait() throws Exception {
     SimilarityRun run = run("first-check");
-    try (SwitchableProxy proxy = new SwitchableProxy(LocalServers.elasticsearch().httpUrl())) {
-      ElasticsearchClient es = ElasticsearchClients.create(SimstreamConfig.load(Map.of())
-          .with(Map.of(Settings.ES_HOSTS, proxy.url())));
-      ManualClock clock = new ManualClock();
-      BulkVectorWriter writer = writer(es, clock);
 
-      proxy.down();
-      IndexWriteException pending = assertTimeoutPreemptively(Duration.ofSeconds(30),
-          () -> catchThrowableOfType(() -> writer.ensureIndex(run), IndexWriteException.class),
-          "a first check waited on the outage");
-      assertThat(pending.reason()).isEqualTo(IndexWriteException.Reason.INDEX_PENDING);
-      assertThat(pending.retryAfterMs()).isPositive();
-      assertThat(catchThrowableOfType(() -> writer.ensureIndex(run), IndexWriteException.class).reason())
-          .as("asked again before its next try is due").isEqualTo(IndexWriteException.Reason.INDEX_PENDING);
+    proxy.down();
+    IndexWriteException pending = assertTimeoutPreemptively(Duration.ofSeconds(30),
+        () -> catchThrowableOfType(() -> writer.ensureIndex(run), IndexWriteException.class),
+        "a first check waited on the outage");
+    assertThat(pending.reason()).isEqualTo(IndexWriteException.Reason.INDEX_PENDING);
+    assertThat(pending.retryAfterMs()).isPositive();
+    assertThat(catchThrowableOfType(() -> writer.ensureIndex(run), IndexWriteException.class).reason())
+        .as("asked again before its next try is due").isEqualTo(IndexWriteException.Reason.INDEX_PENDING);
 
-      proxy.up();
-      clock.advance(Duration.ofMillis(pending.retryAfterMs()));
-      assertThat(writer.ensureIndex(run)).as("created once it is back").isNotBlank();
+    proxy.up();
+    clock.advance(Duration.ofMillis(pending.retryAfterMs()));
+    assertThat(writer.ensureIndex(run)).as("created once it is back").isNotBlank();
 
-      SimilarityRun other = run("budget");
-      proxy.down();
-      assertThat(catchThrowableOfType(() -> writer.ensureIndex(other), IndexWriteException.class).reason())
-          .isEqualTo(IndexWriteException.Reason.INDEX_PENDING);
-      clock.advance(Duration.ofMinutes(3));
-      assertThat(catchThrowableOfType(() -> writer.ensureIndex(other), IndexWriteException.class).reason())
-          .as("once the retry budget is spent").isEqualTo(IndexWriteException.Reason.INDEX_UNAVAILABLE);
-      writer.close();
-      es._transport().close();
-    }
+    SimilarityRun other = run("budget");
+    proxy.down();
+    assertThat(catchThrowableOfType(() -> writer.ensureIndex(other), IndexWriteException.class).reason())
+        .isEqualTo(IndexWriteException.Reason.INDEX_PENDING);
+    clock.advance(Duration.ofMinutes(3));
+    assertThat(catchThrowableOfType(() -> writer.ensureIndex(other), IndexWriteException.class).reason())
+        .as("once the retry budget is spent").isEqualTo(IndexWriteException.Reason.INDEX_UNAVAILABLE);
   }
 
   private static final class ManualClock extends Clock {
