@@ -254,6 +254,19 @@ class DeploymentFilesTest {
       assertThat(text).as("%s EXPOSE = default of %s", name, ports.get(name).envName())
           .containsPattern("(?m)^EXPOSE " + ports.get(name).defaultValue() + "\\b");
       assertDeclaredNames(dockerfile, text);
+      assertBuildContextKeepsWhatItCopies(dockerfile, text);
+    }
+  }
+
+  /** BuildKit reads {@code <Dockerfile>.dockerignore}: a copied file it leaves out fails the build. */
+  private static void assertBuildContextKeepsWhatItCopies(Path dockerfile, String text) {
+    Path ignoreFile = dockerfile.resolveSibling(dockerfile.getFileName() + ".dockerignore");
+    Set<String> kept = read(ignoreFile).lines().map(String::trim).filter(l -> l.startsWith("!"))
+        .map(l -> l.substring(1)).collect(Collectors.toSet());
+    Matcher copy = Pattern.compile("(?m)^COPY\\s+(?!--from)(?:--\\S+\\s+)*(\\S+)\\s").matcher(text);
+    while (copy.find()) {
+      assertThat(kept).as("%s keeps %s in the build context", ignoreFile.getFileName(), copy.group(1))
+          .contains(copy.group(1));
     }
   }
 
