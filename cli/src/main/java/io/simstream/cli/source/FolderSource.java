@@ -16,7 +16,7 @@ import java.util.stream.Stream;
  * ({@code cars/000123.jpg}), so the same file keeps its id on every run.
  */
 public final class FolderSource implements SampleSource {
-  public static final List<String> DEFAULT_EXTENSIONS = List.of("jpg", "jpeg", "png", "bmp", "gif", "webp");
+  public static final List<String> DEFAULT_EXTENSIONS = List.of("jpg", "jpeg", "png", "bmp", "gif", "tif", "tiff");
 
   private final Path root;
   private final Set<String> extensions;

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +25,13 @@ class FolderSourceTest {
     Path path = root.resolve(relative);
     Files.createDirectories(path.getParent());
     Files.writeString(path, content);
+  }
+
+  @Test
+  void everyDefaultExtensionIsOneTheIndexerCanDecode() {
+    // The indexer decodes with JDK ImageIO: a file it cannot read would be dead-lettered in every model run.
+    assertThat(FolderSource.DEFAULT_EXTENSIONS)
+        .allSatisfy(ext -> assertThat(ImageIO.getImageReadersBySuffix(ext).hasNext()).as(ext).isTrue());
   }
 
   @Test
