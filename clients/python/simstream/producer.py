@@ -46,10 +46,10 @@ def change_events(dataset: str, samples: Iterable[Mapping[str, Any]]) -> Iterato
         event: Dict[str, Any] = {"type": "sample_added", "schemaVersion": SCHEMA_VERSION,
                                  "dataset": dataset, "sampleId": sample_id}
         image_uri = _first(sample, "filepath", "image_uri")
-        if image_uri is not None:
+        if image_uri is not None and str(image_uri).strip():  # the indexer reads a blank one as absent
             event["imageUri"] = str(image_uri)
         event["embeddings"] = _embeddings(sample.get("embeddings"), f"sample {sample_id!r}")
-        if image_uri is None and not event["embeddings"] and not sample.get("patches"):
+        if "imageUri" not in event and not event["embeddings"] and not sample.get("patches"):
             raise ValueError(f"sample {sample_id!r} has neither 'filepath' nor 'embeddings' nor 'patches'")
         event["patches"] = [_patch(patch, sample_id) for patch in sample.get("patches") or []]
         label_ids = [patch["labelId"] for patch in event["patches"]]
@@ -242,6 +242,8 @@ def _check_document_id(value: str, what: str) -> None:
         size = len(value.encode("utf-8"))
     except UnicodeEncodeError as error:
         raise ValueError(f"{what} {value[:32]!r} is not valid Unicode") from error
+    if not value.strip():
+        raise ValueError(f"{what} {value!r} is blank")
     if size > MAX_ID_BYTES:
         raise ValueError(f"{what} {value[:32]!r}... has {size} bytes in UTF-8; at most {MAX_ID_BYTES} are allowed")
 

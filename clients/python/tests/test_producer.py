@@ -55,6 +55,9 @@ def test_deletions_are_sample_deleted_events():
 @pytest.mark.parametrize("sample, message", [
     ({"filepath": "/x.jpg"}, "has no 'id'"),
     ({"id": "s1"}, "neither 'filepath' nor 'embeddings' nor 'patches'"),
+    ({"id": " ", "filepath": "/x.jpg"}, "sample id ' ' is blank"),
+    ({"id": "s1", "filepath": " "}, "neither 'filepath' nor 'embeddings' nor 'patches'"),
+    ({"id": "s1", "filepath": "/x.jpg", "patches": [{"label_id": "\t", "bounding_box": [0, 0, 1, 1]}]}, "is blank"),
     ({"id": "s1", "embeddings": [1, 2]}, "must map a key"),
     ({"id": "s1", "filepath": "/x.jpg", "patches": [{"label": "car"}]}, "no 'label_id'"),
     ({"id": "s1", "filepath": "/x.jpg", "patches": [{"label_id": "p1", "label": "car"}]}, "no 'bounding_box'"),
@@ -164,3 +167,8 @@ def test_a_bad_sample_midway_flushes_what_was_queued_and_says_how_many_were_sent
     assert raised.value.sent == 1
     assert "neither 'filepath' nor 'embeddings'" in str(raised.value)
     assert isinstance(raised.value.__cause__, ValueError)
+
+
+def test_a_blank_id_to_delete_is_refused_as_the_indexer_would():
+    with pytest.raises(ValueError, match="is blank"):
+        list(delete_events("cars", [" "]))
