@@ -189,6 +189,28 @@ class DeploymentFilesTest {
     }
   }
 
+  /**
+   * Both services create the topics that are missing (TopicAdmin.ensureTopics), whichever starts first, so a
+   * topic setting set in one service must be set to the same value in the other; one left to its default would
+   * stop matching as soon as the other's value changes.
+   */
+  @Test
+  void bothServicesSetTheSameTopicSettings() {
+    Map<String, Map<String, String>> topicEnv = new TreeMap<>();
+    for (String name : SIMSTREAM_SERVICES) {
+      Map<String, String> topics = new TreeMap<>();
+      environment(service(name)).forEach((env, value) -> {
+        Setting<?> setting = SETTINGS_BY_ENV.get(env);
+        if (setting != null && setting.key().startsWith("topic.")) {
+          topics.put(env, value);
+        }
+      });
+      topicEnv.put(name, topics);
+    }
+    assertThat(topicEnv.get("query-api")).as("query-api's topic settings vs the indexer's")
+        .isEqualTo(topicEnv.get("indexer"));
+  }
+
   @Test
   void servicePortsAgreeWithTheSettings() {
     assertPortsAndHealthcheck("query-api", Settings.API_PORT, "/(health|ready)");
