@@ -416,6 +416,50 @@ class DeploymentFilesTest {
     });
   }
 
+  /**
+   * values.schema.json must refuse at install what a service would refuse at start. For every integer the
+   * ConfigMap passes to a setting, the schema's minimum and maximum are the validator's own bounds: each is
+   * accepted by Setting.parse and the next integer outside is not. The ports are the one exception: the chart
+   * needs a fixed port for containerPort, the probes and the Service, so 0 (any free port) stays out.
+   */
+  @Test
+  void schemaBoundsOfIntegerSettingsAreTheValidatorsBounds() {
+    Map<String, Long> stricterMinimum = Map.of(Settings.INDEXER_ADMIN_PORT.envName(), 1L,
+        Settings.API_PORT.envName(), 1L);
+    Map<String, Object> schema = yaml(chartDir().resolve("values.schema.json"));
+    Matcher m = Pattern.compile(
+        "(?m)^\\s*(SIMSTREAM_[A-Z0-9_]+):\\s*\\{\\{-?\\s*\\.Values\\.([\\w.]+)\\s*\\|\\s*int\\b")
+        .matcher(read(template("configmap.yaml")));
+    Set<String> checked = new TreeSet<>();
+    while (m.find()) {
+      String env = m.group(1);
+      String path = m.group(2);
+      Setting<?> setting = SETTINGS_BY_ENV.get(env);
+      Map<?, ?> node = schemaNode(schema, path);
+      assertThat(node.get("type")).as("schema %s type", path).isEqualTo("integer");
+      assertThat(node.get("minimum")).as("schema %s minimum (%s)", path, env).isInstanceOf(Number.class);
+      assertThat(node.get("maximum")).as("schema %s maximum (%s)", path, env).isInstanceOf(Number.class);
+      long min = ((Number) node.get("minimum")).longValue();
+      long max = ((Number) node.get("maximum")).longValue();
+      assertThatCode(() -> setting.parse(Long.toString(min), "schema")).as("%s minimum %d", path, min)
+          .doesNotThrowAnyException();
+      assertThatCode(() -> setting.parse(Long.toString(max), "schema")).as("%s maximum %d", path, max)
+          .doesNotThrowAnyException();
+      if (stricterMinimum.containsKey(env)) {
+        assertThat(min).as("%s minimum", path).isEqualTo(stricterMinimum.get(env));
+      } else {
+        assertThatCode(() -> setting.parse(Long.toString(min - 1), "schema"))
+            .as("%s minimum %d: %s also takes %d", path, min, env, min - 1)
+            .isInstanceOf(IllegalArgumentException.class);
+      }
+      assertThatCode(() -> setting.parse(Long.toString(max + 1), "schema"))
+          .as("%s maximum %d: %s also takes %d", path, max, env, max + 1).isInstanceOf(IllegalArgumentException.class);
+      checked.add(path);
+    }
+    assertThat(checked).as("integer settings of the ConfigMap").contains("topics.partitions",
+        "topics.replicationFactor", "elasticsearch.timeoutMs", "indexer.threads");
+  }
+
   @Test
   void deploymentFilesAndDocsMentionOnlyDeclaredSettings() throws IOException {
     List<Path> files = new ArrayList<>();
@@ -782,6 +826,17 @@ class DeploymentFilesTest {
 
   private static Map<String, Object> values() {
     return yaml(chartDir().resolve("values.yaml"));
+  }
+
+  /** The schema of the value at a dotted path, through nested "properties". */
+  private static Map<?, ?> schemaNode(Map<String, Object> schema, String dotted) {
+    Object node = schema;
+    for (String part : dotted.split("\\.")) {
+      Object properties = node instanceof Map<?, ?> map ? map.get("properties") : null;
+      node = properties instanceof Map<?, ?> p ? p.get(part) : null;
+      assertThat(node).as("values.schema.json has %s", dotted).isInstanceOf(Map.class);
+    }
+    return (Map<?, ?>) node;
   }
 
   private static Object valueAt(Map<String, Object> values, String dotted) {
