@@ -18,6 +18,12 @@ public final class ChangeEventProducer implements AutoCloseable {
   /** An event with a 512-d vector is about 3 KB: the default 16 KB batch sent five per request. */
   static final int BATCH_BYTES = 256 * 1024;
 
+  /**
+   * Largest encoded event the change topic takes: the producer's and the broker's default limit of
+   * 1 MiB per request, less room for the key and the record's framing.
+   */
+  public static final int MAX_EVENT_BYTES = 1024 * 1024 - 4 * 1024;
+
   private final KafkaProducer<String, byte[]> producer;
   private final Topic<String, byte[]> topic;
 

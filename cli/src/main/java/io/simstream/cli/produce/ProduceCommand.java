@@ -31,6 +31,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code simstream produce}: a folder, manifest or COCO file becomes change events of a dataset. */
@@ -82,6 +83,9 @@ public final class ProduceCommand implements Callable<Integer> {
   @Option(names = "--sync", description = "Make the dataset equal the input: send new and changed samples, delete the samples gone")
   boolean sync;
 
+  @Option(names = "--allow-empty", description = "With --sync: let an input without samples delete every sample of the dataset")
+  boolean allowEmpty;
+
   @Option(names = "--dry-run", description = "Read and check everything and say what would be sent; send nothing")
   boolean dryRun;
 
@@ -95,6 +99,9 @@ public final class ProduceCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    if (allowEmpty && !sync) {
+      throw new ParameterException(spec.commandLine(), "--allow-empty only applies with --sync");
+    }
     SimstreamConfig config = connection.config();
     // Checked before anything is sent: a wrong --api found only when waiting would come after the whole input.
     ApiClient api = await && !dryRun ? connection.apiClient(config) : null;
@@ -124,7 +131,7 @@ public final class ProduceCommand implements Callable<Integer> {
     }
 
     SyncDiff diff = new SyncDiff(listingTopic.read(dataset));
-    Progress progress = new Progress(err, System.console() != null, total, System::nanoTime);
+    Progress progress = new Progress(err, Progress.stderrIsTerminal(), total, System::nanoTime);
     err.println("reading " + source.describe() + " (" + total + " samples) into dataset '" + dataset + "'"
         + (dryRun ? ", dry run" : ""));
 
@@ -132,7 +139,7 @@ public final class ProduceCommand implements Callable<Integer> {
         listingTopic.writer())) {
       SourceProducer.Outcome outcome;
       try {
-        outcome = new SourceProducer(dataset, sync, dryRun, await, sender, progress).produce(source, diff);
+        outcome = new SourceProducer(dataset, sync, allowEmpty, dryRun, await, sender, progress).produce(source, diff);
       } catch (BadInputException e) {
         throw new BadInputException(e.getMessage() + "\n" + stoppedNote(sender), e);
       } catch (SendFailedException e) {
@@ -181,7 +188,7 @@ public final class ProduceCommand implements Callable<Integer> {
         .await(dataset, outcome.upserted(), outcome.deleted(), deadline);
   }
 
-  private SampleSource source() {
+  private SampleSource source() throws BadInputException {
     if (input.folder != null) {
       return new FolderSource(input.folder, extensions, uriBase);
     }

@@ -5,9 +5,12 @@ import io.simstream.cli.source.SampleSource;
 import io.simstream.cli.sync.SyncDiff;
 import io.simstream.event.ChangeEvent;
 import io.simstream.event.ChangeEventCodec;
+import io.simstream.event.ImageLocation;
 import io.simstream.event.InvalidEventException;
 import io.simstream.event.SampleDeleted;
 import io.simstream.event.SampleKey;
+import io.simstream.event.SampleUpsert;
+import io.simstream.kafka.ChangeEventProducer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,15 +45,17 @@ final class SourceProducer {
 
   private final String dataset;
   private final boolean sync;
+  private final boolean allowEmpty;
   private final boolean dryRun;
   private final boolean rememberForWait;
   private final EventSender sender;
   private final Progress progress;
 
-  SourceProducer(String dataset, boolean sync, boolean dryRun, boolean rememberForWait, EventSender sender,
-                 Progress progress) {
+  SourceProducer(String dataset, boolean sync, boolean allowEmpty, boolean dryRun, boolean rememberForWait,
+                 EventSender sender, Progress progress) {
     this.dataset = dataset;
     this.sync = sync;
+    this.allowEmpty = allowEmpty;
     this.dryRun = dryRun;
     this.rememberForWait = rememberForWait;
     this.sender = sender;
@@ -85,6 +90,9 @@ final class SourceProducer {
     });
     if (sync) {
       // Only now is the source known to be whole: deleting earlier could remove samples not yet read.
+      if (!allowEmpty) {
+        diff.refuseEmptySource(source.describe());
+      }
       for (String gone : diff.gone()) {
         ChangeEvent event = new SampleDeleted(ChangeEvent.CURRENT_SCHEMA_VERSION, dataset, gone, now);
         byte[] bytes = checkedEvent(event, "deletion of sample '" + gone + "'");
@@ -104,13 +112,27 @@ final class SourceProducer {
     return new SampleKey(dataset, sampleId).toString();
   }
 
-  /** The event as the indexer will read it; an event it would dead-letter is bad input here. */
-  private static byte[] checkedEvent(ChangeEvent event, String origin) throws BadInputException {
+  /**
+   * The event as the indexer will read it; an event it would dead-letter, an image it could never
+   * open, or an event the change topic would refuse is bad input here, named by its origin.
+   */
+  static byte[] checkedEvent(ChangeEvent event, String origin) throws BadInputException {
     byte[] bytes = ChangeEventCodec.encode(event);
     try {
       ChangeEventCodec.decode(bytes);
     } catch (InvalidEventException e) {
       throw new BadInputException(origin + ": " + e.getMessage());
+    }
+    if (event instanceof SampleUpsert upsert && upsert.imageUri() != null && !upsert.imageUri().isBlank()) {
+      try {
+        ImageLocation.toUri(upsert.imageUri());
+      } catch (IllegalArgumentException e) {
+        throw new BadInputException(origin + ": imageUri is neither a URI nor a path: " + e.getMessage());
+      }
+    }
+    if (bytes.length > ChangeEventProducer.MAX_EVENT_BYTES) {
+      throw new BadInputException(String.format("%s: the event is %,d bytes, over the change topic's limit of %,d",
+          origin, bytes.length, ChangeEventProducer.MAX_EVENT_BYTES));
     }
     return bytes;
   }

@@ -37,7 +37,7 @@ public final class CocoSource implements SampleSource {
    * @param imagesRoot folder that {@code file_name} is relative to
    * @param field the label field the patches belong to, e.g. {@code ground_truth}
    */
-  public CocoSource(Path file, Path imagesRoot, String uriBase, String field) {
+  public CocoSource(Path file, Path imagesRoot, String uriBase, String field) throws BadInputException {
     this.file = file.toAbsolutePath().normalize();
     this.uris = new ImageUris(imagesRoot, uriBase);
     this.field = field;

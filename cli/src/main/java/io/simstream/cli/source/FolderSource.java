@@ -2,6 +2,8 @@ package io.simstream.cli.source;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileSystemLoopException;
+import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -12,7 +14,8 @@ import java.util.stream.Stream;
 
 /**
  * Every image file below a folder, recursively, in path order; hidden files and folders are
- * skipped. Sample id: the path relative to the folder, with '/' separators
+ * skipped and symbolic links are followed (a folder that is itself a link read as empty, and a
+ * sync of it would have deleted the whole dataset). Sample id: the path relative to the folder, with '/' separators
  * ({@code cars/000123.jpg}), so the same file keeps its id on every run.
  */
 public final class FolderSource implements SampleSource {
@@ -22,7 +25,7 @@ public final class FolderSource implements SampleSource {
   private final Set<String> extensions;
   private final ImageUris uris;
 
-  public FolderSource(Path root, List<String> extensions, String uriBase) {
+  public FolderSource(Path root, List<String> extensions, String uriBase) throws BadInputException {
     this.root = root.toAbsolutePath().normalize();
     this.extensions = extensions.stream().map(e -> e.replaceFirst("^\\.", "").toLowerCase(Locale.ROOT))
         .collect(Collectors.toUnmodifiableSet());
@@ -66,7 +69,7 @@ public final class FolderSource implements SampleSource {
       throw new BadInputException("folder " + root + (Files.exists(root) ? " is not a folder" : " does not exist"));
     }
     try {
-      return Files.walk(root)
+      return Files.walk(root, FileVisitOption.FOLLOW_LINKS)
           .filter(path -> !isHidden(path))
           .filter(Files::isRegularFile)
           .filter(this::hasImageExtension)
@@ -92,6 +95,10 @@ public final class FolderSource implements SampleSource {
   }
 
   private BadInputException unreadable(IOException e) {
+    if (e instanceof FileSystemLoopException) {
+      return new BadInputException("cannot list folder " + root + ": the symbolic link " + e.getMessage()
+          + " leads back to a folder above it", e);
+    }
     return new BadInputException("cannot list folder " + root + ": " + e.getMessage(), e);
   }
 }

@@ -1,7 +1,7 @@
 package io.simstream.cli.source;
 
-import java.net.URI;
-import java.net.URISyntaxException;
+import io.simstream.event.ImageLocation;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
@@ -10,12 +10,29 @@ import java.nio.file.Path;
  * (for images the indexer reads from elsewhere than the producer's disk).
  */
 public final class ImageUris {
+  /** Path characters RFC 3986 lets stand unescaped; every other byte of the UTF-8 name is %XX. */
+  private static final String PATH_SAFE = "-._~!$&'()*+,;=:@/";
+
   private final Path root;
   private final String base;
 
-  public ImageUris(Path root, String base) {
+  /** @throws BadInputException when the base is not a URI with a scheme, so every imageUri would be wrong */
+  public ImageUris(Path root, String base) throws BadInputException {
     this.root = root.toAbsolutePath().normalize();
     this.base = base == null || base.isBlank() ? null : (base.endsWith("/") ? base : base + "/");
+    if (this.base != null) {
+      // Without a scheme the indexer would read each imageUri as a path relative to its own folder.
+      if (!ImageLocation.hasScheme(this.base)) {
+        throw new BadInputException("--uri-base '" + base + "' has no scheme: give a URL such as "
+            + "https://images.example.com/cars/ or s3://bucket/cars/");
+      }
+      try {
+        ImageLocation.toUri(this.base);
+      } catch (IllegalArgumentException e) {
+        throw new BadInputException("--uri-base '" + base + "' is not a URI (" + e.getMessage()
+            + "): percent-encode spaces and other reserved characters", e);
+      }
+    }
   }
 
   public String of(Path file) {
@@ -23,14 +40,23 @@ public final class ImageUris {
     return base == null ? absolute.toUri().toString() : base + encodedPath(relativeId(root, absolute));
   }
 
-  /** The path as it goes into a URI: spaces, '%', '#', '?' and non-ASCII characters percent-encoded, '/' kept. */
+  /**
+   * The path's UTF-8 bytes as they go into a URI, '/' kept. Byte for byte, unlike
+   * {@code URI.toASCIIString}, which NFC-normalises: a decomposed name (as macOS writes them) would
+   * then name a file that does not exist.
+   */
   private static String encodedPath(String path) {
-    try {
-      // Made absolute for the parse, so that a ':' in the first segment is not read as ending a scheme.
-      return new URI(null, null, "/" + path, null).toASCIIString().substring(1);
-    } catch (URISyntaxException e) {
-      throw new IllegalArgumentException("not a path: " + path, e);
+    StringBuilder out = new StringBuilder(path.length() + 16);
+    for (byte b : path.getBytes(StandardCharsets.UTF_8)) {
+      int c = b & 0xff;
+      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || PATH_SAFE.indexOf(c) >= 0) {
+        out.append((char) c);
+      } else {
+        out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+            .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+      }
     }
+    return out.toString();
   }
 
   /** The path of a file below root with '/' separators on every system: the stable sample id of a folder's image. */

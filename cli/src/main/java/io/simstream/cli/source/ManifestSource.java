@@ -3,6 +3,7 @@ package io.simstream.cli.source;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.ObjectReader;
+import io.simstream.event.ImageLocation;
 import io.simstream.event.Patch;
 import io.simstream.json.Json;
 import java.io.BufferedReader;
@@ -11,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * A JSONL manifest: one sample per line, {@code {"sampleId", "imageUri", "embeddings", "patches"}}
@@ -20,7 +20,6 @@ import java.util.regex.Pattern;
  * {@code sampleId}.
  */
 public final class ManifestSource implements SampleSource {
-  private static final Pattern HAS_SCHEME = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]+:.*");
 
   /** Vectors are most of a manifest: the fast float parser reads them several times faster. */
   private static final ObjectReader ENTRY_READER = Json.MAPPER.readerFor(Entry.class)
@@ -101,7 +100,7 @@ public final class ManifestSource implements SampleSource {
   }
 
   private String resolve(String imageUri) {
-    if (imageUri == null || imageUri.isBlank() || HAS_SCHEME.matcher(imageUri).matches()) {
+    if (imageUri == null || imageUri.isBlank() || ImageLocation.hasScheme(imageUri)) {
       return imageUri;
     }
     Path path = Path.of(imageUri);

@@ -38,6 +38,17 @@ public final class SyncDiff {
     return hash.equals(sample.contentHash()) ? Change.UNCHANGED : Change.CHANGED;
   }
 
+  /**
+   * A source with no samples at all would have every listed sample deleted: far more often a wrong
+   * path or an unmounted disk than a wish, so it is refused unless asked for.
+   */
+  public void refuseEmptySource(String source) throws BadInputException {
+    if (seen.isEmpty() && !previous.isEmpty()) {
+      throw new BadInputException(source + " holds no samples: --sync would delete all " + previous.size()
+          + " samples produced before; check the input, or add --allow-empty to empty the dataset");
+    }
+  }
+
   /** Ids listed before and not met in the source; only meaningful once the whole source was read. */
   public List<String> gone() {
     Set<String> gone = new HashSet<>(previous.keySet());

@@ -89,6 +89,27 @@ class FolderSourceTest {
   }
 
   @Test
+  void aDecomposedNameKeepsItsBytesInTheUri() throws Exception {
+    // "é" as 'e' + combining accent, as macOS writes names: the NFC form would name another file.
+    String decomposed = "cafe\u0301.jpg";
+    file(decomposed, "jpeg");
+
+    String uri = readAll(new FolderSource(root, FolderSource.DEFAULT_EXTENSIONS, "https://images.example.com/set"))
+        .get(0).imageUri();
+
+    assertThat(uri).isEqualTo("https://images.example.com/set/cafe%CC%81.jpg");
+    assertThat(java.net.URI.create(uri).getPath()).isEqualTo("/set/" + decomposed);
+  }
+
+  @Test
+  void aUriBaseWithoutSchemeOrWithASpaceIsBadInput() {
+    assertThatThrownBy(() -> new FolderSource(root, FolderSource.DEFAULT_EXTENSIONS, "images.example.com/set"))
+        .isInstanceOf(BadInputException.class).hasMessageContaining("has no scheme");
+    assertThatThrownBy(() -> new FolderSource(root, FolderSource.DEFAULT_EXTENSIONS, "https://images.example.com/my set"))
+        .isInstanceOf(BadInputException.class).hasMessageContaining("is not a URI");
+  }
+
+  @Test
   void hashFollowsTheFileContent() throws Exception {
     file("a.jpg", "first");
     FolderSource source = new FolderSource(root, FolderSource.DEFAULT_EXTENSIONS, null);
@@ -98,6 +119,40 @@ class FolderSourceTest {
     file("a.jpg", "second");
 
     assertThat(readAll(source).get(0).contentHash()).isNotEqualTo(before);
+  }
+
+  @Test
+  void aFolderThatIsASymbolicLinkIsReadThroughIt(@TempDir Path elsewhere) throws Exception {
+    Files.createDirectories(elsewhere.resolve("cats"));
+    Files.writeString(elsewhere.resolve("cats/1.jpg"), "one");
+    Path link = Files.createSymbolicLink(root.resolve("photos"), elsewhere);
+
+    FolderSource source = new FolderSource(link, FolderSource.DEFAULT_EXTENSIONS, null);
+
+    // Read as empty, a --sync of this folder deleted every sample of the dataset.
+    assertThat(readAll(source)).extracting(SourceSample::sampleId).containsExactly("cats/1.jpg");
+    assertThat(source.count()).isEqualTo(1);
+  }
+
+  @Test
+  void aLinkedSubfolderIsWalkedUnderItsLinkName(@TempDir Path elsewhere) throws Exception {
+    file("a.jpg", "a");
+    Files.writeString(elsewhere.resolve("b.jpg"), "b");
+    Files.createSymbolicLink(root.resolve("more"), elsewhere);
+
+    assertThat(readAll(new FolderSource(root, FolderSource.DEFAULT_EXTENSIONS, null)))
+        .extracting(SourceSample::sampleId).containsExactly("a.jpg", "more/b.jpg");
+  }
+
+  @Test
+  void aLinkLoopIsBadInputNamingTheFolder() throws Exception {
+    file("a/x.jpg", "x");
+    Files.createSymbolicLink(root.resolve("a/loop"), root.resolve("a"));
+
+    assertThatThrownBy(() -> readAll(new FolderSource(root, FolderSource.DEFAULT_EXTENSIONS, null)))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("cannot list folder " + root.toAbsolutePath().normalize())
+        .hasMessageContaining("a/loop leads back to a folder above it");
   }
 
   @Test

@@ -33,4 +33,20 @@ class SyncDiffTest {
         .hasMessageContaining("m.jsonl line 7")
         .hasMessageContaining("m.jsonl line 1");
   }
+
+  @Test
+  void anEmptySourceIsRefusedOnlyWhenSamplesWereProducedBefore() throws Exception {
+    SyncDiff emptied = new SyncDiff(Map.of("a", "h1", "b", "h2"));
+    assertThatThrownBy(() -> emptied.refuseEmptySource("folder /mnt/photos"))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("folder /mnt/photos holds no samples")
+        .hasMessageContaining("delete all 2 samples")
+        .hasMessageContaining("--allow-empty");
+
+    new SyncDiff(Map.of()).refuseEmptySource("an empty first input");
+    SyncDiff oneLeft = new SyncDiff(Map.of("a", "h1", "b", "h2"));
+    oneLeft.classify(sample("a", "h1", "line 1"));
+    oneLeft.refuseEmptySource("a source of one sample");
+    assertThat(oneLeft.gone()).containsExactly("b");
+  }
 }
