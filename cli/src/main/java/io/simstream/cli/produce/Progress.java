@@ -1,6 +1,9 @@
 package io.simstream.cli.produce;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.LongSupplier;
 
@@ -28,6 +31,20 @@ final class Progress {
     this.clock = nanoClock;
     this.start = nanoClock.getAsLong();
     this.lastPrint = start;
+  }
+
+  /**
+   * Whether standard error, where progress goes, is a terminal. Java 17 tells that only of stdin and
+   * stdout ({@code System.console()}), which redraws into a log given by {@code 2> file}; on Linux
+   * the descriptor's link says it for stderr itself.
+   */
+  static boolean stderrIsTerminal() {
+    try {
+      String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
+      return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+    } catch (IOException | UnsupportedOperationException e) {
+      return System.console() != null;
+    }
   }
 
   void sampleRead(boolean eventSent) {
