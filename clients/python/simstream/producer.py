@@ -22,6 +22,12 @@ SCHEMA_VERSION = 1
 DATASET_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 DATASET_NAME_RULE = "1-128 letters, digits, '.', '_' or '-', starting with a letter or digit"
 MAX_ID_BYTES = 512
+# Kafka's default request size of 1 MiB, less room for the key and the record's framing.
+MAX_EVENT_BYTES = 1024 * 1024 - 4 * 1024
+# As the indexer reads an imageUri (ImageLocation): with a scheme of two or more letters it is a URI,
+# which java.net.URI must parse; else a file path.
+_WITH_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+:")
+_URI_REFUSED = re.compile(r"[\s\x00-\x1f\x7f\"<>\\^`{|}]|%(?![0-9A-Fa-f]{2})")
 
 # (name users pass, module to import), in the order they are tried.
 KAFKA_CLIENTS = (("confluent-kafka", "confluent_kafka"), ("kafka-python", "kafka"))
@@ -47,7 +53,7 @@ def change_events(dataset: str, samples: Iterable[Mapping[str, Any]]) -> Iterato
                                  "dataset": dataset, "sampleId": sample_id}
         image_uri = _first(sample, "filepath", "image_uri")
         if image_uri is not None and str(image_uri).strip():  # the indexer reads a blank one as absent
-            event["imageUri"] = str(image_uri)
+            event["imageUri"] = _checked_image_uri(str(image_uri), sample_id)
         event["embeddings"] = _embeddings(sample.get("embeddings"), f"sample {sample_id!r}")
         if "imageUri" not in event and not event["embeddings"] and not sample.get("patches"):
             raise ValueError(f"sample {sample_id!r} has neither 'filepath' nor 'embeddings' nor 'patches'")
@@ -184,7 +190,23 @@ class _Outcome:
 
 
 def _record(dataset: str, sample_id: str, event: Dict[str, Any]) -> Record:
-    return f"{dataset}/{sample_id}", json.dumps(event, separators=(",", ":")).encode("utf-8")
+    value = json.dumps(event, separators=(",", ":")).encode("utf-8")
+    if len(value) > MAX_EVENT_BYTES:  # Kafka would refuse it without saying which sample it was
+        raise ValueError(f"sample {sample_id!r}: the event is {len(value):,} bytes, over the change topic's "
+                         f"limit of {MAX_EVENT_BYTES:,}")
+    return f"{dataset}/{sample_id}", value
+
+
+def _checked_image_uri(uri: str, sample_id: str) -> str:
+    """The image location as given, if the indexer can ever open it; else ValueError instead of a dead letter."""
+    if "\0" in uri:
+        raise ValueError(f"sample {sample_id!r}: 'filepath' {uri!r} holds a NUL character")
+    if _WITH_SCHEME.match(uri):
+        bad = _URI_REFUSED.search(uri)
+        if bad:
+            raise ValueError(f"sample {sample_id!r}: 'filepath' {uri!r} is not a valid URI ({bad.group()!r} at "
+                             f"index {bad.start()}): percent-encode it, e.g. a space as %20")
+    return uri
 
 
 def _patch(patch: Mapping[str, Any], sample_id: str) -> Dict[str, Any]:

@@ -70,10 +70,21 @@ def test_deletions_are_sample_deleted_events():
     ({"id": "s1", "embeddings": {"clip": []}}, "is empty"),
     ({"id": "s1", "embeddings": {"clip": [1.0, float("nan")]}}, "non-finite"),
     ({"id": "s" * 513, "filepath": "/x.jpg"}, "513 bytes"),
+    ({"id": "s1", "filepath": "https://img.example.com/my cat.jpg"}, "not a valid URI"),
+    ({"id": "s1", "filepath": "s3://photos/100%.jpg"}, "not a valid URI"),
+    ({"id": "s1", "filepath": "/data/a\0.jpg"}, "NUL"),
+    ({"id": "s1", "embeddings": {"clip": [0.5] * 300_000}}, "over the change topic's limit of 1,044,480"),
 ])
 def test_samples_that_cannot_be_events_are_refused_with_the_reason(sample, message):
     with pytest.raises((ValueError, TypeError), match=message):
         list(change_events("cars", [sample]))
+
+
+@pytest.mark.parametrize("uri", ["https://img.example.com/my%20cat.jpg", "s3://photos/caf\u00e9.jpg",
+                                 "/data/my cat.jpg", "C:\\data\\cat.jpg", "file:///data/cat.jpg#1"])
+def test_image_uris_the_indexer_reads_are_kept_as_given(uri):
+    [(_, value)] = list(change_events("cars", [{"id": "s1", "filepath": uri}]))
+    assert json.loads(value)["imageUri"] == uri
 
 
 def test_a_sample_of_patches_with_their_own_vectors_needs_no_image():
