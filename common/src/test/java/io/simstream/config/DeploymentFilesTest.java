@@ -392,6 +392,25 @@ class DeploymentFilesTest {
         .as("values.yaml tells that indexer replicas beyond the partitions idle").containsIgnoringCase("idle");
   }
 
+  /**
+   * The chart's scrape annotations and ServiceMonitor fetch the query API's /metrics on its port "http" without
+   * a token. The API token alone leaves /metrics open, but api.metrics-auth=true answers those scrapes 401 and
+   * api.metrics-port moves /metrics off that port (404), so the chart refuses either in extraConfig while it
+   * scrapes.
+   */
+  @Test
+  void extraConfigCannotHideTheQueryApisMetricsFromTheChartsScrape() {
+    String configMap = read(template("configmap.yaml"));
+    assertThat(configMap).as("scraping = annotations or ServiceMonitor").containsPattern(
+        "\\$scraped\\s*:=\\s*or \\$\\.Values\\.metrics\\.prometheusAnnotations "
+        + "\\$\\.Values\\.metrics\\.serviceMonitor\\.enabled\\s");
+    for (Setting<?> setting : List.of(Settings.API_METRICS_AUTH, Settings.API_METRICS_PORT)) {
+      assertThat(configMap).as("configmap.yaml fails on extraConfig.%s while the chart scrapes", setting.envName())
+          .containsPattern("\\{\\{-?\\s*if and \\$scraped \\(eq \\$name \"" + setting.envName()
+              + "\"\\)[^}]*}}\\s*\\n\\s*\\{\\{-?\\s*fail\\b[^}]*extraConfig\\." + setting.envName());
+    }
+  }
+
   @Test
   void configMapSettingsAreDeclaredAndTheirValuesValid() {
     String configMap = read(template("configmap.yaml"));
