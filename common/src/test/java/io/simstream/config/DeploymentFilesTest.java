@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.fail;
 
+import io.simstream.elasticsearch.IndexMapping;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -343,6 +344,35 @@ class DeploymentFilesTest {
       }
     }
     assertThat(scraped).containsExactlyInAnyOrderElementsOf(expected.keySet());
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // docs/deployment.md
+
+  /**
+   * Elasticsearch checks privileges on the name a request uses: the indexer's bulk index actions name the write
+   * alias, so a role for a custom indexName must list the alias too, as the example in the roles section does.
+   */
+  @Test
+  void rolesForACustomIndexNameListItsWriteAlias() {
+    String docs = read(ROOT.resolve("docs/deployment.md"));
+    Matcher names = Pattern.compile("\"names\":\\s*\\[[^]]*\"simstream-\\*\",\\s*\"(\\w+)\",\\s*\"([^\"]+)\"")
+        .matcher(docs);
+    assertThat(names.find()).as("deployment.md: a role's names with a custom index and its alias").isTrue();
+    assertThat(names.group(2)).as("the write alias of %s", names.group(1))
+        .isEqualTo(IndexMapping.writeAlias(names.group(1)));
+  }
+
+  /** The memory section describes the indexer's RocksDB setter with the threshold it sets. */
+  @Test
+  void rocksDbSectionDescribesTheSampleStoreSetter() {
+    String setter = read(ROOT.resolve(
+        "indexer/src/main/java/io/simstream/indexer/state/SampleStoreRocksDbConfig.java"));
+    Matcher minBlob = Pattern.compile("MIN_BLOB_BYTES\\s*=\\s*(\\d+)").matcher(setter);
+    assertThat(minBlob.find()).as("SampleStoreRocksDbConfig.MIN_BLOB_BYTES").isTrue();
+    assertThat(read(ROOT.resolve("docs/deployment.md")))
+        .contains("`SampleStoreRocksDbConfig`")
+        .containsPattern("values of " + minBlob.group(1) + " bytes and more\\b[^.]*blob\\s+files");
   }
 
   // ---------------------------------------------------------------------------------------------------------------
