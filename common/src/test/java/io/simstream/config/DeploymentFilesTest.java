@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.simstream.elasticsearch.IndexMapping;
+import io.simstream.elasticsearch.VectorFieldSpec;
+import io.simstream.run.Metric;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -361,6 +363,21 @@ class DeploymentFilesTest {
     assertThat(names.find()).as("deployment.md: a role's names with a custom index and its alias").isTrue();
     assertThat(names.group(2)).as("the write alias of %s", names.group(1))
         .isEqualTo(IndexMapping.writeAlias(names.group(1)));
+  }
+
+  /**
+   * No setting chooses a run's index's shards or replicas: the create body leaves them to Elasticsearch (its
+   * defaults or a matching index template), and deployment.md tells operators how to change replicas on a live
+   * index. A body that starts setting them must come with a setting and new docs.
+   */
+  @Test
+  void replicasOfARunsIndexAreLeftToElasticsearchAndDocumented() {
+    String body = IndexMapping.createIndexBodyWithWriteAlias("simstream-d-k",
+        new VectorFieldSpec(Metric.COSINE, 4, IndexMapping.DEFAULT_INDEX_OPTIONS));
+    assertThat(body).doesNotContain("number_of_replicas").doesNotContain("number_of_shards");
+    assertThat(read(ROOT.resolve("docs/deployment.md")))
+        .containsPattern("PUT /<index>/_settings\\s*\\n\\s*\\{\"index\":\\s*\\{\"number_of_replicas\":")
+        .contains("_index_template");
   }
 
   /** The memory section describes the indexer's RocksDB setter with the threshold it sets. */
