@@ -15,9 +15,17 @@ public final class ApiClient {
   /** Registering a dataset waits for the broker's acknowledgement, which on a loaded 2-core machine can take a minute. */
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(180);
   private final String baseUrl;
+  private final String token;
 
+  /** A client of an API without authentication. */
   public ApiClient(String baseUrl) {
+    this(baseUrl, "");
+  }
+
+  /** @param token the API's bearer token (SIMSTREAM_API_TOKEN), empty when it has none */
+  public ApiClient(String baseUrl, String token) {
     this.baseUrl = baseUrl;
+    this.token = token;
   }
 
   public JsonNode get(String path) throws IOException, InterruptedException {
@@ -31,6 +39,9 @@ public final class ApiClient {
   }
 
   private JsonNode send(HttpRequest.Builder request) throws IOException, InterruptedException {
+    if (!token.isEmpty()) {
+      request.header("Authorization", "Bearer " + token);
+    }
     HttpResponse<byte[]> response = http.send(request.timeout(REQUEST_TIMEOUT).build(),
         HttpResponse.BodyHandlers.ofByteArray());
     JsonNode body = Json.MAPPER.readTree(response.body());

@@ -48,7 +48,7 @@ public final class DemoMain {
     CountDownLatch stop = new CountDownLatch(1);
     try (Indexer indexer = Indexer.start(local); QueryApi api = QueryApi.start(local)) {
       String baseUrl = "http://127.0.0.1:" + api.port();
-      run(new ImageDemo(DATASET, kafka.bootstrapServers(), baseUrl,
+      run(new ImageDemo(DATASET, kafka.bootstrapServers(), baseUrl, local.get(Settings.API_TOKEN),
           new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
       say("");
       say(String.format("Command 1 took %.0f s from start to the first answers.", (System.nanoTime() - start) / 1e9));

@@ -24,14 +24,18 @@ public final class ImageDemo {
   private final String dataset;
   private final String kafkaBootstrap;
   private final String apiUrl;
+  private final String token;
   private final PrintWriter out;
   private final PrintWriter err;
 
-  public ImageDemo(String dataset, String kafkaBootstrap, String apiUrl, PrintWriter out, PrintWriter err) {
-    this.client = new ApiClient(apiUrl);
+  /** @param token the query API's bearer token, empty when it has none */
+  public ImageDemo(String dataset, String kafkaBootstrap, String apiUrl, String token, PrintWriter out,
+                   PrintWriter err) {
+    this.client = new ApiClient(apiUrl, token);
     this.dataset = dataset;
     this.kafkaBootstrap = kafkaBootstrap;
     this.apiUrl = apiUrl;
+    this.token = token;
     this.out = out;
     this.err = err;
   }
@@ -46,7 +50,8 @@ public final class ImageDemo {
   /** {@code simstream produce --folder DIR --wait}; returns its exit status (0 once all is searchable). */
   public int produce(Path folder) {
     return SimstreamCli.run(new String[] {"produce", "-d", dataset, "--folder", folder.toString(), "--wait",
-        "--wait-timeout", String.valueOf(WAIT_TIMEOUT_SECONDS), "--kafka", kafkaBootstrap, "--api", apiUrl}, out, err);
+        "--wait-timeout", String.valueOf(WAIT_TIMEOUT_SECONDS), "--kafka", kafkaBootstrap, "--api", apiUrl,
+        "--token", token}, out, err);
   }
 
   /** The k nearest neighbours of a sample (itself first), or the k farthest with reverse. */

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.simstream.api.QueryApi;
+import io.simstream.config.Setting;
+import io.simstream.config.Settings;
 import io.simstream.config.SimstreamConfig;
 import io.simstream.indexer.Indexer;
 import io.simstream.servers.LocalServers;
@@ -32,11 +34,13 @@ import org.junit.jupiter.api.io.TempDir;
  * the same kind. Also prints, per folder, how many of each image's 5 nearest neighbours share its folder.
  */
 class ImageDemoIT {
+  /** The API asks for a token, as a deployed one does: the demo and its produce must send it. */
+  private static final String TOKEN = "image-demo-token";
 
   @Test
   void bundledImagesAreEmbeddedAndTheirNeighboursLookAlike(@TempDir Path stateDir, @TempDir Path images)
       throws Exception {
-    SimstreamConfig config = LocalStackConfig.withStateDir(stateDir);
+    SimstreamConfig config = LocalStackConfig.withStateDir(stateDir).with(Map.<Setting<?>, String>of(Settings.API_TOKEN, TOKEN));
     int count = DemoImages.copyTo(images);
     assertThat(count).isEqualTo(DemoImages.names().size()).isBetween(200, 400);
 
@@ -44,7 +48,7 @@ class ImageDemoIT {
       String apiUrl = "http://127.0.0.1:" + api.port();
       StringWriter out = new StringWriter();
       StringWriter err = new StringWriter();
-      ImageDemo demo = new ImageDemo("demo-it", LocalServers.kafka().bootstrapServers(), apiUrl,
+      ImageDemo demo = new ImageDemo("demo-it", LocalServers.kafka().bootstrapServers(), apiUrl, TOKEN,
           new PrintWriter(out, true), new PrintWriter(err, true));
       JsonNode run = demo.createRun();
       assertThat(run.path("supportsPrompts").asBoolean()).as("MobileNetV2 has no text tower").isFalse();
@@ -54,16 +58,17 @@ class ImageDemoIT {
       // --wait returned 0: every image is embedded and searchable in the run.
       assertThat(status).isZero();
       assertThat(out.toString()).contains("sent " + count + " events").contains("searchable in 1 run(s): [mobilenet]");
-      assertThat(new ApiClient(apiUrl).get("/v1/datasets/demo-it/similarity/" + ImageDemo.BRAIN_KEY + "/size")
+      assertThat(new ApiClient(apiUrl, TOKEN).get("/v1/datasets/demo-it/similarity/" + ImageDemo.BRAIN_KEY + "/size")
           .path("size").asLong()).isEqualTo(count);
 
       // The results page's images: the indexer stored each sample's image URI in its document.
       String card = "/v1/datasets/demo-it/similarity/" + ImageDemo.BRAIN_KEY;
       String cardId = "id=" + URLEncoder.encode("cards/simple_c_5.jpg", StandardCharsets.UTF_8);
-      assertThat(new ApiClient(apiUrl).get(card + "/documents?" + cardId).path("documents").get(0).path("imageUri")
+      assertThat(new ApiClient(apiUrl, TOKEN).get(card + "/documents?" + cardId).path("documents").get(0).path("imageUri")
           .asText()).endsWith("simple_c_5.jpg");
       HttpResponse<byte[]> thumbnail = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-          URI.create(apiUrl + card + "/thumbnail?size=64&" + cardId)).build(), HttpResponse.BodyHandlers.ofByteArray());
+          URI.create(apiUrl + card + "/thumbnail?size=64&" + cardId)).header("Authorization", "Bearer " + TOKEN).build(),
+          HttpResponse.BodyHandlers.ofByteArray());
       assertThat(thumbnail.statusCode()).isEqualTo(200);
       BufferedImage small = ImageIO.read(new ByteArrayInputStream(thumbnail.body()));
       assertThat(Math.max(small.getWidth(), small.getHeight())).isLessThanOrEqualTo(64);
