@@ -205,6 +205,25 @@ class IndexerTopologyTest {
   }
 
   @Test
+  void aRenamedRunKeepsReadingTheVectorsKeyedByTheBrainKeyItWasCreatedWith() {
+    SimilarityRun clip = run(DS, "clip", Metric.COSINE, 2);
+    register(clip);
+    send(new SampleAdded(1, DS, "s1", null, Map.of("clip", vec(1, 0)), List.of(), Events.T0));
+    flush();
+
+    // What PATCH {"brainKey": "clip2"} writes: the old key's tombstone, the same run under the new key.
+    SimilarityRun renamed = clip.withBrainKey("clip2");
+    runs.pipeInput(clip.key(), null);
+    register(renamed);
+    // Producers go on sending the key they were told; reading the new name only, the run deleted s1.
+    send(new SampleUpdated(1, DS, "s1", null, Map.of("clip", vec(0, 1)), List.of(), Events.T0));
+    flush();
+
+    assertThat(writer.index(clip.indexName())).containsOnlyKeys("s1");
+    assertThat(writer.index(clip.indexName()).get("s1").vector()).containsExactly(0, 1);
+  }
+
+  @Test
   void flushWritesTheCurrentStateOnceAndADeleteNeverLeavesAGhost() {
     SimilarityRun cosine = run(DS, "cos", Metric.COSINE, 2);
     register(cosine);
