@@ -89,6 +89,15 @@ class ValidationWithoutBackendsTest {
         "Elasticsearch is unreachable");
   }
 
+  /** A field beside its alias is ambiguous: Jackson would keep the last one silently. */
+  @Test
+  void aFieldBesideItsAliasIs400NamingBoth() {
+    expect(api.post(search(), "{\"id\": \"s\", \"restrictIds\": [\"a\"], \"restrict_ids\": [\"b\"]}"), 400,
+        "both 'restrictIds' and its alias 'restrict_ids'");
+    expect(api.post(path("run", "embeddings"), "{\"page_size\": 5, \"pageSize\": 10}"), 400,
+        "both 'pageSize' and its alias 'page_size'");
+  }
+
   @Test
   void queryProblemsAre400() {
     expect(api.post(search(), Map.of("vector", List.of(1.0, 2.0))), 400, "vector has 2 dims, but run");

@@ -4,33 +4,56 @@ import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationConfig;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyName;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.InvalidNullException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import io.javalin.http.Context;
 import io.simstream.api.error.BadRequestException;
 import io.simstream.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
  * Reads request bodies strictly and writes responses with the project's Jackson configuration.
- * Requests are read with a stricter copy of it: an unknown or repeated field, a null inside an
+ * Requests are read with a stricter copy of it: an unknown or repeated field (or a field beside
+ * its alias), a null inside an
  * array, a fraction for an integer or a number written as a string is a 400 naming the field, so
  * that a misspelt option (FiftyOne's {@code restrict_ids} before it became an alias) can never
  * run a different query than the one meant.
  */
 public final class JsonIO {
   private static final ObjectMapper REQUESTS = strictReader();
+  /** Per request type: each alias and the field it stands for. */
+  private static final ClassValue<Map<String, String>> ALIASES = new ClassValue<>() {
+    @Override
+    protected Map<String, String> computeValue(Class<?> type) {
+      Map<String, String> aliases = new HashMap<>();
+      DeserializationConfig config = REQUESTS.getDeserializationConfig();
+      for (BeanPropertyDefinition property : config.introspect(REQUESTS.constructType(type)).findProperties()) {
+        for (PropertyName alias : property.findAliases()) {
+          aliases.put(alias.getSimpleName(), property.getName());
+        }
+      }
+      return Map.copyOf(aliases);
+    }
+  };
 
   private JsonIO() {
   }
@@ -53,6 +76,7 @@ public final class JsonIO {
       if (value == null) {
         throw new BadRequestException("request body must be a JSON object, not null");
       }
+      refuseFieldBesideItsAlias(body, ALIASES.get(type));
       return value;
     } catch (ValueInstantiationException e) {
       // The request records check their own values in their constructors.
@@ -73,6 +97,32 @@ public final class JsonIO {
       throw new BadRequestException("request body is not valid JSON: " + e.getOriginalMessage());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Jackson binds a field and its alias to the same property, the last one winning: a body giving
+   * both could run another query than the one meant. The body has parsed, so its top-level names
+   * are read without error handling of their own.
+   */
+  private static void refuseFieldBesideItsAlias(byte[] body, Map<String, String> aliases) throws IOException {
+    if (aliases.isEmpty()) {
+      return;
+    }
+    Set<String> names = new HashSet<>();
+    try (JsonParser parser = REQUESTS.getFactory().createParser(body)) {
+      parser.nextToken();
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        names.add(parser.currentName());
+        parser.nextToken();
+        parser.skipChildren();
+      }
+    }
+    for (Map.Entry<String, String> alias : aliases.entrySet()) {
+      if (names.contains(alias.getKey()) && names.contains(alias.getValue())) {
+        throw new BadRequestException("request body gives both '" + alias.getValue() + "' and its alias '"
+            + alias.getKey() + "': give one");
+      }
     }
   }
 
