@@ -204,6 +204,50 @@ class BulkVectorWriterIT {
   }
 
   @Test
+  void anIndexAutoCreatedByADeleteAfterCleanupIsReplacedByOneWithTheRunsMapping() throws Exception {
+    SimstreamConfig config = SimstreamConfig.load(Map.of()).with(Map.of(Settings.ES_HOSTS,
+        LocalServers.elasticsearch().httpUrl()));
+    SimilarityRun run = new SimilarityRun("w8", "ds", "bk8", "bulk-writer-delete-after-cleanup-"
+        + ProcessHandle.current().pid(), SimilarityRun.PRECOMPUTED, Metric.COSINE, 2, null, "flat", false, Instant.now());
+    ElasticsearchClient es = ElasticsearchClients.create(config);
+    BulkVectorWriter writer = new BulkVectorWriter(es, new BulkVectorWriter.Limits(10, 1 << 20,
+        Duration.ofSeconds(30)), clusterEncoding(), IndexerMetrics.inMemory(), java.time.Clock.systemUTC());
+    writer.ensureIndex(run);
+    writer.write(List.of(WriteOp.index(run, "a", 1, "a", null, new float[] {1, 0}, IMAGE)));
+    RestClient rest = ElasticsearchClients.restClient(es);
+    rest.performRequest(new Request("DELETE", "/" + run.indexName()));
+
+    // An externally versioned delete makes Elasticsearch create the missing index, with no mapping at all.
+    writer.write(List.of(WriteOp.delete(run, "a", 2, "a")));
+    WriteResult result = writer.write(List.of(WriteOp.index(run, "b", 3, "b", null, new float[] {0, 1}, IMAGE)));
+
+    assertThat(result.applied()).isEqualTo(1);
+    JsonNode mapping = Json.MAPPER.readTree(EntityUtils.toByteArray(
+        rest.performRequest(new Request("GET", "/" + run.indexName() + "/_mapping")).getEntity()))
+        .path(run.indexName()).path("mappings");
+    assertThat(mapping.path("properties").path("vector").path("type").asText())
+        .as("the run's mapping; the vector went into a dynamic float field before").isEqualTo("dense_vector");
+    assertThat(mapping.path("dynamic").asText()).isEqualTo("strict");
+  }
+
+  @Test
+  void anIndexWhoseVectorFieldDoesNotFitTheRunIsRefusedNotWrittenInto() throws Exception {
+    SimstreamConfig config = SimstreamConfig.load(Map.of()).with(Map.of(Settings.ES_HOSTS,
+        LocalServers.elasticsearch().httpUrl()));
+    SimilarityRun run = new SimilarityRun("w9", "ds", "bk9", "bulk-writer-other-dims-" + ProcessHandle.current().pid(),
+        SimilarityRun.PRECOMPUTED, Metric.COSINE, 2, null, "flat", false, Instant.now());
+    ElasticsearchClient es = ElasticsearchClients.create(config);
+    IndexMapping.create(es, run.indexName(), new VectorFieldSpec(Metric.COSINE, 3, "flat"));
+    BulkVectorWriter writer = new BulkVectorWriter(es, new BulkVectorWriter.Limits(10, 1 << 20,
+        Duration.ofSeconds(30)), clusterEncoding(), IndexerMetrics.inMemory(), java.time.Clock.systemUTC());
+
+    assertThatThrownBy(() -> writer.ensureIndex(run))
+        .isInstanceOfSatisfying(IndexWriteException.class,
+            e -> assertThat(e.reason()).isEqualTo(IndexWriteException.Reason.INDEX_REFUSED))
+        .hasMessageContaining("3 dims").hasMessageContaining("needs dense_vector of 2");
+  }
+
+  @Test
   void anIndexCreatedWithoutTheSummaryFieldGetsItBeforeTheFirstWrite() throws Exception {
     SimstreamConfig config = SimstreamConfig.load(Map.of()).with(Map.of(Settings.ES_HOSTS,
         LocalServers.elasticsearch().httpUrl()));
