@@ -53,8 +53,12 @@ final class BackendlessApi implements AutoCloseable {
   private final Javalin app;
 
   BackendlessApi(String bearerToken) {
-    Map<Setting<?>, String> settings = Map.of(Settings.ES_HOSTS, "http://127.0.0.1:" + deadPort(),
-        Settings.ES_TIMEOUT_MS, "2000");
+    this(bearerToken, "http://127.0.0.1:" + deadPort());
+  }
+
+  /** The same over {@code esHosts}: a stub that answers the few requests a test needs. */
+  BackendlessApi(String bearerToken, String esHosts) {
+    Map<Setting<?>, String> settings = Map.of(Settings.ES_HOSTS, esHosts, Settings.ES_TIMEOUT_MS, "2000");
     es = new ElasticsearchGateway(ElasticsearchClients.create(SimstreamConfig.load(Map.of()).with(settings)));
     Clock clock = Clock.systemUTC();
     EmbeddingModels models = model -> Optional.empty();

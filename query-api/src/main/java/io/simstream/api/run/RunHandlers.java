@@ -50,10 +50,8 @@ public final class RunHandlers {
   }
 
   public void cleanup(Context ctx) {
-    String dataset = ctx.pathParam("dataset");
-    String brainKey = ctx.pathParam("brainKey");
-    boolean deleted = service.cleanup(dataset, brainKey);
-    JsonIO.write(ctx, 200, Map.of("indexName", service.require(dataset, brainKey).indexName(), "deleted", deleted));
+    RunService.Cleanup cleanup = service.cleanup(ctx.pathParam("dataset"), ctx.pathParam("brainKey"));
+    JsonIO.write(ctx, 200, Map.of("indexName", cleanup.indexName(), "deleted", cleanup.deleted()));
   }
 
   public void size(Context ctx) {

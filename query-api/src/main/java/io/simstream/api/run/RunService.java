@@ -185,9 +185,17 @@ public final class RunService {
     runs.remove(require(dataset, brainKey).key());
   }
 
-  /** Deletes the run's Elasticsearch index; false when it did not exist. The run record stays. */
-  public synchronized boolean cleanup(String dataset, String brainKey) {
-    return indexes.delete(require(dataset, brainKey).indexName());
+  /** The outcome of a cleanup: the run's index and whether it existed (and was deleted). */
+  public record Cleanup(String indexName, boolean deleted) {
+  }
+
+  /**
+   * Deletes the run's Elasticsearch index; the run record stays. The run is read once, so that a
+   * delete of the record meanwhile cannot turn an index deleted here into a 404.
+   */
+  public synchronized Cleanup cleanup(String dataset, String brainKey) {
+    String indexName = require(dataset, brainKey).indexName();
+    return new Cleanup(indexName, indexes.delete(indexName));
   }
 
   private VectorFieldSpec matching(String indexName, VectorFieldSpec actual, Metric metric, Integer dims,
