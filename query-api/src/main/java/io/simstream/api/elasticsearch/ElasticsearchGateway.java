@@ -2,12 +2,14 @@ package io.simstream.api.elasticsearch;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
+import co.elastic.clients.transport.TransportException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.simstream.api.error.BackendUnavailableException;
 import io.simstream.api.error.BackendUnavailableException.Reason;
 import io.simstream.elasticsearch.ElasticsearchClients;
 import io.simstream.elasticsearch.ElasticsearchFailures;
 import io.simstream.json.Json;
+import jakarta.json.JsonException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Optional;
@@ -43,12 +45,19 @@ public final class ElasticsearchGateway implements AutoCloseable {
     T call(ElasticsearchClient client) throws IOException;
   }
 
-  public <T> T typed(TypedCall<T> call) {
+  /** A typed call about {@code index}, which an answer the client cannot read names. */
+  public <T> T typed(String index, TypedCall<T> call) {
     long start = System.nanoTime();
     try {
       return call.call(typed);
     } catch (ElasticsearchException e) {
       throw statusError(e.status(), e.error().type(), e.error().reason());
+    } catch (TransportException e) {
+      // The 8.19 client models 8.19's answers: a newer server's (a 9.x index type in a mapping) fails to decode.
+      if (e.getCause() instanceof JsonException unreadable) {
+        throw new UnreadableResponseException(index, unreadable);
+      }
+      throw unavailable(e);
     } catch (IOException e) {
       throw unavailable(e);
     } finally {

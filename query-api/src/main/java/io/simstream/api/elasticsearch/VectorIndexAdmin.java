@@ -17,13 +17,13 @@ public final class VectorIndexAdmin {
   }
 
   public boolean exists(String index) {
-    return es.typed(client -> IndexMapping.exists(client, index));
+    return es.typed(index, client -> IndexMapping.exists(client, index));
   }
 
   /** The vector field of an existing index; empty when there is no such index. */
   public Optional<VectorFieldSpec> describe(String index) {
     try {
-      return es.typed(client -> IndexMapping.describe(client, index));
+      return es.typed(index, client -> IndexMapping.describe(client, index));
     } catch (IllegalArgumentException e) {
       throw new ConflictException("index '" + index + "' exists but is not a similarity index: " + e.getMessage());
     }
@@ -31,7 +31,7 @@ public final class VectorIndexAdmin {
 
   public void create(String index, VectorFieldSpec spec) {
     try {
-      es.typed(client -> {
+      es.typed(index, client -> {
         IndexMapping.create(client, index, spec);
         return null;
       });
