@@ -247,8 +247,9 @@ final class DocumentSync {
       if (e.reason() != IndexWriteException.Reason.INDEX_REFUSED) {
         throw e;
       }
+      // The writer logs the refusal when it asks Elasticsearch; here it recurs every flush until then.
       metrics.bulkFailed("index_refused");
-      LOG.warn("Skipping run {} of dataset {} for now: {}", run.brainKey(), run.dataset(), e.getMessage());
+      LOG.debug("Skipping run {} of dataset {} for now: {}", run.brainKey(), run.dataset(), e.getMessage());
       return null;
     }
   }

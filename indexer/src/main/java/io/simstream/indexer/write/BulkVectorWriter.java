@@ -60,6 +60,8 @@ public final class BulkVectorWriter implements VectorIndexWriter {
    * (cleanup) is created again and refilled within this time even if no write hits it.
    */
   private static final long RECHECK_MS = 30_000;
+  /** How long a refusal to create an index stands before it is asked again: every flush and backfill step asks. */
+  private static final long REFUSED_RECHECK_MS = 30_000;
   /**
    * An index check runs on the stream thread, inside the task's 15 s transaction, maybe for several runs
    * in one flush: a cluster that accepts connections but does not answer must not hold it for the
@@ -86,6 +88,7 @@ public final class BulkVectorWriter implements VectorIndexWriter {
   });
   private final Map<String, KnownIndex> knownIndexes = new ConcurrentHashMap<>();
   private final Map<String, Unavailable> unavailableIndexes = new ConcurrentHashMap<>();
+  private final Map<String, Refused> refusedIndexes = new ConcurrentHashMap<>();
   private final AtomicBoolean firstSubmission = new AtomicBoolean();
 
   /** {@code encoding}: the cluster's, from {@link BulkVectorEncoding#detect} at start. */
@@ -140,6 +143,10 @@ public final class BulkVectorWriter implements VectorIndexWriter {
         return known.uuid();
       }
     }
+    Refused refused = refusedIndexes.get(index);
+    if (refused != null && clock.millis() < refused.retryAtMs()) {
+      throw new IndexWriteException(IndexWriteException.Reason.INDEX_REFUSED, refused.message(), null);
+    }
     Unavailable unavailable = known == null ? unavailableIndexes.get(index) : null;
     if (unavailable != null && honourRetryTime && clock.millis() < unavailable.retryAtMs()) {
       throw unavailable.pending(index, clock.millis());
@@ -150,8 +157,13 @@ public final class BulkVectorWriter implements VectorIndexWriter {
       String uuid = createOrAdopt(run, true);
       knownIndexes.put(index, new KnownIndex(run, uuid, clock.millis()));
       unavailableIndexes.remove(index);
+      refusedIndexes.remove(index);
       return uuid;
     } catch (IndexWriteException e) {
+      if (e.reason() == IndexWriteException.Reason.INDEX_REFUSED) {
+        LOG.warn("{}; asking again in {} s", e.getMessage(), REFUSED_RECHECK_MS / 1000);
+        refusedIndexes.put(index, new Refused(e.getMessage(), clock.millis() + REFUSED_RECHECK_MS));
+      }
       throw e;
     } catch (ElasticsearchException e) {
       if (refused(e)) {
@@ -191,6 +203,10 @@ public final class BulkVectorWriter implements VectorIndexWriter {
     LOG.warn("Could not {}{}, its writes wait; trying again in {} ms: {}", what, index, pending.retryAfterMs(),
         ElasticsearchFailures.describe(failure));
     throw pending;
+  }
+
+  /** A refusal to create or adopt an index, answered again without asking until retryAtMs. */
+  private record Refused(String message, long retryAtMs) {
   }
 
   /** A new index that could not be checked: the backoff since its first failure and when to try again. */

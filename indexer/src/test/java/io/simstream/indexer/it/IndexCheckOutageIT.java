@@ -10,18 +10,15 @@ import io.simstream.config.SimstreamConfig;
 import io.simstream.elasticsearch.BulkVectorEncoding;
 import io.simstream.elasticsearch.ElasticsearchClients;
 import io.simstream.indexer.metrics.IndexerMetrics;
+import io.simstream.indexer.support.ManualClock;
 import io.simstream.indexer.write.BulkVectorWriter;
 import io.simstream.indexer.write.IndexWriteException;
 import io.simstream.run.Metric;
 import io.simstream.run.SimilarityRun;
 import io.simstream.servers.LocalServers;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -99,28 +96,5 @@ class IndexCheckOutageIT {
     clock.advance(Duration.ofMinutes(3));
     assertThat(catchThrowableOfType(() -> writer.ensureIndex(other), IndexWriteException.class).reason())
         .as("once the retry budget is spent").isEqualTo(IndexWriteException.Reason.INDEX_UNAVAILABLE);
-  }
-
-  private static final class ManualClock extends Clock {
-    private final AtomicLong millis = new AtomicLong(System.currentTimeMillis());
-
-    void advance(Duration by) {
-      millis.addAndGet(by.toMillis());
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(millis.get());
-    }
   }
 }

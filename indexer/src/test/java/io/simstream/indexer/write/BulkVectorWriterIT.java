@@ -13,6 +13,7 @@ import io.simstream.elasticsearch.IndexMapping;
 import io.simstream.elasticsearch.VectorFieldSpec;
 import io.simstream.event.BoundingBox;
 import io.simstream.indexer.metrics.IndexerMetrics;
+import io.simstream.indexer.support.ManualClock;
 import io.simstream.json.Json;
 import io.simstream.run.Metric;
 import io.simstream.run.SimilarityRun;
@@ -234,7 +235,7 @@ class BulkVectorWriterIT {
   void anIndexWhoseVectorFieldDoesNotFitTheRunIsRefusedNotWrittenInto() throws Exception {
     SimstreamConfig config = SimstreamConfig.load(Map.of()).with(Map.of(Settings.ES_HOSTS,
         LocalServers.elasticsearch().httpUrl()));
-    SimilarityRun run = new SimilarityRun("w9", "ds", "bk9", "bulk-writer-other-dims-" + ProcessHandle.current().pid(),
+    SimilarityRun run = new SimilarityRun("w10", "ds", "bk10", "bulk-writer-other-dims-" + ProcessHandle.current().pid(),
         SimilarityRun.PRECOMPUTED, Metric.COSINE, 2, null, "flat", false, Instant.now());
     ElasticsearchClient es = ElasticsearchClients.create(config);
     IndexMapping.create(es, run.indexName(), new VectorFieldSpec(Metric.COSINE, 3, "flat"));
@@ -305,19 +306,31 @@ class BulkVectorWriterIT {
   }
 
   @Test
-  void anIndexElasticsearchRefusesToCreateIsReportedAsRefusedAtOnce() {
-    SimstreamConfig config = SimstreamConfig.load(Map.of()).with(Map.of(Settings.ES_HOSTS,
-        LocalServers.elasticsearch().httpUrl()));
+  void anIndexElasticsearchRefusesToCreateIsReportedAsRefusedAtOnceAndAskedForAgainOnlyAfterAWhile()
+      throws Exception {
     // More dims than a dense_vector field allows: the create request is refused with a 400.
     SimilarityRun run = new SimilarityRun("w3", "ds", "bk3", "bulk-writer-refused-" + ProcessHandle.current().pid(),
         SimilarityRun.PRECOMPUTED, Metric.COSINE, 100_000, null, "flat", false, Instant.now());
-    BulkVectorWriter writer = new BulkVectorWriter(ElasticsearchClients.create(config), new BulkVectorWriter.Limits(
-        10, 1 << 20, Duration.ofSeconds(30)), clusterEncoding(), IndexerMetrics.inMemory(),
-        java.time.Clock.systemUTC());
+    ManualClock clock = new ManualClock();
+    try (BodyLimitProxy proxy = new BodyLimitProxy(java.net.URI.create(LocalServers.elasticsearch().httpUrl()),
+        1 << 20)) {
+      SimstreamConfig config = SimstreamConfig.load(Map.of()).with(Map.of(Settings.ES_HOSTS, proxy.url()));
+      BulkVectorWriter writer = new BulkVectorWriter(ElasticsearchClients.create(config), new BulkVectorWriter.Limits(
+          10, 1 << 20, Duration.ofSeconds(30)), clusterEncoding(), IndexerMetrics.inMemory(), clock);
 
-    assertThatThrownBy(() -> writer.ensureIndex(run)).isInstanceOfSatisfying(IndexWriteException.class,
-        e -> assertThat(e.reason()).as("refused, not retried until the budget is spent")
-            .isEqualTo(IndexWriteException.Reason.INDEX_REFUSED));
+      assertThatThrownBy(() -> writer.ensureIndex(run)).isInstanceOfSatisfying(IndexWriteException.class,
+          e -> assertThat(e.reason()).as("refused, not retried until the budget is spent")
+              .isEqualTo(IndexWriteException.Reason.INDEX_REFUSED));
+      int asked = proxy.forwarded().size();
+      // Every flush and backfill step asks: the answer is kept for a while instead of asked again each time.
+      assertThatThrownBy(() -> writer.ensureIndex(run)).isInstanceOfSatisfying(IndexWriteException.class,
+          e -> assertThat(e.reason()).isEqualTo(IndexWriteException.Reason.INDEX_REFUSED));
+      assertThat(proxy.forwarded()).hasSize(asked);
+
+      clock.advance(Duration.ofMinutes(1));
+      assertThatThrownBy(() -> writer.ensureIndex(run)).isInstanceOf(IndexWriteException.class);
+      assertThat(proxy.forwarded()).as("asked again once the wait is over").hasSizeGreaterThan(asked);
+    }
   }
 
   @Test
