@@ -98,6 +98,23 @@ class ValidationWithoutBackendsTest {
         "both 'pageSize' and its alias 'page_size'");
   }
 
+  /**
+   * Names Elasticsearch would refuse only after the index exists (a 502 then): the write alias
+   * "<index>.simstream-write" must stay free and within 255 bytes.
+   */
+  @Test
+  void namesThatWouldCollideWithAWriteAliasAre400() {
+    String create = "/v1/datasets/" + DATASET + "/similarity";
+    expect(api.post(create, Map.of("brainKey", "a.simstream-write", "dims", DIMS)), 400,
+        "must not end with '.simstream-write'");
+    expect(api.post(create, Map.of("brainKey", "b.SIMSTREAM-WRITE", "dims", DIMS)), 400,
+        "must not end with '.simstream-write'");
+    expect(api.post(create, Map.of("brainKey", "c", "indexName", "idx.simstream-write")), 400,
+        "is the write alias of index 'idx'");
+    expect(api.post(create, Map.of("brainKey", "d", "dims", DIMS, "indexName", "i".repeat(240))), 400,
+        "at most 239 characters");
+  }
+
   @Test
   void queryProblemsAre400() {
     expect(api.post(search(), Map.of("vector", List.of(1.0, 2.0))), 400, "vector has 2 dims, but run");

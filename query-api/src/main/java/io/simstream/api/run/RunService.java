@@ -28,7 +28,10 @@ import java.util.regex.Pattern;
  */
 public final class RunService {
   private static final Pattern BRAIN_KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
-  private static final Pattern INDEX_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,239}");
+  /** At most 239 characters: the write alias adds 16 within Elasticsearch's 255 bytes. */
+  private static final Pattern INDEX_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,238}");
+  /** ".simstream-write": common keeps the suffix to itself. */
+  private static final String WRITE_ALIAS_SUFFIX = IndexMapping.writeAlias("");
   /** Elasticsearch's own limit on dense_vector dims. */
   private static final int MAX_DIMS = 4096;
 
@@ -54,6 +57,11 @@ public final class RunService {
   public synchronized Creation create(String dataset, CreateRunRequest request) {
     datasets.require(dataset);
     String brainKey = validBrainKey(request.brainKey(), "brainKey");
+    // It ends the default index name, whose write alias would then be another run's index name.
+    if (brainKey.toLowerCase(Locale.ROOT).endsWith(WRITE_ALIAS_SUFFIX)) {
+      throw new BadRequestException("brainKey '" + brainKey + "' must not end with '" + WRITE_ALIAS_SUFFIX
+          + "', the suffix of the write aliases of run indexes");
+    }
     if (runs.get(SimilarityRun.keyOf(dataset, brainKey)).isPresent()) {
       throw new ConflictException("dataset '" + dataset + "' already has a similarity run with brain key '"
           + brainKey + "'");
@@ -86,7 +94,13 @@ public final class RunService {
       indexName = request.indexName().trim();
       if (!INDEX_NAME.matcher(indexName).matches()) {
         throw new BadRequestException("indexName '" + indexName + "' is not a valid Elasticsearch index name: use "
-            + "lowercase letters, digits, '.', '_' and '-', starting with a letter or digit, at most 240 characters");
+            + "lowercase letters, digits, '.', '_' and '-', starting with a letter or digit, at most 239 characters "
+            + "(its write alias adds '" + WRITE_ALIAS_SUFFIX + "' within Elasticsearch's 255)");
+      }
+      if (indexName.endsWith(WRITE_ALIAS_SUFFIX)) {
+        throw new BadRequestException("indexName '" + indexName + "' is the write alias of index '"
+            + indexName.substring(0, indexName.length() - WRITE_ALIAS_SUFFIX.length()) + "' (names ending with '"
+            + WRITE_ALIAS_SUFFIX + "' are reserved for them): give the index's own name");
       }
       runUsingIndex(indexName).ifPresent(other -> {
         throw new ConflictException("index '" + indexName + "' already backs run '" + other.key() + "'");
