@@ -123,6 +123,23 @@ class RunLifecycleTest {
     assertThat(shared.error()).contains("already backs run");
   }
 
+  /** An alias names another run's index under another name: a second run would share its documents. */
+  @Test
+  void anAliasIsNotConnectedTo() {
+    ApiClient.Response first = create(Map.of("brainKey", "aliased", "dims", 4));
+    String index = first.json().path("run").path("indexName").asText();
+    String alias = ("alias-" + dataset).toLowerCase();
+    EsLoader.send("PUT", "/" + index + "/_alias/" + alias, new byte[0], "application/json");
+
+    ApiClient.Response byAlias = create(Map.of("brainKey", "by-alias", "indexName", alias));
+    assertThat(byAlias.status()).as(byAlias.body()).isEqualTo(400);
+    assertThat(byAlias.error()).contains("'" + alias + "' is an alias of index '" + index + "'");
+    ApiClient.Response byWriteAlias = create(Map.of("brainKey", "by-write-alias", "indexName",
+        index + ".simstream-write"));
+    assertThat(byWriteAlias.status()).as(byWriteAlias.body()).isEqualTo(400);
+    assertThat(byWriteAlias.error()).contains("write alias of index '" + index + "'");
+  }
+
   @Test
   void aNonEmptyIndexIsNotConnectedTo() {
     ApiClient.Response first = create(Map.of("brainKey", "full", "metric", "euclidean", "dims", 2));

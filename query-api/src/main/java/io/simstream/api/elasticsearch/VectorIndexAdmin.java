@@ -6,6 +6,8 @@ import io.simstream.api.error.ConflictException;
 import io.simstream.elasticsearch.IndexMapping;
 import io.simstream.elasticsearch.VectorFieldSpec;
 import io.simstream.json.Json;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /** Creates, inspects, counts and deletes the Elasticsearch indexes behind runs. */
@@ -18,6 +20,41 @@ public final class VectorIndexAdmin {
 
   public boolean exists(String index) {
     return es.typed(index, client -> IndexMapping.exists(client, index));
+  }
+
+  /**
+   * The mapping of an existing index as Elasticsearch answers it for {@code name}: the concrete
+   * indexes it names (more than the name itself, or another name, for an alias) and the properties
+   * of the first. Empty when there is no such index or alias.
+   */
+  public record MappedIndex(List<String> indexes, JsonNode properties) {
+    /** The mapped type of a top-level field (an object field without one is "object"); empty when unmapped. */
+    public Optional<String> fieldType(String field) {
+      JsonNode mapping = properties.path(field);
+      if (mapping.isMissingNode()) {
+        return Optional.empty();
+      }
+      return Optional.of(mapping.path("type").asText("object"));
+    }
+  }
+
+  public Optional<MappedIndex> mapping(String name) {
+    JsonNode response;
+    try {
+      response = es.request("GET", "/" + name + "/_mapping", null);
+    } catch (ElasticsearchStatusException e) {
+      if (e.elasticsearchStatus() == 404) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+    List<String> concrete = new ArrayList<>();
+    response.fieldNames().forEachRemaining(concrete::add);
+    if (concrete.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new MappedIndex(List.copyOf(concrete),
+        response.path(concrete.get(0)).path("mappings").path("properties")));
   }
 
   /** The vector field of an existing index; empty when there is no such index. */

@@ -102,7 +102,16 @@ public final class RunService {
             + indexName.substring(0, indexName.length() - WRITE_ALIAS_SUFFIX.length()) + "' (names ending with '"
             + WRITE_ALIAS_SUFFIX + "' are reserved for them): give the index's own name");
       }
-      runUsingIndex(indexName).ifPresent(other -> {
+      // A run's index is compared by name: an alias would let two runs share one index unnoticed.
+      Optional<VectorIndexAdmin.MappedIndex> mapped = indexes.mapping(indexName);
+      if (mapped.isPresent() && !mapped.get().indexes().equals(List.of(indexName))) {
+        List<String> concrete = mapped.get().indexes();
+        throw new BadRequestException("indexName '" + indexName + "' is an alias of "
+            + (concrete.size() == 1 ? "index '" + concrete.get(0) + "'" : "indexes " + concrete)
+            + ": give an index's own name");
+      }
+      // A run recorded before write aliases were refused may name this index by its write alias.
+      runUsingIndex(indexName).or(() -> runUsingIndex(IndexMapping.writeAlias(indexName))).ifPresent(other -> {
         throw new ConflictException("index '" + indexName + "' already backs run '" + other.key() + "'");
       });
       existing = indexes.describe(indexName);
