@@ -140,6 +140,28 @@ class RunLifecycleTest {
     assertThat(byWriteAlias.error()).contains("write alias of index '" + index + "'");
   }
 
+  /** Restrictions are term queries on sample_id and label_id: on a text field they would match nothing. */
+  @Test
+  void anIndexWhoseIdFieldsAreNotKeywordsIsNotConnectedTo() {
+    String index = ("text-ids-" + dataset).toLowerCase();
+    EsLoader.send("PUT", "/" + index, ("{\"mappings\":{\"properties\":{\"sample_id\":{\"type\":\"text\"},"
+        + "\"vector\":{\"type\":\"dense_vector\",\"dims\":4,\"index\":true,\"similarity\":\"cosine\"}}}}")
+        .getBytes(), "application/json");
+    ApiClient.Response textSampleId = create(Map.of("brainKey", "text-ids", "indexName", index));
+    assertThat(textSampleId.status()).as(textSampleId.body()).isEqualTo(409);
+    assertThat(textSampleId.error()).contains("sample_id").contains("text").contains("keyword");
+
+    String labels = ("long-labels-" + dataset).toLowerCase();
+    EsLoader.send("PUT", "/" + labels, ("{\"mappings\":{\"properties\":{\"sample_id\":{\"type\":\"keyword\"},"
+        + "\"label_id\":{\"type\":\"long\"},"
+        + "\"vector\":{\"type\":\"dense_vector\",\"dims\":4,\"index\":true,\"similarity\":\"cosine\"}}}}")
+        .getBytes(), "application/json");
+    ApiClient.Response longLabelId = create(Map.of("brainKey", "long-labels", "indexName", labels,
+        "patchesField", "detections"));
+    assertThat(longLabelId.status()).as(longLabelId.body()).isEqualTo(409);
+    assertThat(longLabelId.error()).contains("label_id").contains("long");
+  }
+
   @Test
   void aNonEmptyIndexIsNotConnectedTo() {
     ApiClient.Response first = create(Map.of("brainKey", "full", "metric", "euclidean", "dims", 2));

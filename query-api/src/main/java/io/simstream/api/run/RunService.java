@@ -90,6 +90,7 @@ public final class RunService {
     VectorFieldSpec spec;
     boolean created;
     Optional<VectorFieldSpec> existing = Optional.empty();
+    Optional<VectorIndexAdmin.MappedIndex> mapped = Optional.empty();
     if (request.indexName() != null) {
       indexName = request.indexName().trim();
       if (!INDEX_NAME.matcher(indexName).matches()) {
@@ -103,7 +104,7 @@ public final class RunService {
             + WRITE_ALIAS_SUFFIX + "' are reserved for them): give the index's own name");
       }
       // A run's index is compared by name: an alias would let two runs share one index unnoticed.
-      Optional<VectorIndexAdmin.MappedIndex> mapped = indexes.mapping(indexName);
+      mapped = indexes.mapping(indexName);
       if (mapped.isPresent() && !mapped.get().indexes().equals(List.of(indexName))) {
         List<String> concrete = mapped.get().indexes();
         throw new BadRequestException("indexName '" + indexName + "' is an alias of "
@@ -114,12 +115,14 @@ public final class RunService {
       runUsingIndex(indexName).or(() -> runUsingIndex(IndexMapping.writeAlias(indexName))).ifPresent(other -> {
         throw new ConflictException("index '" + indexName + "' already backs run '" + other.key() + "'");
       });
-      existing = indexes.describe(indexName);
+      existing = mapped.isPresent() ? indexes.describe(indexName) : Optional.empty();
     } else {
       indexName = uniqueIndexName(dataset, brainKey);
     }
     if (existing.isPresent()) {
       spec = matching(indexName, existing.get(), metric, dims, indexOptions);
+      requireKeyword(indexName, mapped.get(), IndexMapping.SAMPLE_ID, true);
+      requireKeyword(indexName, mapped.get(), IndexMapping.LABEL_ID, patchesField != null);
       // Documents of another history would stay (samples deleted meanwhile) or win over ours (their
       // versions): the indexer fills a connected index from the dataset, so it must start empty.
       long documents = indexes.count(indexName).orElse(0L);
@@ -236,6 +239,21 @@ public final class RunService {
           + ", but the request asks for " + indexOptions);
     }
     return actual;
+  }
+
+  /**
+   * Restrictions are term queries on the id fields: on a text or numeric field they match nothing
+   * (or not the ids given), and an unmapped one would be mapped dynamically as text by the first write.
+   */
+  private static void requireKeyword(String indexName, VectorIndexAdmin.MappedIndex mapped, String field,
+                                     boolean required) {
+    Optional<String> type = mapped.fieldType(field);
+    if (type.isPresent() ? !type.get().equals("keyword") : required) {
+      throw new ConflictException("index '" + indexName + "' maps " + field + " as "
+          + type.map(t -> "type " + t).orElse("nothing") + ", but searches restricted by id need it as type keyword "
+          + "(as simstream creates it): map it with PUT /" + indexName + "/_mapping {\"properties\": {\"" + field
+          + "\": {\"type\": \"keyword\"}}} while it is unmapped, or create a new index");
+    }
   }
 
   /** "simstream-dataset-brainkey", lowercased, with a numeric suffix when taken by an index or a run. */
