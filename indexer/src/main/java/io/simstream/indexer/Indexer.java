@@ -72,12 +72,14 @@ public final class Indexer implements AutoCloseable {
     return thread;
   });
   private final CountDownLatch stopped = new CountDownLatch(1);
-  /** Three failures in five minutes: one is a blip Kafka Streams recovers from, a loop is not. */
-  private final ThreadFailures threadFailures = new ThreadFailures(Clock.systemUTC(), Duration.ofMinutes(5), 3);
+  /** One failure is a blip Kafka Streams recovers from, a loop is not. */
+  private final ThreadFailures threadFailures;
   private volatile boolean failed;
 
   private Indexer(SimstreamConfig config, EmbedderProvider embedders, AutoCloseable ownedEmbedders)
       throws IOException {
+    threadFailures = ThreadFailures.forRetryBudget(Clock.systemUTC(),
+        Duration.ofMillis(config.get(Settings.INDEXER_RETRY_MAX_MS)));
     resources.push(ownedEmbedders);
     long begin = System.nanoTime();
     long topicsMs;

@@ -28,6 +28,17 @@ public final class ThreadFailures {
     this.threshold = threshold;
   }
 
+  /**
+   * Three failures within five minutes, or within three retry budgets and a minute when that is
+   * longer: a thread that fails only once the budget is spent could never fail three times in five
+   * minutes, however long it loops.
+   */
+  public static ThreadFailures forRetryBudget(Clock clock, Duration retryBudget) {
+    Duration loop = retryBudget.multipliedBy(3).plusMinutes(1);
+    Duration floor = Duration.ofMinutes(5);
+    return new ThreadFailures(clock, loop.compareTo(floor) > 0 ? loop : floor, 3);
+  }
+
   public synchronized void record(Throwable error) {
     failures.addLast(clock.millis());
     // A refused password or certificate is named as such, not as the stream exception wrapping it.

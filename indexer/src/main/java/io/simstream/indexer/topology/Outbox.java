@@ -289,7 +289,8 @@ final class Outbox implements AutoCloseable {
       List<EmbeddingPlan.Result> results;
       try {
         results = sync.embed(plan);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
+        // An Error too (a native library missing, memory): thrown out of this task it would only end a pool thread.
         completions.add(() -> {
           stagesInFlight--;
           batch.forEach(item -> releaseSample(item.key()));

@@ -76,15 +76,21 @@ final class BulkSubmission implements PendingWrite {
 
   /** Sends the first round from the scheduler: encoding the bodies is the costliest step, kept off the caller's thread. */
   void start(List<WriteOp> todo) {
-    scheduler.execute(() -> sendOrFail(todo));
+    scheduler.execute(guarded(() -> send(todo)));
   }
 
-  private void sendOrFail(List<WriteOp> todo) {
-    try {
-      send(todo);
-    } catch (RuntimeException e) {
-      result.completeExceptionally(e);
-    }
+  /**
+   * A step run on the scheduler, which keeps whatever a task throws in a future nobody reads: any
+   * failure, an Error too, must end the write, or its caller waits for it for good.
+   */
+  private Runnable guarded(Runnable step) {
+    return () -> {
+      try {
+        step.run();
+      } catch (RuntimeException | Error e) {
+        result.completeExceptionally(e);
+      }
+    };
   }
 
   /** Sends one round: every op still to do, split into chunks sent concurrently. */
@@ -152,7 +158,7 @@ final class BulkSubmission implements PendingWrite {
         }
       }
       if (remaining.decrementAndGet() == 0) {
-        scheduler.execute(this::next);
+        scheduler.execute(guarded(this::next));
       }
     }
 
@@ -227,7 +233,7 @@ final class BulkSubmission implements PendingWrite {
       if (!resendNow.isEmpty()) {
         List<WriteOp> again = new ArrayList<>(resendNow);
         again.addAll(retry); // one early resend of retryable ops is harmless; the round after backs off again
-        sendOrFail(again);
+        send(again);
         return;
       }
       if (retry.isEmpty()) {
@@ -248,20 +254,15 @@ final class BulkSubmission implements PendingWrite {
               : "indexes missing " + missingIndexes);
       List<WriteOp> again = List.copyOf(retry);
       Set<String> recreate = Set.copyOf(missingIndexes);
-      scheduler.schedule(() -> {
+      scheduler.schedule(guarded(() -> {
         if (result.isDone()) {
           return; // cancelled: its task is closed, and the index may be gone on purpose (run deleted, cleanup)
         }
-        try {
-          if (!recreate.isEmpty()) {
-            recreateIndexes.accept(recreate);
-          }
-        } catch (RuntimeException e) {
-          result.completeExceptionally(e);
-          return;
+        if (!recreate.isEmpty()) {
+          recreateIndexes.accept(recreate);
         }
-        sendOrFail(again);
-      }, delay.getAsLong(), TimeUnit.MILLISECONDS);
+        send(again);
+      }), delay.getAsLong(), TimeUnit.MILLISECONDS);
     }
   }
 }

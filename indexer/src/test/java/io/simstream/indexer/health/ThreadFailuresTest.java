@@ -40,4 +40,22 @@ class ThreadFailuresTest {
     now = now.plus(Duration.ofMinutes(6));
     assertThat(failures.problem()).as("old failures age out").isEmpty();
   }
+
+  @Test
+  void failuresThatEachWaitOutALongRetryBudgetStillCountAsALoop() {
+    Duration budget = Duration.ofMinutes(10);
+    ThreadFailures failures = ThreadFailures.forRetryBudget(clock, budget);
+    for (int i = 0; i < 3; i++) {
+      now = now.plus(budget);
+      failures.record(new IllegalStateException("Elasticsearch did not take 12 writes within the retry budget"));
+    }
+    assertThat(failures.problem()).hasValueSatisfying(p -> assertThat(p).contains("3 times"));
+
+    ThreadFailures defaults = ThreadFailures.forRetryBudget(clock, Duration.ofMinutes(1));
+    defaults.record(new IllegalStateException("first"));
+    now = now.plus(Duration.ofMinutes(6));
+    defaults.record(new IllegalStateException("second"));
+    defaults.record(new IllegalStateException("third"));
+    assertThat(defaults.problem()).as("a short budget keeps the five minutes").isEmpty();
+  }
 }

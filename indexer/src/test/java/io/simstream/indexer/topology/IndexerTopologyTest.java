@@ -10,6 +10,7 @@ import static io.simstream.indexer.support.Events.updated;
 import static io.simstream.indexer.support.Events.vec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.simstream.config.SimstreamConfig;
@@ -103,6 +104,9 @@ class IndexerTopologyTest {
       @Override
       public List<Outcome> embedImages(List<Image> images) {
         embedCalls.incrementAndGet();
+        if (images.stream().anyMatch(i -> i.uri().contains("native"))) {
+          throw new UnsatisfiedLinkError("no libtorch in java.library.path");
+        }
         embedded.addAll(images);
         if (images.stream().anyMatch(i -> i.uri().contains("slow"))) {
           sleep(SLOW_EMBEDDING);
@@ -437,6 +441,27 @@ class IndexerTopologyTest {
     flush();
     assertThat(embedCalls.get()).as("same image, vector kept").isEqualTo(2);
     assertThat(writer.index(clip.indexName()).get("a").version()).isEqualTo(4);
+  }
+
+  @Test
+  void anErrorWhileEmbeddingFailsTheStreamThreadInsteadOfHoldingTheBatchForGood() {
+    register(Events.modelRun(DS, "clip", "clip", 3));
+    driver.advanceWallClockTime(Duration.ofMillis(500));
+    holdEmbeddings = true;
+    send(Events.withImage(DS, "a", "file:/native.jpg"));
+    flush();
+    assertThat(heldEmbeddings).hasSize(1);
+
+    // Run as the embedding pool runs it: an Error thrown out of the task only ends that pool thread.
+    catchThrowable(heldEmbeddings.remove(0)::run);
+
+    assertThat(catchThrowable(() -> {
+      for (int tick = 0; tick < 5; tick++) {
+        flush();
+      }
+    })).as("the stage's failure reaches the stream thread, which is replaced and retries the batch")
+        .satisfiesAnyOf(t -> assertThat(t).isInstanceOf(UnsatisfiedLinkError.class),
+            t -> assertThat(t).hasRootCauseInstanceOf(UnsatisfiedLinkError.class));
   }
 
   @Test

@@ -334,6 +334,30 @@ class BulkVectorWriterIT {
   }
 
   @Test
+  void anErrorOnTheRetryThreadEndsTheWriteInsteadOfLeavingItPendingForGood() throws Exception {
+    SimilarityRun run = new SimilarityRun("w11", "ds", "bk11", "bulk-writer-error-" + ProcessHandle.current().pid(),
+        SimilarityRun.PRECOMPUTED, Metric.EUCLIDEAN, 4, null, "flat", false, Instant.now());
+    ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
+    try (RestClient rest = RestClient.builder(org.apache.http.HttpHost.create(LocalServers.elasticsearch().httpUrl()))
+        .build()) {
+      // The index is missing, so the retry re-creates it: there the Error strikes, as an OutOfMemoryError could.
+      BulkSubmission submission = new BulkSubmission(rest, new ChunkPlanner(10, 1 << 20, clusterEncoding()),
+          IndexerMetrics.inMemory(), scheduler, new Backoff(Duration.ofMinutes(1), Clock.systemUTC(), cap -> 0),
+          missing -> {
+            throw new OutOfMemoryError("Java heap space");
+          });
+      submission.start(List.of(WriteOp.index(run, "s1", 1, "s1", null, new float[] {1, 2, 3, 4}, IMAGE)));
+
+      // A scheduled task's Error is kept in its future, which nobody reads: the write waited for good.
+      assertThat(submission.result()).failsWithin(Duration.ofMinutes(2))
+          .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+          .withCauseInstanceOf(OutOfMemoryError.class);
+    } finally {
+      scheduler.shutdownNow();
+    }
+  }
+
+  @Test
   void aCancelledWriteNeverCreatesTheIndexItFoundMissing() throws Exception {
     // The task that owned the write was closed (revoked, or its run deleted and cleaned up): a retry still
     // scheduled must not bring the index back.
