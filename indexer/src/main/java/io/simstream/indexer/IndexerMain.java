@@ -10,7 +10,6 @@ public final class IndexerMain {
    * that maps them from the archive restarts seconds sooner on two cores than one that loads them.
    */
   public static final String CLASS_LIST_RESOURCE = "/cds/indexer.classlist";
-  private static final int EXIT_FAILED = 1;
 
   private IndexerMain() {
   }
@@ -22,18 +21,14 @@ public final class IndexerMain {
       indexer = Indexer.start(config);
     } catch (RuntimeException e) {
       System.err.println("The indexer could not start: " + e.getMessage());
-      System.exit(EXIT_FAILED);
+      System.exit(ProcessExit.FAILED);
       return;
     }
-    // A clean stop on SIGTERM is a success: halt(0) after closing replaces the JVM's 143.
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      indexer.close();
-      Runtime.getRuntime().halt(0);
-    }, "indexer-shutdown"));
+    ProcessExit exit = ProcessExit.closingOnShutdown(indexer);
     boolean failed = indexer.awaitStop(Duration.ofDays(365_000));
     if (failed) {
       System.err.println("The indexer stopped after an unrecoverable error; see the log.");
-      System.exit(EXIT_FAILED);
+      exit.fail();
     }
   }
 }
