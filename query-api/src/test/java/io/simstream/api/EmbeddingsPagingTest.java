@@ -75,23 +75,41 @@ class EmbeddingsPagingTest {
   void aSinglePageCarriesNoTokenAndHoldsNoPointInTime() {
     long openBefore = openPointsInTime();
     String path = "/v1/datasets/" + dataset + "/similarity/run/embeddings";
-    ApiClient.Response paged = api.post(path, Map.of("pageSize", 10));
-    assertThat(openPointsInTime()).as("a paged listing holds its point in time").isGreaterThan(openBefore);
-    while (paged.json().has("nextPageToken")) {
-      paged = api.post(path, Map.of("pageSize", 50, "pageToken", paged.json().path("nextPageToken").asText()));
-    }
-    assertThat(openPointsInTime()).as("closed after the last page").isEqualTo(openBefore);
+    ApiClient.Response single = api.post(path, Map.of("pageSize", DOCS));
+    assertThat(single.json().has("nextPageToken")).isFalse();
+    assertThat(openPointsInTime()).as("a listing of one page closes its point in time").isLessThanOrEqualTo(openBefore);
 
     ApiClient.Response first = api.post("/v1/datasets/" + dataset + "/similarity/run/embeddings",
         Map.of("pageSize", 10, "singlePage", true));
     assertThat(first.status()).as(first.body()).isEqualTo(200);
     assertThat(first.json().path("embeddings")).hasSize(10);
     assertThat(first.json().has("nextPageToken")).isFalse();
-    assertThat(openPointsInTime()).isEqualTo(openBefore);
+    assertThat(openPointsInTime()).isLessThanOrEqualTo(openBefore);
 
     ApiClient.Response withToken = api.post("/v1/datasets/" + dataset + "/similarity/run/embeddings",
         Map.of("singlePage", true, "pageToken", "x"));
     assertThat(withToken.status()).isEqualTo(400);
+  }
+
+  /**
+   * A client whose answer was lost asks again with the same token: the last page too, whose point in
+   * time stays until it expires (closing it made the repeat a 400 "expired" within the token's life).
+   */
+  @Test
+  void everyPageRepeatsWhileItsTokenLasts() {
+    String path = "/v1/datasets/" + dataset + "/similarity/run/embeddings";
+    ApiClient.Response first = api.post(path, Map.of("pageSize", 40));
+    String token = first.json().path("nextPageToken").asText();
+    ApiClient.Response last = api.post(path, Map.of("pageSize", 40, "pageToken", token));
+    assertThat(last.status()).as(last.body()).isEqualTo(200);
+    assertThat(last.json().path("embeddings")).hasSize(DOCS - 40);
+    assertThat(last.json().has("nextPageToken")).isFalse();
+
+    ApiClient.Response again = api.post(path, Map.of("pageSize", 40, "pageToken", token));
+
+    assertThat(again.status()).as(again.body()).isEqualTo(200);
+    assertThat(again.json().path("embeddings")).isEqualTo(last.json().path("embeddings"));
+    assertThat(again.json().has("nextPageToken")).isFalse();
   }
 
   @Test
@@ -107,9 +125,10 @@ class EmbeddingsPagingTest {
 
     ApiClient.Response failed = api.post("/v1/datasets/" + broken + "/similarity/run/embeddings", Map.of("pageSize", 10));
     assertThat(failed.status()).as(failed.body()).isGreaterThanOrEqualTo(500);
-    assertThat(openPointsInTime()).isEqualTo(openBefore);
+    assertThat(openPointsInTime()).isLessThanOrEqualTo(openBefore);
   }
 
+  /** Open points in time on the node: finished listings of other tests may expire meanwhile, never open. */
   private static long openPointsInTime() {
     JsonNode nodes;
     try {

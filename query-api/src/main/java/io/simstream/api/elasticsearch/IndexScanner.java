@@ -29,7 +29,7 @@ public final class IndexScanner {
     this.es = es;
   }
 
-  /** One page; {@code searchAfter} is null when the scan is complete (its point in time is then closed). */
+  /** One page; {@code searchAfter} is null when the scan is complete. */
   public record Page(List<IndexDocument> documents, String pitId, JsonNode searchAfter) {
   }
 
@@ -51,8 +51,8 @@ public final class IndexScanner {
   }
 
   /**
-   * Reads the page after {@code searchAfter} (null for the first page); closes the PIT after the
-   * last. One document more than asked is read to learn whether another page exists, so that a
+   * Reads the page after {@code searchAfter} (null for the first page); the caller closes the PIT.
+   * One document more than asked is read to learn whether another page exists, so that a
    * last page that happens to be full ends the scan instead of promising an empty one.
    */
   public Page page(String pitId, JsonNode filter, int size, JsonNode searchAfter) {
@@ -69,11 +69,7 @@ public final class IndexScanner {
     }
     JsonNode last = documents.size() == size ? hits.get(size - 1).path("sort") : null;
     boolean more = hits.size() > size || fetch == size && last != null && anyAfter(nextPit, filter, last);
-    if (!more) {
-      close(nextPit);
-      return new Page(documents, nextPit, null);
-    }
-    return new Page(documents, nextPit, last);
+    return new Page(documents, nextPit, more ? last : null);
   }
 
   /** Whether a document follows {@code searchAfter}: for pages as large as the result window allows. */
@@ -102,7 +98,6 @@ public final class IndexScanner {
   /** Visits every matching document; the point in time is released even when the visitor fails. */
   public void scan(String index, JsonNode filter, int pageSize, Consumer<IndexDocument> visitor) {
     String pitId = open(index);
-    boolean done = false;
     try {
       JsonNode after = null;
       do {
@@ -110,12 +105,9 @@ public final class IndexScanner {
         page.documents().forEach(visitor);
         pitId = page.pitId();
         after = page.searchAfter();
-        done = after == null;
-      } while (!done);
+      } while (after != null);
     } finally {
-      if (!done) {
-        close(pitId);
-      }
+      close(pitId);
     }
   }
 }

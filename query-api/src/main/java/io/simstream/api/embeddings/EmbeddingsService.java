@@ -110,7 +110,7 @@ public final class EmbeddingsService {
     }
     IndexScanner.Page page;
     if (request.pageToken() == null) {
-      // A point in time lives 5 minutes unless its last page is read: close it when no token will follow.
+      // A point in time lives 5 minutes: close it when no token will follow.
       String pitId = scanner.open(run.indexName());
       try {
         page = scanner.page(pitId, null, size, null);
@@ -118,11 +118,13 @@ public final class EmbeddingsService {
         scanner.close(pitId);
         throw e;
       }
-      if (request.onlyFirstPage() && page.searchAfter() != null) {
+      if (request.onlyFirstPage() || page.searchAfter() == null) {
         scanner.close(page.pitId());
         return new EmbeddingsPage(page.documents().stream().map(EmbeddingsService::embedding).toList(), null, null);
       }
     } else {
+      // Not closed after the last page: a client that lost that answer repeats its token, which must
+      // work while the token lasts (the point in time, kept alive by this page, outlives it).
       PageToken token = PageToken.decode(request.pageToken(), run.indexName(), clock.instant());
       try {
         page = scanner.page(token.pitId(), null, size, token.searchAfter());
