@@ -1,6 +1,7 @@
 package io.simstream.indexer.metrics;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import io.simstream.run.SimilarityRun;
 import java.util.List;
 import java.util.Optional;
@@ -18,6 +19,7 @@ import org.slf4j.LoggerFactory;
 public final class IndexSizeMonitor implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(IndexSizeMonitor.class);
   private static final long PERIOD_SECONDS = 15;
+  private static final int NOT_FOUND = 404;
 
   private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread thread = new Thread(r, "index-size-monitor");
@@ -47,6 +49,13 @@ public final class IndexSizeMonitor implements AutoCloseable {
     for (SimilarityRun run : listed.get()) {
       try {
         metrics.indexSize(run.id(), run.indexName(), es.count(c -> c.index(run.indexName())).count());
+      } catch (ElasticsearchException e) {
+        if (e.status() == NOT_FOUND) {
+          // Deleted under a live run (cleanup) until the indexer creates it again: its last count would hide that.
+          metrics.indexSize(run.id(), run.indexName(), 0);
+        } else {
+          LOG.debug("Cannot count {}: {}", run.indexName(), e.toString());
+        }
       } catch (Exception e) {
         LOG.debug("Cannot count {}: {}", run.indexName(), e.toString());
       }
