@@ -112,7 +112,7 @@ public final class QueryApi implements AutoCloseable {
 
       Javalin app = ApiApplication.create(access, metrics, new DatasetHandlers(datasets), new RunHandlers(runs),
           new SearchHandlers(new SimilaritySearchService(runs, es, models)),
-          new EmbeddingsHandlers(new EmbeddingsService(runs, es, clock)), new HealthHandlers(es, views),
+          new EmbeddingsHandlers(new EmbeddingsService(runs, es, clock)), new HealthHandlers(runs, views),
           new SampleHandlers(samples, thumbnails), new UiHandlers());
       // Started first, so that a failing API start closes it with the other resources.
       MetricsServer metricsServer = null;

@@ -69,7 +69,7 @@ final class BackendlessApi implements AutoCloseable {
         new RequestMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)),
         new DatasetHandlers(datasetService), new RunHandlers(runService),
         new SearchHandlers(new SimilaritySearchService(runService, es, models)),
-        new EmbeddingsHandlers(new EmbeddingsService(runService, es, clock)), new HealthHandlers(es, Map.of()),
+        new EmbeddingsHandlers(new EmbeddingsService(runService, es, clock)), new HealthHandlers(runService, Map.of()),
         new SampleHandlers(samples, new ThumbnailService(samples, ImageFetcher.from(SimstreamConfig.load(Map.of())),
             new ThumbnailRenderer(EmbeddingConfig.DEFAULT_MAX_IMAGE_PIXELS))), new UiHandlers());
     app.start(0);

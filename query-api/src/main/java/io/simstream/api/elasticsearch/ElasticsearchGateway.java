@@ -10,8 +10,11 @@ import io.simstream.elasticsearch.ElasticsearchClients;
 import io.simstream.elasticsearch.ElasticsearchFailures;
 import io.simstream.json.Json;
 import jakarta.json.JsonException;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
 import org.apache.http.entity.ContentType;
@@ -126,6 +129,30 @@ public final class ElasticsearchGateway implements AutoCloseable {
         // copied through a stream in 4 KiB steps, one I/O-reactor turn each (a 512-d query took two).
         request.setEntity(new NByteArrayEntity(Json.MAPPER.writeValueAsBytes(body), ContentType.APPLICATION_JSON));
       }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return perform(request);
+  }
+
+  /** Sends a request whose body is newline-delimited JSON, one line per object ({@code _msearch}). */
+  public JsonNode requestLines(String method, String endpoint, List<?> lines) {
+    Request request = new Request(method, endpoint);
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    try {
+      for (Object line : lines) {
+        body.write(Json.MAPPER.writeValueAsBytes(line));
+        body.write('\n');
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    request.setEntity(new NByteArrayEntity(body.toByteArray(), ContentType.create("application/x-ndjson")));
+    return perform(request);
+  }
+
+  private JsonNode perform(Request request) {
+    try {
       long start = System.nanoTime();
       JsonNode json = null;
       try {

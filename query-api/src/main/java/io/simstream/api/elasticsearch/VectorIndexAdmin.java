@@ -1,12 +1,15 @@
 package io.simstream.api.elasticsearch;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.simstream.api.error.ConflictException;
 import io.simstream.elasticsearch.IndexMapping;
 import io.simstream.elasticsearch.VectorFieldSpec;
 import io.simstream.json.Json;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -91,6 +94,60 @@ public final class VectorIndexAdmin {
       }
       throw e;
     }
+  }
+
+  /** Whether the run indexes answer a search, and in words what Elasticsearch said. */
+  public record Searchability(boolean searchable, String description) {
+  }
+
+  /**
+   * Searches {@code indexes} for nothing ({@code size} 0) and reports any shard that failed: a red
+   * index fails its unassigned shards. Only these indexes are asked, so another index being red
+   * does not count, and {@code read} on them suffices (GET /_cluster/health needs {@code monitor}).
+   * A missing index is skipped: a cleaned-up run keeps its record. With no index, a search that
+   * matches none still shows that Elasticsearch answers the API's credentials.
+   */
+  public Searchability searchable(Collection<String> indexes, Duration timeout) {
+    ObjectNode header = Json.MAPPER.createObjectNode();
+    ArrayNode names = header.putArray("index");
+    if (indexes.isEmpty()) {
+      names.add("*").add("-*");
+    } else {
+      indexes.forEach(names::add);
+    }
+    header.put("ignore_unavailable", true).put("allow_no_indices", true);
+    ObjectNode search = Json.MAPPER.createObjectNode().put("size", 0).put("track_total_hits", false)
+        .put("timeout", timeout.toMillis() + "ms");
+    // _msearch names the indexes in its body: a URL naming every run's could pass Elasticsearch's 4 KB line limit.
+    JsonNode response = es.requestLines("POST", "/_msearch", List.of(header, search)).path("responses").path(0);
+    JsonNode error = response.path("error");
+    if (!error.isMissingNode()) {
+      return new Searchability(false, "searching the run indexes failed: " + response.path("status").asText()
+          + " " + error.path("type").asText() + ": " + error.path("reason").asText(error.toString())
+          + shardFailure(error.path("failed_shards")));
+    }
+    JsonNode shards = response.path("_shards");
+    int failed = shards.path("failed").asInt();
+    if (failed > 0) {
+      return new Searchability(false, failed + " of " + shards.path("total").asInt() + " shards of the run "
+          + "indexes failed" + shardFailure(shards.path("failures")));
+    }
+    if (response.path("timed_out").asBoolean()) {
+      return new Searchability(false, "searching the run indexes timed out after " + timeout.toMillis() + " ms");
+    }
+    return new Searchability(true, "searchable (" + indexes.size() + " run indexes, "
+        + shards.path("total").asInt() + " shards)");
+  }
+
+  /** The first of a search's shard failures, naming its index; empty when there is none. */
+  private static String shardFailure(JsonNode failures) {
+    JsonNode failure = failures.path(0);
+    if (failure.isMissingNode()) {
+      return "";
+    }
+    JsonNode reason = failure.path("reason");
+    return ", e.g. index '" + failure.path("index").asText() + "': " + reason.path("type").asText() + " "
+        + reason.path("reason").asText("");
   }
 
   /** The number of documents (samples, or patches for a patch index); empty when the index is missing. */

@@ -1,29 +1,31 @@
 package io.simstream.api.health;
 
 import io.javalin.http.Context;
-import io.simstream.api.elasticsearch.ElasticsearchGateway;
+import io.simstream.api.elasticsearch.VectorIndexAdmin;
 import io.simstream.api.error.ApiException;
 import io.simstream.api.error.BackendUnavailableException;
 import io.simstream.api.http.JsonIO;
 import io.simstream.api.registry.CompactedTopicStore;
+import io.simstream.api.run.RunService;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Liveness (/health: the process answers) and readiness (/ready: Elasticsearch answers
- * GET /_cluster/health with a status other than red, and the runs and datasets views are caught
- * up with their topics). /ready answers 503 with the failing checks while not ready.
+ * Liveness (/health: the process answers) and readiness (/ready: every shard of the runs' indexes
+ * answers a search, and the runs and datasets views are caught up with their topics). Indexes no
+ * run uses do not count, so a red index elsewhere in the cluster leaves the API in service. /ready
+ * answers 503 with the failing checks while not ready.
  */
 public final class HealthHandlers {
   private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(2);
 
-  private final ElasticsearchGateway es;
+  private final RunService runs;
   private final Map<String, CompactedTopicStore<?>> views;
 
-  public HealthHandlers(ElasticsearchGateway es, Map<String, CompactedTopicStore<?>> views) {
-    this.es = es;
+  public HealthHandlers(RunService runs, Map<String, CompactedTopicStore<?>> views) {
+    this.runs = runs;
     this.views = views;
   }
 
@@ -35,10 +37,9 @@ public final class HealthHandlers {
     Map<String, String> checks = new LinkedHashMap<>();
     boolean ready = true;
     try {
-      String status = es.request("GET", "/_cluster/health?timeout=" + CHECK_TIMEOUT.toSeconds() + "s", null)
-          .path("status").asText("unknown");
-      checks.put("elasticsearch", status);
-      ready = !status.equals("red");
+      VectorIndexAdmin.Searchability indexes = runs.indexesSearchable(CHECK_TIMEOUT);
+      checks.put("elasticsearch", indexes.description());
+      ready = indexes.searchable();
     } catch (ApiException e) {
       checks.put("elasticsearch", e.getMessage());
       ready = false;

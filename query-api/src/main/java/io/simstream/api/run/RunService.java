@@ -13,6 +13,7 @@ import io.simstream.elasticsearch.VectorFieldSpec;
 import io.simstream.run.Metric;
 import io.simstream.run.SimilarityRun;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -188,6 +189,12 @@ public final class RunService {
   /** Documents in the run's index (samples, or patches); empty when the index does not exist. */
   public Optional<Long> size(String dataset, String brainKey) {
     return indexes.count(require(dataset, brainKey).indexName());
+  }
+
+  /** Whether the indexes of all runs answer a search (readiness); see {@link VectorIndexAdmin#searchable}. */
+  public VectorIndexAdmin.Searchability indexesSearchable(Duration timeout) {
+    return indexes.searchable(runs.snapshot().values().stream().map(SimilarityRun::indexName).distinct().toList(),
+        timeout);
   }
 
   /** Renames the brain key: the record moves to the new key, index and identity unchanged. */

@@ -1,0 +1,54 @@
+package io.simstream.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * /ready asks Elasticsearch only about the indexes of the API's runs: a red index elsewhere in the
+ * cluster leaves the API in service, a red run index takes it out. An API of its own, so that its
+ * runs are only this test's.
+ */
+class ReadinessTest {
+  private static final String UNASSIGNABLE = "{\"settings\":{\"number_of_replicas\":0,"
+      + "\"index.routing.allocation.require._name\":\"no-such-node\"}}";
+
+  @Test
+  void onlyTheRunIndexesDecideReadiness() {
+    String suffix = UUID.randomUUID().toString().substring(0, 8);
+    String unrelated = "unrelated-red-" + suffix;
+    String runIndex = null;
+    try (QueryApi own = QueryApi.start(TestBackends.config(Map.of()))) {
+      ApiClient api = new ApiClient("http://127.0.0.1:" + own.port(), null);
+      ApiClient.Response noRuns = api.get("/ready");
+      assertThat(noRuns.status()).as(noRuns.body()).isEqualTo(200);
+
+      EsLoader.send("PUT", "/" + unrelated + "?wait_for_active_shards=0", UNASSIGNABLE.getBytes(),
+          "application/json");
+      assertThat(api.post("/v1/datasets", Map.of("name", "ready-" + suffix)).status()).isEqualTo(201);
+      runIndex = api.post("/v1/datasets/ready-" + suffix + "/similarity", Map.of("brainKey", "run", "dims", 4))
+          .json().path("run").path("indexName").asText();
+      ApiClient.Response unrelatedRed = api.get("/ready");
+      assertThat(unrelatedRed.status()).as(unrelatedRed.body()).isEqualTo(200);
+      assertThat(unrelatedRed.json().path("checks").path("elasticsearch").asText()).startsWith("searchable");
+
+      // Reopened where no node may hold it, the run's index is red.
+      EsLoader.send("POST", "/" + runIndex + "/_close", new byte[0], "application/json");
+      EsLoader.send("PUT", "/" + runIndex + "/_settings",
+          "{\"index.routing.allocation.require._name\":\"no-such-node\"}".getBytes(), "application/json");
+      EsLoader.send("POST", "/" + runIndex + "/_open?wait_for_active_shards=0", new byte[0], "application/json");
+      ApiClient.Response runRed = api.get("/ready");
+      System.out.println("/ready with a red run index: " + runRed.body());
+      assertThat(runRed.status()).as(runRed.body()).isEqualTo(503);
+      assertThat(runRed.json().path("checks").path("elasticsearch").asText()).contains("run indexes")
+          .contains(runIndex);
+    } finally {
+      EsLoader.send("DELETE", "/" + unrelated, new byte[0], "application/json");
+      if (runIndex != null) {
+        EsLoader.send("DELETE", "/" + runIndex, new byte[0], "application/json");
+      }
+    }
+  }
+}
