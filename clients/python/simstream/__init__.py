@@ -10,12 +10,12 @@ from .client import Client
 from .dataset import Dataset
 from .errors import (BadRequestError, ConflictError, KafkaClientMissingError, MissingIdsError,
                      NotFoundError, ProduceError, SimstreamError, UnauthorizedError, UnavailableError)
-from .models import Embedding, Hit, Prompt, Run, SimilarityResults
+from .models import Embedding, Hit, Image, Prompt, Run, SimilarityResults
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "BadRequestError", "Client", "ConflictError", "Dataset", "Embedding", "Hit", "KafkaClientMissingError",
+    "BadRequestError", "Client", "ConflictError", "Dataset", "Embedding", "Hit", "Image", "KafkaClientMissingError",
     "MissingIdsError", "NotFoundError", "ProduceError", "Prompt", "Run", "SimilarityResults",
     "SimstreamError", "UnauthorizedError", "UnavailableError",
 ]

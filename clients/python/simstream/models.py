@@ -1,7 +1,8 @@
 """The values the API returns, as small immutable objects with FiftyOne's snake_case names."""
 
+import os
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterator, List, Optional
+from typing import Any, Dict, Iterator, List, Optional, Union
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,23 @@ class Embedding:
     def from_json(cls, body: Dict[str, Any]) -> "Embedding":
         return cls(id=body["id"], sample_id=body["sampleId"], vector=body["vector"],
                    label_id=body.get("labelId"))
+
+
+@dataclass(frozen=True)
+class Image:
+    """An image query for ``sort_by_similarity()``: a file path, or the file's bytes.
+
+    The picture need not be in the dataset: its bytes are sent and the query API embeds them with
+    the run's model, so the run must have a model (not precomputed vectors).
+    """
+
+    source: Union[str, "os.PathLike[str]", bytes]
+
+    def read(self) -> bytes:
+        if isinstance(self.source, (bytes, bytearray)):
+            return bytes(self.source)
+        with open(self.source, "rb") as file:
+            return file.read()
 
 
 @dataclass(frozen=True)

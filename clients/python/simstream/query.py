@@ -1,17 +1,23 @@
 """Turns the ``query`` argument of ``sort_by_similarity()`` into the API's one query field."""
 
+import base64
 import numbers
 from typing import Any, Dict, List
 
-from .models import Prompt
+from .models import Image, Prompt
 
 
 def query_field(query: Any) -> Dict[str, Any]:
-    """``{"id"}``, ``{"ids"}``, ``{"vector"}``, ``{"vectors"}`` or ``{"text"}`` for ``query``.
+    """``{"id"}``, ``{"ids"}``, ``{"vector"}``, ``{"vectors"}``, ``{"image"}`` or ``{"text"}`` for ``query``.
 
     Accepts a sample/label id, a list of ids, a vector, a list of vectors (lists, tuples or arrays
-    with ``tolist()`` such as numpy's), or a :class:`Prompt`.
+    with ``tolist()`` such as numpy's), an :class:`Image` or a :class:`Prompt`.
     """
+    if isinstance(query, Image):
+        data = query.read()
+        if not data:
+            raise ValueError("the image is empty")
+        return {"image": base64.b64encode(data).decode("ascii")}
     if isinstance(query, Prompt):
         if not query.text:
             raise ValueError("the prompt is empty")
@@ -20,7 +26,7 @@ def query_field(query: Any) -> Dict[str, Any]:
         return {"id": query}
     query = as_plain(query)
     if not isinstance(query, (list, tuple)):
-        raise TypeError(f"query must be an id, a list of ids, a vector, a list of vectors or a Prompt, "
+        raise TypeError(f"query must be an id, a list of ids, a vector, a list of vectors, an Image or a Prompt, "
                         f"not {type(query).__name__}")
     if not query:
         raise ValueError("query is an empty list")

@@ -1,6 +1,8 @@
+import base64
+
 import pytest
 
-from simstream import Prompt
+from simstream import Image, Prompt
 from simstream.query import query_field
 
 
@@ -32,6 +34,17 @@ def test_a_list_of_vectors_is_several_vectors():
     assert query_field([[1, 0], (0, 1)]) == {"vectors": [[1.0, 0.0], [0.0, 1.0]]}
     assert query_field(ArrayLike([[1, 2], [3, 4]])) == {"vectors": [[1.0, 2.0], [3.0, 4.0]]}
     assert query_field([ArrayLike([1, 2]), ArrayLike([3, 4])]) == {"vectors": [[1.0, 2.0], [3.0, 4.0]]}
+
+
+def test_an_image_is_sent_as_base64_of_its_bytes(tmp_path):
+    picture = tmp_path / "cat.jpg"
+    picture.write_bytes(b"\xff\xd8\xff\xe0 not really a jpeg")
+    expected = {"image": base64.b64encode(picture.read_bytes()).decode("ascii")}
+    assert query_field(Image(str(picture))) == expected
+    assert query_field(Image(picture)) == expected
+    assert query_field(Image(picture.read_bytes())) == expected
+    with pytest.raises(ValueError, match="the image is empty"):
+        query_field(Image(b""))
 
 
 def test_a_prompt_is_text():

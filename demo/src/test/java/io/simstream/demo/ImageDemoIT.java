@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.simstream.api.QueryApi;
+import io.simstream.cli.SimstreamCli;
 import io.simstream.config.Setting;
 import io.simstream.config.Settings;
 import io.simstream.config.SimstreamConfig;
 import io.simstream.indexer.Indexer;
+import io.simstream.json.Json;
 import io.simstream.servers.LocalServers;
 import io.simstream.servers.LocalStackConfig;
 import java.awt.image.BufferedImage;
@@ -72,6 +74,17 @@ class ImageDemoIT {
       assertThat(thumbnail.statusCode()).isEqualTo(200);
       BufferedImage small = ImageIO.read(new ByteArrayInputStream(thumbnail.body()));
       assertThat(Math.max(small.getWidth(), small.getHeight())).isLessThanOrEqualTo(64);
+
+      // The same picture sent from outside: embedded by the API with the run's model, it finds itself first.
+      StringWriter queryOut = new StringWriter();
+      int queried = SimstreamCli.run(new String[] {"query", "demo-it", ImageDemo.BRAIN_KEY, "--image",
+          images.resolve("cards/simple_c_5.jpg").toString(), "-k", "3", "--json", "--api", apiUrl, "--token", TOKEN},
+          new PrintWriter(queryOut, true), new PrintWriter(err, true));
+      assertThat(queried).as(err.toString()).isZero();
+      JsonNode byImage = Json.MAPPER.readTree(queryOut.toString()).path("hits");
+      assertThat(byImage.get(0).path("sampleId").asText()).isEqualTo("cards/simple_c_5.jpg");
+      // Not exactly 0: the index compares int8-quantised vectors.
+      assertThat(byImage.get(0).path("distance").asDouble()).isCloseTo(0, org.assertj.core.data.Offset.offset(0.01));
 
       Map<String, int[]> sameFolder = new TreeMap<>();
       for (String name : DemoImages.names()) {

@@ -3,9 +3,13 @@ package io.simstream.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.simstream.config.Settings;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +31,34 @@ class ModelRunTest {
         Map.of("text", "a cat"));
     assertThat(text.status()).isEqualTo(400);
     assertThat(text.json().path("error").asText()).contains("cannot embed text prompts");
+  }
+
+  @Test
+  void anImageSentWithTheQueryIsEmbeddedByTheRunsModel() throws Exception {
+    client.post("/v1/datasets", Map.of("name", dataset));
+    assertThat(client.post("/v1/datasets/" + dataset + "/similarity",
+        Map.of("brainKey", "mobilenet", "model", "mobilenet-v2-nsfwjs")).status()).isEqualTo(201);
+    assertThat(client.post("/v1/datasets/" + dataset + "/similarity",
+        Map.of("brainKey", "given", "dims", 4)).status()).isEqualTo(201);
+    BufferedImage red = new BufferedImage(48, 32, BufferedImage.TYPE_INT_RGB);
+    red.getGraphics().fillRect(0, 0, 48, 32);
+    ByteArrayOutputStream png = new ByteArrayOutputStream();
+    ImageIO.write(red, "png", png);
+    String search = "/v1/datasets/" + dataset + "/similarity/%s/sort-by-similarity";
+
+    // Embedded to the run's 1,280 dims (any other size would be a 400), then searched: the index is empty.
+    ApiClient.Response byImage = client.post(search.formatted("mobilenet"), Map.of("image", png.toByteArray(), "k", 3));
+    assertThat(byImage.status()).as(byImage.body()).isEqualTo(200);
+    assertThat(byImage.json().path("hits")).isEmpty();
+
+    ApiClient.Response notAnImage = client.post(search.formatted("mobilenet"),
+        Map.of("image", "plain text".getBytes(StandardCharsets.UTF_8)));
+    assertThat(notAnImage.status()).isEqualTo(400);
+    assertThat(notAnImage.json().path("error").asText()).contains("image cannot be embedded");
+
+    ApiClient.Response precomputed = client.post(search.formatted("given"), Map.of("image", png.toByteArray()));
+    assertThat(precomputed.status()).isEqualTo(400);
+    assertThat(precomputed.json().path("error").asText()).contains("precomputed").contains("no model");
   }
 
   @Test

@@ -6,6 +6,10 @@ import io.simstream.cli.ExitCode;
 import io.simstream.cli.http.ApiClient;
 import io.simstream.cli.output.OutputOptions;
 import io.simstream.cli.output.Table;
+import io.simstream.cli.source.BadInputException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +24,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code simstream query}: sort by similarity through the query API. */
 @Command(name = "query", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Find the samples (or patches) most similar to a sample, a vector or a text prompt.")
+    description = "Find the samples (or patches) most similar to a sample, a vector, an image or a text prompt.")
 public final class QueryCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -49,6 +53,10 @@ public final class QueryCommand implements Callable<Integer> {
     @Option(names = "--vector", split = ",", paramLabel = "X", description = "A vector, comma separated")
     float[] vector;
 
+    @Option(names = "--image", paramLabel = "FILE",
+        description = "An image file, embedded by the run's model in the query API (model runs)")
+    Path image;
+
     @Option(names = "--text", paramLabel = "PROMPT", description = "A text prompt (runs whose model has a text tower)")
     String text;
   }
@@ -69,6 +77,8 @@ public final class QueryCommand implements Callable<Integer> {
       body.put(query.ids.size() == 1 ? "id" : "ids", query.ids.size() == 1 ? query.ids.get(0) : query.ids);
     } else if (query.vector != null) {
       body.put("vector", query.vector);
+    } else if (query.image != null) {
+      body.put("image", imageBytes(query.image));
     } else {
       body.put("text", query.text);
     }
@@ -91,5 +101,17 @@ public final class QueryCommand implements Callable<Integer> {
     }
     table.print(spec.commandLine().getOut());
     return ExitCode.OK;
+  }
+
+  /** The file's bytes, sent base64-encoded: the API may run where the file is not. */
+  private static byte[] imageBytes(Path file) throws BadInputException {
+    if (!Files.isRegularFile(file)) {
+      throw new BadInputException("image " + file + (Files.exists(file) ? " is not a file" : " does not exist"));
+    }
+    try {
+      return Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new BadInputException("cannot read image " + file + ": " + e.getMessage(), e);
+    }
   }
 }

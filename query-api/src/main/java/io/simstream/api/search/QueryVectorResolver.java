@@ -7,6 +7,7 @@ import io.simstream.api.error.BadRequestException;
 import io.simstream.api.error.NotFoundException;
 import io.simstream.api.model.EmbeddingModel;
 import io.simstream.api.model.EmbeddingModels;
+import io.simstream.api.model.ImageQueryEmbedder;
 import io.simstream.api.model.TextEmbedder;
 import io.simstream.run.Metric;
 import io.simstream.run.SimilarityRun;
@@ -19,7 +20,7 @@ import java.util.stream.Stream;
 
 /**
  * Turns the query of a request into the one vector searched for: the stored vector of an id, the
- * mean of several (as the reference aggregates), a given vector, or an embedded text prompt.
+ * mean of several (as the reference aggregates), a given vector, or an embedded image or text prompt.
  * Checks dims, and normalises for metrics that require unit vectors.
  */
 final class QueryVectorResolver {
@@ -36,10 +37,11 @@ final class QueryVectorResolver {
   }
 
   Resolved resolve(SimilarityRun run, SortBySimilarityRequest request) {
-    long given = Stream.of(request.id(), request.ids(), request.vector(), request.vectors(), request.text())
-        .filter(q -> q != null).count();
+    long given = Stream.of(request.id(), request.ids(), request.vector(), request.vectors(), request.image(),
+        request.text()).filter(q -> q != null).count();
     if (given != 1) {
-      throw new BadRequestException("give exactly one query: id, ids, vector, vectors or text (got " + given + ")");
+      throw new BadRequestException("give exactly one query: id, ids, vector, vectors, image or text (got " + given
+          + ")");
     }
     float[] query;
     QueryShape shape = QueryShape.GIVEN;
@@ -64,6 +66,8 @@ final class QueryVectorResolver {
       }
       query = VectorMath.mean(vectors);
       shape = vectors.size() == 1 ? QueryShape.GIVEN : QueryShape.MEAN;
+    } else if (request.image() != null) {
+      query = checkDims(run, embedImage(run, request.image()), "the embedded image");
     } else {
       query = checkDims(run, embed(run, request.text()), "the embedded text");
     }
@@ -107,6 +111,19 @@ final class QueryVectorResolver {
     TextEmbedder embedder = models.find(run.model()).flatMap(EmbeddingModel::text).orElseThrow(() -> new BadRequestException(
         "no text embedder for model '" + run.model() + "' is available in this API process"));
     return embedder.embed(text);
+  }
+
+  private float[] embedImage(SimilarityRun run, byte[] image) {
+    if (image.length == 0) {
+      throw new BadRequestException("image is empty");
+    }
+    if (run.isPrecomputed()) {
+      throw new BadRequestException("run '" + run.key() + "' holds precomputed vectors: there is no model to embed"
+          + " an image with; query by id, ids, vector or vectors");
+    }
+    ImageQueryEmbedder embedder = models.find(run.model()).flatMap(EmbeddingModel::image).orElseThrow(() ->
+        new BadRequestException("no image embedder for model '" + run.model() + "' is available in this API process"));
+    return embedder.embed(image);
   }
 
   private static float[] checkDims(SimilarityRun run, float[] vector, String what) {

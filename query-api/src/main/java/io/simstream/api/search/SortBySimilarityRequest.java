@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * Body of {@code POST .../{brainKey}/sort-by-similarity}: exactly one query ({@code id},
- * {@code ids}, {@code vector}, {@code vectors} or {@code text}) and the options (JSON nulls inside
+ * {@code ids}, {@code vector}, {@code vectors}, {@code image} or {@code text}) and the options (JSON nulls inside
  * arrays are refused by {@link io.simstream.api.http.JsonIO}, invalid document ids by
  * {@link RequestIds}). Given vectors are
  * checked here, before anything reaches Elasticsearch: every value a finite float, and a squared
@@ -22,7 +22,8 @@ import java.util.List;
  * @param numCandidates    knn candidates per shard, k..10,000, instead of the API's rule ({@link KnnEffort})
  * @param exact            true: compare every matching vector (an exact scan) instead of knn
  */
-public record SortBySimilarityRequest(String id, List<String> ids, float[] vector, List<float[]> vectors, String text,
+public record SortBySimilarityRequest(String id, List<String> ids, float[] vector, List<float[]> vectors, byte[] image,
+                                      String text,
                                       Integer k, Boolean reverse,
                                       @JsonAlias("restrict_ids") List<String> restrictIds,
                                       @JsonAlias("restrict_label_ids") List<String> restrictLabelIds,
