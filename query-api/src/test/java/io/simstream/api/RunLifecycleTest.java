@@ -56,6 +56,8 @@ class RunLifecycleTest {
     ApiClient.Response renamed = api.patch(runPath("Clip_A"), Map.of("brainKey", "clip_b"));
     assertThat(renamed.status()).as(renamed.body()).isEqualTo(200);
     assertThat(renamed.json().path("id").asText()).isEqualTo(run.path("id").asText());
+    assertThat(renamed.json().path("embeddingsKey").asText()).as("what producers key vectors by stays")
+        .isEqualTo("Clip_A");
     assertThat(api.get(runPath("Clip_A")).status()).isEqualTo(404);
     assertThat(api.get(runPath("clip_b")).json().path("indexName").asText()).isEqualTo(index);
 

@@ -7,17 +7,18 @@ import java.time.Instant;
 
 /** How a run is shown by the API; the index fields are present only where the index was asked. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record RunView(String id, String dataset, String brainKey, String indexName, String model, Metric metric,
-                      int dims, String patchesField, String indexOptions, boolean supportsPrompts,
-                      Instant createdAt, Boolean indexExists, Long indexSize) {
+public record RunView(String id, String dataset, String brainKey, String embeddingsKey, String indexName,
+                      String model, Metric metric, int dims, String patchesField, String indexOptions,
+                      boolean supportsPrompts, Instant createdAt, Boolean indexExists, Long indexSize) {
 
   public static RunView of(SimilarityRun run) {
-    return new RunView(run.id(), run.dataset(), run.brainKey(), run.indexName(), run.model(), run.metric(),
-        run.dims(), run.patchesField(), run.indexOptions(), run.supportsPrompts(), run.createdAt(), null, null);
+    return new RunView(run.id(), run.dataset(), run.brainKey(), run.embeddingsKey(), run.indexName(), run.model(),
+        run.metric(), run.dims(), run.patchesField(), run.indexOptions(), run.supportsPrompts(), run.createdAt(),
+        null, null);
   }
 
   public RunView withIndex(boolean exists, long size) {
-    return new RunView(id, dataset, brainKey, indexName, model, metric, dims, patchesField, indexOptions,
-        supportsPrompts, createdAt, exists, size);
+    return new RunView(id, dataset, brainKey, embeddingsKey, indexName, model, metric, dims, patchesField,
+        indexOptions, supportsPrompts, createdAt, exists, size);
   }
 }
