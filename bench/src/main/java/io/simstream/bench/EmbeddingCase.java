@@ -5,10 +5,13 @@ import io.simstream.embedding.Embedder;
 import io.simstream.embedding.EmbeddingResult;
 import io.simstream.embedding.ImageInput;
 import io.simstream.embedding.ModelCatalog;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Case 4: images per second of the bundled MobileNetV2 called directly (load, decode, preprocess,
@@ -20,6 +23,7 @@ final class EmbeddingCase implements BenchCase {
   static final double TARGET_RATIO = 0.9;
   private static final int WARM_UP_IMAGES = 8;
   private static final Duration TIMEOUT = Duration.ofMinutes(15);
+  private static final int IMAGE_QUERIES = 30;
 
   @Override
   public String name() {
@@ -52,16 +56,44 @@ final class EmbeddingCase implements BenchCase {
       events.add(SampleEvents.withImage(dataset, SampleEvents.sampleId("img", i), files.get(i).toUri().toString()));
     }
     double endToEnd = pipeline.ingest(index, events, files.size() + 1L, TIMEOUT).perSecond();
+    double[] imageQuery = imageQueryMillis(stack, embedder, dataset, files);
     stack.dropRun(dataset, "img", index);
     System.out.printf("embedding: %.1f images/s through the indexer, %.1f raw model (%s), ratio %.2f%n", endToEnd,
         raw, embedder.engineName(), endToEnd / raw);
+    System.out.printf("embedding: query by image p50 %.1f ms over HTTP, the model's own embed of one image %.1f ms%n",
+        imageQuery[0], imageQuery[1]);
     return new CaseResult(NAME, "Embedding: indexer end to end vs the raw model (images/s)",
-        List.of(Figure.throughput("embed images", "images/s", endToEnd, "raw model", raw, TARGET_RATIO)),
+        List.of(Figure.throughput("embed images", "images/s", endToEnd, "raw model", raw, TARGET_RATIO),
+            Figure.latency("query by image p50", imageQuery[0], "embed one image p50", imageQuery[1], null, null)),
         List.of(String.format("%s (%d-d) on %s; %d JPEG files %dx%d, %d warm-up images",
                 ModelCatalog.MOBILENET_V2_NSFWJS, dims, embedder.engineName(), files.size(), SyntheticImages.WIDTH,
                 SyntheticImages.HEIGHT, WARM_UP_IMAGES),
             "raw: Embedder.embedImages on all files at once (read, decode, preprocess, infer), the very model "
                 + "instance the indexer uses (EmbedderRegistry.from(config): batch = indexer.embed.batch-size)",
-            "simstream: sample_added events with imageUri and no vector, timed until all are searchable"));
+            "simstream: sample_added events with imageUri and no vector, timed until all are searchable",
+            "query by image: sort-by-similarity with the file's bytes as image, k = 10, " + IMAGE_QUERIES
+                + " queries one at a time after 2 warm-up ones; against Embedder.embedImages of one file"));
+  }
+
+  /** p50 of a query by image through the API, and of the model embedding one image itself (ms). */
+  private static double[] imageQueryMillis(BenchStack stack, Embedder embedder, String dataset, List<Path> files)
+      throws IOException {
+    List<Double> queries = new ArrayList<>();
+    List<Double> embeds = new ArrayList<>();
+    for (int i = -2; i < IMAGE_QUERIES; i++) {
+      Path file = files.get(Math.floorMod(i, files.size()));
+      byte[] bytes = Files.readAllBytes(file);
+      long start = System.nanoTime();
+      stack.apiQueries().sortBySimilarity(dataset, "img", Map.of("image", bytes, "k", 10));
+      double queryMs = (System.nanoTime() - start) / 1e6;
+      start = System.nanoTime();
+      embedder.embedImages(List.of(ImageInput.of(file)));
+      double embedMs = (System.nanoTime() - start) / 1e6;
+      if (i >= 0) {
+        queries.add(queryMs);
+        embeds.add(embedMs);
+      }
+    }
+    return new double[] {Stats.percentile(queries, 50), Stats.percentile(embeds, 50)};
   }
 }
