@@ -10,7 +10,8 @@ class Run:
     """A similarity run: a brain key of a dataset, bound to one Elasticsearch index.
 
     ``index_exists`` and ``index_size`` are set by ``get_run_info()``, ``index_created`` by
-    ``create_run()``; they are ``None`` elsewhere.
+    ``create_run()``; they are ``None`` elsewhere. ``embeddings_key`` is the brain key the run was
+    created with: the key ``produce_samples`` vectors go under for it, even after a rename.
     """
 
     id: str
@@ -27,6 +28,7 @@ class Run:
     index_exists: Optional[bool] = None
     index_size: Optional[int] = None
     index_created: Optional[bool] = None
+    embeddings_key: Optional[str] = None
 
     @classmethod
     def from_json(cls, body: Dict[str, Any], index_created: Optional[bool] = None) -> "Run":
@@ -43,6 +45,7 @@ class Run:
             supports_prompts=bool(body.get("supportsPrompts", False)),
             created_at=body.get("createdAt"),
             index_exists=body.get("indexExists"),
+            embeddings_key=body.get("embeddingsKey"),
             index_size=body.get("indexSize"),
             index_created=index_created,
         )

@@ -146,7 +146,7 @@ def test_one_id_given_as_a_string_is_one_id_not_its_characters(stub):
 def test_run_management_calls_the_api_routes(stub):
     stub.answer("POST", RUNS, {"run": run_json("clip"), "indexCreated": True}, status=201)
     stub.answer("GET", RUNS + "/clip", run_json("clip", indexExists=True, indexSize=12))
-    stub.answer("PATCH", RUNS + "/clip", run_json("clip2"))
+    stub.answer("PATCH", RUNS + "/clip", run_json("clip2", embeddingsKey="clip"))
     stub.answer("POST", RUNS + "/clip2/cleanup", {"indexName": "simstream-cars-clip", "deleted": True})
     stub.answer("DELETE", RUNS + "/clip2", status=204)
     stub.answer("GET", "/v1/similarity", {"runs": [run_json("clip2", patchesField="detections")]})
@@ -163,7 +163,7 @@ def test_run_management_calls_the_api_routes(stub):
     assert created.index_created is True and created.brain_key == "clip" and created.dims == 3
     assert (info.index_exists, info.index_size, info.index_name) == (True, 12, "simstream-cars-clip")
     assert stub.requests[2].body == {"brainKey": "clip2"}
-    assert renamed.brain_key == "clip2"
+    assert renamed.brain_key == "clip2" and renamed.embeddings_key == "clip"
     assert deleted_index is True
     assert nothing is None
     assert stub.requests[5].query == {"dataset": ["cars"], "patchesField": ["detections"],
