@@ -2,6 +2,11 @@ package io.simstream.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.simstream.elasticsearch.IndexMapping;
+import io.simstream.elasticsearch.VectorFieldSpec;
+import io.simstream.json.Json;
+import io.simstream.run.Metric;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -16,7 +21,7 @@ class ReadinessTest {
       + "\"index.routing.allocation.require._name\":\"no-such-node\"}}";
 
   @Test
-  void onlyTheRunIndexesDecideReadiness() {
+  void onlyTheRunIndexesDecideReadiness() throws Exception {
     String suffix = UUID.randomUUID().toString().substring(0, 8);
     String unrelated = "unrelated-red-" + suffix;
     String runIndex = null;
@@ -34,11 +39,15 @@ class ReadinessTest {
       assertThat(unrelatedRed.status()).as(unrelatedRed.body()).isEqualTo(200);
       assertThat(unrelatedRed.json().path("checks").path("elasticsearch").asText()).startsWith("searchable");
 
-      // Reopened where no node may hold it, the run's index is red.
-      EsLoader.send("POST", "/" + runIndex + "/_close", new byte[0], "application/json");
-      EsLoader.send("PUT", "/" + runIndex + "/_settings",
-          "{\"index.routing.allocation.require._name\":\"no-such-node\"}".getBytes(), "application/json");
-      EsLoader.send("POST", "/" + runIndex + "/_open?wait_for_active_shards=0", new byte[0], "application/json");
+      // Made again where no node may hold it, with the run's mapping, the run's index is red. (Moving an
+      // assigned shard with allocation filters leaves it where it is, since no node may take it.)
+      EsLoader.send("DELETE", "/" + runIndex, new byte[0], "application/json");
+      ObjectNode red = (ObjectNode) Json.MAPPER.readTree(IndexMapping.createIndexBodyWithWriteAlias(runIndex,
+          new VectorFieldSpec(Metric.COSINE, 4, IndexMapping.DEFAULT_INDEX_OPTIONS)));
+      ((ObjectNode) red.get("settings")).put("number_of_replicas", 0)
+          .put("index.routing.allocation.require._name", "no-such-node");
+      EsLoader.send("PUT", "/" + runIndex + "?wait_for_active_shards=0", Json.MAPPER.writeValueAsBytes(red),
+          "application/json");
       ApiClient.Response runRed = api.get("/ready");
       System.out.println("/ready with a red run index: " + runRed.body());
       assertThat(runRed.status()).as(runRed.body()).isEqualTo(503);
