@@ -1,16 +1,19 @@
 package io.simstream.cli.source;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.FileSystemLoopException;
 import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * Every image file below a folder, recursively, in path order; hidden files and folders are
@@ -39,53 +42,54 @@ public final class FolderSource implements SampleSource {
 
   @Override
   public long count() throws BadInputException {
-    try (Stream<Path> images = images()) {
-      return images.count();
-    } catch (UncheckedIOException e) {
-      throw unreadable(e.getCause());
-    }
+    return images().size();
   }
 
   @Override
   public <E extends Exception> void read(SampleSink<E> sink) throws BadInputException, E {
-    try (Stream<Path> images = images()) {
-      for (Path file : (Iterable<Path>) images::iterator) {
-        String imageUri = uris.of(file);
-        String hash;
-        try {
-          hash = ContentHash.ofFile(file, imageUri);
-        } catch (IOException e) {
-          throw new BadInputException("cannot read image " + file + ": " + e.getMessage(), e);
-        }
-        sink.accept(new SourceSample(ImageUris.relativeId(root, file), imageUri, null, null, hash, file.toString()));
+    for (Path file : images()) {
+      String imageUri = uris.of(file);
+      String hash;
+      try {
+        hash = ContentHash.ofFile(file, imageUri);
+      } catch (IOException e) {
+        throw new BadInputException("cannot read image " + file + ": " + e.getMessage(), e);
       }
-    } catch (UncheckedIOException e) {
-      throw unreadable(e.getCause());
+      sink.accept(new SourceSample(ImageUris.relativeId(root, file), imageUri, null, null, hash, file.toString()));
     }
   }
 
-  private Stream<Path> images() throws BadInputException {
+  private List<Path> images() throws BadInputException {
     if (!Files.isDirectory(root)) {
       throw new BadInputException("folder " + root + (Files.exists(root) ? " is not a folder" : " does not exist"));
     }
+    List<Path> images = new ArrayList<>();
     try {
-      return Files.walk(root, FileVisitOption.FOLLOW_LINKS)
-          .filter(path -> !isHidden(path))
-          .filter(Files::isRegularFile)
-          .filter(this::hasImageExtension)
-          .sorted();
+      Files.walkFileTree(root, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE,
+          new SimpleFileVisitor<>() {
+            // Pruned, not filtered: a link loop inside .git must not abort the walk.
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+              return !dir.equals(root) && isHidden(dir) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+              if (attrs.isRegularFile() && !isHidden(file) && hasImageExtension(file)) {
+                images.add(file);
+              }
+              return FileVisitResult.CONTINUE;
+            }
+          });
     } catch (IOException e) {
       throw unreadable(e);
     }
+    images.sort(null);
+    return images;
   }
 
-  private boolean isHidden(Path path) {
-    for (Path part : root.relativize(path)) {
-      if (part.toString().startsWith(".")) {
-        return true;
-      }
-    }
-    return false;
+  private static boolean isHidden(Path path) {
+    return path.getFileName().toString().startsWith(".");
   }
 
   private boolean hasImageExtension(Path file) {

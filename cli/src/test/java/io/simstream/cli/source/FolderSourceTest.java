@@ -156,6 +156,18 @@ class FolderSourceTest {
   }
 
   @Test
+  void aHiddenFolderIsNotEnteredSoALinkLoopInsideItIsNoError() throws Exception {
+    file("a.jpg", "a");
+    file(".git/objects/x.jpg", "x");
+    Files.createSymbolicLink(root.resolve(".git/objects/loop"), root.resolve(".git"));
+
+    FolderSource source = new FolderSource(root, FolderSource.DEFAULT_EXTENSIONS, null);
+
+    assertThat(readAll(source)).extracting(SourceSample::sampleId).containsExactly("a.jpg");
+    assertThat(source.count()).isEqualTo(1);
+  }
+
+  @Test
   void aMissingFolderIsNamedInTheError() {
     Path missing = root.resolve("nope");
     assertThatThrownBy(() -> new FolderSource(missing, FolderSource.DEFAULT_EXTENSIONS, null).count())
