@@ -213,6 +213,28 @@ class RunLifecycleTest {
     assertThat(api.patch(runPath("dup2"), Map.of("brainKey", "dup3")).status()).isEqualTo(409);
   }
 
+  /**
+   * A renamed run still reads the vectors producers key by the name it was created with: another run
+   * taking that name would read them too, so it is refused until the first run takes it back.
+   */
+  @Test
+  void aNameAnotherRunStillReadsVectorsByIsNotTaken() {
+    assertThat(create(Map.of("brainKey", "reused", "dims", 4)).status()).isEqualTo(201);
+    assertThat(api.patch(runPath("reused"), Map.of("brainKey", "reused2")).status()).isEqualTo(200);
+
+    ApiClient.Response created = create(Map.of("brainKey", "reused", "dims", 4));
+    assertThat(created.status()).as(created.body()).isEqualTo(409);
+    assertThat(created.error()).contains("'reused'").contains("'reused2'").contains("embeddingsKey");
+    assertThat(create(Map.of("brainKey", "other", "dims", 4)).status()).isEqualTo(201);
+    ApiClient.Response renamed = api.patch(runPath("other"), Map.of("brainKey", "reused"));
+    assertThat(renamed.status()).as(renamed.body()).isEqualTo(409);
+    assertThat(renamed.error()).contains("'reused2'");
+
+    ApiClient.Response back = api.patch(runPath("reused2"), Map.of("brainKey", "reused"));
+    assertThat(back.status()).as(back.body()).isEqualTo(200);
+    assertThat(back.json().path("embeddingsKey").asText()).isEqualTo("reused");
+  }
+
   private ApiClient.Response create(Map<String, Object> body) {
     return api.post("/v1/datasets/" + dataset + "/similarity", body);
   }

@@ -67,6 +67,7 @@ public final class RunService {
       throw new ConflictException("dataset '" + dataset + "' already has a similarity run with brain key '"
           + brainKey + "'");
     }
+    requireVectorsKeyFree(dataset, brainKey, null);
     String model = blankToNull(request.model()) == null ? SimilarityRun.PRECOMPUTED : request.model().trim();
     Metric metric = request.metric() == null ? null : metric(request.metric());
     String indexOptions = request.indexOptions() == null ? null : indexOptions(request.indexOptions());
@@ -208,6 +209,7 @@ public final class RunService {
       throw new ConflictException("dataset '" + dataset + "' already has a similarity run with brain key '"
           + target + "'");
     }
+    requireVectorsKeyFree(dataset, target, run);
     SimilarityRun renamed = run.withBrainKey(target);
     runs.move(run.key(), renamed.key(), renamed);
     return renamed;
@@ -229,6 +231,23 @@ public final class RunService {
   public synchronized Cleanup cleanup(String dataset, String brainKey) {
     String indexName = require(dataset, brainKey).indexName();
     return new Cleanup(indexName, indexes.delete(indexName));
+  }
+
+  /**
+   * A renamed run goes on reading the vectors events key by the brain key it was created with, ahead
+   * of its new one: a run of that name would read the same vectors, so the name stays taken until the
+   * renamed run takes it back ({@code renaming}, null on creation).
+   */
+  private void requireVectorsKeyFree(String dataset, String brainKey, SimilarityRun renaming) {
+    runs.snapshot().values().stream()
+        .filter(r -> r.dataset().equals(dataset) && r.embeddingsKey().equals(brainKey))
+        .filter(r -> renaming == null || !r.key().equals(renaming.key()))
+        .findFirst().ifPresent(other -> {
+          throw new ConflictException("dataset '" + dataset + "' has run '" + other.brainKey() + "', which still "
+              + "reads the vectors events key by '" + brainKey + "' (its embeddingsKey): a run named '" + brainKey
+              + "' would read them too; choose another brain key, or rename '" + other.brainKey() + "' back to '"
+              + brainKey + "'");
+        });
   }
 
   private VectorFieldSpec matching(String indexName, VectorFieldSpec actual, Metric metric, Integer dims,
