@@ -21,7 +21,9 @@ public final class BackendUnavailableException extends ApiException {
     /** A Kafka write that did not complete in time. */
     WRITE_FAILED,
     /** An embedding model this server is configured with cannot be opened or run (missing or broken files). */
-    MODEL_UNAVAILABLE
+    MODEL_UNAVAILABLE,
+    /** A model could not take a query's image now (no decode memory free in time, say): the same image may work later. */
+    MODEL_BUSY
   }
 
   private final Reason reason;
