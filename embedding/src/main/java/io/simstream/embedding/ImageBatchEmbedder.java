@@ -108,7 +108,7 @@ final class ImageBatchEmbedder implements AutoCloseable {
 
   private float[] prepare(ImageInput input) throws ImageLoadException {
     float[] tensor = new float[preprocessor.spec().tensorLength()];
-    loader.load(input.uri(), image -> {
+    loader.load(input, image -> {
       preprocessor.write(image, input.crop(), tensor, 0);
       return tensor;
     });

@@ -3,13 +3,17 @@ package io.simstream.embedding;
 import io.simstream.event.ImageLocation;
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.Objects;
 
-/** An image to embed: where it is (file, http(s) or s3 URI) and optionally which part of it. */
-public record ImageInput(URI uri, CropBox crop) {
+/**
+ * An image to embed: where it is (file, http(s) or s3 URI) or its file's bytes already in memory
+ * (exactly one of the two), and optionally which part of it.
+ */
+public record ImageInput(URI uri, byte[] bytes, CropBox crop) {
 
   public ImageInput {
-    Objects.requireNonNull(uri, "uri");
+    if ((uri == null) == (bytes == null)) {
+      throw new IllegalArgumentException("an image input has either a uri or bytes");
+    }
   }
 
   /**
@@ -18,14 +22,19 @@ public record ImageInput(URI uri, CropBox crop) {
    * {@link EmbeddingFailure#INVALID_INPUT}.
    */
   public static ImageInput of(String location) {
-    return new ImageInput(ImageLocation.toUri(location), null);
+    return new ImageInput(ImageLocation.toUri(location), null, null);
   }
 
   public static ImageInput of(Path file) {
-    return new ImageInput(file.toAbsolutePath().toUri(), null);
+    return new ImageInput(file.toAbsolutePath().toUri(), null, null);
+  }
+
+  /** An image file's bytes (JPEG, PNG, ...), held to the byte, pixel and decode memory limits of a fetched one. */
+  public static ImageInput ofBytes(byte[] file) {
+    return new ImageInput(null, file, null);
   }
 
   public ImageInput withCrop(CropBox box) {
-    return new ImageInput(uri, box);
+    return new ImageInput(uri, bytes, box);
   }
 }

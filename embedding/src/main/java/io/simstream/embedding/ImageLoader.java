@@ -12,9 +12,10 @@ import javax.imageio.ImageReader;
 import javax.imageio.ImageTypeSpecifier;
 
 /**
- * Fetches image bytes with an {@link ImageFetcher} (its time and size limits), then decodes
- * them with ImageIO (JPEG, PNG, GIF, BMP, WBMP, TIFF) within a memory budget: the size is read from
- * the header first, so a small file cannot expand into a raster the heap does not hold.
+ * Fetches image bytes with an {@link ImageFetcher} (its time and size limits), or takes them from
+ * memory within the same size limit, then decodes them with ImageIO (JPEG, PNG, GIF, BMP, WBMP,
+ * TIFF) within a memory budget: the size is read from the header first, so a small file cannot
+ * expand into a raster the heap does not hold.
  */
 final class ImageLoader {
 
@@ -32,6 +33,21 @@ final class ImageLoader {
     this.fetcher = fetcher;
     this.maxPixels = maxPixels;
     this.budget = budget;
+  }
+
+  /**
+   * Decodes the bytes {@code input} holds, within the fetcher's byte limit like fetched ones, or else
+   * fetches its URI; see {@link #load(URI, ImageUse)}.
+   */
+  <T> T load(ImageInput input, ImageUse<T> use) throws ImageLoadException {
+    if (input.bytes() == null) {
+      return load(input.uri(), use);
+    }
+    if (input.bytes().length > fetcher.maxBytes()) {
+      throw new ImageLoadException(EmbeddingFailure.TOO_LARGE, "image has " + input.bytes().length + " bytes, limit "
+          + fetcher.maxBytes());
+    }
+    return decode(input.bytes(), use);
   }
 
   /** Fetches and decodes the image at {@code uri}, then hands it to {@code use}; see {@link #decode}. */

@@ -124,6 +124,16 @@ class ImageLoaderTest {
     }
   }
 
+  /** A query's picture arrives in memory: the byte limit holds for it as for a fetched image. */
+  @Test
+  void bytesInMemoryObeyTheSameLimits() throws Exception {
+    assertThat(loader.load(ImageInput.ofBytes(png), image -> image).getWidth()).isEqualTo(160);
+    assertThatThrownBy(() -> loader.load(ImageInput.ofBytes(new byte[300_000]), image -> image))
+        .isInstanceOfSatisfying(ImageLoadException.class,
+            e -> assertThat(e.failure()).isEqualTo(EmbeddingFailure.TOO_LARGE))
+        .hasMessageContaining("limit " + MAX_BYTES);
+  }
+
   @Test
   void filesObeyTheSameLimits() throws Exception {
     Path big = Files.write(dir.resolve("big.png"), new byte[300_000]);

@@ -63,6 +63,15 @@ class MobileNetV2EmbedderTest {
   }
 
   @Test
+  void anImageInMemoryIsEmbeddedLikeItsFile() throws Exception {
+    Path photo = originals.get(0);
+    List<EmbeddingResult> results = embedder.embedImages(List.of(ImageInput.of(photo),
+        ImageInput.ofBytes(Files.readAllBytes(photo))));
+    assertThat(results.get(1).isSuccess()).as(String.valueOf(results.get(1).error())).isTrue();
+    assertThat(results.get(1).vector()).containsExactly(results.get(0).vector());
+  }
+
+  @Test
   void vectorsAreDeterministicAndUnitLength() {
     List<ImageInput> inputs = originals.stream().map(ImageInput::of).toList();
     List<EmbeddingResult> first = embedder.embedImages(inputs);

@@ -9,11 +9,26 @@ import io.simstream.embedding.Embedder;
 import io.simstream.embedding.EmbeddingFailure;
 import io.simstream.embedding.EmbeddingResult;
 import io.simstream.embedding.ImageInput;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** How a query image's embedding failures reach the client. */
 class EmbedderModelTest {
+
+  /** The bytes go to the model as they are: no temporary file to write, or to leave behind. */
+  @Test
+  void theImageReachesTheModelInMemory() {
+    byte[] image = {1, 2, 3};
+    OneOutcome model = new OneOutcome(EmbeddingResult.success(new float[] {1, 0}));
+
+    EmbedderModel.describe("mobile", model).image().orElseThrow().embed(image);
+
+    assertThat(model.inputs).singleElement().satisfies(input -> {
+      assertThat(input.uri()).isNull();
+      assertThat(input.bytes()).isSameAs(image);
+    });
+  }
 
   /** No decode memory free in time, say: the same image may work a moment later, so not the client's fault. */
   @Test
@@ -40,7 +55,15 @@ class EmbedderModelTest {
     return EmbedderModel.describe("mobile", new OneOutcome(outcome)).image().orElseThrow().embed(new byte[] {1, 2});
   }
 
-  private record OneOutcome(EmbeddingResult outcome) implements Embedder {
+  /** An embedder whose every image has {@code outcome}; it keeps the inputs it was given. */
+  private static final class OneOutcome implements Embedder {
+    private final EmbeddingResult outcome;
+    private final List<ImageInput> inputs = new ArrayList<>();
+
+    OneOutcome(EmbeddingResult outcome) {
+      this.outcome = outcome;
+    }
+
     @Override
     public String modelName() {
       return "mobile";
@@ -63,6 +86,7 @@ class EmbedderModelTest {
 
     @Override
     public List<EmbeddingResult> embedImages(List<ImageInput> images) {
+      inputs.addAll(images);
       return images.stream().map(image -> outcome).toList();
     }
 
