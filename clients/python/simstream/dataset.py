@@ -62,7 +62,8 @@ class Dataset:
         Ids are looked up at once, so a missing run or index, or missing ids with ``allow_missing``
         false (:class:`~simstream.MissingIdsError`), raise here; ids without a vector are otherwise
         skipped. The whole index is read lazily instead, a page of ``page_size`` (1..10,000; server
-        default 1,000) at a time as the iterator is consumed.
+        default 1,000) at a time as the iterator is consumed; take each page within 2 minutes of the
+        one before, or the server's page token has expired (a 400).
         """
         if sample_ids is not None and ids is not None:
             raise ValueError("give sample_ids or ids (the same thing), not both")

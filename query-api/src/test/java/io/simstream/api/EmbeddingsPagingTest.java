@@ -112,6 +112,26 @@ class EmbeddingsPagingTest {
     assertThat(again.json().has("nextPageToken")).isFalse();
   }
 
+  /**
+   * The last page's point in time stays open for its keep-alive (its token may be repeated), which
+   * bounds the points in time that listings hold: Elasticsearch refuses searches that ask for longer
+   * than {@code search.max_keep_alive}, so paging under a 2-minute maximum shows the bound.
+   */
+  @Test
+  void aListingKeepsItsPointInTimeAtMostTwoMinutes() {
+    clusterSettings("{\"persistent\": {\"search.default_keep_alive\": \"1m\", \"search.max_keep_alive\": \"2m\"}}");
+    try {
+      assertThat(readAll(List.of(25))).hasSize(3);
+    } finally {
+      clusterSettings("{\"persistent\": {\"search.default_keep_alive\": null, \"search.max_keep_alive\": null}}");
+    }
+  }
+
+  private static void clusterSettings(String body) {
+    assertThat(EsLoader.send("PUT", "/_cluster/settings", body.getBytes(), "application/json"))
+        .contains("\"acknowledged\":true");
+  }
+
   @Test
   void aFirstPageThatFailsClosesItsPointInTime() {
     String broken = "paging-broken-" + UUID.randomUUID().toString().substring(0, 8);

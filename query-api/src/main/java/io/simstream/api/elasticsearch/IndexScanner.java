@@ -17,8 +17,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class IndexScanner {
   private static final Logger LOG = LoggerFactory.getLogger(IndexScanner.class);
-  /** How long Elasticsearch keeps a point in time between two pages. */
-  public static final Duration KEEP_ALIVE = Duration.ofMinutes(5);
+  /**
+   * How long Elasticsearch keeps a point in time between two pages, and after the last one of a
+   * listing, whose token may be repeated: every listing of several pages holds one that long after
+   * its end, out of the node's {@code search.max_open_pit_context}, so it is kept short.
+   */
+  public static final Duration KEEP_ALIVE = Duration.ofMinutes(2);
   /** Elasticsearch's default {@code index.max_result_window}, which bounds {@code size} even with search_after. */
   private static final int MAX_RESULT_WINDOW = 10_000;
   private static final String KEEP_ALIVE_PARAM = KEEP_ALIVE.toSeconds() + "s";

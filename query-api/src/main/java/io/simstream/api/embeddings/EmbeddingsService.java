@@ -110,7 +110,7 @@ public final class EmbeddingsService {
     }
     IndexScanner.Page page;
     if (request.pageToken() == null) {
-      // A point in time lives 5 minutes: close it when no token will follow.
+      // A point in time outlives its last use by the keep-alive: close it when no token will follow.
       String pitId = scanner.open(run.indexName());
       try {
         page = scanner.page(pitId, null, size, null);

@@ -28,7 +28,7 @@ class PageTokenTest {
   @Test
   void expiresExactlyAtTheDocumentedKeepAlive() {
     String token = PageToken.issue("idx", "pit-1", Json.MAPPER.createArrayNode().add(1L), NOW).encode();
-    assertThat(IndexScanner.KEEP_ALIVE).hasMinutes(5);
+    assertThat(IndexScanner.KEEP_ALIVE).hasMinutes(2);
     refused(() -> PageToken.decode(token, "idx", NOW.plus(IndexScanner.KEEP_ALIVE)), "has expired");
   }
 
