@@ -60,4 +60,44 @@ class ReadinessTest {
       }
     }
   }
+
+  /**
+   * A run index that exists but cannot be searched (closed, or refused as a missing privilege would
+   * refuse it: a read block answers 403) takes the API out of service; a missing one does not, since
+   * the indexer creates a cleaned-up run's index again.
+   */
+  @Test
+  void aRunIndexThatCannotBeSearchedIsReportedAndAMissingOneIsNot() {
+    String suffix = UUID.randomUUID().toString().substring(0, 8);
+    String runIndex = null;
+    try (QueryApi own = QueryApi.start(TestBackends.config(Map.of()))) {
+      ApiClient api = new ApiClient("http://127.0.0.1:" + own.port(), null);
+      assertThat(api.post("/v1/datasets", Map.of("name", "ready-" + suffix)).status()).isEqualTo(201);
+      String dataset = "/v1/datasets/ready-" + suffix + "/similarity";
+      runIndex = api.post(dataset, Map.of("brainKey", "run", "dims", 4)).json().path("run").path("indexName").asText();
+      String cleanedUp = api.post(dataset, Map.of("brainKey", "gone", "dims", 4)).json().path("run")
+          .path("indexName").asText();
+      assertThat(api.post(dataset + "/gone/cleanup", null).status()).isEqualTo(200);
+      ApiClient.Response oneMissing = api.get("/ready");
+      assertThat(oneMissing.status()).as(oneMissing.body()).isEqualTo(200);
+      assertThat(oneMissing.json().path("checks").path("elasticsearch").asText()).contains(cleanedUp);
+
+      EsLoader.send("PUT", "/" + runIndex + "/_settings", "{\"index.blocks.read\": true}".getBytes(),
+          "application/json");
+      ApiClient.Response forbidden = api.get("/ready");
+      assertThat(forbidden.status()).as(forbidden.body()).isEqualTo(503);
+      assertThat(forbidden.json().path("checks").path("elasticsearch").asText()).contains(runIndex).contains("403");
+
+      EsLoader.send("PUT", "/" + runIndex + "/_settings", "{\"index.blocks.read\": null}".getBytes(),
+          "application/json");
+      EsLoader.send("POST", "/" + runIndex + "/_close", new byte[0], "application/json");
+      ApiClient.Response closed = api.get("/ready");
+      assertThat(closed.status()).as(closed.body()).isEqualTo(503);
+      assertThat(closed.json().path("checks").path("elasticsearch").asText()).contains(runIndex).contains("closed");
+    } finally {
+      if (runIndex != null) {
+        EsLoader.send("DELETE", "/" + runIndex, new byte[0], "application/json");
+      }
+    }
+  }
 }

@@ -9,7 +9,6 @@ import io.simstream.elasticsearch.VectorFieldSpec;
 import io.simstream.json.Json;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -101,42 +100,76 @@ public final class VectorIndexAdmin {
   }
 
   /**
-   * Searches {@code indexes} for nothing ({@code size} 0) and reports any shard that failed: a red
-   * index fails its unassigned shards. Only these indexes are asked, so another index being red
+   * Searches each of {@code indexes} for nothing ({@code size} 0), in one {@code _msearch} (its body
+   * names the indexes: a URL naming every run's could pass Elasticsearch's 4 KB line limit), and
+   * reports every index whose search fails or whose shards fail: a red index fails its unassigned
+   * shards, a closed one or one the API may not read (403) fails whole. Each index is searched on its
+   * own because a search over several with {@code ignore_unavailable} would skip the closed and the
+   * forbidden ones silently. A missing index passes, named: a cleaned-up run keeps its record until
+   * the indexer creates the index again. Only these indexes are asked, so another index being red
    * does not count, and {@code read} on them suffices (GET /_cluster/health needs {@code monitor}).
-   * A missing index is skipped: a cleaned-up run keeps its record. With no index, a search that
-   * matches none still shows that Elasticsearch answers the API's credentials.
+   * With no index, a search that matches none still shows that Elasticsearch answers the API's
+   * credentials.
    */
-  public Searchability searchable(Collection<String> indexes, Duration timeout) {
-    ObjectNode header = Json.MAPPER.createObjectNode();
-    ArrayNode names = header.putArray("index");
-    if (indexes.isEmpty()) {
-      names.add("*").add("-*");
-    } else {
-      indexes.forEach(names::add);
-    }
-    header.put("ignore_unavailable", true).put("allow_no_indices", true);
+  public Searchability searchable(List<String> indexes, Duration timeout) {
     ObjectNode search = Json.MAPPER.createObjectNode().put("size", 0).put("track_total_hits", false)
         .put("timeout", timeout.toMillis() + "ms");
-    // _msearch names the indexes in its body: a URL naming every run's could pass Elasticsearch's 4 KB line limit.
-    JsonNode response = es.requestLines("POST", "/_msearch", List.of(header, search)).path("responses").path(0);
+    List<JsonNode> lines = new ArrayList<>();
+    if (indexes.isEmpty()) {
+      ObjectNode none = Json.MAPPER.createObjectNode().put("ignore_unavailable", true).put("allow_no_indices", true);
+      none.putArray("index").add("*").add("-*");
+      lines.add(none);
+      lines.add(search);
+    }
+    for (String index : indexes) {
+      lines.add(Json.MAPPER.createObjectNode().put("index", index));
+      lines.add(search);
+    }
+    JsonNode responses = es.requestLines("POST", "/_msearch", lines).path("responses");
+    if (indexes.isEmpty()) {
+      String problem = problem(responses.path(0), timeout);
+      return problem == null ? new Searchability(true, "searchable (0 run indexes, 0 shards)")
+          : new Searchability(false, "searching Elasticsearch failed: " + problem);
+    }
+    List<String> missing = new ArrayList<>();
+    List<String> failing = new ArrayList<>();
+    int shards = 0;
+    for (int i = 0; i < indexes.size(); i++) {
+      JsonNode response = responses.path(i);
+      if (response.path("error").path("type").asText().equals("index_not_found_exception")) {
+        missing.add(indexes.get(i));
+        continue;
+      }
+      String problem = problem(response, timeout);
+      if (problem != null) {
+        failing.add("'" + indexes.get(i) + "': " + problem);
+      }
+      shards += response.path("_shards").path("total").asInt();
+    }
+    if (!failing.isEmpty()) {
+      return new Searchability(false, failing.size() + " of " + indexes.size() + " run indexes cannot be searched: "
+          + String.join("; ", failing));
+    }
+    return new Searchability(true, "searchable (" + (indexes.size() - missing.size()) + " run indexes, " + shards
+        + " shards" + (missing.isEmpty() ? "" : "; not created yet: " + String.join(", ", missing)) + ")");
+  }
+
+  /** What went wrong with one search of an _msearch; null when it answered in full. */
+  private static String problem(JsonNode response, Duration timeout) {
     JsonNode error = response.path("error");
     if (!error.isMissingNode()) {
-      return new Searchability(false, "searching the run indexes failed: " + response.path("status").asText()
-          + " " + error.path("type").asText() + ": " + error.path("reason").asText(error.toString())
-          + shardFailure(error.path("failed_shards")));
+      return response.path("status").asText() + " " + error.path("type").asText() + ": "
+          + error.path("reason").asText(error.toString()) + shardFailure(error.path("failed_shards"));
     }
     JsonNode shards = response.path("_shards");
     int failed = shards.path("failed").asInt();
     if (failed > 0) {
-      return new Searchability(false, failed + " of " + shards.path("total").asInt() + " shards of the run "
-          + "indexes failed" + shardFailure(shards.path("failures")));
+      return failed + " of " + shards.path("total").asInt() + " shards failed" + shardFailure(shards.path("failures"));
     }
     if (response.path("timed_out").asBoolean()) {
-      return new Searchability(false, "searching the run indexes timed out after " + timeout.toMillis() + " ms");
+      return "timed out after " + timeout.toMillis() + " ms";
     }
-    return new Searchability(true, "searchable (" + indexes.size() + " run indexes, "
-        + shards.path("total").asInt() + " shards)");
+    return null;
   }
 
   /** The first of a search's shard failures, naming its index; empty when there is none. */

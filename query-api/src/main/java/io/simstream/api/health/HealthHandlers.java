@@ -13,8 +13,8 @@ import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Liveness (/health: the process answers) and readiness (/ready: every shard of the runs' indexes
- * answers a search, and the runs and datasets views are caught up with their topics). Indexes no
+ * Liveness (/health: the process answers) and readiness (/ready: every shard of the runs' existing
+ * indexes answers a search, and the runs and datasets views are caught up with their topics). Indexes no
  * run uses do not count, so a red index elsewhere in the cluster leaves the API in service. /ready
  * answers 503 with the failing checks while not ready.
  */
