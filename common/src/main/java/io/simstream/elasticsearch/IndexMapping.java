@@ -58,8 +58,21 @@ public final class IndexMapping {
 
   private static ObjectNode indexBody(VectorFieldSpec spec) {
     ObjectNode body = Json.MAPPER.createObjectNode();
-    body.putObject("settings").putObject("index").put("refresh_interval", "1s");
-    ObjectNode properties = body.putObject("mappings").put("dynamic", "strict").putObject("properties");
+    body.set("settings", settings());
+    body.set("mappings", mappings(spec));
+    return body;
+  }
+
+  private static ObjectNode settings() {
+    ObjectNode settings = Json.MAPPER.createObjectNode();
+    // Set, not left to the default: an unset interval skips refreshes of search-idle shards.
+    settings.putObject("index").put("refresh_interval", "1s");
+    return settings;
+  }
+
+  private static ObjectNode mappings(VectorFieldSpec spec) {
+    ObjectNode mappings = Json.MAPPER.createObjectNode().put("dynamic", "strict");
+    ObjectNode properties = mappings.putObject("properties");
     properties.putObject(SAMPLE_ID).put("type", "keyword");
     properties.putObject(LABEL_ID).put("type", "keyword");
     ObjectNode vector = properties.putObject(VECTOR);
@@ -67,7 +80,16 @@ public final class IndexMapping {
         .put("similarity", spec.metric().esSimilarity());
     vector.putObject("index_options").put("type", spec.indexOptions());
     properties.putObject(SUMMARY).setAll(summaryMapping());
-    return body;
+    return mappings;
+  }
+
+  /**
+   * Gives an existing index without mapping the settings and mapping {@link #create} would have:
+   * both calls are idempotent, so concurrent callers cannot undo each other's writes.
+   */
+  public static void applyTo(ElasticsearchClient es, String index, VectorFieldSpec spec) throws IOException {
+    es.indices().putSettings(p -> p.index(index).withJson(new StringReader(settings().toString())));
+    es.indices().putMapping(p -> p.index(index).withJson(new StringReader(mappings(spec).toString())));
   }
 
   /**

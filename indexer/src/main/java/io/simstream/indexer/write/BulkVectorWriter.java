@@ -154,7 +154,7 @@ public final class BulkVectorWriter implements VectorIndexWriter {
     Exception failure;
     String what;
     try {
-      String uuid = createOrAdopt(run, true);
+      String uuid = createOrAdopt(run);
       knownIndexes.put(index, new KnownIndex(run, uuid, clock.millis()));
       unavailableIndexes.remove(index);
       refusedIndexes.remove(index);
@@ -223,7 +223,7 @@ public final class BulkVectorWriter implements VectorIndexWriter {
    * elsewhere; returns its uuid. An index that has both costs one read, so neither a restart nor the
    * periodic re-check queues cluster-state updates on the master.
    */
-  private String createOrAdopt(SimilarityRun run, boolean mayReplaceShell) throws IOException {
+  private String createOrAdopt(SimilarityRun run) throws IOException {
     String index = run.indexName();
     Optional<JsonNode> existing = describe(index);
     if (existing.isEmpty()) {
@@ -232,7 +232,7 @@ public final class BulkVectorWriter implements VectorIndexWriter {
       } catch (ElasticsearchException e) {
         if (ALREADY_EXISTS.equals(e.error().type())) {
           return adopt(run, describe(index).orElseThrow(() ->
-              new IOException("index " + index + " was deleted right after another creation")), mayReplaceShell);
+              new IOException("index " + index + " was deleted right after another creation")));
         }
         if (refused(e)) {
           throw new IndexWriteException(IndexWriteException.Reason.INDEX_REFUSED,
@@ -247,38 +247,34 @@ public final class BulkVectorWriter implements VectorIndexWriter {
         throw new IOException("index " + index + " was deleted right after its creation");
       }
     }
-    return adopt(run, existing.get(), mayReplaceShell);
+    return adopt(run, existing.get());
   }
 
   /**
    * Adds what an index created elsewhere (the query API, an older version) may lack; returns its
-   * uuid. An index without any mapping and documents is a shell Elasticsearch made for an externally
-   * versioned delete after the index was removed: it is replaced by one with the run's mapping.
+   * uuid. An index without any mapping is a shell Elasticsearch made for an externally versioned
+   * delete after the index was removed: it gets the run's mapping in place. Never deleted, because
+   * another thread may have mapped and filled it since this one read it.
    */
-  private String adopt(SimilarityRun run, JsonNode state, boolean mayReplaceShell) throws IOException {
+  private String adopt(SimilarityRun run, JsonNode state) throws IOException {
     String index = run.indexName();
     JsonNode properties = state.path("mappings").path("properties");
-    if (properties.isEmpty() && isEmpty(index)) {
-      if (!mayReplaceShell) {
-        throw new IOException("index " + index + " was made again without a mapping right after it was replaced");
+    if (properties.isEmpty()) {
+      LOG.warn("Index {} of run {} has no mapping (made by a delete after it was removed); mapping it in place",
+          index, run.brainKey());
+      IndexMapping.applyTo(checkClient, index, new VectorFieldSpec(run.metric(), run.dims(), run.indexOptions()));
+    } else {
+      JsonNode vector = properties.path(IndexMapping.VECTOR);
+      if (!"dense_vector".equals(vector.path("type").asText()) || vector.path("dims").asInt() != run.dims()) {
+        // Writing into it would map vectors dynamically or be refused item by item.
+        throw new IndexWriteException(IndexWriteException.Reason.INDEX_REFUSED, "index " + index + " has "
+            + (vector.isMissingNode() ? "no vector field" : "a vector field of type " + vector.path("type").asText()
+            + " with " + vector.path("dims").asInt() + " dims") + "; run " + run.brainKey() + " needs dense_vector of "
+            + run.dims() + ": delete the index or connect the run to another", null);
       }
-      LOG.warn("Index {} of run {} has no mapping and no documents (created by a delete after it was removed); "
-          + "creating it again with the run's mapping", index, run.brainKey());
-      Request delete = new Request("DELETE", "/" + index);
-      delete.setOptions(CHECK_OPTIONS);
-      rest.performRequest(delete);
-      return createOrAdopt(run, false);
-    }
-    JsonNode vector = properties.path(IndexMapping.VECTOR);
-    if (!"dense_vector".equals(vector.path("type").asText()) || vector.path("dims").asInt() != run.dims()) {
-      // Writing into it would map vectors dynamically or be refused item by item.
-      throw new IndexWriteException(IndexWriteException.Reason.INDEX_REFUSED, "index " + index + " has "
-          + (vector.isMissingNode() ? "no vector field" : "a vector field of type " + vector.path("type").asText()
-          + " with " + vector.path("dims").asInt() + " dims") + "; run " + run.brainKey() + " needs dense_vector of "
-          + run.dims() + ": delete the index or connect the run to another", null);
-    }
-    if (properties.path(IndexMapping.SUMMARY).isMissingNode()) {
-      IndexMapping.addMissingFields(checkClient, index);
+      if (properties.path(IndexMapping.SUMMARY).isMissingNode()) {
+        IndexMapping.addMissingFields(checkClient, index);
+      }
     }
     if (!state.path("aliases").has(IndexMapping.writeAlias(index))) {
       Request alias = new Request("PUT", "/" + index + "/_alias/" + IndexMapping.writeAlias(index));
@@ -286,12 +282,6 @@ public final class BulkVectorWriter implements VectorIndexWriter {
       rest.performRequest(alias);
     }
     return state.path("settings").path("index").path("uuid").asText();
-  }
-
-  private boolean isEmpty(String index) throws IOException {
-    Request count = new Request("GET", "/" + index + "/_count");
-    count.setOptions(CHECK_OPTIONS);
-    return Json.MAPPER.readTree(EntityUtils.toByteArray(rest.performRequest(count).getEntity())).path("count").asLong() == 0;
   }
 
   /** The index's aliases, field types, vector dims and uuid in one read; empty when the index does not exist. */

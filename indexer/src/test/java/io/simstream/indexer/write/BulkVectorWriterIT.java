@@ -205,7 +205,7 @@ class BulkVectorWriterIT {
   }
 
   @Test
-  void anIndexAutoCreatedByADeleteAfterCleanupIsReplacedByOneWithTheRunsMapping() throws Exception {
+  void anIndexAutoCreatedByADeleteAfterCleanupGetsTheRunsMapping() throws Exception {
     SimstreamConfig config = SimstreamConfig.load(Map.of()).with(Map.of(Settings.ES_HOSTS,
         LocalServers.elasticsearch().httpUrl()));
     SimilarityRun run = new SimilarityRun("w8", "ds", "bk8", "bulk-writer-delete-after-cleanup-"
@@ -229,6 +229,37 @@ class BulkVectorWriterIT {
     assertThat(mapping.path("properties").path("vector").path("type").asText())
         .as("the run's mapping; the vector went into a dynamic float field before").isEqualTo("dense_vector");
     assertThat(mapping.path("dynamic").asText()).isEqualTo("strict");
+  }
+
+  @Test
+  void aShellIndexGetsTheRunsMappingInPlaceAndIsNeverDeleted() throws Exception {
+    SimilarityRun run = new SimilarityRun("w11", "ds", "bk11", "bulk-writer-shell-in-place-"
+        + ProcessHandle.current().pid(), SimilarityRun.PRECOMPUTED, Metric.COSINE, 2, null, "flat", false, Instant.now());
+    RestClient direct = ElasticsearchClients.restClient(ElasticsearchClients.create(SimstreamConfig.load(Map.of())
+        .with(Map.of(Settings.ES_HOSTS, LocalServers.elasticsearch().httpUrl()))));
+    // What an externally versioned delete leaves when the index is missing: no mapping, no documents.
+    direct.performRequest(new Request("PUT", "/" + run.indexName()));
+    String shell = Json.MAPPER.readTree(EntityUtils.toByteArray(direct.performRequest(new Request("GET",
+        "/" + run.indexName() + "/_settings")).getEntity())).path(run.indexName()).at("/settings/index/uuid").asText();
+    try (BodyLimitProxy proxy = new BodyLimitProxy(java.net.URI.create(LocalServers.elasticsearch().httpUrl()),
+        1 << 20)) {
+      SimstreamConfig config = SimstreamConfig.load(Map.of()).with(Map.of(Settings.ES_HOSTS, proxy.url()));
+      BulkVectorWriter writer = new BulkVectorWriter(ElasticsearchClients.create(config), new BulkVectorWriter.Limits(
+          10, 1 << 20, Duration.ofSeconds(30)), clusterEncoding(), IndexerMetrics.inMemory(), Clock.systemUTC());
+
+      // Another thread that read the shell just before would delete this index, documents and all.
+      assertThat(writer.ensureIndex(run)).as("the shell itself, mapped in place").isEqualTo(shell);
+      assertThat(writer.write(List.of(WriteOp.index(run, "a", 1, "a", null, new float[] {1, 0}, IMAGE))).applied())
+          .isEqualTo(1);
+      assertThat(proxy.forwarded()).noneMatch(request -> request.startsWith("DELETE"));
+    }
+    JsonNode mapping = Json.MAPPER.readTree(EntityUtils.toByteArray(
+        direct.performRequest(new Request("GET", "/" + run.indexName() + "/_mapping")).getEntity()))
+        .path(run.indexName()).path("mappings");
+    assertThat(mapping.path("dynamic").asText()).isEqualTo("strict");
+    assertThat(mapping.at("/properties/vector/type").asText()).isEqualTo("dense_vector");
+    assertThat(mapping.at("/properties/vector/index_options/type").asText()).isEqualTo("flat");
+    assertThat(mapping.at("/properties/summary/enabled").asBoolean(true)).isFalse();
   }
 
   @Test
