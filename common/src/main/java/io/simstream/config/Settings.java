@@ -77,6 +77,10 @@ public final class Settings {
       "Estimated bulk bytes in flight per task; the stream thread waits beyond it (backpressure)");
   public static final Setting<Integer> INDEXER_RETRY_MAX_MS = Setting.intRange("indexer.retry.max-ms", 120_000, 100,
       3_600_000, "How long a failing Elasticsearch write is retried before the stream thread restarts");
+  public static final Setting<Integer> INDEXER_FAILURE_LOOP_EXIT_MS = Setting.intRange("indexer.failure-loop.exit-ms",
+      900_000, 0, 86_400_000, "How long stream threads may keep failing (3 failures within the health window, not "
+      + "counting Elasticsearch being out of reach) before the indexer exits with status 1 so that its orchestrator "
+      + "restarts it; 0 = never");
   public static final Setting<Integer> INDEXER_COMMIT_INTERVAL_MS = Setting.intRange("indexer.commit-interval-ms",
       // At most the indexer's transaction timeout (IndexerStreamsConfig), which Kafka Streams refuses to start below.
       1_000, 10, 15_000, "How often the indexer commits its exactly-once transaction. Writes to Elasticsearch do not "
@@ -146,7 +150,7 @@ public final class Settings {
       INDEXER_APPLICATION_ID, INDEXER_STATE_DIR, INDEXER_INSTANCE_ID, INDEXER_THREADS, INDEXER_BATCH_SIZE,
       INDEXER_BATCH_MAX_WAIT_MS,
       INDEXER_EMBED_BATCH_SIZE, INDEXER_BULK_MAX_ACTIONS, INDEXER_BULK_MAX_BYTES, INDEXER_BULK_MAX_IN_FLIGHT,
-      INDEXER_IN_FLIGHT_MAX_BYTES, INDEXER_RETRY_MAX_MS, INDEXER_COMMIT_INTERVAL_MS, INDEXER_PROCESSING_GUARANTEE,
+      INDEXER_IN_FLIGHT_MAX_BYTES, INDEXER_RETRY_MAX_MS, INDEXER_FAILURE_LOOP_EXIT_MS, INDEXER_COMMIT_INTERVAL_MS, INDEXER_PROCESSING_GUARANTEE,
       INDEXER_ADMIN_PORT, INDEXER_BACKFILL_CHUNK, API_PORT, API_TOKEN, API_METRICS_PORT, API_METRICS_AUTH, EMBEDDING_ENGINE,
       EMBEDDING_CLIP_DIR, EMBEDDING_IMAGE_TIMEOUT_MS, EMBEDDING_MAX_IMAGE_BYTES, EMBEDDING_CACHE_DIR,
       S3_ENDPOINT, S3_REGION, S3_PATH_STYLE, LOG_LEVEL,

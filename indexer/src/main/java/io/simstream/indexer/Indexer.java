@@ -37,6 +37,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -131,6 +132,7 @@ public final class Indexer implements AutoCloseable {
           stopped.countDown();
         }
       });
+      exitOnLastingLoop(Duration.ofMillis(config.get(Settings.INDEXER_FAILURE_LOOP_EXIT_MS)));
       KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
       streamsMetrics.bindTo(registry);
       resources.push(streamsMetrics);
@@ -238,6 +240,28 @@ public final class Indexer implements AutoCloseable {
       return new AdminServer.Health(false, state.name() + ": " + failing.get());
     }
     return new AdminServer.Health(running, state.name());
+  }
+
+  /**
+   * Stops the indexer as failed once stream threads have kept failing for {@code limit}: a liveness
+   * probe only sees the admin port, so without this a pod whose threads loop would never restart.
+   */
+  private void exitOnLastingLoop(Duration limit) {
+    if (limit.isZero()) {
+      return;
+    }
+    ScheduledExecutorService watch = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread thread = new Thread(r, "simstream-failure-loop");
+      thread.setDaemon(true);
+      return thread;
+    });
+    resources.push(watch::shutdownNow);
+    watch.scheduleWithFixedDelay(() -> threadFailures.lastingLoop(limit).ifPresent(reason -> {
+      LOG.error("{}; exiting so that the indexer is restarted ({})", reason, Settings.INDEXER_FAILURE_LOOP_EXIT_MS.key());
+      failed = true;
+      stopped.countDown();
+      watch.shutdown();
+    }), 15, 15, TimeUnit.SECONDS);
   }
 
   /** Every run, or empty while the runs store cannot be queried (starting, rebalancing). */

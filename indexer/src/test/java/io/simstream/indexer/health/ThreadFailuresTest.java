@@ -2,10 +2,12 @@ package io.simstream.indexer.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.simstream.indexer.write.IndexWriteException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.junit.jupiter.api.Test;
 
 class ThreadFailuresTest {
@@ -57,5 +59,56 @@ class ThreadFailuresTest {
     defaults.record(new IllegalStateException("second"));
     defaults.record(new IllegalStateException("third"));
     assertThat(defaults.problem()).as("a short budget keeps the five minutes").isEmpty();
+  }
+
+  @Test
+  void aLoopThatLastsTheExitLimitIsReportedOnceItHasHeldThatLong() {
+    ThreadFailures failures = new ThreadFailures(clock, Duration.ofMinutes(5), 3);
+    Duration limit = Duration.ofMinutes(10);
+    for (int i = 0; i < 3; i++) {
+      failures.record(new NullPointerException("poison " + i));
+    }
+    assertThat(failures.lastingLoop(limit)).as("a loop, but just begun").isEmpty();
+
+    for (int minute = 1; minute < 10; minute++) {
+      now = now.plus(Duration.ofMinutes(1));
+      failures.record(new NullPointerException("poison again"));
+      assertThat(failures.lastingLoop(limit)).isEmpty();
+    }
+    now = now.plus(Duration.ofMinutes(1));
+    failures.record(new NullPointerException("poison again"));
+    assertThat(failures.lastingLoop(limit)).hasValueSatisfying(p -> assertThat(p).contains("poison again"));
+  }
+
+  @Test
+  void aLoopThatStopsStartsItsTimeAgain() {
+    ThreadFailures failures = new ThreadFailures(clock, Duration.ofMinutes(5), 3);
+    Duration limit = Duration.ofMinutes(10);
+    for (int i = 0; i < 3; i++) {
+      failures.record(new NullPointerException("poison"));
+    }
+    assertThat(failures.lastingLoop(limit)).isEmpty();
+    now = now.plus(Duration.ofMinutes(6));
+    assertThat(failures.lastingLoop(limit)).as("the failures aged out").isEmpty();
+
+    for (int i = 0; i < 3; i++) {
+      failures.record(new NullPointerException("poison"));
+    }
+    now = now.plus(Duration.ofMinutes(4));
+    failures.record(new NullPointerException("poison"));
+    assertThat(failures.lastingLoop(limit)).as("looping for 4 minutes, not 10").isEmpty();
+  }
+
+  @Test
+  void failuresOfElasticsearchBeingUnreachableMakeTheIndexerUnhealthyButNeverALoopToExitFor() {
+    ThreadFailures failures = new ThreadFailures(clock, Duration.ofMinutes(5), 3);
+    for (int minute = 0; minute <= 30; minute++) {
+      failures.record(new StreamsException(new IndexWriteException(IndexWriteException.Reason.RETRIES_EXHAUSTED,
+          "Elasticsearch did not take 12 writes within the retry budget", null)));
+      failures.record(new IndexWriteException(IndexWriteException.Reason.INDEX_UNAVAILABLE, "cannot check", null));
+      now = now.plus(Duration.ofMinutes(1));
+    }
+    assertThat(failures.problem()).isPresent();
+    assertThat(failures.lastingLoop(Duration.ofMinutes(10))).as("a restart cannot bring Elasticsearch back").isEmpty();
   }
 }
