@@ -43,7 +43,9 @@ VOLUME ["/var/lib/simstream/state"]
 # Admin port (Settings.INDEXER_ADMIN_PORT): /metrics and /health.
 EXPOSE 9401
 
+# Only whether the process serves: Swarm replaces an unhealthy container, and /health is 503 during an
+# Elasticsearch outage, which a restart cannot end (docs/deployment.md).
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
-  CMD curl -fsS "http://localhost:${SIMSTREAM_INDEXER_ADMIN_PORT:-9401}/health" >/dev/null || exit 1
+  CMD curl -fsS "http://localhost:${SIMSTREAM_INDEXER_ADMIN_PORT:-9401}/metrics" >/dev/null || exit 1
 
 ENTRYPOINT ["java", "-XX:SharedArchiveFile=/app/simstream-indexer.jsa", "-jar", "/app/simstream-indexer.jar"]

@@ -217,7 +217,8 @@ class DeploymentFilesTest {
   @Test
   void servicePortsAgreeWithTheSettings() {
     assertPortsAndHealthcheck("query-api", Settings.API_PORT, "/(health|ready)");
-    assertPortsAndHealthcheck("indexer", Settings.INDEXER_ADMIN_PORT, "/health");
+    // Swarm replaces an unhealthy container, so the indexer's check asks only whether it serves, as the chart's liveness.
+    assertPortsAndHealthcheck("indexer", Settings.INDEXER_ADMIN_PORT, "/metrics");
   }
 
   private void assertPortsAndHealthcheck(String name, Setting<Integer> portSetting, String healthPaths) {
@@ -275,6 +276,8 @@ class DeploymentFilesTest {
           .containsPattern("(?m)^ENTRYPOINT .*java.*-jar.*" + Pattern.quote(jarFile));
       if (name.equals("indexer")) {
         assertIndexerImageShipsItsClassArchive(text);
+        assertThat(text).as("the indexer image's HEALTHCHECK asks only whether it serves (Swarm replaces on it)")
+            .containsPattern("(?m)^\\s*CMD curl .*/metrics\"");
       }
       assertThat(text).as("%s EXPOSE = default of %s", name, ports.get(name).envName())
           .containsPattern("(?m)^EXPOSE " + ports.get(name).defaultValue() + "\\b");
@@ -616,7 +619,7 @@ class DeploymentFilesTest {
    * is alive. The indexer's /health answers 503 while Elasticsearch is unreachable (its stream threads fail on
    * the writes), and restarting cannot end an outage: it only restart-loops the indexer and moves its partitions
    * around. Its admin port has no route that says "alive" alone, so liveness and startup connect to the port
-   * (the indexer exits by itself when Kafka Streams fails for good); readiness keeps /health. The query API's
+   * (the indexer exits when Kafka Streams fails for good or its threads keep failing); readiness keeps /health. The query API's
    * /health answers 200 whenever the process serves; its /ready checks Elasticsearch and the views.
    */
   @Test
