@@ -16,7 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
+import java.util.function.ToLongFunction;
 import org.apache.http.util.EntityUtils;
 import org.elasticsearch.client.Cancellable;
 import org.elasticsearch.client.Request;
@@ -41,7 +41,7 @@ final class BulkSubmission implements PendingWrite {
   private final IndexerMetrics metrics;
   private final ScheduledExecutorService scheduler;
   private final Backoff backoff;
-  private final Consumer<Set<String>> recreateIndexes;
+  private final ToLongFunction<Set<String>> recreateIndexes;
   private final CompletableFuture<WriteResult> result = new CompletableFuture<>();
   private final List<Cancellable> open = new ArrayList<>();
   private int applied;
@@ -49,7 +49,7 @@ final class BulkSubmission implements PendingWrite {
   private final List<WriteResult.Rejection> rejected = new ArrayList<>();
 
   BulkSubmission(RestClient rest, ChunkPlanner chunks, IndexerMetrics metrics, ScheduledExecutorService scheduler,
-                 Backoff backoff, Consumer<Set<String>> recreateIndexes) {
+                 Backoff backoff, ToLongFunction<Set<String>> recreateIndexes) {
     this.rest = rest;
     this.chunks = chunks;
     this.metrics = metrics;
@@ -252,17 +252,22 @@ final class BulkSubmission implements PendingWrite {
           lastError != null ? ElasticsearchFailures.describe(lastError)
               : missingIndexes.isEmpty() ? "retryable item errors"
               : "indexes missing " + missingIndexes);
-      List<WriteOp> again = List.copyOf(retry);
-      Set<String> recreate = Set.copyOf(missingIndexes);
+      resend(List.copyOf(retry), Set.copyOf(missingIndexes), delay.getAsLong());
+    }
+
+    /** Sends {@code again} after {@code delayMs}, once the missing indexes are created again. */
+    private void resend(List<WriteOp> again, Set<String> recreate, long delayMs) {
       scheduler.schedule(guarded(() -> {
         if (result.isDone()) {
           return; // cancelled: its task is closed, and the index may be gone on purpose (run deleted, cleanup)
         }
-        if (!recreate.isEmpty()) {
-          recreateIndexes.accept(recreate);
+        long waitMs = recreate.isEmpty() ? 0 : recreateIndexes.applyAsLong(recreate);
+        if (waitMs > 0) {
+          resend(again, recreate, waitMs);
+        } else {
+          send(again);
         }
-        send(again);
-      }), delay.getAsLong(), TimeUnit.MILLISECONDS);
+      }), delayMs, TimeUnit.MILLISECONDS);
     }
   }
 }

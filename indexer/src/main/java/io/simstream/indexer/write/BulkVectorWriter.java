@@ -87,6 +87,8 @@ public final class BulkVectorWriter implements VectorIndexWriter {
     return thread;
   });
   private final Map<String, KnownIndex> knownIndexes = new ConcurrentHashMap<>();
+  /** Indexes a write found missing, with their runs, until they are created again. */
+  private final Map<String, SimilarityRun> recreating = new ConcurrentHashMap<>();
   private final Map<String, Unavailable> unavailableIndexes = new ConcurrentHashMap<>();
   private final Map<String, Refused> refusedIndexes = new ConcurrentHashMap<>();
   private final AtomicBoolean firstSubmission = new AtomicBoolean();
@@ -313,34 +315,32 @@ public final class BulkVectorWriter implements VectorIndexWriter {
         && !ALREADY_EXISTS.equals(e.error().type());
   }
 
-  /** Creates the index on the calling thread, waiting between tries until the retry budget is spent. */
-  private void createWaiting(SimilarityRun run) {
-    while (true) {
-      try {
-        ensure(run, false);
-        return;
-      } catch (IndexWriteException e) {
-        e.rethrowUnlessPending();
-        try {
-          Thread.sleep(e.retryAfterMs());
-        } catch (InterruptedException interrupted) {
-          Thread.currentThread().interrupt();
-          throw new IndexWriteException(IndexWriteException.Reason.INDEX_UNAVAILABLE,
-              "interrupted: create index " + run.indexName(), interrupted);
-        }
-      }
-    }
-  }
-
-  /** Forgets indexes found missing and creates them again with their runs' mappings. */
-  private void recreate(Set<String> indexes) {
+  /**
+   * Creates indexes found missing again with their runs' mappings, one try each (it runs on the
+   * retry scheduler, which every write shares); returns how long to wait before the next try of
+   * those not created yet, 0 when none is left. Past the retry budget the try throws.
+   */
+  private long recreate(Set<String> indexes) {
+    long waitMs = 0;
     for (String index : indexes) {
       KnownIndex known = knownIndexes.remove(index);
       if (known != null) {
         LOG.warn("Index {} of run {} is gone; creating it again", index, known.run().brainKey());
-        createWaiting(known.run());
+        recreating.put(index, known.run());
+      }
+      SimilarityRun run = recreating.get(index);
+      if (run == null) {
+        continue;
+      }
+      try {
+        ensure(run, true);
+        recreating.remove(index, run);
+      } catch (IndexWriteException e) {
+        e.rethrowUnlessPending();
+        waitMs = Math.max(waitMs, e.retryAfterMs());
       }
     }
+    return waitMs;
   }
 
   @Override

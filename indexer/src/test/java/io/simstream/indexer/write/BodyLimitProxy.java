@@ -10,6 +10,8 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,6 +29,7 @@ final class BodyLimitProxy implements AutoCloseable {
   private final int maxBytes;
   private final AtomicInteger refused = new AtomicInteger();
   private final List<String> forwarded = new CopyOnWriteArrayList<>();
+  private final Set<String> unavailable = ConcurrentHashMap.newKeySet();
 
   BodyLimitProxy(URI nodeUrl, int maxBytes) throws IOException {
     this.node = new NodeForwarder(nodeUrl);
@@ -49,6 +52,11 @@ final class BodyLimitProxy implements AutoCloseable {
     return List.copyOf(forwarded);
   }
 
+  /** Answers {@code request} ("METHOD /path") with a 503 from now on, as a cluster without a master does. */
+  void answerUnavailable(String request) {
+    unavailable.add(request);
+  }
+
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       byte[] body;
@@ -61,7 +69,13 @@ final class BodyLimitProxy implements AutoCloseable {
             + "\",\"status\":413}").getBytes(StandardCharsets.UTF_8));
         return;
       }
-      forwarded.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath());
+      String request = exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath();
+      forwarded.add(request);
+      if (unavailable.contains(request)) {
+        NodeForwarder.send(exchange, 503, ("{\"error\":{\"type\":\"master_not_discovered_exception\",\"reason\":\"test\"}"
+            + ",\"status\":503}").getBytes(StandardCharsets.UTF_8));
+        return;
+      }
       node.forward(exchange, body);
     }
   }

@@ -263,6 +263,41 @@ class BulkVectorWriterIT {
   }
 
   @Test
+  void anIndexThatCannotBeCreatedAgainYetDoesNotHoldUpTheRetriesOfOtherWrites() throws Exception {
+    long pid = ProcessHandle.current().pid();
+    SimilarityRun stuck = new SimilarityRun("w12", "ds", "bk12", "bulk-writer-no-master-" + pid,
+        SimilarityRun.PRECOMPUTED, Metric.COSINE, 2, null, "flat", false, Instant.now());
+    SimilarityRun other = new SimilarityRun("w13", "ds", "bk13", "bulk-writer-beside-no-master-" + pid,
+        SimilarityRun.PRECOMPUTED, Metric.COSINE, 2, null, "flat", false, Instant.now());
+    try (BodyLimitProxy proxy = new BodyLimitProxy(java.net.URI.create(LocalServers.elasticsearch().httpUrl()),
+        1 << 20)) {
+      SimstreamConfig config = SimstreamConfig.load(Map.of()).with(Map.of(Settings.ES_HOSTS, proxy.url()));
+      ElasticsearchClient es = ElasticsearchClients.create(config);
+      BulkVectorWriter writer = new BulkVectorWriter(es, new BulkVectorWriter.Limits(10, 1 << 20,
+          Duration.ofSeconds(30)), clusterEncoding(), IndexerMetrics.inMemory(), Clock.systemUTC());
+      writer.ensureIndex(stuck);
+      writer.ensureIndex(other);
+      RestClient rest = ElasticsearchClients.restClient(es);
+      rest.performRequest(new Request("DELETE", "/" + stuck.indexName() + "," + other.indexName()));
+      String create = "PUT /" + stuck.indexName();
+      proxy.answerUnavailable(create);
+      long created = proxy.forwarded().stream().filter(create::equals).count();
+
+      PendingWrite waiting = writer.submit(List.of(WriteOp.index(stuck, "a", 1, "a", null, new float[] {1, 0}, IMAGE)));
+      while (proxy.forwarded().stream().filter(create::equals).count() == created) {
+        assertThat(waiting.result()).as("still trying to create the index again").isNotDone();
+        Thread.sleep(20);
+      }
+      WriteResult beside = writer.submit(List.of(WriteOp.index(other, "b", 1, "b", null, new float[] {0, 1}, IMAGE)))
+          .result().get(2, TimeUnit.MINUTES);
+
+      assertThat(beside.applied()).isEqualTo(1);
+      assertThat(waiting.result()).as("the other write did not wait for this one to give up").isNotDone();
+      waiting.cancel();
+    }
+  }
+
+  @Test
   void anIndexWhoseVectorFieldDoesNotFitTheRunIsRefusedNotWrittenInto() throws Exception {
     SimstreamConfig config = SimstreamConfig.load(Map.of()).with(Map.of(Settings.ES_HOSTS,
         LocalServers.elasticsearch().httpUrl()));
@@ -400,7 +435,10 @@ class BulkVectorWriterIT {
         .build()) {
       BulkSubmission submission = new BulkSubmission(rest, new ChunkPlanner(10, 1 << 20, clusterEncoding()),
           IndexerMetrics.inMemory(), scheduler, new Backoff(Duration.ofMinutes(1), Clock.systemUTC(), cap -> 0),
-          recreated::add);
+          missing -> {
+            recreated.add(missing);
+            return 0;
+          });
       submission.start(List.of(WriteOp.index(run, "s1", 1, "s1", null, new float[] {1, 2, 3, 4}, IMAGE)));
       Runnable retry = scheduler.nextHeld();
       submission.cancel();
