@@ -88,7 +88,14 @@ final class SearchableWait {
   }
 
   private interface ApiCall<T> {
-    T call() throws IOException, InterruptedException, ApiException;
+    T call() throws IOException, InterruptedException, ApiException, IndexNotCreatedYet;
+  }
+
+  /** A run whose index the indexer has still to create (a new run, or one after cleanup): searchable later. */
+  private static final class IndexNotCreatedYet extends Exception {
+    IndexNotCreatedYet(SimilarityRun run) {
+      super("the index of run '" + run.brainKey() + "' does not exist yet", null, false, false);
+    }
   }
 
   /** The call's answer, or null after a transient failure and a pause (the caller tries again). */
@@ -106,7 +113,7 @@ final class SearchableWait {
         throw e;
       }
       noteTransient(e.getMessage());
-    } catch (IOException e) {
+    } catch (IOException | IndexNotCreatedYet e) {
       noteTransient(e.getMessage());
     }
     checkDeadline(deadline, pendingWork);
@@ -162,14 +169,32 @@ final class SearchableWait {
   }
 
   /** Hits of a search restricted to the check's samples; one more than expected is asked for, so extras show. */
-  private int hits(Check check) throws IOException, InterruptedException, ApiException {
+  private int hits(Check check) throws IOException, InterruptedException, ApiException, IndexNotCreatedYet {
     float[] query = new float[check.run().dims()];
     Arrays.fill(query, 1f);
     int k = check.expectedHits() == 0 ? check.sampleIds().size() : check.expectedHits() + 1;
-    JsonNode answer = api.post("/v1/datasets/" + ApiClient.segment(check.run().dataset()) + "/similarity/"
-            + ApiClient.segment(check.run().brainKey()) + "/sort-by-similarity",
-        Map.of("vector", query, "restrictIds", check.sampleIds(), "k", k));
+    String run = "/v1/datasets/" + ApiClient.segment(check.run().dataset()) + "/similarity/"
+        + ApiClient.segment(check.run().brainKey());
+    JsonNode answer;
+    try {
+      answer = api.post(run + "/sort-by-similarity", Map.of("vector", query, "restrictIds", check.sampleIds(), "k", k));
+    } catch (ApiException e) {
+      // A 404 for a run that still exists is its missing index; the run's info says which, a message would not.
+      if (e.status() == 404 && !indexExists(run)) {
+        throw new IndexNotCreatedYet(check.run());
+      }
+      throw e;
+    }
     return answer.path("hits").size();
+  }
+
+  /** False only for a run that exists without its index; a run that is gone ends the wait with the search's 404. */
+  private boolean indexExists(String run) throws IOException, InterruptedException {
+    try {
+      return api.get(run).path("indexExists").asBoolean(true);
+    } catch (ApiException gone) {
+      return true;
+    }
   }
 
   private static String describe(List<Check> pending) {

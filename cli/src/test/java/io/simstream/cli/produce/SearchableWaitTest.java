@@ -41,12 +41,21 @@ class SearchableWaitTest {
   private final AtomicInteger searchFailures = new AtomicInteger();
   private int failureStatus = 503;
   private final AtomicInteger searches = new AtomicInteger();
+  /** The run info route's answer: 200 with whether the index exists, or 404 when null (the run is gone). */
+  private Boolean indexExists = true;
 
   @BeforeEach
   void start() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext("/v1/similarity", exchange -> answer(exchange, listFailures,
         Json.MAPPER.writeValueAsString(Map.of("runs", List.of(RUN)))));
+    server.createContext("/v1/datasets/ds/similarity/clip", exchange -> {
+      byte[] bytes = (indexExists == null ? "{\"error\":\"no run 'clip'\",\"status\":404}"
+          : "{\"brainKey\":\"clip\",\"indexExists\":" + indexExists + "}").getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(indexExists == null ? 404 : 200, bytes.length);
+      exchange.getResponseBody().write(bytes);
+      exchange.close();
+    });
     server.createContext("/v1/datasets/ds/similarity/clip/sort-by-similarity", exchange -> {
       searches.incrementAndGet();
       answer(exchange, searchFailures, "{\"hits\":[{\"id\":\"s1\"},{\"id\":\"s2\"}]}");
@@ -120,6 +129,32 @@ class SearchableWaitTest {
     assertThatThrownBy(() -> searchableWait().await("ds", SENT, List.of(), deadlineIn(Duration.ofMinutes(2))))
         .isInstanceOf(ApiException.class)
         .hasMessageContaining("answered 400");
+    assertThat(searches).hasValue(1);
+  }
+
+  @Test
+  void aRunWhoseIndexIsBeingCreatedAgainIsWaitedFor() throws Exception {
+    // After cleanup the indexer creates the index again: searches answer 404 until then.
+    failureStatus = 404;
+    searchFailures.set(2);
+    indexExists = false;
+
+    searchableWait().await("ds", SENT, List.of(), deadlineIn(Duration.ofMinutes(2)));
+
+    assertThat(searches).hasValue(3);
+    assertThat(log.toString()).contains("the index of run 'clip' does not exist yet")
+        .contains("searchable in 1 run(s): [clip]");
+  }
+
+  @Test
+  void aRunDeletedDuringTheWaitEndsIt() {
+    failureStatus = 404;
+    searchFailures.set(1);
+    indexExists = null;
+
+    assertThatThrownBy(() -> searchableWait().await("ds", SENT, List.of(), deadlineIn(Duration.ofMinutes(2))))
+        .isInstanceOf(ApiException.class)
+        .hasMessageContaining("sort-by-similarity answered 404");
     assertThat(searches).hasValue(1);
   }
 }
