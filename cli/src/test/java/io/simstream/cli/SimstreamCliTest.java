@@ -2,8 +2,11 @@ package io.simstream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,5 +77,27 @@ class SimstreamCliTest {
   void helpListsEverySubcommand() {
     assertThat(run("--help")).isEqualTo(ExitCode.OK);
     assertThat(out.toString()).contains("produce").contains("runs").contains("query");
+  }
+
+  @Test
+  void produceWithWaitAndATokenTheApiRefusesExitsTwoBeforeAnythingIsSent(@TempDir Path dir) throws Exception {
+    HttpServer api = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    api.createContext("/", exchange -> {
+      byte[] body = "{\"error\":\"missing or wrong bearer token\",\"status\":401}".getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(401, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    api.start();
+    try {
+      // No broker listens on this port: found only after sending, the refusal came after the whole input.
+      int status = run("produce", "-d", "cars", "--folder", dir.toString(), "--wait", "--api",
+          "http://127.0.0.1:" + api.getAddress().getPort(), "--token", "wrong", "--kafka", "127.0.0.1:1");
+
+      assertThat(status).isEqualTo(ExitCode.BAD_INPUT);
+      assertThat(err.toString()).contains("answered 401").contains("wrong bearer token");
+    } finally {
+      api.stop(0);
+    }
   }
 }

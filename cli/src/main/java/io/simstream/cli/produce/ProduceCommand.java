@@ -95,6 +95,22 @@ public final class ProduceCommand implements Callable<Integer> {
   @Option(names = "--wait-timeout", paramLabel = "SECONDS", description = "Longest --wait (default: ${DEFAULT-VALUE})")
   long waitTimeoutSeconds = 600;
 
+  /**
+   * Throws when the API refuses what --wait will ask (a wrong token, say), so that it is said before
+   * the input is sent rather than after. An API not answering yet is left to the wait, which retries.
+   */
+  private void refusedByApi(ApiClient api) throws InterruptedException, ApiException {
+    try {
+      api.get("/v1/similarity?dataset=" + ApiClient.segment(dataset));
+    } catch (ApiException e) {
+      if (e.isClientError() && e.status() != 429) {
+        throw e;
+      }
+    } catch (IOException unreachable) {
+      // The wait reports it and retries until --wait-timeout.
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -108,6 +124,9 @@ public final class ProduceCommand implements Callable<Integer> {
     if (!SampleKey.isValidDatasetName(dataset)) {
       // Before --register-dataset could put it on the compacted datasets topic, where nothing removes it.
       throw new BadInputException("dataset name '" + dataset + "' is invalid: use " + SampleKey.DATASET_NAME_RULE);
+    }
+    if (api != null) {
+      refusedByApi(api);
     }
     SampleSource source = source();
     long total = source.count();
