@@ -100,4 +100,25 @@ class SimstreamCliTest {
       api.stop(0);
     }
   }
+
+  @Test
+  void aProxysPageInsteadOfTheApisErrorIsCutShort() throws Exception {
+    HttpServer proxy = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    proxy.createContext("/", exchange -> {
+      byte[] page = ("<html><body>Bad gateway" + "<p>filler</p>".repeat(1_000) + "</body></html>")
+          .getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(502, page.length);
+      exchange.getResponseBody().write(page);
+      exchange.close();
+    });
+    proxy.start();
+    try {
+      int status = run("runs", "list", "--api", "http://127.0.0.1:" + proxy.getAddress().getPort());
+
+      assertThat(status).isEqualTo(ExitCode.FAILURE);
+      assertThat(err.toString()).contains("answered 502: <html><body>Bad gateway").hasSizeLessThan(1_000);
+    } finally {
+      proxy.stop(0);
+    }
+  }
 }

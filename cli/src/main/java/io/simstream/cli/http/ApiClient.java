@@ -14,6 +14,7 @@ import java.time.Duration;
 /** A JSON client of the query API (docs/api.md); one method per HTTP verb the CLI needs. */
 public final class ApiClient {
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+  private static final int MAX_FOREIGN_ERROR_CHARS = 300;
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String baseUrl;
@@ -67,7 +68,7 @@ public final class ApiClient {
     }
     JsonNode body = response.body().length == 0 ? Json.MAPPER.createObjectNode() : readBody(response.body());
     if (response.statusCode() >= 300) {
-      String error = body.path("error").asText(new String(response.body(), StandardCharsets.UTF_8));
+      String error = body.path("error").asText(excerpt(response.body()));
       throw new ApiException(response.statusCode(), request.method() + " " + request.uri().getPath()
           + " answered " + response.statusCode() + ": " + error);
     }
@@ -78,7 +79,13 @@ public final class ApiClient {
     try {
       return Json.MAPPER.readTree(bytes);
     } catch (IOException e) {
-      return Json.MAPPER.createObjectNode().put("error", new String(bytes, StandardCharsets.UTF_8));
+      return Json.MAPPER.createObjectNode().put("error", excerpt(bytes));
     }
+  }
+
+  /** The start of a body that is not the API's JSON (a proxy's HTML page): enough to tell whose it is. */
+  private static String excerpt(byte[] bytes) {
+    String text = new String(bytes, StandardCharsets.UTF_8);
+    return text.length() <= MAX_FOREIGN_ERROR_CHARS ? text : text.substring(0, MAX_FOREIGN_ERROR_CHARS) + " ...";
   }
 }
