@@ -28,6 +28,9 @@ MAX_EVENT_BYTES = 1024 * 1024 - 4 * 1024
 # which java.net.URI must parse; else a file path.
 _WITH_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+:")
 _URI_REFUSED = re.compile(r"[\s\x00-\x1f\x7f\"<>\\^`{|}]|%(?![0-9A-Fa-f]{2})")
+# Brackets are legal only around an IPv6 host: the authority is skipped before looking for them.
+_AUTHORITY = re.compile(r"//(?:[^/?#@\[\]]*@)?(?:\[[0-9A-Fa-f:.]+\](?::[0-9]*)?|[^/?#\[\]]*)")
+_BRACKET = re.compile(r"[\[\]]")
 
 # (name users pass, module to import), in the order they are tried.
 KAFKA_CLIENTS = (("confluent-kafka", "confluent_kafka"), ("kafka-python", "kafka"))
@@ -201,11 +204,24 @@ def _checked_image_uri(uri: str, sample_id: str) -> str:
     """The image location as given, if the indexer can ever open it; else ValueError instead of a dead letter."""
     if "\0" in uri:
         raise ValueError(f"sample {sample_id!r}: 'filepath' {uri!r} holds a NUL character")
-    if _WITH_SCHEME.match(uri):
+    scheme = _WITH_SCHEME.match(uri)
+    if scheme:
         bad = _URI_REFUSED.search(uri)
         if bad:
             raise ValueError(f"sample {sample_id!r}: 'filepath' {uri!r} is not a valid URI ({bad.group()!r} at "
                              f"index {bad.start()}): percent-encode it, e.g. a space as %20")
+        start = scheme.end()
+        authority = _AUTHORITY.match(uri, start)
+        if authority:
+            start = authority.end()
+        bracket = _BRACKET.search(uri, start)
+        if bracket:
+            raise ValueError(f"sample {sample_id!r}: 'filepath' {uri!r} is not a valid URI ({bracket.group()!r} at "
+                             f"index {bracket.start()}): brackets only enclose an IPv6 host; percent-encode them "
+                             f"elsewhere (%5B, %5D)")
+        if uri.count("#") > 1:
+            raise ValueError(f"sample {sample_id!r}: 'filepath' {uri!r} is not a valid URI (a second '#'): "
+                             f"percent-encode it as %23")
     return uri
 
 

@@ -72,6 +72,10 @@ def test_deletions_are_sample_deleted_events():
     ({"id": "s" * 513, "filepath": "/x.jpg"}, "513 bytes"),
     ({"id": "s1", "filepath": "https://img.example.com/my cat.jpg"}, "not a valid URI"),
     ({"id": "s1", "filepath": "s3://photos/100%.jpg"}, "not a valid URI"),
+    ({"id": "s1", "filepath": "https://img.example.com/a[1].jpg"}, "not a valid URI"),
+    ({"id": "s1", "filepath": "s3://photos/a]b.jpg"}, "not a valid URI"),
+    ({"id": "s1", "filepath": "https://img.example.com/a#b#c.jpg"}, "not a valid URI"),
+    ({"id": "s1", "filepath": "https://[bad/x.jpg"}, "not a valid URI"),
     ({"id": "s1", "filepath": "/data/a\0.jpg"}, "NUL"),
     ({"id": "s1", "embeddings": {"clip": [0.5] * 300_000}}, "over the change topic's limit of 1,044,480"),
 ])
@@ -81,7 +85,8 @@ def test_samples_that_cannot_be_events_are_refused_with_the_reason(sample, messa
 
 
 @pytest.mark.parametrize("uri", ["https://img.example.com/my%20cat.jpg", "s3://photos/caf\u00e9.jpg",
-                                 "/data/my cat.jpg", "C:\\data\\cat.jpg", "file:///data/cat.jpg#1"])
+                                 "/data/my cat.jpg", "C:\\data\\cat.jpg", "file:///data/cat.jpg#1",
+                                 "https://[::1]:8080/x.jpg", "https://user@[fe80::1]/x.jpg?v=1#top"])
 def test_image_uris_the_indexer_reads_are_kept_as_given(uri):
     [(_, value)] = list(change_events("cars", [{"id": "s1", "filepath": uri}]))
     assert json.loads(value)["imageUri"] == uri
