@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,6 +31,8 @@ final class BodyLimitProxy implements AutoCloseable {
   private final AtomicInteger refused = new AtomicInteger();
   private final List<String> forwarded = new CopyOnWriteArrayList<>();
   private final Set<String> unavailable = ConcurrentHashMap.newKeySet();
+  private volatile String passing;
+  private volatile CountDownLatch gate;
 
   BodyLimitProxy(URI nodeUrl, int maxBytes) throws IOException {
     this.node = new NodeForwarder(nodeUrl);
@@ -57,6 +60,22 @@ final class BodyLimitProxy implements AutoCloseable {
     unavailable.add(request);
   }
 
+  /**
+   * From now on, holds every request but {@code passing} ("METHOD /path") until {@link #release()}: a client
+   * stops between a read and what it does on what it read, while another changes the cluster.
+   */
+  void holdAllBut(String passing) {
+    this.passing = passing;
+    gate = new CountDownLatch(1);
+  }
+
+  void release() {
+    CountDownLatch held = gate;
+    if (held != null) {
+      held.countDown();
+    }
+  }
+
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       byte[] body;
@@ -71,6 +90,15 @@ final class BodyLimitProxy implements AutoCloseable {
       }
       String request = exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath();
       forwarded.add(request);
+      CountDownLatch held = gate;
+      if (held != null && !request.equals(passing)) {
+        try {
+          held.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
       if (unavailable.contains(request)) {
         NodeForwarder.send(exchange, 503, ("{\"error\":{\"type\":\"master_not_discovered_exception\",\"reason\":\"test\"}"
             + ",\"status\":503}").getBytes(StandardCharsets.UTF_8));

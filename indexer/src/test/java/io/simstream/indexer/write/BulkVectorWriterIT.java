@@ -24,6 +24,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledFuture;
@@ -294,6 +295,51 @@ class BulkVectorWriterIT {
       assertThat(beside.applied()).isEqualTo(1);
       assertThat(waiting.result()).as("the other write did not wait for this one to give up").isNotDone();
       waiting.cancel();
+    }
+  }
+
+  @Test
+  void twoWritersThatBothFindAShellKeepWhatTheFirstWroteIntoIt() throws Exception {
+    SimilarityRun run = new SimilarityRun("w13", "ds", "bk13", "bulk-writer-shell-race-"
+        + ProcessHandle.current().pid(), SimilarityRun.PRECOMPUTED, Metric.COSINE, 2, null, "flat", false, Instant.now());
+    SimstreamConfig directConfig = SimstreamConfig.load(Map.of()).with(Map.of(Settings.ES_HOSTS,
+        LocalServers.elasticsearch().httpUrl()));
+    RestClient direct = ElasticsearchClients.restClient(ElasticsearchClients.create(directConfig));
+    direct.performRequest(new Request("PUT", "/" + run.indexName()));
+    BulkVectorWriter first = new BulkVectorWriter(ElasticsearchClients.create(directConfig), new BulkVectorWriter.Limits(
+        10, 1 << 20, Duration.ofSeconds(30)), clusterEncoding(), IndexerMetrics.inMemory(), Clock.systemUTC());
+    try (BodyLimitProxy proxy = new BodyLimitProxy(java.net.URI.create(LocalServers.elasticsearch().httpUrl()),
+        1 << 20)) {
+      BulkVectorWriter second = new BulkVectorWriter(ElasticsearchClients.create(SimstreamConfig.load(Map.of())
+          .with(Map.of(Settings.ES_HOSTS, proxy.url()))), new BulkVectorWriter.Limits(10, 1 << 20,
+          Duration.ofSeconds(30)), clusterEncoding(), IndexerMetrics.inMemory(), Clock.systemUTC());
+      proxy.holdAllBut("GET /" + run.indexName());
+      CompletableFuture<String> secondEnsured = CompletableFuture.supplyAsync(() -> second.ensureIndex(run));
+      awaitForwarded(proxy, 2);
+
+      // The second has read the shell and waits to act on it; the first maps it and writes meanwhile.
+      String uuid = first.ensureIndex(run);
+      assertThat(first.write(List.of(WriteOp.index(run, "a", 1, "a", null, new float[] {1, 0}, IMAGE))).applied())
+          .isEqualTo(1);
+      proxy.release();
+
+      assertThat(secondEnsured.get(30, TimeUnit.SECONDS)).as("the same index, mapped once more in place")
+          .isEqualTo(uuid);
+      assertThat(second.write(List.of(WriteOp.index(run, "b", 2, "b", null, new float[] {0, 1}, IMAGE))).applied())
+          .isEqualTo(1);
+      assertThat(proxy.forwarded()).noneMatch(request -> request.startsWith("DELETE"));
+    }
+    direct.performRequest(new Request("POST", "/" + run.indexName() + "/_refresh"));
+    JsonNode ids = Json.MAPPER.readTree(EntityUtils.toByteArray(direct.performRequest(new Request("GET",
+        "/" + run.indexName() + "/_search?filter_path=hits.hits._id")).getEntity()));
+    assertThat(ids.findValuesAsText("_id")).as("the first writer's document survived").containsExactlyInAnyOrder("a", "b");
+  }
+
+  private static void awaitForwarded(BodyLimitProxy proxy, int requests) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (proxy.forwarded().size() < requests) {
+      assertThat(System.nanoTime()).as("requests through the proxy: %s", proxy.forwarded()).isLessThan(deadline);
+      Thread.sleep(10);
     }
   }
 
