@@ -43,6 +43,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class BulkVectorWriter implements VectorIndexWriter {
   private static final Logger LOG = LoggerFactory.getLogger(BulkVectorWriter.class);
+  private static final int BAD_REQUEST = 400;
   private static final int NOT_FOUND = 404;
   private static final int TOO_MANY_REQUESTS = 429;
   private static final int PAYLOAD_TOO_LARGE = 413;
@@ -255,8 +256,9 @@ public final class BulkVectorWriter implements VectorIndexWriter {
   /**
    * Adds what an index created elsewhere (the query API, an older version) may lack; returns its
    * uuid. An index without any mapping is a shell Elasticsearch made for an externally versioned
-   * delete after the index was removed: it gets the run's mapping in place. Never deleted, because
-   * another thread may have mapped and filled it since this one read it.
+   * delete after the index was removed: it gets the run's mapping in place, or is refused when fields
+   * that contradict it were mapped since. Never deleted, because another thread may have mapped and
+   * filled it since this one read it.
    */
   private String adopt(SimilarityRun run, JsonNode state) throws IOException {
     String index = run.indexName();
@@ -264,7 +266,17 @@ public final class BulkVectorWriter implements VectorIndexWriter {
     if (properties.isEmpty()) {
       LOG.warn("Index {} of run {} has no mapping (made by a delete after it was removed); mapping it in place",
           index, run.brainKey());
-      IndexMapping.applyTo(checkClient, index, new VectorFieldSpec(run.metric(), run.dims(), run.indexOptions()));
+      try {
+        IndexMapping.applyTo(checkClient, index, new VectorFieldSpec(run.metric(), run.dims(), run.indexOptions()));
+      } catch (ElasticsearchException e) {
+        if (e.status() != BAD_REQUEST) {
+          throw e;
+        }
+        // Fields mapped since the read (a write into the shell without the alias): waiting cannot make them fit.
+        throw new IndexWriteException(IndexWriteException.Reason.INDEX_REFUSED, "index " + index + " has fields that"
+            + " do not fit the mapping of run " + run.brainKey() + " (" + e.getMessage()
+            + "): delete the index or connect the run to another", e);
+      }
     } else {
       JsonNode vector = properties.path(IndexMapping.VECTOR);
       if (!"dense_vector".equals(vector.path("type").asText()) || vector.path("dims").asInt() != run.dims()) {

@@ -2,6 +2,7 @@ package io.simstream.indexer.write;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledFuture;
@@ -333,6 +335,36 @@ class BulkVectorWriterIT {
     JsonNode ids = Json.MAPPER.readTree(EntityUtils.toByteArray(direct.performRequest(new Request("GET",
         "/" + run.indexName() + "/_search?filter_path=hits.hits._id")).getEntity()));
     assertThat(ids.findValuesAsText("_id")).as("the first writer's document survived").containsExactlyInAnyOrder("a", "b");
+  }
+
+  @Test
+  void aShellThatGotAFieldTheRunCannotMapIsRefusedNotReportedAsUnavailable() throws Exception {
+    SimilarityRun run = new SimilarityRun("w14", "ds", "bk14", "bulk-writer-shell-mapped-elsewhere-"
+        + ProcessHandle.current().pid(), SimilarityRun.PRECOMPUTED, Metric.COSINE, 2, null, "flat", false, Instant.now());
+    RestClient direct = ElasticsearchClients.restClient(ElasticsearchClients.create(SimstreamConfig.load(Map.of())
+        .with(Map.of(Settings.ES_HOSTS, LocalServers.elasticsearch().httpUrl()))));
+    direct.performRequest(new Request("PUT", "/" + run.indexName()));
+    try (BodyLimitProxy proxy = new BodyLimitProxy(java.net.URI.create(LocalServers.elasticsearch().httpUrl()),
+        1 << 20)) {
+      BulkVectorWriter writer = new BulkVectorWriter(ElasticsearchClients.create(SimstreamConfig.load(Map.of())
+          .with(Map.of(Settings.ES_HOSTS, proxy.url()))), new BulkVectorWriter.Limits(10, 1 << 20,
+          Duration.ofSeconds(30)), clusterEncoding(), IndexerMetrics.inMemory(), Clock.systemUTC());
+      proxy.holdAllBut("GET /" + run.indexName());
+      CompletableFuture<String> ensured = CompletableFuture.supplyAsync(() -> writer.ensureIndex(run));
+      awaitForwarded(proxy, 2);
+
+      // Written without the alias after the writer read the shell: the dynamic mapping makes the vector text.
+      Request stray = new Request("PUT", "/" + run.indexName() + "/_doc/stray");
+      stray.setJsonEntity("{\"vector\": \"not a vector\"}");
+      direct.performRequest(stray);
+      proxy.release();
+
+      assertThat(catchThrowableOfType(() -> ensured.join(), CompletionException.class).getCause())
+          .isInstanceOfSatisfying(IndexWriteException.class, e -> {
+            assertThat(e.reason()).as("waiting cannot make the field fit").isEqualTo(IndexWriteException.Reason.INDEX_REFUSED);
+            assertThat(e.getMessage()).contains(run.indexName(), "vector");
+          });
+    }
   }
 
   private static void awaitForwarded(BodyLimitProxy proxy, int requests) throws InterruptedException {
