@@ -170,7 +170,7 @@ public final class BulkVectorWriter implements VectorIndexWriter {
       throw e;
     } catch (ElasticsearchException e) {
       if (refused(e)) {
-        throw new IndexWriteException(IndexWriteException.Reason.INDEX_UNAVAILABLE,
+        throw new IndexWriteException(IndexWriteException.Reason.REQUEST_REFUSED,
             "cannot check index " + index + ": " + e.getMessage(), e);
       }
       failure = e;
@@ -179,7 +179,7 @@ public final class BulkVectorWriter implements VectorIndexWriter {
       // Rejected credentials or an untrusted certificate do not heal by waiting: say so now, not after the budget.
       Optional<String> misconfigured = ElasticsearchFailures.configurationProblem(e);
       if (misconfigured.isPresent()) {
-        throw new IndexWriteException(IndexWriteException.Reason.INDEX_UNAVAILABLE,
+        throw new IndexWriteException(IndexWriteException.Reason.REQUEST_REFUSED,
             "cannot check index " + index + ": " + misconfigured.get(), e);
       }
       failure = e;
@@ -314,7 +314,7 @@ public final class BulkVectorWriter implements VectorIndexWriter {
         return Optional.empty();
       }
       if (status < 500 && status != TOO_MANY_REQUESTS) {
-        throw new IndexWriteException(IndexWriteException.Reason.INDEX_UNAVAILABLE,
+        throw new IndexWriteException(IndexWriteException.Reason.REQUEST_REFUSED,
             "cannot check index " + index + ": " + ElasticsearchFailures.describe(e), e);
       }
       throw e;

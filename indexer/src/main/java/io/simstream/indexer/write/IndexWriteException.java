@@ -5,9 +5,12 @@ public final class IndexWriteException extends RuntimeException {
   public enum Reason {
     /** Retryable failures lasted past the retry budget. */
     RETRIES_EXHAUSTED,
-    /** The whole request was refused (401, 403, 413 ...): retrying the same request cannot help. */
+    /**
+     * The whole request, or the check of an index, was refused (401, 403, 413, an untrusted certificate ...):
+     * retrying the same request cannot help, a restart that reads corrected configuration may.
+     */
     REQUEST_REFUSED,
-    /** The run's index cannot be checked or created within the retry budget. */
+    /** The run's index cannot be checked or created within the retry budget: Elasticsearch out of reach. */
     INDEX_UNAVAILABLE,
     /**
      * The run's index, not known to this process yet, could not be checked or created just now

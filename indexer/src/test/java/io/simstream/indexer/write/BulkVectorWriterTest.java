@@ -2,6 +2,7 @@ package io.simstream.indexer.write;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,11 +13,17 @@ import io.simstream.elasticsearch.BulkVectorEncoding;
 import io.simstream.elasticsearch.ElasticsearchClients;
 import io.simstream.event.BoundingBox;
 import io.simstream.event.EventVectors;
+import io.simstream.indexer.health.ThreadFailures;
 import io.simstream.indexer.metrics.IndexerMetrics;
+import io.simstream.indexer.support.ManualClock;
 import io.simstream.json.Json;
 import io.simstream.run.Metric;
 import io.simstream.run.SimilarityRun;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -24,6 +31,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class BulkVectorWriterTest {
   private static final SimilarityRun RUN = new SimilarityRun("r", "ds", "bk", "idx \"q\"", SimilarityRun.PRECOMPUTED,
@@ -165,4 +173,48 @@ class BulkVectorWriterTest {
     assertThat((System.nanoTime() - start) / 1_000_000).isBetween(600L, 5_000L);
     assertThat(metrics.registry().get("simstream.indexer.bulk.failures").counter().count()).isGreaterThan(1);
   }
+  /**
+   * A pod restarted with credentials still wrong fails on its first index checks, not on bulks: those failures
+   * must count towards the exit that lets a later restart read credentials corrected meanwhile.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {401, 403})
+  void anIndexCheckElasticsearchRefusesIsARefusedRequestThatALastingLoopExitsFor(int status) throws Exception {
+    HttpServer refusing = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    refusing.createContext("/", exchange -> {
+      byte[] body = ("{\"error\":{\"type\":\"security_exception\",\"reason\":\"refused\"},\"status\":" + status
+          + "}").getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().add("Content-Type", "application/json");
+      exchange.getResponseHeaders().add("X-Elastic-Product", "Elasticsearch");
+      exchange.sendResponseHeaders(status, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    refusing.start();
+    try {
+      ManualClock clock = new ManualClock();
+      BulkVectorWriter writer = new BulkVectorWriter(ElasticsearchClients.create(SimstreamConfig.load(Map.of())
+          .with(Map.of(Settings.ES_HOSTS, "http://127.0.0.1:" + refusing.getAddress().getPort()))),
+          new BulkVectorWriter.Limits(100, 1 << 20, Duration.ofMinutes(2)), BulkVectorEncoding.SMILE_FLOAT32,
+          IndexerMetrics.inMemory(), clock);
+      ThreadFailures failures = ThreadFailures.forRetryBudget(clock, Duration.ofMinutes(2));
+      Duration exitAfter = Duration.ofMinutes(10);
+      SimilarityRun run = new SimilarityRun("r", "ds", "bk", "simstream-ds-bk", SimilarityRun.PRECOMPUTED, Metric.COSINE,
+          2, null, "flat", false, Instant.now());
+
+      for (int minute = 0; minute <= 11; minute++) {
+        IndexWriteException refused = catchThrowableOfType(() -> writer.ensureIndex(run), IndexWriteException.class);
+        assertThat(refused.reason()).as("waiting cannot cure it, a restart may").isEqualTo(
+            IndexWriteException.Reason.REQUEST_REFUSED);
+        failures.record(refused);
+        clock.advance(Duration.ofMinutes(1));
+      }
+
+      assertThat(failures.lastingLoop(exitAfter)).hasValueSatisfying(reason -> assertThat(reason).contains(
+          String.valueOf(status)));
+    } finally {
+      refusing.stop(0);
+    }
+  }
 }
+
