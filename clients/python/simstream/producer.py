@@ -6,6 +6,7 @@ sample's changes on one partition, in order.
 
 import base64
 import importlib
+import ipaddress
 import json
 import math
 import re
@@ -28,8 +29,11 @@ MAX_EVENT_BYTES = 1024 * 1024 - 4 * 1024
 # which java.net.URI must parse; else a file path.
 _WITH_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+:")
 _URI_REFUSED = re.compile(r"[\s\x00-\x1f\x7f\"<>\\^`{|}]|%(?![0-9A-Fa-f]{2})")
-# Brackets are legal only around an IPv6 host: the authority is skipped before looking for them.
-_AUTHORITY = re.compile(r"//(?:[^/?#@\[\]]*@)?(?:\[[0-9A-Fa-f:.]+\](?::[0-9]*)?|[^/?#\[\]]*)")
+# java.net.URI takes brackets around an IPv6 host (after an optional user@, before an optional :port)
+# and anywhere in a query, a fragment or an opaque URI ("urn:a[1]"), never in a hierarchical path.
+_BRACKETED_HOST = re.compile(r"//(?:[^/?#@\[\]]*@)?\[")
+_PORT = re.compile(r"(?::[0-9]*)?")
+_SCOPE_ID = re.compile(r"[A-Za-z0-9_.]+")
 _BRACKET = re.compile(r"[\[\]]")
 
 # (name users pass, module to import), in the order they are tried.
@@ -210,19 +214,57 @@ def _checked_image_uri(uri: str, sample_id: str) -> str:
         if bad:
             raise ValueError(f"sample {sample_id!r}: 'filepath' {uri!r} is not a valid URI ({bad.group()!r} at "
                              f"index {bad.start()}): percent-encode it, e.g. a space as %20")
-        start = scheme.end()
-        authority = _AUTHORITY.match(uri, start)
-        if authority:
-            start = authority.end()
-        bracket = _BRACKET.search(uri, start)
-        if bracket:
-            raise ValueError(f"sample {sample_id!r}: 'filepath' {uri!r} is not a valid URI ({bracket.group()!r} at "
-                             f"index {bracket.start()}): brackets only enclose an IPv6 host; percent-encode them "
-                             f"elsewhere (%5B, %5D)")
-        if uri.count("#") > 1:
-            raise ValueError(f"sample {sample_id!r}: 'filepath' {uri!r} is not a valid URI (a second '#'): "
-                             f"percent-encode it as %23")
+        problem = _uri_bracket_or_fragment_problem(uri, scheme.end())
+        if problem:
+            raise ValueError(f"sample {sample_id!r}: 'filepath' {uri!r} is not a valid URI ({problem}")
     return uri
+
+
+def _uri_bracket_or_fragment_problem(uri: str, start: int) -> Optional[str]:
+    """What java.net.URI refuses in the brackets or '#' of ``uri`` after its scheme (ending at ``start``), else None.
+
+    The answer completes "is not a valid URI (": the place, a ')', then how to write it instead.
+    """
+    hash_at = uri.find("#", start)
+    if hash_at >= 0 and "#" in uri[hash_at + 1:]:
+        second = uri.index("#", hash_at + 1)
+        return f"a second '#' at index {second}): percent-encode it as %23"
+    if not uri.startswith("/", start):  # opaque ("urn:a[1]"): brackets are legal
+        return None
+    path_start = start
+    host = _BRACKETED_HOST.match(uri, start)
+    if host:
+        opening = host.end() - 1
+        authority_end = _first_of(uri, "/?#", opening)
+        closing = uri.find("]", opening, authority_end)
+        if closing < 0:
+            return (f"'[' at index {opening} is never closed): an IPv6 host is written in brackets, "
+                    f"e.g. https://[::1]:8080/a.jpg; elsewhere percent-encode '[' as %5B")
+        literal = uri[opening:closing + 1]
+        address, percent, scope = literal[1:-1].partition("%")
+        try:
+            ipaddress.IPv6Address(address)
+            valid = not percent or bool(_SCOPE_ID.fullmatch(scope))
+        except ValueError:
+            valid = False
+        if not valid:
+            return (f"{literal!r} at index {opening} is not an IPv6 address): brackets only enclose an "
+                    f"IPv6 host; percent-encode them elsewhere (%5B, %5D)")
+        path_start = _PORT.match(uri, closing + 1).end()
+        if path_start < authority_end:
+            return (f"{uri[path_start]!r} at index {path_start}, after the IPv6 host): only ':' and a port "
+                    f"number may follow it")
+    bracket = _BRACKET.search(uri, path_start, _first_of(uri, "?#", path_start))
+    if bracket:
+        return (f"{bracket.group()!r} at index {bracket.start()}): brackets only enclose an IPv6 host; "
+                f"percent-encode them elsewhere (%5B, %5D)")
+    return None
+
+
+def _first_of(text: str, characters: str, start: int) -> int:
+    """The index of the first of ``characters`` at or after ``start``; else the length of ``text``."""
+    found = [at for at in (text.find(c, start) for c in characters) if at >= 0]
+    return min(found, default=len(text))
 
 
 def _patch(patch: Mapping[str, Any], sample_id: str) -> Dict[str, Any]:

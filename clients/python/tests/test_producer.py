@@ -75,7 +75,13 @@ def test_deletions_are_sample_deleted_events():
     ({"id": "s1", "filepath": "https://img.example.com/a[1].jpg"}, "not a valid URI"),
     ({"id": "s1", "filepath": "s3://photos/a]b.jpg"}, "not a valid URI"),
     ({"id": "s1", "filepath": "https://img.example.com/a#b#c.jpg"}, "not a valid URI"),
-    ({"id": "s1", "filepath": "https://[bad/x.jpg"}, "not a valid URI"),
+    ({"id": "s1", "filepath": "https://[bad/x.jpg"}, r"not a valid URI \('\[' at index 8 is never closed\)"),
+    ({"id": "s1", "filepath": "https://[:::]/x.jpg"}, r"'\[:::\]' at index 8 is not an IPv6 address"),
+    ({"id": "s1", "filepath": "https://[1.2.3.4]/x.jpg"}, "is not an IPv6 address"),
+    ({"id": "s1", "filepath": "https://[::1]x/x.jpg"}, "'x' at index 13, after the IPv6 host"),
+    ({"id": "s1", "filepath": "https://[::1]:80x/x.jpg"}, "'x' at index 16, after the IPv6 host"),
+    ({"id": "s1", "filepath": "https://[::1]/a[1].jpg"}, r"'\[' at index 15\): brackets only enclose"),
+    ({"id": "s1", "filepath": "https://img.example.com/a.jpg#b#c"}, "a second '#' at index 31"),
     ({"id": "s1", "filepath": "/data/a\0.jpg"}, "NUL"),
     ({"id": "s1", "embeddings": {"clip": [0.5] * 300_000}}, "over the change topic's limit of 1,044,480"),
 ])
@@ -86,7 +92,11 @@ def test_samples_that_cannot_be_events_are_refused_with_the_reason(sample, messa
 
 @pytest.mark.parametrize("uri", ["https://img.example.com/my%20cat.jpg", "s3://photos/caf\u00e9.jpg",
                                  "/data/my cat.jpg", "C:\\data\\cat.jpg", "file:///data/cat.jpg#1",
-                                 "https://[::1]:8080/x.jpg", "https://user@[fe80::1]/x.jpg?v=1#top"])
+                                 "https://[::1]:8080/x.jpg", "https://user@[fe80::1]/x.jpg?v=1#top",
+                                 # java.net.URI takes brackets in a query, a fragment and an opaque URI
+                                 "https://img.example.com/x.jpg?crop[0]=1#r[2]", "urn:img:a[1]",
+                                 "https://[::ffff:10.0.0.1]:/x.jpg", "https://[fe80::1%25eth0]/x.jpg",
+                                 "https://[::1]?v=[1]"])
 def test_image_uris_the_indexer_reads_are_kept_as_given(uri):
     [(_, value)] = list(change_events("cars", [{"id": "s1", "filepath": uri}]))
     assert json.loads(value)["imageUri"] == uri
