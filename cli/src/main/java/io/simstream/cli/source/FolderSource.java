@@ -73,6 +73,15 @@ public final class FolderSource implements SampleSource {
               return !dir.equals(root) && isHidden(dir) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
             }
 
+            // A hidden link that loops back is reported here, not to preVisitDirectory: skipped all the same.
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+              if (isHidden(file)) {
+                return FileVisitResult.CONTINUE;
+              }
+              throw e;
+            }
+
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
               if (attrs.isRegularFile() && !isHidden(file) && hasImageExtension(file)) {

@@ -168,6 +168,15 @@ class FolderSourceTest {
   }
 
   @Test
+  void aHiddenLinkThatLoopsIsSkippedLikeAnyHiddenEntry() throws Exception {
+    file("a.jpg", "a");
+    Files.createSymbolicLink(root.resolve(".self"), root);
+
+    assertThat(readAll(new FolderSource(root, FolderSource.DEFAULT_EXTENSIONS, null)))
+        .extracting(SourceSample::sampleId).containsExactly("a.jpg");
+  }
+
+  @Test
   void aMissingFolderIsNamedInTheError() {
     Path missing = root.resolve("nope");
     assertThatThrownBy(() -> new FolderSource(missing, FolderSource.DEFAULT_EXTENSIONS, null).count())
