@@ -188,12 +188,17 @@ final class SearchableWait {
     return answer.path("hits").size();
   }
 
-  /** False only for a run that exists without its index; a run that is gone ends the wait with the search's 404. */
-  private boolean indexExists(String run) throws IOException, InterruptedException {
+  /**
+   * False for a run that exists without its index, and while its info cannot be had (tried again);
+   * a run that is gone (404) ends the wait with the search's 404.
+   */
+  private boolean indexExists(String run) throws InterruptedException {
     try {
       return api.get(run).path("indexExists").asBoolean(true);
-    } catch (ApiException gone) {
-      return true;
+    } catch (ApiException e) {
+      return e.status() == 404;
+    } catch (IOException unreachable) {
+      return false;
     }
   }
 

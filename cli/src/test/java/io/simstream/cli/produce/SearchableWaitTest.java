@@ -43,6 +43,8 @@ class SearchableWaitTest {
   private final AtomicInteger searches = new AtomicInteger();
   /** The run info route's answer: 200 with whether the index exists, or 404 when null (the run is gone). */
   private Boolean indexExists = true;
+  /** Failures of the run info route before its answer. */
+  private final AtomicInteger infoFailures = new AtomicInteger();
 
   @BeforeEach
   void start() throws IOException {
@@ -50,6 +52,11 @@ class SearchableWaitTest {
     server.createContext("/v1/similarity", exchange -> answer(exchange, listFailures,
         Json.MAPPER.writeValueAsString(Map.of("runs", List.of(RUN)))));
     server.createContext("/v1/datasets/ds/similarity/clip", exchange -> {
+      if (infoFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        exchange.sendResponseHeaders(503, -1);
+        exchange.close();
+        return;
+      }
       byte[] bytes = (indexExists == null ? "{\"error\":\"no run 'clip'\",\"status\":404}"
           : "{\"brainKey\":\"clip\",\"indexExists\":" + indexExists + "}").getBytes(StandardCharsets.UTF_8);
       exchange.sendResponseHeaders(indexExists == null ? 404 : 200, bytes.length);
@@ -156,5 +163,17 @@ class SearchableWaitTest {
         .isInstanceOf(ApiException.class)
         .hasMessageContaining("sort-by-similarity answered 404");
     assertThat(searches).hasValue(1);
+  }
+
+  @Test
+  void aRunInfoThatFailsForAMomentIsRetriedNotTakenForAGoneRun() throws Exception {
+    failureStatus = 404;
+    searchFailures.set(1);
+    indexExists = false;
+    infoFailures.set(1);
+
+    searchableWait().await("ds", SENT, List.of(), deadlineIn(Duration.ofMinutes(2)));
+
+    assertThat(log.toString()).contains("searchable in 1 run(s): [clip]");
   }
 }
