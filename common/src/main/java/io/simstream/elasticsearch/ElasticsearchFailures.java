@@ -38,6 +38,17 @@ public final class ElasticsearchFailures {
     return Optional.empty();
   }
 
+  /** The HTTP status of the first Elasticsearch answer in the failure's causes; 0 when none answered. */
+  public static int httpStatus(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      int status = status(t);
+      if (status != 0) {
+        return status;
+      }
+    }
+    return 0;
+  }
+
   /** The failure as one line: {@link #configurationProblem} when there is one, else its own text. */
   public static String describe(Throwable failure) {
     return configurationProblem(failure).orElseGet(failure::toString);

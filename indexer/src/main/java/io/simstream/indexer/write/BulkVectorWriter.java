@@ -44,9 +44,12 @@ import org.slf4j.LoggerFactory;
 public final class BulkVectorWriter implements VectorIndexWriter {
   private static final Logger LOG = LoggerFactory.getLogger(BulkVectorWriter.class);
   private static final int BAD_REQUEST = 400;
+  private static final int UNAUTHORIZED = 401;
   private static final int NOT_FOUND = 404;
   private static final int TOO_MANY_REQUESTS = 429;
   private static final int PAYLOAD_TOO_LARGE = 413;
+  /** 4xx answers to an index check that a later try may not get: gone meanwhile, timed out, conflicting, throttled. */
+  private static final Set<Integer> WAITING_MAY_HELP = Set.of(NOT_FOUND, 408, 409, TOO_MANY_REQUESTS);
 
   /** Limits of the requests: actions and bytes per bulk, and how long failures are retried. */
   public record Limits(int maxActions, int maxBytes, Duration retryBudget) {
@@ -163,27 +166,14 @@ public final class BulkVectorWriter implements VectorIndexWriter {
       refusedIndexes.remove(index);
       return uuid;
     } catch (IndexWriteException e) {
-      if (e.reason() == IndexWriteException.Reason.INDEX_REFUSED) {
-        LOG.warn("{}; asking again in {} s", e.getMessage(), REFUSED_RECHECK_MS / 1000);
-        refusedIndexes.put(index, new Refused(e.getMessage(), clock.millis() + REFUSED_RECHECK_MS));
-      }
-      throw e;
-    } catch (ElasticsearchException e) {
-      if (refused(e)) {
-        throw new IndexWriteException(IndexWriteException.Reason.REQUEST_REFUSED,
-            "cannot check index " + index + ": " + e.getMessage(), e);
-      }
-      failure = e;
-      what = "create index ";
+      throw remembered(index, e);
     } catch (IOException | RuntimeException e) {
-      // Rejected credentials or an untrusted certificate do not heal by waiting: say so now, not after the budget.
-      Optional<String> misconfigured = ElasticsearchFailures.configurationProblem(e);
-      if (misconfigured.isPresent()) {
-        throw new IndexWriteException(IndexWriteException.Reason.REQUEST_REFUSED,
-            "cannot check index " + index + ": " + misconfigured.get(), e);
+      Optional<IndexWriteException> refusal = refusal(index, e);
+      if (refusal.isPresent()) {
+        throw remembered(index, refusal.get());
       }
       failure = e;
-      what = "check index ";
+      what = e instanceof ElasticsearchException ? "create index " : "check index ";
     }
     if (known != null) {
       // Writes retry on their own, and one that finds the index gone creates it again.
@@ -206,6 +196,34 @@ public final class BulkVectorWriter implements VectorIndexWriter {
     LOG.warn("Could not {}{}, its writes wait; trying again in {} ms: {}", what, index, pending.retryAfterMs(),
         ElasticsearchFailures.describe(failure));
     throw pending;
+  }
+
+  /** Keeps an index refusal to answer it again without asking for {@link #REFUSED_RECHECK_MS}. */
+  private IndexWriteException remembered(String index, IndexWriteException e) {
+    if (e.reason() == IndexWriteException.Reason.INDEX_REFUSED) {
+      LOG.warn("{}; asking again in {} s", e.getMessage(), REFUSED_RECHECK_MS / 1000);
+      refusedIndexes.put(index, new Refused(e.getMessage(), clock.millis() + REFUSED_RECHECK_MS));
+    }
+    return e;
+  }
+
+  /**
+   * A failed check that waiting cannot cure, typed by whom it holds up. Rejected credentials and an untrusted
+   * certificate refuse every request: a restart that reads corrected ones may help. Any other 4xx (a missing
+   * privilege on this index, a bad name) concerns this run's index only: it waits, the other runs go on.
+   */
+  private static Optional<IndexWriteException> refusal(String index, Exception failure) {
+    int status = ElasticsearchFailures.httpStatus(failure);
+    if (status == UNAUTHORIZED || ElasticsearchFailures.tlsProblem(failure).isPresent()) {
+      return Optional.of(new IndexWriteException(IndexWriteException.Reason.REQUEST_REFUSED,
+          "cannot check index " + index + ": " + ElasticsearchFailures.describe(failure), failure));
+    }
+    if (status >= BAD_REQUEST && status < 500 && !WAITING_MAY_HELP.contains(status)) {
+      return Optional.of(new IndexWriteException(IndexWriteException.Reason.INDEX_REFUSED,
+          "Elasticsearch refuses the check of index " + index + ": " + ElasticsearchFailures.describe(failure),
+          failure));
+    }
+    return Optional.empty();
   }
 
   /** A refusal to create or adopt an index, answered again without asking until retryAtMs. */
@@ -309,13 +327,8 @@ public final class BulkVectorWriter implements VectorIndexWriter {
       JsonNode body = Json.MAPPER.readTree(EntityUtils.toByteArray(rest.performRequest(get).getEntity()));
       return Optional.of(body.path(index));
     } catch (ResponseException e) {
-      int status = e.getResponse().getStatusLine().getStatusCode();
-      if (status == NOT_FOUND) {
+      if (e.getResponse().getStatusLine().getStatusCode() == NOT_FOUND) {
         return Optional.empty();
-      }
-      if (status < 500 && status != TOO_MANY_REQUESTS) {
-        throw new IndexWriteException(IndexWriteException.Reason.REQUEST_REFUSED,
-            "cannot check index " + index + ": " + ElasticsearchFailures.describe(e), e);
       }
       throw e;
     }

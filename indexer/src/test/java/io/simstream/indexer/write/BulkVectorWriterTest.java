@@ -28,12 +28,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class BulkVectorWriterTest {
+  private static final SimilarityRun REFUSED_RUN = new SimilarityRun("r", "ds", "bk", "simstream-ds-bk",
+      SimilarityRun.PRECOMPUTED, Metric.COSINE, 2, null, "flat", false, Instant.now());
+
   private static final SimilarityRun RUN = new SimilarityRun("r", "ds", "bk", "idx \"q\"", SimilarityRun.PRECOMPUTED,
       Metric.COSINE, 2, null, "flat", false, Instant.EPOCH);
 
@@ -177,11 +181,75 @@ class BulkVectorWriterTest {
    * A pod restarted with credentials still wrong fails on its first index checks, not on bulks: those failures
    * must count towards the exit that lets a later restart read credentials corrected meanwhile.
    */
+  @Test
+  void anIndexCheckWithRejectedCredentialsIsARefusedRequestThatALastingLoopExitsFor() throws Exception {
+    AtomicInteger requests = new AtomicInteger();
+    HttpServer refusing = refusingServer(401, requests);
+    try {
+      ManualClock clock = new ManualClock();
+      BulkVectorWriter writer = writerFor(refusing, clock);
+      ThreadFailures failures = ThreadFailures.forRetryBudget(clock, Duration.ofMinutes(2));
+
+      for (int minute = 0; minute <= 11; minute++) {
+        IndexWriteException refused = catchThrowableOfType(() -> writer.ensureIndex(REFUSED_RUN),
+            IndexWriteException.class);
+        assertThat(refused.reason()).as("waiting cannot cure it, a restart may").isEqualTo(
+            IndexWriteException.Reason.REQUEST_REFUSED);
+        failures.record(refused);
+        clock.advance(Duration.ofMinutes(1));
+      }
+
+      assertThat(failures.lastingLoop(Duration.ofMinutes(10))).hasValueSatisfying(reason -> assertThat(reason)
+          .contains("401"));
+    } finally {
+      refusing.stop(0);
+    }
+  }
+
+  /**
+   * A 403 on one run's index (its name outside the indexer's role) is that run's problem: the run is skipped
+   * (DocumentSync), not a thread failure that a restart could never cure, and is asked about again later.
+   */
   @ParameterizedTest
-  @ValueSource(ints = {401, 403})
-  void anIndexCheckElasticsearchRefusesIsARefusedRequestThatALastingLoopExitsFor(int status) throws Exception {
+  @ValueSource(ints = {400, 403})
+  void anIndexCheckRefusedForThatIndexHoldsOnlyItsRunAndIsAskedAgainLater(int status) throws Exception {
+    AtomicInteger requests = new AtomicInteger();
+    HttpServer refusing = refusingServer(status, requests);
+    try {
+      ManualClock clock = new ManualClock();
+      BulkVectorWriter writer = writerFor(refusing, clock);
+
+      IndexWriteException first = catchThrowableOfType(() -> writer.ensureIndex(REFUSED_RUN),
+          IndexWriteException.class);
+      int asked = requests.get();
+      IndexWriteException soon = catchThrowableOfType(() -> writer.ensureIndex(REFUSED_RUN),
+          IndexWriteException.class);
+      clock.advance(Duration.ofSeconds(31));
+      IndexWriteException later = catchThrowableOfType(() -> writer.ensureIndex(REFUSED_RUN),
+          IndexWriteException.class);
+
+      assertThat(List.of(first.reason(), soon.reason(), later.reason())).containsOnly(
+          IndexWriteException.Reason.INDEX_REFUSED);
+      assertThat(first).hasMessageContaining(REFUSED_RUN.indexName()).hasMessageContaining(String.valueOf(status));
+      assertThat(asked).isPositive();
+      assertThat(requests.get()).as("not asked within 30 s, asked again after").isEqualTo(2 * asked);
+    } finally {
+      refusing.stop(0);
+    }
+  }
+
+  private static BulkVectorWriter writerFor(HttpServer server, ManualClock clock) {
+    return new BulkVectorWriter(ElasticsearchClients.create(SimstreamConfig.load(Map.of())
+        .with(Map.of(Settings.ES_HOSTS, "http://127.0.0.1:" + server.getAddress().getPort()))),
+        new BulkVectorWriter.Limits(100, 1 << 20, Duration.ofMinutes(2)), BulkVectorEncoding.SMILE_FLOAT32,
+        IndexerMetrics.inMemory(), clock);
+  }
+
+  /** Answers every request with {@code status} and an Elasticsearch error body, counting them. */
+  private static HttpServer refusingServer(int status, AtomicInteger requests) throws Exception {
     HttpServer refusing = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     refusing.createContext("/", exchange -> {
+      requests.incrementAndGet();
       byte[] body = ("{\"error\":{\"type\":\"security_exception\",\"reason\":\"refused\"},\"status\":" + status
           + "}").getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().add("Content-Type", "application/json");
@@ -191,30 +259,7 @@ class BulkVectorWriterTest {
       exchange.close();
     });
     refusing.start();
-    try {
-      ManualClock clock = new ManualClock();
-      BulkVectorWriter writer = new BulkVectorWriter(ElasticsearchClients.create(SimstreamConfig.load(Map.of())
-          .with(Map.of(Settings.ES_HOSTS, "http://127.0.0.1:" + refusing.getAddress().getPort()))),
-          new BulkVectorWriter.Limits(100, 1 << 20, Duration.ofMinutes(2)), BulkVectorEncoding.SMILE_FLOAT32,
-          IndexerMetrics.inMemory(), clock);
-      ThreadFailures failures = ThreadFailures.forRetryBudget(clock, Duration.ofMinutes(2));
-      Duration exitAfter = Duration.ofMinutes(10);
-      SimilarityRun run = new SimilarityRun("r", "ds", "bk", "simstream-ds-bk", SimilarityRun.PRECOMPUTED, Metric.COSINE,
-          2, null, "flat", false, Instant.now());
-
-      for (int minute = 0; minute <= 11; minute++) {
-        IndexWriteException refused = catchThrowableOfType(() -> writer.ensureIndex(run), IndexWriteException.class);
-        assertThat(refused.reason()).as("waiting cannot cure it, a restart may").isEqualTo(
-            IndexWriteException.Reason.REQUEST_REFUSED);
-        failures.record(refused);
-        clock.advance(Duration.ofMinutes(1));
-      }
-
-      assertThat(failures.lastingLoop(exitAfter)).hasValueSatisfying(reason -> assertThat(reason).contains(
-          String.valueOf(status)));
-    } finally {
-      refusing.stop(0);
-    }
+    return refusing;
   }
 }
 
