@@ -16,7 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.ToLongFunction;
+import java.util.function.Function;
 import org.apache.http.util.EntityUtils;
 import org.elasticsearch.client.Cancellable;
 import org.elasticsearch.client.Request;
@@ -41,7 +41,7 @@ final class BulkSubmission implements PendingWrite {
   private final IndexerMetrics metrics;
   private final ScheduledExecutorService scheduler;
   private final Backoff backoff;
-  private final ToLongFunction<Set<String>> recreateIndexes;
+  private final Function<Set<String>, Recreation> recreateIndexes;
   private final CompletableFuture<WriteResult> result = new CompletableFuture<>();
   private final List<Cancellable> open = new ArrayList<>();
   private int applied;
@@ -49,13 +49,17 @@ final class BulkSubmission implements PendingWrite {
   private final List<WriteResult.Rejection> rejected = new ArrayList<>();
 
   BulkSubmission(RestClient rest, ChunkPlanner chunks, IndexerMetrics metrics, ScheduledExecutorService scheduler,
-                 Backoff backoff, ToLongFunction<Set<String>> recreateIndexes) {
+                 Backoff backoff, Function<Set<String>, Recreation> recreateIndexes) {
     this.rest = rest;
     this.chunks = chunks;
     this.metrics = metrics;
     this.scheduler = scheduler;
     this.backoff = backoff;
     this.recreateIndexes = recreateIndexes;
+  }
+
+  /** What one try to create missing indexes again left: those still missing, and how long to wait for them. */
+  record Recreation(Set<String> stillMissing, long waitMs) {
   }
 
   @Override
@@ -261,11 +265,12 @@ final class BulkSubmission implements PendingWrite {
         if (result.isDone()) {
           return; // cancelled: its task is closed, and the index may be gone on purpose (run deleted, cleanup)
         }
-        long waitMs = recreate.isEmpty() ? 0 : recreateIndexes.applyAsLong(recreate);
-        if (waitMs > 0) {
-          resend(again, recreate, waitMs);
-        } else {
+        Recreation recreation = recreate.isEmpty() ? new Recreation(Set.of(), 0) : recreateIndexes.apply(recreate);
+        if (recreation.stillMissing().isEmpty()) {
           send(again);
+        } else {
+          // Only those: one created meanwhile is known again, and taking it for gone once more would re-read it.
+          resend(again, recreation.stillMissing(), recreation.waitMs());
         }
       }), delayMs, TimeUnit.MILLISECONDS);
     }

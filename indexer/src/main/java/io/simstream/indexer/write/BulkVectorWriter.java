@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -342,11 +343,12 @@ public final class BulkVectorWriter implements VectorIndexWriter {
 
   /**
    * Creates indexes found missing again with their runs' mappings, one try each (it runs on the
-   * retry scheduler, which every write shares); returns how long to wait before the next try of
-   * those not created yet, 0 when none is left. Past the retry budget the try throws.
+   * retry scheduler, which every write shares): says which are not created yet and how long to wait
+   * before their next try. Past the retry budget the try throws.
    */
-  private long recreate(Set<String> indexes) {
+  private BulkSubmission.Recreation recreate(Set<String> indexes) {
     long waitMs = 0;
+    Set<String> stillMissing = new HashSet<>();
     for (String index : indexes) {
       KnownIndex known = knownIndexes.remove(index);
       if (known != null) {
@@ -362,10 +364,11 @@ public final class BulkVectorWriter implements VectorIndexWriter {
         recreating.remove(index, run);
       } catch (IndexWriteException e) {
         e.rethrowUnlessPending();
+        stillMissing.add(index);
         waitMs = Math.max(waitMs, e.retryAfterMs());
       }
     }
-    return waitMs;
+    return new BulkSubmission.Recreation(Set.copyOf(stillMissing), waitMs);
   }
 
   @Override

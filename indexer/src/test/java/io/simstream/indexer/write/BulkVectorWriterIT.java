@@ -300,6 +300,54 @@ class BulkVectorWriterIT {
     }
   }
 
+  /** Each retry step re-creates only what is still missing: an index created on the first is not taken for gone again. */
+  @Test
+  void anIndexCreatedAgainIsNotCheckedAgainOnEachStepWhileAnotherOfTheBulkStillCannotBe() throws Exception {
+    long pid = ProcessHandle.current().pid();
+    SimilarityRun stuck = new SimilarityRun("w15", "ds", "bk15", "bulk-writer-still-missing-" + pid,
+        SimilarityRun.PRECOMPUTED, Metric.COSINE, 2, null, "flat", false, Instant.now());
+    SimilarityRun back = new SimilarityRun("w16", "ds", "bk16", "bulk-writer-created-again-" + pid,
+        SimilarityRun.PRECOMPUTED, Metric.COSINE, 2, null, "flat", false, Instant.now());
+    try (BodyLimitProxy proxy = new BodyLimitProxy(java.net.URI.create(LocalServers.elasticsearch().httpUrl()),
+        1 << 20)) {
+      ElasticsearchClient es = ElasticsearchClients.create(SimstreamConfig.load(Map.of())
+          .with(Map.of(Settings.ES_HOSTS, proxy.url())));
+      BulkVectorWriter writer = new BulkVectorWriter(es, new BulkVectorWriter.Limits(10, 1 << 20,
+          Duration.ofMinutes(2)), clusterEncoding(), IndexerMetrics.inMemory(), Clock.systemUTC());
+      writer.ensureIndex(stuck);
+      writer.ensureIndex(back);
+      ElasticsearchClients.restClient(es).performRequest(new Request("DELETE", "/" + stuck.indexName() + ","
+          + back.indexName()));
+      String create = "PUT /" + stuck.indexName();
+      String check = "GET /" + back.indexName();
+      proxy.answerUnavailable(create);
+      long created = count(proxy, create);
+
+      PendingWrite waiting = writer.submit(List.of(WriteOp.index(stuck, "a", 1, "a", null, new float[] {1, 0}, IMAGE),
+          WriteOp.index(back, "b", 1, "b", null, new float[] {0, 1}, IMAGE)));
+      awaitCount(proxy, create, created + 2, waiting);
+      long checksAfterItsCreation = count(proxy, check);
+      awaitCount(proxy, create, created + 4, waiting);
+
+      assertThat(count(proxy, check)).as("checks of the index created again, in later steps")
+          .isEqualTo(checksAfterItsCreation);
+      waiting.cancel();
+    }
+  }
+
+  private static long count(BodyLimitProxy proxy, String request) {
+    return proxy.forwarded().stream().filter(request::equals).count();
+  }
+
+  /** Waits for {@code request} to have passed {@code atLeast} times, while {@code write} is still retrying. */
+  private static void awaitCount(BodyLimitProxy proxy, String request, long atLeast, PendingWrite write)
+      throws InterruptedException {
+    while (count(proxy, request) < atLeast) {
+      assertThat(write.result()).as("still retrying").isNotDone();
+      Thread.sleep(20);
+    }
+  }
+
   @Test
   void twoWritersThatBothFindAShellKeepWhatTheFirstWroteIntoIt() throws Exception {
     SimilarityRun run = new SimilarityRun("w13", "ds", "bk13", "bulk-writer-shell-race-"
@@ -515,7 +563,7 @@ class BulkVectorWriterIT {
           IndexerMetrics.inMemory(), scheduler, new Backoff(Duration.ofMinutes(1), Clock.systemUTC(), cap -> 0),
           missing -> {
             recreated.add(missing);
-            return 0;
+            return new BulkSubmission.Recreation(Set.of(), 0);
           });
       submission.start(List.of(WriteOp.index(run, "s1", 1, "s1", null, new float[] {1, 2, 3, 4}, IMAGE)));
       Runnable retry = scheduler.nextHeld();
