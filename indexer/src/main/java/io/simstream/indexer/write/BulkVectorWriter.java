@@ -317,12 +317,15 @@ public final class BulkVectorWriter implements VectorIndexWriter {
     return state.path("settings").path("index").path("uuid").asText();
   }
 
-  /** The index's aliases, field types, vector dims and uuid in one read; empty when the index does not exist. */
+  /**
+   * The index's aliases, field types (at every depth: an object field has none of its own, and an index of
+   * objects only is no shell), vector dims and uuid in one read; empty when the index does not exist.
+   */
   private Optional<JsonNode> describe(String index) throws IOException {
     Request get = new Request("GET", "/" + index);
     get.setOptions(CHECK_OPTIONS);
     get.addParameter("filter_path",
-        "*.aliases,*.mappings.properties.*.type,*.mappings.properties." + IndexMapping.SUMMARY
+        "*.aliases,*.mappings.properties.**.type,*.mappings.properties." + IndexMapping.SUMMARY
             + ",*.mappings.properties." + IndexMapping.VECTOR + ".dims,*.settings.index.uuid");
     try {
       JsonNode body = Json.MAPPER.readTree(EntityUtils.toByteArray(rest.performRequest(get).getEntity()));

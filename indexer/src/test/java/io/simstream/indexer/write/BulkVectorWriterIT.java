@@ -440,6 +440,30 @@ class BulkVectorWriterIT {
         .hasMessageContaining("3 dims").hasMessageContaining("needs dense_vector of 2");
   }
 
+  /** An index whose fields are all objects has a mapping, though none of its fields has a type: not a shell. */
+  @Test
+  void anIndexMappedOnlyWithObjectFieldsIsRefusedNotTakenForAShell() throws Exception {
+    SimilarityRun run = new SimilarityRun("w17", "ds", "bk17", "bulk-writer-objects-only-"
+        + ProcessHandle.current().pid(), SimilarityRun.PRECOMPUTED, Metric.COSINE, 2, null, "flat", false, Instant.now());
+    ElasticsearchClient es = ElasticsearchClients.create(SimstreamConfig.load(Map.of()).with(Map.of(Settings.ES_HOSTS,
+        LocalServers.elasticsearch().httpUrl())));
+    RestClient rest = ElasticsearchClients.restClient(es);
+    Request create = new Request("PUT", "/" + run.indexName());
+    create.setJsonEntity("{\"mappings\": {\"properties\": {\"meta\": {\"properties\": {\"owner\": {\"type\": \"keyword\"}}}}}}");
+    rest.performRequest(create);
+    BulkVectorWriter writer = new BulkVectorWriter(es, new BulkVectorWriter.Limits(10, 1 << 20,
+        Duration.ofSeconds(30)), clusterEncoding(), IndexerMetrics.inMemory(), Clock.systemUTC());
+
+    assertThatThrownBy(() -> writer.ensureIndex(run))
+        .isInstanceOfSatisfying(IndexWriteException.class,
+            e -> assertThat(e.reason()).isEqualTo(IndexWriteException.Reason.INDEX_REFUSED))
+        .hasMessageContaining("no vector field");
+    JsonNode properties = Json.MAPPER.readTree(EntityUtils.toByteArray(rest.performRequest(
+        new Request("GET", "/" + run.indexName() + "/_mapping")).getEntity()))
+        .path(run.indexName()).path("mappings").path("properties");
+    assertThat(properties.has(IndexMapping.VECTOR)).as("the run's mapping was not put onto it").isFalse();
+  }
+
   @Test
   void anIndexCreatedWithoutTheSummaryFieldGetsItBeforeTheFirstWrite() throws Exception {
     SimstreamConfig config = SimstreamConfig.load(Map.of()).with(Map.of(Settings.ES_HOSTS,
