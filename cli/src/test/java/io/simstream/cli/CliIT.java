@@ -6,6 +6,10 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.simstream.api.QueryApi;
 import io.simstream.config.SimstreamConfig;
+import io.simstream.event.ChangeEvent;
+import io.simstream.event.SampleDeleted;
+import io.simstream.kafka.ChangeEventProducer;
+import io.simstream.kafka.Topics;
 import io.simstream.indexer.Indexer;
 import io.simstream.json.Json;
 import io.simstream.servers.LocalServers;
@@ -15,6 +19,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -101,6 +106,22 @@ class CliIT {
           .contains("sent 3 events to simstream.changes: 1 added, 1 updated, 1 deleted, 3 unchanged skipped")
           .contains("searchable in 1 run(s)");
       // --wait returned: the new state is searchable now, without polling.
+      assertThat(queryOrder(connection)).containsExactly("a", "f", "c", "d", "b");
+
+      // Another producer deletes c: the listing still has c unchanged, so only --resend brings it back.
+      try (ChangeEventProducer other = new ChangeEventProducer(config.kafkaClientProperties(),
+          Topics.from(config).changes())) {
+        other.send(new SampleDeleted(ChangeEvent.CURRENT_SCHEMA_VERSION, "cli-it", "c", Instant.now())).get();
+      }
+      await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+          .until(() -> !queryOrder(connection).contains("c"));
+      assertThat(cli(sync.toArray(String[]::new))).isZero();
+      assertThat(out.toString()).contains("sent 0 events").contains("5 unchanged skipped");
+      List<String> resend = new ArrayList<>(sync);
+      resend.add("--resend");
+      assertThat(cli(resend.toArray(String[]::new))).isZero();
+      assertThat(out.toString()).contains("sent 5 events to simstream.changes: 0 added, 5 updated, 0 deleted,"
+          + " 0 unchanged skipped");
       assertThat(queryOrder(connection)).containsExactly("a", "f", "c", "d", "b");
 
       // An event the indexer would dead-letter stops the command at its line, after saying what was sent.

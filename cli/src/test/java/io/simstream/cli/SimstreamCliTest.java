@@ -45,6 +45,8 @@ class SimstreamCliTest {
     assertThat(run("produce", "-d", "cars")).isEqualTo(ExitCode.BAD_INPUT);
     assertThat(err.toString()).contains("--folder").contains("--manifest").contains("--coco");
     assertThat(run("produce", "-d", "cars", "--folder", "a", "--manifest", "b")).isEqualTo(ExitCode.BAD_INPUT);
+    assertThat(run("produce", "-d", "cars", "--folder", "a", "--resend")).isEqualTo(ExitCode.BAD_INPUT);
+    assertThat(err.toString()).contains("--resend only applies with --sync");
   }
 
   @Test

@@ -83,6 +83,10 @@ public final class ProduceCommand implements Callable<Integer> {
   @Option(names = "--sync", description = "Make the dataset equal the input: send new and changed samples, delete the samples gone")
   boolean sync;
 
+  @Option(names = "--resend", description = "With --sync: send unchanged samples too (restores samples other producers"
+      + " deleted); samples gone are still deleted")
+  boolean resend;
+
   @Option(names = "--allow-empty", description = "With --sync: let an input without samples delete every sample of the dataset")
   boolean allowEmpty;
 
@@ -117,6 +121,10 @@ public final class ProduceCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     if (allowEmpty && !sync) {
       throw new ParameterException(spec.commandLine(), "--allow-empty only applies with --sync");
+    }
+    if (resend && !sync) {
+      throw new ParameterException(spec.commandLine(), "--resend only applies with --sync (without it every sample"
+          + " is sent anyway)");
     }
     SimstreamConfig config = connection.config();
     // Checked before anything is sent: a wrong --api found only when waiting would come after the whole input.
@@ -158,7 +166,8 @@ public final class ProduceCommand implements Callable<Integer> {
         listingTopic.writer())) {
       SourceProducer.Outcome outcome;
       try {
-        outcome = new SourceProducer(dataset, sync, allowEmpty, dryRun, await, sender, progress).produce(source, diff);
+        outcome = new SourceProducer(dataset, sync, sync && !resend, allowEmpty, dryRun, await, sender,
+            progress).produce(source, diff);
       } catch (BadInputException e) {
         throw new BadInputException(e.getMessage() + "\n" + stoppedNote(sender), e);
       } catch (SendFailedException e) {

@@ -45,16 +45,18 @@ final class SourceProducer {
 
   private final String dataset;
   private final boolean sync;
+  private final boolean skipUnchanged;
   private final boolean allowEmpty;
   private final boolean dryRun;
   private final boolean rememberForWait;
   private final EventSender sender;
   private final Progress progress;
 
-  SourceProducer(String dataset, boolean sync, boolean allowEmpty, boolean dryRun, boolean rememberForWait,
-                 EventSender sender, Progress progress) {
+  SourceProducer(String dataset, boolean sync, boolean skipUnchanged, boolean allowEmpty, boolean dryRun,
+                 boolean rememberForWait, EventSender sender, Progress progress) {
     this.dataset = dataset;
     this.sync = sync;
+    this.skipUnchanged = skipUnchanged;
     this.allowEmpty = allowEmpty;
     this.dryRun = dryRun;
     this.rememberForWait = rememberForWait;
@@ -69,7 +71,7 @@ final class SourceProducer {
     Instant now = Instant.now();
     source.<SendFailedException>read(sample -> {
       SyncDiff.Change change = diff.classify(sample);
-      if (sync && change == SyncDiff.Change.UNCHANGED) {
+      if (skipUnchanged && change == SyncDiff.Change.UNCHANGED) {
         tally.unchanged++;
         progress.sampleRead(false);
         return;
