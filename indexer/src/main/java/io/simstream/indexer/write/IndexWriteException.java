@@ -6,8 +6,8 @@ public final class IndexWriteException extends RuntimeException {
     /** Retryable failures lasted past the retry budget. */
     RETRIES_EXHAUSTED,
     /**
-     * The whole request, or the check of an index, was refused (401, 403, 413, an untrusted certificate ...):
-     * retrying the same request cannot help, a restart that reads corrected configuration may.
+     * A whole bulk was refused (401, 403 ...), or an index check met rejected credentials or an untrusted
+     * certificate: retrying the same request cannot help, a restart that reads corrected configuration may.
      */
     REQUEST_REFUSED,
     /** The run's index cannot be checked or created within the retry budget: Elasticsearch out of reach. */
@@ -19,8 +19,8 @@ public final class IndexWriteException extends RuntimeException {
      */
     INDEX_PENDING,
     /**
-     * The run's index does not exist and Elasticsearch refuses to create it (403, a bad name...):
-     * that run waits, the others go on; once the index exists, the backfill fills it.
+     * Elasticsearch refuses to check, create or adopt the run's index (a 403 on that index, a bad name, a
+     * mapping that does not fit): that run waits, the others go on; once the index is usable, the backfill fills it.
      */
     INDEX_REFUSED
   }
