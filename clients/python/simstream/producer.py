@@ -29,10 +29,14 @@ MAX_EVENT_BYTES = 1024 * 1024 - 4 * 1024
 # which java.net.URI must parse; else a file path.
 _WITH_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+:")
 _URI_REFUSED = re.compile(r"[\s\x00-\x1f\x7f\"<>\\^`{|}]|%(?![0-9A-Fa-f]{2})")
+# java.net.URI wants something after the scheme's ':' other than a fragment ("s3:", "file:#x"), and
+# after a '//' (an empty authority before a path, query or fragment is fine: "file:///a.jpg", "s3://#x").
+_NOTHING_AFTER_SCHEME = re.compile(r"(?://)?$|#")
 # java.net.URI takes brackets around an IPv6 host (after an optional user@, before an optional :port)
 # and anywhere in a query, a fragment or an opaque URI ("urn:a[1]"), never in a hierarchical path.
 _BRACKETED_HOST = re.compile(r"//(?:[^/?#@\[\]]*@)?\[")
 _PORT = re.compile(r"(?::[0-9]*)?")
+# An IPv6 host's zone id, after its first '%': bare ("[fe80::1%eth0]"), or "%25eth0", read as the id "25eth0".
 _SCOPE_ID = re.compile(r"[A-Za-z0-9_.]+")
 _BRACKET = re.compile(r"[\[\]]")
 
@@ -210,7 +214,14 @@ def _checked_image_uri(uri: str, sample_id: str) -> str:
         raise ValueError(f"sample {sample_id!r}: 'filepath' {uri!r} holds a NUL character")
     scheme = _WITH_SCHEME.match(uri)
     if scheme:
-        bad = _URI_REFUSED.search(uri)
+        empty = _NOTHING_AFTER_SCHEME.match(uri, scheme.end())
+        if empty:
+            given = uri[:empty.start() if empty.group() == "#" else empty.end()]
+            raise ValueError(f"sample {sample_id!r}: 'filepath' {uri!r} is not a valid URI (nothing after "
+                             f"{given!r}): write the whole URI, e.g. s3://bucket/a.jpg")
+        # A '%' in an IPv6 host is no escape: it opens the zone id, which is checked below.
+        host = _ipv6_host_span(uri, scheme.end())
+        bad = next((m for m in _URI_REFUSED.finditer(uri) if m.group() != "%" or m.start() not in host), None)
         if bad:
             raise ValueError(f"sample {sample_id!r}: 'filepath' {uri!r} is not a valid URI ({bad.group()!r} at "
                              f"index {bad.start()}): percent-encode it, e.g. a space as %20")
@@ -244,12 +255,14 @@ def _uri_bracket_or_fragment_problem(uri: str, start: int) -> Optional[str]:
         address, percent, scope = literal[1:-1].partition("%")
         try:
             ipaddress.IPv6Address(address)
-            valid = not percent or bool(_SCOPE_ID.fullmatch(scope))
         except ValueError:
-            valid = False
-        if not valid:
             return (f"{literal!r} at index {opening} is not an IPv6 address): brackets only enclose an "
                     f"IPv6 host; percent-encode them elsewhere (%5B, %5D)")
+        if percent and not scope:
+            return f"{literal!r} at index {opening} has no zone id after '%'): write one, e.g. [fe80::1%eth0]"
+        if percent and not _SCOPE_ID.fullmatch(scope):
+            return (f"zone id {scope!r} of {literal!r} at index {opening}): a zone id holds only letters, "
+                    f"digits, '_' and '.'")
         path_start = _PORT.match(uri, closing + 1).end()
         if path_start < authority_end:
             return (f"{uri[path_start]!r} at index {path_start}, after the IPv6 host): only ':' and a port "
@@ -259,6 +272,17 @@ def _uri_bracket_or_fragment_problem(uri: str, start: int) -> Optional[str]:
         return (f"{bracket.group()!r} at index {bracket.start()}): brackets only enclose an IPv6 host; "
                 f"percent-encode them elsewhere (%5B, %5D)")
     return None
+
+
+def _ipv6_host_span(uri: str, start: int) -> range:
+    """The indexes inside the brackets of ``uri``'s IPv6 host (after the scheme ending at ``start``); else empty.
+
+    A host never closed ends with the authority, so that the missing ']' is what gets reported.
+    """
+    host = _BRACKETED_HOST.match(uri, start)
+    if not host:
+        return range(0)
+    return range(host.end(), _first_of(uri, "]/?#", host.end()))
 
 
 def _first_of(text: str, characters: str, start: int) -> int:

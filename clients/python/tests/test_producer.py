@@ -82,6 +82,20 @@ def test_deletions_are_sample_deleted_events():
     ({"id": "s1", "filepath": "https://[::1]:80x/x.jpg"}, "'x' at index 16, after the IPv6 host"),
     ({"id": "s1", "filepath": "https://[::1]/a[1].jpg"}, r"'\[' at index 15\): brackets only enclose"),
     ({"id": "s1", "filepath": "https://img.example.com/a.jpg#b#c"}, "a second '#' at index 31"),
+    # java.net.URI: "Expected scheme-specific part"
+    ({"id": "s1", "filepath": "s3:"}, r"not a valid URI \(nothing after 's3:'\)"),
+    ({"id": "s1", "filepath": "file:"}, "nothing after 'file:'"),
+    ({"id": "s1", "filepath": "s3:#top"}, "nothing after 's3:'"),
+    # ... and "Expected authority" for a '//' with nothing after it
+    ({"id": "s1", "filepath": "s3://"}, "nothing after 's3://'"),
+    # A bare '%' is taken only as the start of an IPv6 host's zone id, which holds [A-Za-z0-9_.]+
+    ({"id": "s1", "filepath": "https://[fe80::1%]/x.jpg"}, r"'\[fe80::1%\]' at index 8 has no zone id after '%'"),
+    ({"id": "s1", "filepath": "https://[fe80::1%eth-0]/x.jpg"}, "zone id 'eth-0' of '\\[fe80::1%eth-0\\]'"),
+    ({"id": "s1", "filepath": "https://[fe80::1%eth%0]/x.jpg"}, "zone id 'eth%0'"),
+    ({"id": "s1", "filepath": "https://[::1%eth0/x.jpg"}, r"'\[' at index 8 is never closed"),
+    ({"id": "s1", "filepath": "https://img%eth0/x.jpg"}, "'%' at index 11"),
+    ({"id": "s1", "filepath": "https://[fe80::1%eth0]/a%zz.jpg"}, "'%' at index 24"),
+    ({"id": "s1", "filepath": "https://img.example.com/x.jpg?h=[fe80::1%eth0]"}, "'%' at index 40"),
     ({"id": "s1", "filepath": "/data/a\0.jpg"}, "NUL"),
     ({"id": "s1", "embeddings": {"clip": [0.5] * 300_000}}, "over the change topic's limit of 1,044,480"),
 ])
@@ -96,7 +110,11 @@ def test_samples_that_cannot_be_events_are_refused_with_the_reason(sample, messa
                                  # java.net.URI takes brackets in a query, a fragment and an opaque URI
                                  "https://img.example.com/x.jpg?crop[0]=1#r[2]", "urn:img:a[1]",
                                  "https://[::ffff:10.0.0.1]:/x.jpg", "https://[fe80::1%25eth0]/x.jpg",
-                                 "https://[::1]?v=[1]"])
+                                 "https://[::1]?v=[1]",
+                                 # a bare '%' starts a zone id; "%25eth0" is the zone id "25eth0"
+                                 "https://[fe80::1%eth0]/x.jpg", "https://[fe80::1%eth_0.1]:8080/x.jpg?v=%20",
+                                 "https://[fe80::1%2]/x.jpg", "https://img%25eth0/x.jpg",
+                                 "s3:/", "s3:x", "s3:?", "urn:a#", "s3://#x", "s3://?x"])
 def test_image_uris_the_indexer_reads_are_kept_as_given(uri):
     [(_, value)] = list(change_events("cars", [{"id": "s1", "filepath": uri}]))
     assert json.loads(value)["imageUri"] == uri
