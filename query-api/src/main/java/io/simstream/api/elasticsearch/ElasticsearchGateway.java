@@ -56,16 +56,27 @@ public final class ElasticsearchGateway implements AutoCloseable {
     } catch (ElasticsearchException e) {
       throw statusError(e.status(), e.error().type(), e.error().reason());
     } catch (TransportException e) {
-      // The 8.19 client models 8.19's answers: a newer server's (a 9.x index type in a mapping) fails to decode.
-      if (e.getCause() instanceof JsonException unreadable) {
-        throw new UnreadableResponseException(index, unreadable);
-      }
-      throw unavailable(e);
+      throw transportFailure(index, e);
     } catch (IOException e) {
       throw unavailable(e);
     } finally {
       ElasticsearchRoundTrips.record(System.nanoTime() - start, null);
     }
+  }
+
+  /** A typed call's failure that carries no Elasticsearch error body. */
+  static RuntimeException transportFailure(String index, TransportException e) {
+    // The 8.19 client models 8.19's answers: a newer server's (a 9.x index type in a mapping) fails to decode.
+    if (e.getCause() instanceof JsonException unreadable) {
+      return new UnreadableResponseException(index, unreadable);
+    }
+    // The client lets 401/403 through on HEAD-style calls (indices.exists), then fails on the missing body:
+    // the status still says our credentials were refused, which no amount of waiting fixes.
+    int status = ElasticsearchFailures.httpStatus(e);
+    if (status == 401 || status == 403) {
+      return statusError(status, "", e.getMessage());
+    }
+    return unavailable(e);
   }
 
   /** One form of a read request: endpoint (with its query string) and JSON body (null: none). */
@@ -208,7 +219,8 @@ public final class ElasticsearchGateway implements AutoCloseable {
     // Only the API's own credentials go to Elasticsearch: a refusal is the server's problem, not the client's.
     if (status == 401 || status == 403) {
       return new BackendUnavailableException(Reason.CREDENTIALS_REJECTED, "the query API's access to Elasticsearch "
-          + "is misconfigured: " + ElasticsearchFailures.forStatus(status, type + ": " + reason), null);
+          + "is misconfigured: " + ElasticsearchFailures.forStatus(status, (type == null || type.isEmpty() ? ""
+          : type + ": ") + reason), null);
     }
     return new ElasticsearchStatusException(status, type == null ? "" : type, reason);
   }

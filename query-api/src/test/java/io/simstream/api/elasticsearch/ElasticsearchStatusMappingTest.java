@@ -2,9 +2,13 @@ package io.simstream.api.elasticsearch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import co.elastic.clients.transport.TransportException;
+import co.elastic.clients.transport.http.TransportHttpClient;
+import co.elastic.clients.util.BinaryData;
 import io.simstream.api.error.ApiException;
 import io.simstream.api.error.BackendUnavailableException;
 import io.simstream.api.error.BackendUnavailableException.Reason;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** How an Elasticsearch error status becomes the API's answer, decided by status, never by message text. */
@@ -37,5 +41,61 @@ class ElasticsearchStatusMappingTest {
         .status()).isEqualTo(404);
     assertThat(((ApiException) ElasticsearchGateway.statusError(400, "parsing_exception", "bad")).status())
         .isEqualTo(502);
+  }
+
+  @Test
+  void aBodilessRefusalOfTheTypedClientIsRejectedCredentialsNotUnreachable() {
+    // indices.exists (HEAD) lets a 401 through and then fails on the missing body.
+    TransportException headRefused = new TransportException(answered(401),
+        "Expecting a response body, but none was sent", "es/indices.exists");
+    assertThat(ElasticsearchGateway.transportFailure("idx", headRefused))
+        .isInstanceOfSatisfying(BackendUnavailableException.class, e -> {
+          assertThat(e.reason()).isEqualTo(Reason.CREDENTIALS_REJECTED);
+          assertThat(e.getMessage()).contains("SIMSTREAM_ES_USERNAME").contains("status: 401");
+        });
+    assertThat(ElasticsearchGateway.transportFailure("idx", new TransportException(answered(403), "no body",
+        "es/indices.exists"))).isInstanceOfSatisfying(BackendUnavailableException.class,
+            e -> assertThat(e.reason()).isEqualTo(Reason.CREDENTIALS_REJECTED));
+    assertThat(ElasticsearchGateway.transportFailure("idx", new TransportException(answered(502), "no body",
+        "es/indices.exists"))).isInstanceOfSatisfying(BackendUnavailableException.class,
+            e -> assertThat(e.reason()).isEqualTo(Reason.UNREACHABLE));
+  }
+
+  private static TransportHttpClient.Response answered(int status) {
+    return new TransportHttpClient.Response() {
+      @Override
+      public TransportHttpClient.Node node() {
+        return null;
+      }
+
+      @Override
+      public int statusCode() {
+        return status;
+      }
+
+      @Override
+      public String header(String name) {
+        return null;
+      }
+
+      @Override
+      public List<String> headers(String name) {
+        return List.of();
+      }
+
+      @Override
+      public BinaryData body() {
+        return null;
+      }
+
+      @Override
+      public Object originalResponse() {
+        return null;
+      }
+
+      @Override
+      public void close() {
+      }
+    };
   }
 }
