@@ -97,7 +97,7 @@ final class Backfill implements AutoCloseable {
       if (identity == null) {
         continue;
       }
-      String key = run.id() + '@' + identity;
+      String key = progressKey(run, identity);
       BackfillProgress current = progress.get(key);
       if (current == null) {
         current = BackfillProgress.START;
@@ -119,6 +119,11 @@ final class Backfill implements AutoCloseable {
         }
       }
     }
+  }
+
+  /** Where the progress of the run's backfill into the index of that identity is kept. */
+  static String progressKey(SimilarityRun run, String identity) {
+    return run.id() + '@' + identity;
   }
 
   /** Waits for the chunk in flight until {@code deadlineMs}; once its writes completed, stores its progress. */

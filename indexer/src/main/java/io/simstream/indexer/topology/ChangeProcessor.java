@@ -83,7 +83,7 @@ final class ChangeProcessor implements Processor<String, byte[], String, byte[]>
     KeyValueStore<String, PendingChange> pending = context.getStateStore(IndexerTopology.PENDING_STORE);
     KeyValueStore<String, BackfillProgress> progress = context.getStateStore(IndexerTopology.BACKFILL_STORE);
     this.runs = new RunCatalog(context.getStateStore(IndexerTopology.RUNS_STORE), runChanges);
-    DocumentSync sync = new DocumentSync(samples, writer, embedders, options.embedBatchSize(), metrics);
+    DocumentSync sync = new DocumentSync(samples, progress, writer, embedders, options.embedBatchSize(), metrics);
     this.outbox = new Outbox(pending, samples, sync, writer, embedExecutor, options, metrics,
         context::currentSystemTimeMs);
     this.backfill = new Backfill(samples, progress, runs, sync, outbox, options.backfillChunk(),

@@ -5,6 +5,7 @@ import io.simstream.event.SampleKey;
 import io.simstream.indexer.embed.EmbedderProvider;
 import io.simstream.indexer.embed.ImageEmbedder;
 import io.simstream.indexer.metrics.IndexerMetrics;
+import io.simstream.indexer.state.BackfillProgress;
 import io.simstream.indexer.state.SampleState;
 import io.simstream.indexer.write.IndexWriteException;
 import io.simstream.indexer.write.PendingWrite;
@@ -25,6 +26,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,15 +52,20 @@ final class DocumentSync {
     }
   }
 
+  /** How long the writes of a run whose filled index Elasticsearch will not show wait before it is asked again. */
+  private static final long UNREADABLE_RETRY_MS = 30_000;
+
   private final KeyValueStore<String, SampleState> samples;
+  private final KeyValueStore<String, BackfillProgress> progress;
   private final VectorIndexWriter writer;
   private final EmbedderProvider embedders;
   private final int embedBatchSize;
   private final IndexerMetrics metrics;
 
-  DocumentSync(KeyValueStore<String, SampleState> samples, VectorIndexWriter writer, EmbedderProvider embedders,
-               int embedBatchSize, IndexerMetrics metrics) {
+  DocumentSync(KeyValueStore<String, SampleState> samples, KeyValueStore<String, BackfillProgress> progress,
+               VectorIndexWriter writer, EmbedderProvider embedders, int embedBatchSize, IndexerMetrics metrics) {
     this.samples = samples;
+    this.progress = progress;
     this.writer = writer;
     this.embedders = embedders;
     this.embedBatchSize = embedBatchSize;
@@ -236,21 +243,36 @@ final class DocumentSync {
   }
 
   /**
-   * The identity of the run's index, or null when Elasticsearch refuses to create it: that run is
-   * skipped rather than stalling every dataset of the task; the index's backfill, keyed by its
-   * identity, fills it once it can be created.
+   * The identity of the run's index, or null when the run's writes are skipped for now: Elasticsearch refuses to
+   * create its index, or to show an index this task never wrote the run into. Nothing of the run is in such an
+   * index, so skipping loses nothing: the backfill, keyed by the index's identity, fills it once it is usable,
+   * and the other runs go on meanwhile. An index the run was written into may hold its documents: its writes
+   * wait instead (kept in the outbox), or they would stay stale for good.
    */
   String indexIdentityOrRefused(SimilarityRun run) {
     try {
       return writer.ensureIndex(run);
     } catch (IndexWriteException e) {
-      if (e.reason() != IndexWriteException.Reason.INDEX_REFUSED) {
+      if (e.reason() == IndexWriteException.Reason.INDEX_UNREADABLE && writtenBefore(run)) {
+        throw new IndexWriteException(IndexWriteException.Reason.INDEX_PENDING, e.getMessage(), e,
+            UNREADABLE_RETRY_MS);
+      }
+      if (e.reason() != IndexWriteException.Reason.INDEX_REFUSED
+          && e.reason() != IndexWriteException.Reason.INDEX_UNREADABLE) {
         throw e;
       }
       // The writer logs the refusal when it asks Elasticsearch; here it recurs every flush until then.
       metrics.bulkFailed("index_refused");
       LOG.debug("Skipping run {} of dataset {} for now: {}", run.brainKey(), run.dataset(), e.getMessage());
       return null;
+    }
+  }
+
+  /** Whether this task's backfill of the run wrote into any index of it (progress is kept per index identity). */
+  private boolean writtenBefore(SimilarityRun run) {
+    try (KeyValueIterator<String, BackfillProgress> it = progress.range(Backfill.progressKey(run, ""),
+        Backfill.progressKey(run, "\uffff"))) {
+      return it.hasNext();
     }
   }
 

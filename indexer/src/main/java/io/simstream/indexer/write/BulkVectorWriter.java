@@ -152,7 +152,7 @@ public final class BulkVectorWriter implements VectorIndexWriter {
     }
     Refused refused = refusedIndexes.get(index);
     if (refused != null && clock.millis() < refused.retryAtMs()) {
-      throw new IndexWriteException(IndexWriteException.Reason.INDEX_REFUSED, refused.message(), null);
+      throw new IndexWriteException(refused.reason(), refused.message(), null);
     }
     Unavailable unavailable = known == null ? unavailableIndexes.get(index) : null;
     if (unavailable != null && honourRetryTime && clock.millis() < unavailable.retryAtMs()) {
@@ -170,7 +170,9 @@ public final class BulkVectorWriter implements VectorIndexWriter {
       throw remembered(index, e);
     } catch (IOException | RuntimeException e) {
       Optional<IndexWriteException> refusal = refusal(index, e);
-      if (refusal.isPresent()) {
+      // A known index refused a look at it (a role changed): its writes go on, and tell whether they may.
+      if (refusal.isPresent()
+          && !(known != null && refusal.get().reason() == IndexWriteException.Reason.INDEX_UNREADABLE)) {
         throw remembered(index, refusal.get());
       }
       failure = e;
@@ -201,9 +203,10 @@ public final class BulkVectorWriter implements VectorIndexWriter {
 
   /** Keeps an index refusal to answer it again without asking for {@link #REFUSED_RECHECK_MS}. */
   private IndexWriteException remembered(String index, IndexWriteException e) {
-    if (e.reason() == IndexWriteException.Reason.INDEX_REFUSED) {
+    if (e.reason() == IndexWriteException.Reason.INDEX_REFUSED
+        || e.reason() == IndexWriteException.Reason.INDEX_UNREADABLE) {
       LOG.warn("{}; asking again in {} s", e.getMessage(), REFUSED_RECHECK_MS / 1000);
-      refusedIndexes.put(index, new Refused(e.getMessage(), clock.millis() + REFUSED_RECHECK_MS));
+      refusedIndexes.put(index, new Refused(e.reason(), e.getMessage(), clock.millis() + REFUSED_RECHECK_MS));
     }
     return e;
   }
@@ -211,7 +214,7 @@ public final class BulkVectorWriter implements VectorIndexWriter {
   /**
    * A failed check that waiting cannot cure, typed by whom it holds up. Rejected credentials and an untrusted
    * certificate refuse every request: a restart that reads corrected ones may help. Any other 4xx (a missing
-   * privilege on this index, a bad name) concerns this run's index only: it waits, the other runs go on.
+   * privilege on this index, a bad name) concerns this run's index only, and hides whether it exists.
    */
   private static Optional<IndexWriteException> refusal(String index, Exception failure) {
     int status = ElasticsearchFailures.httpStatus(failure);
@@ -220,15 +223,15 @@ public final class BulkVectorWriter implements VectorIndexWriter {
           "cannot check index " + index + ": " + ElasticsearchFailures.describe(failure), failure));
     }
     if (status >= BAD_REQUEST && status < 500 && !WAITING_MAY_HELP.contains(status)) {
-      return Optional.of(new IndexWriteException(IndexWriteException.Reason.INDEX_REFUSED,
+      return Optional.of(new IndexWriteException(IndexWriteException.Reason.INDEX_UNREADABLE,
           "Elasticsearch refuses the check of index " + index + ": " + ElasticsearchFailures.describe(failure),
           failure));
     }
     return Optional.empty();
   }
 
-  /** A refusal to create or adopt an index, answered again without asking until retryAtMs. */
-  private record Refused(String message, long retryAtMs) {
+  /** A refusal to check, create or adopt an index, answered again without asking until retryAtMs. */
+  private record Refused(IndexWriteException.Reason reason, String message, long retryAtMs) {
   }
 
   /** A new index that could not be checked: the backoff since its first failure and when to try again. */

@@ -19,10 +19,17 @@ public final class IndexWriteException extends RuntimeException {
      */
     INDEX_PENDING,
     /**
-     * Elasticsearch refuses to check, create or adopt the run's index (a 403 on that index, a bad name, a
-     * mapping that does not fit): that run waits, the others go on; once the index is usable, the backfill fills it.
+     * Elasticsearch refuses to create the missing index of the run, or its index cannot take the run's
+     * documents (another mapping): nothing of the run is in it, so that run waits and the others go on; once
+     * the index is usable (a new one), the backfill fills it.
      */
-    INDEX_REFUSED
+    INDEX_REFUSED,
+    /**
+     * Elasticsearch refuses to show the run's index, not known to this process (a 403 on that index, a bad
+     * name): whether it exists and holds the run's documents is unknown, so its writes may only be skipped
+     * where nothing of the run was ever written (see DocumentSync).
+     */
+    INDEX_UNREADABLE
   }
 
   private final Reason reason;

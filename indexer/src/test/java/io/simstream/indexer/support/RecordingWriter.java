@@ -31,6 +31,7 @@ public final class RecordingWriter implements VectorIndexWriter {
   private final List<Runnable> held = new ArrayList<>();
   private final java.util.Set<String> refused = new java.util.HashSet<>();
   private final java.util.Set<String> unreachable = new java.util.HashSet<>();
+  private final java.util.Set<String> unreadable = new java.util.HashSet<>();
   private boolean holding;
   private Float rejectedFirst;
   private int conflicts;
@@ -50,8 +51,17 @@ public final class RecordingWriter implements VectorIndexWriter {
     refused.add(index);
   }
 
+  /**
+   * Elasticsearch refuses to show this index (a 403 on it), as to a writer that does not know it yet (one restarted
+   * meanwhile), until {@link #allow}.
+   */
+  public void unreadable(String index) {
+    unreadable.add(index);
+  }
+
   public void allow(String index) {
     refused.remove(index);
+    unreadable.remove(index);
   }
 
   /** This index is new and Elasticsearch cannot be asked about it (an outage) until {@link #reachable}. */
@@ -67,6 +77,10 @@ public final class RecordingWriter implements VectorIndexWriter {
   public String ensureIndex(SimilarityRun run) {
     if (refused.contains(run.indexName())) {
       throw new IndexWriteException(IndexWriteException.Reason.INDEX_REFUSED, "403 creating " + run.indexName(),
+          null);
+    }
+    if (unreadable.contains(run.indexName())) {
+      throw new IndexWriteException(IndexWriteException.Reason.INDEX_UNREADABLE, "403 checking " + run.indexName(),
           null);
     }
     if (unreachable.contains(run.indexName()) && !ensured.contains(run.indexName())) {

@@ -932,6 +932,52 @@ class IndexerTopologyTest {
   }
 
   @Test
+  void aRunWrittenBeforeWhoseIndexElasticsearchWillNotShowKeepsItsWritesUntilItDoes() {
+    SimilarityRun hidden = run(DS, "hidden", Metric.COSINE, 2);
+    SimilarityRun fine = run("other", "cos", Metric.COSINE, 2);
+    register(hidden);
+    register(fine);
+    send(added(DS, "s1", vec(1, 0)));
+    send(added(DS, "s2", vec(0, 1)));
+    flush();
+    driver.advanceWallClockTime(Duration.ofMillis(500));
+    assertThat(writer.index(hidden.indexName())).containsOnlyKeys("s1", "s2");
+
+    // Its role loses the index for a while; the writer, restarted meanwhile, cannot tell what the index holds.
+    writer.unreadable(hidden.indexName());
+    send(updated(DS, "s1", vec(0.6f, 0.8f)));
+    send(deleted(DS, "s2"));
+    flush();
+    driver.advanceWallClockTime(Duration.ofMillis(500));
+    writer.allow(hidden.indexName());
+    driver.advanceWallClockTime(Duration.ofSeconds(31));
+    flush();
+    driver.advanceWallClockTime(Duration.ofMillis(500));
+
+    assertThat(writer.index(hidden.indexName())).as("the changes made meanwhile reached it").containsOnlyKeys("s1");
+    assertThat(writer.index(hidden.indexName()).get("s1").vector()).containsExactly(0.6f, 0.8f);
+  }
+
+  @Test
+  void aRunNeverWrittenWhoseIndexElasticsearchWillNotShowWaitsWithoutStallingTheOthers() {
+    SimilarityRun hidden = run(DS, "hidden", Metric.COSINE, 2);
+    SimilarityRun fine = run(DS, "fine", Metric.COSINE, 2);
+    writer.unreadable(hidden.indexName());
+    register(hidden);
+    register(fine);
+    send(added(DS, "s1", vec(1, 0)));
+    flush();
+    driver.advanceWallClockTime(Duration.ofMillis(500));
+
+    assertThat(writer.index(fine.indexName())).containsOnlyKeys("s1");
+    assertThat(writer.index(hidden.indexName())).isEmpty();
+
+    writer.allow(hidden.indexName());
+    driver.advanceWallClockTime(Duration.ofMillis(500));
+    assertThat(writer.index(hidden.indexName())).as("filled by its backfill").containsOnlyKeys("s1");
+  }
+
+  @Test
   void aNewIndexElasticsearchCannotCheckYetHoldsItsWritesNotTheStreamThread() {
     SimilarityRun late = run(DS, "late", Metric.COSINE, 2);
     writer.unreachable(late.indexName());

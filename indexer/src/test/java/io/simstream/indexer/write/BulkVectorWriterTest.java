@@ -11,6 +11,7 @@ import io.simstream.config.Settings;
 import io.simstream.config.SimstreamConfig;
 import io.simstream.elasticsearch.BulkVectorEncoding;
 import io.simstream.elasticsearch.ElasticsearchClients;
+import io.simstream.elasticsearch.IndexMapping;
 import io.simstream.event.BoundingBox;
 import io.simstream.event.EventVectors;
 import io.simstream.indexer.health.ThreadFailures;
@@ -207,8 +208,9 @@ class BulkVectorWriterTest {
   }
 
   /**
-   * A 403 on one run's index (its name outside the indexer's role) is that run's problem: the run is skipped
-   * (DocumentSync), not a thread failure that a restart could never cure, and is asked about again later.
+   * A 403 on one run's index (its name outside the indexer's role) is that run's problem, not a thread failure
+   * that a restart could never cure; it hides whether the index holds the run's documents (DocumentSync decides
+   * whether to skip or hold the writes), and it is asked about again later, not on every flush.
    */
   @ParameterizedTest
   @ValueSource(ints = {400, 403})
@@ -229,12 +231,46 @@ class BulkVectorWriterTest {
           IndexWriteException.class);
 
       assertThat(List.of(first.reason(), soon.reason(), later.reason())).containsOnly(
-          IndexWriteException.Reason.INDEX_REFUSED);
+          IndexWriteException.Reason.INDEX_UNREADABLE);
       assertThat(first).hasMessageContaining(REFUSED_RUN.indexName()).hasMessageContaining(String.valueOf(status));
       assertThat(asked).isPositive();
       assertThat(requests.get()).as("not asked within 30 s, asked again after").isEqualTo(2 * asked);
     } finally {
       refusing.stop(0);
+    }
+  }
+
+  /** A role that loses a known index for a while must not make its writes skipped: they go on and say what they meet. */
+  @Test
+  void aKnownIndexWhoseReCheckIsRefusedKeepsItsIdentity() throws Exception {
+    AtomicInteger status = new AtomicInteger(200);
+    String index = REFUSED_RUN.indexName();
+    byte[] described = ("{\"" + index + "\":{\"aliases\":{\"" + IndexMapping.writeAlias(index) + "\":{}},"
+        + "\"mappings\":{\"properties\":{\"vector\":{\"type\":\"dense_vector\",\"dims\":2},"
+        + "\"summary\":{\"type\":\"object\"}}},\"settings\":{\"index\":{\"uuid\":\"u1\"}}}}")
+        .getBytes(StandardCharsets.UTF_8);
+    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/", exchange -> {
+      byte[] body = status.get() == 200 ? described : ("{\"error\":{\"type\":\"security_exception\",\"reason\":"
+          + "\"refused\"},\"status\":403}").getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().add("Content-Type", "application/json");
+      exchange.getResponseHeaders().add("X-Elastic-Product", "Elasticsearch");
+      exchange.sendResponseHeaders(status.get(), body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    server.start();
+    try {
+      ManualClock clock = new ManualClock();
+      BulkVectorWriter writer = writerFor(server, clock);
+      assertThat(writer.ensureIndex(REFUSED_RUN)).isEqualTo("u1");
+
+      status.set(403);
+      clock.advance(Duration.ofSeconds(31));
+
+      assertThat(writer.ensureIndex(REFUSED_RUN)).isEqualTo("u1");
+    } finally {
+      server.stop(0);
     }
   }
 
