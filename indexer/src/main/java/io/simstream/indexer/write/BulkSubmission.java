@@ -139,6 +139,8 @@ final class BulkSubmission implements PendingWrite {
     private final List<WriteOp> resendNow = new ArrayList<>();
     private final Set<String> missingIndexes = new HashSet<>();
     private Exception lastError;
+    /** The last retryable item error, "index: type: reason", for the log and the failure once the budget is spent. */
+    private String lastItemError;
     private IndexWriteException refused;
     private int indexed;
     private int deleted;
@@ -187,7 +189,11 @@ final class BulkSubmission implements PendingWrite {
             missingIndexes.add(op.index());
             retry.add(op);
           }
-          case RETRY -> retry.add(op);
+          case RETRY -> {
+            retry.add(op);
+            lastItemError = op.index() + ": " + error.path("type").asText("status " + item.path("status").asInt())
+                + ": " + error.path("reason").asText("");
+          }
           case REJECTED -> rejected.add(new WriteResult.Rejection(op,
               error.path("type").asText("status " + item.path("status").asInt()) + ": "
                   + error.path("reason").asText("")));
@@ -249,14 +255,19 @@ final class BulkSubmission implements PendingWrite {
       OptionalLong delay = backoff.next();
       if (delay.isEmpty()) {
         result.completeExceptionally(new IndexWriteException(IndexWriteException.Reason.RETRIES_EXHAUSTED,
-            "Elasticsearch did not take " + retry.size() + " writes within the retry budget", lastError));
+            "Elasticsearch did not take " + retry.size() + " writes within the retry budget: " + cause(), lastError));
         return;
       }
-      LOG.warn("Elasticsearch did not take {} writes, retrying in {} ms: {}", retry.size(), delay.getAsLong(),
-          lastError != null ? ElasticsearchFailures.describe(lastError)
-              : missingIndexes.isEmpty() ? "retryable item errors"
-              : "indexes missing " + missingIndexes);
+      LOG.warn("Elasticsearch did not take {} writes, retrying in {} ms: {}", retry.size(), delay.getAsLong(), cause());
       resend(List.copyOf(retry), Set.copyOf(missingIndexes), delay.getAsLong());
+    }
+
+    /** What this round's retries met, most telling first. */
+    private String cause() {
+      if (lastError != null) {
+        return ElasticsearchFailures.describe(lastError);
+      }
+      return lastItemError != null ? "item errors, the last " + lastItemError : "indexes missing " + missingIndexes;
     }
 
     /** Sends {@code again} after {@code delayMs}, once the missing indexes are created again. */

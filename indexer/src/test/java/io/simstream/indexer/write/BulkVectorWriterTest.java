@@ -178,6 +178,37 @@ class BulkVectorWriterTest {
     assertThat((System.nanoTime() - start) / 1_000_000).isBetween(600L, 5_000L);
     assertThat(metrics.registry().get("simstream.indexer.bulk.failures").counter().count()).isGreaterThan(1);
   }
+  /** Writes retried on item errors until the budget is spent say which error they met, as /health shows it. */
+  @Test
+  void writesThatKeepMeetingAnItemErrorSayWhichWhenTheBudgetIsSpent() throws Exception {
+    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/", exchange -> {
+      exchange.getRequestBody().readAllBytes();
+      byte[] body = ("{\"errors\":true,\"items\":[{\"delete\":{\"status\":403,\"error\":{\"type\":"
+          + "\"security_exception\",\"reason\":\"action [indices:data/write/delete] is unauthorized\"}}}]}")
+          .getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().add("Content-Type", "application/json");
+      exchange.getResponseHeaders().add("X-Elastic-Product", "Elasticsearch");
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    server.start();
+    try {
+      BulkVectorWriter writer = new BulkVectorWriter(ElasticsearchClients.create(SimstreamConfig.load(Map.of())
+          .with(Map.of(Settings.ES_HOSTS, "http://127.0.0.1:" + server.getAddress().getPort()))),
+          new BulkVectorWriter.Limits(100, 1 << 20, Duration.ofMillis(700)), BulkVectorEncoding.SMILE_FLOAT32,
+          IndexerMetrics.inMemory(), java.time.Clock.systemUTC());
+
+      assertThatThrownBy(() -> writer.write(List.of(WriteOp.delete(RUN, "s1", 1, "s1"))))
+          .isInstanceOfSatisfying(IndexWriteException.class, e -> assertThat(e.reason())
+              .isEqualTo(IndexWriteException.Reason.RETRIES_EXHAUSTED))
+          .hasMessageContaining("security_exception").hasMessageContaining("is unauthorized");
+    } finally {
+      server.stop(0);
+    }
+  }
+
   /**
    * A pod restarted with credentials still wrong fails on its first index checks, not on bulks: those failures
    * must count towards the exit that lets a later restart read credentials corrected meanwhile.
