@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class StubElasticsearch implements AutoCloseable {
   private final HttpServer server;
   private final Map<String, String> answers = new ConcurrentHashMap<>();
+  private final Map<String, Integer> statuses = new ConcurrentHashMap<>();
 
   StubElasticsearch() {
     try {
@@ -37,9 +38,16 @@ final class StubElasticsearch implements AutoCloseable {
     return this;
   }
 
+  /** Answers {@code method path} (no query string) with an error {@code status} and {@code json}. */
+  StubElasticsearch fail(String method, String path, int status, String json) {
+    statuses.put(method + " " + path, status);
+    return on(method, path, json);
+  }
+
   private void answer(HttpExchange exchange) throws IOException {
-    String json = answers.get(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath());
-    int status = json == null ? 404 : 200;
+    String key = exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath();
+    String json = answers.get(key);
+    int status = json == null ? 404 : statuses.getOrDefault(key, 200);
     if (json == null) {
       json = "{\"error\":{\"type\":\"index_not_found_exception\",\"reason\":\"no such index\"},\"status\":404}";
     }

@@ -32,6 +32,8 @@ import org.elasticsearch.client.RestClient;
  */
 public final class ElasticsearchGateway implements AutoCloseable {
   private static final String INDEX_NOT_FOUND = "index_not_found_exception";
+  /** A point in time's search context is gone: expired, or its node restarted. */
+  public static final String SEARCH_CONTEXT_MISSING = "search_context_missing_exception";
   private final ElasticsearchClient typed;
   private final RestClient rest;
   /** Whether an answer without vectors has shown that this server needs the explicit option. */
@@ -209,6 +211,42 @@ public final class ElasticsearchGateway implements AutoCloseable {
     }
     String type = error.path("type").asText("");
     throw statusError(INDEX_NOT_FOUND.equals(type) ? 404 : 503, type, error.path("reason").asText(error.toString()));
+  }
+
+  /**
+   * A search answers 200 with the hits of the shards that answered when others failed (an unassigned shard, a
+   * node restarting): a result missing documents without saying so, and a gap in search_after paging. So a
+   * search with failed shards fails whole, as 503 (retry). Failures that are all lost point-in-time contexts
+   * are what Elasticsearch answers 404 for when every shard lost them, and are thrown as that.
+   */
+  public static JsonNode requireAllShards(JsonNode response) {
+    JsonNode shards = response.path("_shards");
+    int failed = shards.path("failed").asInt();
+    if (failed == 0) {
+      return response;
+    }
+    JsonNode failures = shards.path("failures");
+    boolean contextsLost = !failures.isEmpty();
+    for (JsonNode failure : failures) {
+      contextsLost &= SEARCH_CONTEXT_MISSING.equals(failure.path("reason").path("type").asText());
+    }
+    String description = failed + " of " + shards.path("total").asInt() + " shards failed" + shardFailure(failures);
+    if (contextsLost) {
+      throw new ElasticsearchStatusException(404, SEARCH_CONTEXT_MISSING, description);
+    }
+    throw new BackendUnavailableException(Reason.OVERLOADED, "Elasticsearch could not search every shard ("
+        + description + "): the answer would miss documents", null);
+  }
+
+  /** The first of a search's shard failures, naming its index; empty when there is none. */
+  static String shardFailure(JsonNode failures) {
+    JsonNode failure = failures.path(0);
+    if (failure.isMissingNode()) {
+      return "";
+    }
+    JsonNode reason = failure.path("reason");
+    return ", e.g. index '" + failure.path("index").asText() + "': " + reason.path("type").asText() + " "
+        + reason.path("reason").asText("");
   }
 
   static RuntimeException statusError(int status, String type, String reason) {

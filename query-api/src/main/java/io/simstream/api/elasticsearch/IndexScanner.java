@@ -2,6 +2,8 @@ package io.simstream.api.elasticsearch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.simstream.api.error.BackendUnavailableException;
+import io.simstream.api.error.BackendUnavailableException.Reason;
 import io.simstream.json.Json;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,10 +63,10 @@ public final class IndexScanner {
    */
   public Page page(String pitId, JsonNode filter, int size, JsonNode searchAfter) {
     int fetch = Math.min(size + 1, MAX_RESULT_WINDOW);
-    JsonNode response = es.readVectors("POST",
+    JsonNode response = ElasticsearchGateway.requireAllShards(es.readVectors("POST",
         new ElasticsearchGateway.Read("/_search", body(pitId, filter, fetch, searchAfter, false)),
         new ElasticsearchGateway.Read("/_search", body(pitId, filter, fetch, searchAfter, true)),
-        r -> IndexDocument.anyWithoutVector(r.path("hits").path("hits")));
+        r -> IndexDocument.anyWithoutVector(r.path("hits").path("hits"))));
     String nextPit = response.path("pit_id").asText(pitId);
     JsonNode hits = response.path("hits").path("hits");
     List<IndexDocument> documents = new ArrayList<>(Math.min(size, hits.size()));
@@ -80,7 +82,8 @@ public final class IndexScanner {
   private boolean anyAfter(String pitId, JsonNode filter, JsonNode searchAfter) {
     ObjectNode body = body(pitId, filter, 1, searchAfter, false);
     body.put("_source", false);
-    return !es.request("POST", "/_search", body).path("hits").path("hits").isEmpty();
+    return !ElasticsearchGateway.requireAllShards(es.request("POST", "/_search", body)).path("hits").path("hits")
+        .isEmpty();
   }
 
   private static ObjectNode body(String pitId, JsonNode filter, int size, JsonNode searchAfter,
@@ -99,13 +102,29 @@ public final class IndexScanner {
     return body;
   }
 
+  /**
+   * {@link #page} of a point in time this request opened: its contexts lost before the request ends (a node
+   * restarted) is Elasticsearch's trouble, not the client's and not a missing index, and a retry opens a new one.
+   */
+  public Page pageOfOwnPit(String pitId, JsonNode filter, int size, JsonNode searchAfter) {
+    try {
+      return page(pitId, filter, size, searchAfter);
+    } catch (ElasticsearchStatusException e) {
+      if (ElasticsearchGateway.SEARCH_CONTEXT_MISSING.equals(e.errorType())) {
+        throw new BackendUnavailableException(Reason.OVERLOADED, "Elasticsearch lost the point in time (the "
+            + "snapshot) this request was reading, e.g. a node restarted: " + e.getMessage(), e);
+      }
+      throw e;
+    }
+  }
+
   /** Visits every matching document; the point in time is released even when the visitor fails. */
   public void scan(String index, JsonNode filter, int pageSize, Consumer<IndexDocument> visitor) {
     String pitId = open(index);
     try {
       JsonNode after = null;
       do {
-        Page page = page(pitId, filter, pageSize, after);
+        Page page = pageOfOwnPit(pitId, filter, pageSize, after);
         page.documents().forEach(visitor);
         pitId = page.pitId();
         after = page.searchAfter();

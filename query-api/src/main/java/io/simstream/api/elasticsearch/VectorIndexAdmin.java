@@ -159,28 +159,19 @@ public final class VectorIndexAdmin {
     JsonNode error = response.path("error");
     if (!error.isMissingNode()) {
       return response.path("status").asText() + " " + error.path("type").asText() + ": "
-          + error.path("reason").asText(error.toString()) + shardFailure(error.path("failed_shards"));
+          + error.path("reason").asText(error.toString())
+          + ElasticsearchGateway.shardFailure(error.path("failed_shards"));
     }
     JsonNode shards = response.path("_shards");
     int failed = shards.path("failed").asInt();
     if (failed > 0) {
-      return failed + " of " + shards.path("total").asInt() + " shards failed" + shardFailure(shards.path("failures"));
+      return failed + " of " + shards.path("total").asInt() + " shards failed"
+          + ElasticsearchGateway.shardFailure(shards.path("failures"));
     }
     if (response.path("timed_out").asBoolean()) {
       return "timed out after " + timeout.toMillis() + " ms";
     }
     return null;
-  }
-
-  /** The first of a search's shard failures, naming its index; empty when there is none. */
-  private static String shardFailure(JsonNode failures) {
-    JsonNode failure = failures.path(0);
-    if (failure.isMissingNode()) {
-      return "";
-    }
-    JsonNode reason = failure.path("reason");
-    return ", e.g. index '" + failure.path("index").asText() + "': " + reason.path("type").asText() + " "
-        + reason.path("reason").asText("");
   }
 
   /** The number of documents (samples, or patches for a patch index); empty when the index is missing. */

@@ -113,7 +113,7 @@ public final class EmbeddingsService {
       // A point in time outlives its last use by the keep-alive: close it when no token will follow.
       String pitId = scanner.open(run.indexName());
       try {
-        page = scanner.page(pitId, null, size, null);
+        page = scanner.pageOfOwnPit(pitId, null, size, null);
       } catch (RuntimeException e) {
         scanner.close(pitId);
         throw e;

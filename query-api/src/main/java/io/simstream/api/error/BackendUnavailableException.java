@@ -12,7 +12,7 @@ public final class BackendUnavailableException extends ApiException {
   public enum Reason {
     /** No connection, or a timeout. */
     UNREACHABLE,
-    /** 429 or 5xx from Elasticsearch. */
+    /** 429 or 5xx from Elasticsearch, a search some shards failed, or a point in time lost mid-request. */
     OVERLOADED,
     /** Elasticsearch refused the API's own credentials (401/403): a configuration problem for the operator. */
     CREDENTIALS_REJECTED,

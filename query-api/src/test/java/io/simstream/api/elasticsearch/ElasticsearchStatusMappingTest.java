@@ -1,10 +1,13 @@
 package io.simstream.api.elasticsearch;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import co.elastic.clients.transport.TransportException;
 import co.elastic.clients.transport.http.TransportHttpClient;
 import co.elastic.clients.util.BinaryData;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.simstream.json.Json;
 import io.simstream.api.error.ApiException;
 import io.simstream.api.error.BackendUnavailableException;
 import io.simstream.api.error.BackendUnavailableException.Reason;
@@ -59,6 +62,34 @@ class ElasticsearchStatusMappingTest {
     assertThat(ElasticsearchGateway.transportFailure("idx", new TransportException(answered(502), "no body",
         "es/indices.exists"))).isInstanceOfSatisfying(BackendUnavailableException.class,
             e -> assertThat(e.reason()).isEqualTo(Reason.UNREACHABLE));
+  }
+
+  @Test
+  void aSearchWithFailedShardsFailsWholeAndLostContextsKeepTheirType() throws Exception {
+    JsonNode whole = Json.MAPPER.readTree("{\"_shards\":{\"total\":2,\"successful\":2,\"failed\":0},"
+        + "\"hits\":{\"hits\":[]}}");
+    assertThat(ElasticsearchGateway.requireAllShards(whole)).isSameAs(whole);
+
+    JsonNode unassigned = Json.MAPPER.readTree("{\"_shards\":{\"total\":3,\"successful\":2,\"failed\":1,"
+        + "\"failures\":[{\"shard\":0,\"index\":\"idx\",\"reason\":{\"type\":"
+        + "\"no_shard_available_action_exception\",\"reason\":\"x\"}}]},\"hits\":{\"hits\":[]}}");
+    assertThat(catchThrowable(() -> ElasticsearchGateway.requireAllShards(unassigned)))
+        .isInstanceOfSatisfying(BackendUnavailableException.class, e -> {
+          assertThat(e.reason()).isEqualTo(Reason.OVERLOADED);
+          assertThat(e.getMessage()).contains("1 of 3 shards failed").contains("index 'idx'")
+              .contains("no_shard_available_action_exception");
+        });
+
+    // Part of a point in time gone: what Elasticsearch answers 404 for when all of it is, so callers read one type.
+    JsonNode contextsLost = Json.MAPPER.readTree("{\"_shards\":{\"total\":2,\"successful\":1,\"failed\":1,"
+        + "\"failures\":[{\"shard\":1,\"index\":\"idx\",\"reason\":{\"type\":"
+        + "\"search_context_missing_exception\",\"reason\":\"No search context found for id [3]\"}}]},"
+        + "\"hits\":{\"hits\":[]}}");
+    assertThat(catchThrowable(() -> ElasticsearchGateway.requireAllShards(contextsLost)))
+        .isInstanceOfSatisfying(ElasticsearchStatusException.class, e -> {
+          assertThat(e.elasticsearchStatus()).isEqualTo(404);
+          assertThat(e.errorType()).isEqualTo("search_context_missing_exception");
+        });
   }
 
   private static TransportHttpClient.Response answered(int status) {

@@ -1,0 +1,70 @@
+package io.simstream.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.simstream.run.Metric;
+import io.simstream.run.SimilarityRun;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Elasticsearch answers a search whose shards partly failed with 200 and the other shards' hits: the API answers
+ * 503 naming the failure, never a result that silently lacks documents (an exact scan, a page with a gap).
+ */
+class ShardFailureTest {
+  private static final String HIT = "{\"_index\":\"idx\",\"_id\":\"s1\",\"_score\":1.0,\"sort\":[0],"
+      + "\"_source\":{\"sample_id\":\"s1\",\"vector\":[1.0,0.0,0.0,0.0]}}";
+  private static final String PARTIAL = "{\"_shards\":{\"total\":2,\"successful\":1,\"skipped\":0,\"failed\":1,"
+      + "\"failures\":[{\"shard\":1,\"index\":\"idx\",\"node\":\"n1\",\"reason\":{\"type\":"
+      + "\"no_shard_available_action_exception\",\"reason\":\"x\"}}]},\"pit_id\":\"pit-1\","
+      + "\"hits\":{\"hits\":[" + HIT + "]}}";
+  private static final String CONTEXT_MISSING = "{\"error\":{\"root_cause\":[{\"type\":"
+      + "\"search_context_missing_exception\",\"reason\":\"No search context found for id [7]\"}],"
+      + "\"type\":\"search_phase_execution_exception\",\"reason\":\"all shards failed\"},\"status\":404}";
+
+  @Test
+  void searchesWithFailedShardsAre503NotPartialHits() throws IOException {
+    try (StubElasticsearch es = new StubElasticsearch().on("POST", "/idx/_pit", "{\"id\":\"pit-1\"}")
+             .on("POST", "/_search", PARTIAL).on("POST", "/idx/_search", PARTIAL);
+         BackendlessApi server = withRun(es.url())) {
+      ApiClient api = server.client();
+
+      ApiClient.Response exact = api.post("/v1/datasets/d/similarity/run/sort-by-similarity",
+          Map.of("vector", List.of(1, 0, 0, 0), "k", 5, "exact", true));
+      ApiClient.Response knn = api.post("/v1/datasets/d/similarity/run/sort-by-similarity",
+          Map.of("vector", List.of(1, 0, 0, 0), "k", 5, "numCandidates", 10));
+      ApiClient.Response page = api.post("/v1/datasets/d/similarity/run/embeddings", Map.of("pageSize", 10));
+
+      for (ApiClient.Response response : List.of(exact, knn, page)) {
+        assertThat(response.status()).as(response.body()).isEqualTo(503);
+        assertThat(response.error()).contains("1 of 2 shards failed").contains("no_shard_available_action_exception");
+        assertThat(response.headers().firstValue("Retry-After")).contains("5");
+      }
+    }
+  }
+
+  @Test
+  void aScanWhosePointInTimeIsLostIs503NotAMissingIndex() throws IOException {
+    try (StubElasticsearch es = new StubElasticsearch().on("POST", "/idx/_pit", "{\"id\":\"pit-1\"}")
+             .fail("POST", "/_search", 404, CONTEXT_MISSING);
+         BackendlessApi server = withRun(es.url())) {
+      ApiClient.Response exact = server.client().post("/v1/datasets/d/similarity/run/sort-by-similarity",
+          Map.of("vector", List.of(1, 0, 0, 0), "k", 5, "exact", true));
+
+      assertThat(exact.status()).as(exact.body()).isEqualTo(503);
+      assertThat(exact.error()).contains("point in time").doesNotContain("does not exist");
+      assertThat(exact.headers().firstValue("Retry-After")).contains("5");
+    }
+  }
+
+  private static BackendlessApi withRun(String esUrl) {
+    BackendlessApi server = new BackendlessApi("", esUrl);
+    assertThat(server.client().post("/v1/datasets", Map.of("name", "d")).status()).isEqualTo(201);
+    server.runs.put(SimilarityRun.keyOf("d", "run"), new SimilarityRun("id-1", "d", "run", "idx",
+        SimilarityRun.PRECOMPUTED, Metric.COSINE, 4, null, "int8_hnsw", false, Instant.now()));
+    return server;
+  }
+}
