@@ -29,6 +29,11 @@ final class Backoff {
     this.jitter = jitter;
   }
 
+  /** What is left of the budget, 0 once it is spent. */
+  long remainingMs() {
+    return Math.max(0, deadlineMs - clock.millis());
+  }
+
   /** The delay before the next try, or empty when the budget is spent and the caller must give up. */
   OptionalLong next() {
     long remainingMs = deadlineMs - clock.millis();

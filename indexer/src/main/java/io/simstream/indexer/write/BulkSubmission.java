@@ -58,8 +58,11 @@ final class BulkSubmission implements PendingWrite {
     this.recreateIndexes = recreateIndexes;
   }
 
-  /** What one try to create missing indexes again left: those still missing, and how long to wait for them. */
-  record Recreation(Set<String> stillMissing, long waitMs) {
+  /**
+   * What one try to create missing indexes again left: those still missing, how long to wait for them, and the
+   * last refusal met (null if none), which only an operator can lift.
+   */
+  record Recreation(Set<String> stillMissing, long waitMs, String refusal) {
   }
 
   @Override
@@ -276,12 +279,18 @@ final class BulkSubmission implements PendingWrite {
         if (result.isDone()) {
           return; // cancelled: its task is closed, and the index may be gone on purpose (run deleted, cleanup)
         }
-        Recreation recreation = recreate.isEmpty() ? new Recreation(Set.of(), 0) : recreateIndexes.apply(recreate);
+        Recreation recreation = recreate.isEmpty() ? new Recreation(Set.of(), 0, null)
+            : recreateIndexes.apply(recreate);
         if (recreation.stillMissing().isEmpty()) {
           send(again);
+        } else if (recreation.refusal() != null && backoff.remainingMs() == 0) {
+          result.completeExceptionally(new IndexWriteException(IndexWriteException.Reason.RETRIES_EXHAUSTED,
+              "Elasticsearch did not take " + again.size() + " writes within the retry budget: indexes "
+                  + recreation.stillMissing() + " are missing and " + recreation.refusal(), null));
         } else {
           // Only those: one created meanwhile is known again, and taking it for gone once more would re-read it.
-          resend(again, recreation.stillMissing(), recreation.waitMs());
+          resend(again, recreation.stillMissing(), recreation.refusal() == null ? recreation.waitMs()
+              : Math.max(1, Math.min(recreation.waitMs(), backoff.remainingMs())));
         }
       }), delayMs, TimeUnit.MILLISECONDS);
     }

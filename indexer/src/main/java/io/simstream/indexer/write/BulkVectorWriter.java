@@ -350,10 +350,11 @@ public final class BulkVectorWriter implements VectorIndexWriter {
   /**
    * Creates indexes found missing again with their runs' mappings, one try each (it runs on the
    * retry scheduler, which every write shares): says which are not created yet and how long to wait
-   * before their next try. Past the retry budget the try throws.
+   * before their next try. Past the retry budget of an index that cannot be checked the try throws.
    */
   private BulkSubmission.Recreation recreate(Set<String> indexes) {
     long waitMs = 0;
+    String refusal = null;
     Set<String> stillMissing = new HashSet<>();
     for (String index : indexes) {
       KnownIndex known = knownIndexes.remove(index);
@@ -369,12 +370,21 @@ public final class BulkVectorWriter implements VectorIndexWriter {
         ensure(run, true);
         recreating.remove(index, run);
       } catch (IndexWriteException e) {
+        if (e.reason() == IndexWriteException.Reason.INDEX_REFUSED
+            || e.reason() == IndexWriteException.Reason.INDEX_UNREADABLE) {
+          // Only an operator lifts it (a privilege granted, a stray index deleted): the writes wait, within their
+          // budget, as for an outage; failing them as refused would count towards restarts that cannot help.
+          refusal = e.getMessage();
+          stillMissing.add(index);
+          waitMs = Math.max(waitMs, REFUSED_RECHECK_MS);
+          continue;
+        }
         e.rethrowUnlessPending();
         stillMissing.add(index);
         waitMs = Math.max(waitMs, e.retryAfterMs());
       }
     }
-    return new BulkSubmission.Recreation(Set.copyOf(stillMissing), waitMs);
+    return new BulkSubmission.Recreation(Set.copyOf(stillMissing), waitMs, refusal);
   }
 
   @Override

@@ -587,7 +587,7 @@ class BulkVectorWriterIT {
           IndexerMetrics.inMemory(), scheduler, new Backoff(Duration.ofMinutes(1), Clock.systemUTC(), cap -> 0),
           missing -> {
             recreated.add(missing);
-            return new BulkSubmission.Recreation(Set.of(), 0);
+            return new BulkSubmission.Recreation(Set.of(), 0, null);
           });
       submission.start(List.of(WriteOp.index(run, "s1", 1, "s1", null, new float[] {1, 2, 3, 4}, IMAGE)));
       Runnable retry = scheduler.nextHeld();

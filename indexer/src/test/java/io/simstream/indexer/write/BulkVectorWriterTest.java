@@ -178,6 +178,60 @@ class BulkVectorWriterTest {
     assertThat((System.nanoTime() - start) / 1_000_000).isBetween(600L, 5_000L);
     assertThat(metrics.registry().get("simstream.indexer.bulk.failures").counter().count()).isGreaterThan(1);
   }
+  /**
+   * An index a write found gone whose creation Elasticsearch refuses keeps the write waiting within its budget,
+   * like an outage, then fails it as exhausted retries (which wait for Elasticsearch, never restart the indexer).
+   */
+  @Test
+  void anIndexGoneWhoseCreationIsRefusedKeepsTheWriteRetryingWithinItsBudget() throws Exception {
+    AtomicInteger phase = new AtomicInteger();
+    String index = REFUSED_RUN.indexName();
+    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/", exchange -> {
+      exchange.getRequestBody().readAllBytes();
+      String request = exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath();
+      int status = 200;
+      String body;
+      if (request.endsWith("/_bulk")) {
+        body = "{\"errors\":true,\"items\":[{\"index\":{\"status\":404,\"error\":{\"type\":"
+            + "\"index_not_found_exception\",\"reason\":\"no such index\"}}}]}";
+      } else if (request.equals("GET /" + index) && phase.get() == 0) {
+        body = "{\"" + index + "\":{\"aliases\":{\"" + IndexMapping.writeAlias(index) + "\":{}},\"mappings\":"
+            + "{\"properties\":{\"vector\":{\"type\":\"dense_vector\",\"dims\":2},\"summary\":{\"type\":"
+            + "\"object\"}}},\"settings\":{\"index\":{\"uuid\":\"u1\"}}}}";
+      } else if (request.equals("GET /" + index)) {
+        status = 404;
+        body = "{\"error\":{\"type\":\"index_not_found_exception\",\"reason\":\"no such index\"},\"status\":404}";
+      } else {
+        status = 403;
+        body = "{\"error\":{\"type\":\"security_exception\",\"reason\":\"create refused\"},\"status\":403}";
+      }
+      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().add("Content-Type", "application/json");
+      exchange.getResponseHeaders().add("X-Elastic-Product", "Elasticsearch");
+      exchange.sendResponseHeaders(status, bytes.length);
+      exchange.getResponseBody().write(bytes);
+      exchange.close();
+    });
+    server.start();
+    try {
+      BulkVectorWriter writer = new BulkVectorWriter(ElasticsearchClients.create(SimstreamConfig.load(Map.of())
+          .with(Map.of(Settings.ES_HOSTS, "http://127.0.0.1:" + server.getAddress().getPort()))),
+          new BulkVectorWriter.Limits(100, 1 << 20, Duration.ofMillis(1_500)), BulkVectorEncoding.SMILE_FLOAT32,
+          IndexerMetrics.inMemory(), java.time.Clock.systemUTC());
+      writer.ensureIndex(REFUSED_RUN);
+      phase.set(1);
+
+      assertThatThrownBy(() -> writer.write(List.of(WriteOp.index(REFUSED_RUN, "s1", 1, "s1", null,
+          new float[] {1, 0}, DocumentSummary.ofSample("file:///a.jpg")))))
+          .isInstanceOfSatisfying(IndexWriteException.class, e -> assertThat(e.reason())
+              .isEqualTo(IndexWriteException.Reason.RETRIES_EXHAUSTED))
+          .hasMessageContaining("create refused");
+    } finally {
+      server.stop(0);
+    }
+  }
+
   /** Writes retried on item errors until the budget is spent say which error they met, as /health shows it. */
   @Test
   void writesThatKeepMeetingAnItemErrorSayWhichWhenTheBudgetIsSpent() throws Exception {
