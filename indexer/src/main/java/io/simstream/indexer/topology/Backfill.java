@@ -143,9 +143,9 @@ final class Backfill implements AutoCloseable {
       throw e.getCause() instanceof RuntimeException cause ? cause : new IllegalStateException(e.getCause());
     }
     outbox.releaseFromBackfill(inFlight.sampleKeys());
-    DocumentSync.deadLetterRejections(inFlight.sync().items(), result, deadLetters);
-    BackfillProgress done = inFlight.next();
     SimilarityRun run = inFlight.run();
+    DocumentSync.deadLetterRejections(inFlight.sync().items(), dataset -> List.of(run), result, deadLetters);
+    BackfillProgress done = inFlight.next();
     progress.put(inFlight.key(), done);
     metrics.backfillProgress(run.id(), task, done.count());
     if (done.done()) {

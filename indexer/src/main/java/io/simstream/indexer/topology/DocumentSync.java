@@ -276,16 +276,24 @@ final class DocumentSync {
     }
   }
 
-  /** Sends each write Elasticsearch refused as bad input to the dead-letter topic. */
-  static void deadLetterRejections(List<Item> items, WriteResult result, DeadLetterSink deadLetters) {
+  /**
+   * Sends each write Elasticsearch refused as bad input to the dead-letter topic, keyed by its sample: found by
+   * the op's index and sample id, since one batch may hold samples of one id in several datasets.
+   */
+  static void deadLetterRejections(List<Item> items, Function<String, List<SimilarityRun>> runsOf,
+                                   WriteResult result, DeadLetterSink deadLetters) {
     if (result.rejected().isEmpty()) {
       return;
     }
-    Map<String, String> datasetBySample = new HashMap<>();
-    items.forEach(i -> datasetBySample.put(i.sampleId(), i.dataset()));
+    Map<String, String> sampleKeyByDocument = new HashMap<>();
+    for (Item item : items) {
+      for (SimilarityRun run : runsOf.apply(item.dataset())) {
+        sampleKeyByDocument.put(run.indexName() + '\n' + item.sampleId(), item.key());
+      }
+    }
     for (WriteResult.Rejection rejection : result.rejected()) {
       WriteOp op = rejection.op();
-      deadLetters.send(SampleKey.prefixOf(datasetBySample.getOrDefault(op.sampleId(), "")) + op.sampleId(),
+      deadLetters.send(sampleKeyByDocument.getOrDefault(op.index() + '\n' + op.sampleId(), op.sampleId()),
           describe(op), DeadLetterKind.REJECTED_BY_INDEX, rejection.reason(), op.index());
     }
   }

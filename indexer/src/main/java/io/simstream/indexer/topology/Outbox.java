@@ -378,7 +378,7 @@ final class Outbox implements AutoCloseable {
       current.forEach(item -> releaseSample(item.key()));
     };
     submit(ops, release, result -> {
-      DocumentSync.deadLetterRejections(current, result, deadLetters);
+      DocumentSync.deadLetterRejections(current, runsOf, result, deadLetters);
       // A refused new vector must not leave the previous one searchable: its document goes.
       List<WriteOp> withdraw = result.rejected().stream().map(WriteResult.Rejection::op)
           .filter(op -> op.action() == WriteOp.Action.INDEX).map(WriteOp::withdrawn).toList();

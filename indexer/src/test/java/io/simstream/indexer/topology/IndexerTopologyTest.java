@@ -1015,6 +1015,20 @@ class IndexerTopologyTest {
     assertThat(reason(letters.get(0))).startsWith("rejected_by_index: mapper_parsing_exception");
   }
 
+  @Test
+  void aRejectionIsDeadLetteredUnderItsOwnDatasetWhenAnotherHasASampleOfTheSameId() {
+    register(run(DS, "l2", Metric.EUCLIDEAN, 2));
+    register(run("other", "l2", Metric.EUCLIDEAN, 2));
+    writer.rejectVectorsStartingWith(7);
+    send(added(DS, "s1", vec(7, 7)));
+    send(added("other", "s1", vec(0, 1)));
+    flush();
+
+    List<TestRecord<String, byte[]>> letters = deadLetters.readRecordsToList();
+    assertThat(letters).hasSize(1);
+    assertThat(letters.get(0).key()).isEqualTo(new SampleKey(DS, "s1").toString());
+  }
+
   private static String reason(TestRecord<String, byte[]> record) {
     return header(record, Topics.DEAD_LETTER_REASON_HEADER);
   }
