@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * Writes ops with the bulk API, externally versioned, without holding the caller's thread: a
  * submission's chunks go out at once and its retries (429/5xx items, failed requests, write blocks)
  * are scheduled with jittered backoff until the retry budget is spent. Callers bound what they keep
- * in flight (see the topology's WritePipeline).
+ * in flight (see the topology's Outbox).
  */
 public final class BulkVectorWriter implements VectorIndexWriter {
   private static final Logger LOG = LoggerFactory.getLogger(BulkVectorWriter.class);
