@@ -325,6 +325,33 @@ class BulkVectorWriterTest {
     }
   }
 
+  /** A TLS handshake cut short (a node or balancer restarting) is an outage to wait out, not a refusal to restart for. */
+  @Test
+  void aHandshakeCutShortIsWaitedOutNotTakenForARefusal() throws Exception {
+    try (ServerSocket closing = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      Thread acceptor = new Thread(() -> {
+        while (!closing.isClosed()) {
+          try {
+            closing.accept().close();
+          } catch (java.io.IOException e) {
+            return;
+          }
+        }
+      });
+      acceptor.setDaemon(true);
+      acceptor.start();
+      BulkVectorWriter writer = new BulkVectorWriter(ElasticsearchClients.create(SimstreamConfig.load(Map.of())
+          .with(Map.of(Settings.ES_HOSTS, "https://127.0.0.1:" + closing.getLocalPort()))),
+          new BulkVectorWriter.Limits(100, 1 << 20, Duration.ofMinutes(2)), BulkVectorEncoding.SMILE_FLOAT32,
+          IndexerMetrics.inMemory(), new ManualClock());
+
+      IndexWriteException failure = catchThrowableOfType(() -> writer.ensureIndex(REFUSED_RUN),
+          IndexWriteException.class);
+
+      assertThat(failure.reason()).isEqualTo(IndexWriteException.Reason.INDEX_PENDING);
+    }
+  }
+
   /** A role that loses a known index for a while must not make its writes skipped: they go on and say what they meet. */
   @Test
   void aKnownIndexWhoseReCheckIsRefusedKeepsItsIdentity() throws Exception {
