@@ -87,6 +87,7 @@ class ReadinessTest {
       ApiClient.Response forbidden = api.get("/ready");
       assertThat(forbidden.status()).as(forbidden.body()).isEqualTo(503);
       assertThat(forbidden.json().path("checks").path("elasticsearch").asText()).contains(runIndex).contains("403");
+      assertUnreadable(api, dataset + "/run", runIndex, "is blocked");
 
       EsLoader.send("PUT", "/" + runIndex + "/_settings", "{\"index.blocks.read\": null}".getBytes(),
           "application/json");
@@ -94,10 +95,25 @@ class ReadinessTest {
       ApiClient.Response closed = api.get("/ready");
       assertThat(closed.status()).as(closed.body()).isEqualTo(503);
       assertThat(closed.json().path("checks").path("elasticsearch").asText()).contains(runIndex).contains("closed");
+      assertUnreadable(api, dataset + "/run", runIndex, "is closed");
     } finally {
       if (runIndex != null) {
         EsLoader.send("DELETE", "/" + runIndex, new byte[0], "application/json");
       }
+    }
+  }
+
+  /**
+   * The query paths answer a closed or read-blocked run index as 503 naming the index (retry once an
+   * operator opens or unblocks it), not as 502 (an API bug) nor as the API's credentials refused.
+   */
+  private static void assertUnreadable(ApiClient api, String run, String runIndex, String says) {
+    for (ApiClient.Response response : new ApiClient.Response[] {api.get(run + "/size"), api.get(run),
+        api.post(run + "/sort-by-similarity", Map.of("vector", new double[] {1, 0, 0, 0}))}) {
+      assertThat(response.status()).as(response.body()).isEqualTo(503);
+      assertThat(response.headers().firstValue("Retry-After")).contains("5");
+      assertThat(response.json().path("error").asText()).as(response.body()).contains(runIndex).contains(says)
+          .doesNotContain("misconfigured");
     }
   }
 }

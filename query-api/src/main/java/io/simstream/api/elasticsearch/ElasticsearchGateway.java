@@ -32,6 +32,8 @@ import org.elasticsearch.client.RestClient;
  */
 public final class ElasticsearchGateway implements AutoCloseable {
   private static final String INDEX_NOT_FOUND = "index_not_found_exception";
+  private static final String INDEX_CLOSED = "index_closed_exception";
+  private static final String CLUSTER_BLOCK = "cluster_block_exception";
   /** A point in time's search context is gone: expired, or its node restarted. */
   public static final String SEARCH_CONTEXT_MISSING = "search_context_missing_exception";
   private final ElasticsearchClient typed;
@@ -56,7 +58,7 @@ public final class ElasticsearchGateway implements AutoCloseable {
     try {
       return call.call(typed);
     } catch (ElasticsearchException e) {
-      throw statusError(e.status(), e.error().type(), e.error().reason());
+      throw statusError(e.status(), e.error().type(), e.error().reason(), index);
     } catch (TransportException e) {
       throw transportFailure(index, e);
     } catch (IOException e) {
@@ -187,6 +189,7 @@ public final class ElasticsearchGateway implements AutoCloseable {
   private static RuntimeException fromResponse(ResponseException e) {
     int status = e.getResponse().getStatusLine().getStatusCode();
     String type = "";
+    String index = "";
     String reason = e.getResponse().getStatusLine().getReasonPhrase();
     try (InputStream in = e.getResponse().getEntity().getContent()) {
       JsonNode error = Json.MAPPER.readTree(in).path("error");
@@ -194,10 +197,11 @@ public final class ElasticsearchGateway implements AutoCloseable {
       JsonNode cause = root.isMissingNode() ? error : root;
       type = cause.path("type").asText("");
       reason = cause.path("reason").asText(error.isTextual() ? error.asText() : reason);
+      index = cause.path("index").asText("");
     } catch (IOException | RuntimeException ignored) {
       // The status line alone still says what happened.
     }
-    return statusError(status, type, reason);
+    return statusError(status, type, reason, index);
   }
 
   /**
@@ -210,7 +214,8 @@ public final class ElasticsearchGateway implements AutoCloseable {
       return;
     }
     String type = error.path("type").asText("");
-    throw statusError(INDEX_NOT_FOUND.equals(type) ? 404 : 503, type, error.path("reason").asText(error.toString()));
+    int status = INDEX_NOT_FOUND.equals(type) ? 404 : INDEX_CLOSED.equals(type) || CLUSTER_BLOCK.equals(type) ? 400 : 503;
+    throw statusError(status, type, error.path("reason").asText(error.toString()), error.path("index").asText(""));
   }
 
   /**
@@ -250,8 +255,29 @@ public final class ElasticsearchGateway implements AutoCloseable {
   }
 
   static RuntimeException statusError(int status, String type, String reason) {
+    return statusError(status, type, reason, "");
+  }
+
+  /**
+   * {@code index}: the index the failed request was about, as Elasticsearch's error or the caller names it (empty:
+   * unknown). A closed index ({@code index_closed_exception}) or an index block ({@code cluster_block_exception},
+   * 403 for {@code index.blocks.read}) is told apart by Elasticsearch's error type: the operator's state of the
+   * index, which neither a bug (502) nor the API's credentials (403 otherwise) explain.
+   */
+  static RuntimeException statusError(int status, String type, String reason, String index) {
     if (status == 429 || status >= 500) {
       return new BackendUnavailableException(Reason.OVERLOADED, "Elasticsearch is overloaded or unavailable ("
+          + status + " " + type + ": " + reason + ")", null);
+    }
+    String named = index == null || index.isEmpty() ? "" : " '" + index + "'";
+    if (INDEX_CLOSED.equals(type)) {
+      return new BackendUnavailableException(Reason.INDEX_BLOCKED, "the run's index" + named + " is closed: it "
+          + "serves again once opened (POST /<index>/_open) (Elasticsearch answered " + status + " " + type + ": "
+          + reason + ")", null);
+    }
+    if (CLUSTER_BLOCK.equals(type)) {
+      return new BackendUnavailableException(Reason.INDEX_BLOCKED, "the run's index" + named + " is blocked: an "
+          + "index block (e.g. index.blocks.read) refuses the action until it is lifted (Elasticsearch answered "
           + status + " " + type + ": " + reason + ")", null);
     }
     // Only the API's own credentials go to Elasticsearch: a refusal is the server's problem, not the client's.

@@ -16,6 +16,11 @@ public final class BackendUnavailableException extends ApiException {
     OVERLOADED,
     /** Elasticsearch refused the API's own credentials (401/403): a configuration problem for the operator. */
     CREDENTIALS_REJECTED,
+    /**
+     * The run's index is closed, or an index block refuses the action (e.g. {@code index.blocks.read}): an
+     * operator's state of the index, not a bug and not the API's credentials; it serves again once opened or unblocked.
+     */
+    INDEX_BLOCKED,
     /** The TLS handshake failed on the server's certificate: the operator must configure trust (or the host). */
     CERTIFICATE_REJECTED,
     /** A Kafka write that did not complete in time. */
