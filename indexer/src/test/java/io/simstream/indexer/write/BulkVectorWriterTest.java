@@ -21,6 +21,7 @@ import io.simstream.json.Json;
 import io.simstream.run.Metric;
 import io.simstream.run.SimilarityRun;
 import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -30,6 +31,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -186,39 +188,19 @@ class BulkVectorWriterTest {
   void anIndexGoneWhoseCreationIsRefusedKeepsTheWriteRetryingWithinItsBudget() throws Exception {
     AtomicInteger phase = new AtomicInteger();
     String index = REFUSED_RUN.indexName();
-    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/", exchange -> {
-      exchange.getRequestBody().readAllBytes();
-      String request = exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath();
-      int status = 200;
-      String body;
+    HttpServer server = fakeElasticsearch(request -> {
       if (request.endsWith("/_bulk")) {
-        body = "{\"errors\":true,\"items\":[{\"index\":{\"status\":404,\"error\":{\"type\":"
-            + "\"index_not_found_exception\",\"reason\":\"no such index\"}}}]}";
-      } else if (request.equals("GET /" + index) && phase.get() == 0) {
-        body = "{\"" + index + "\":{\"aliases\":{\"" + IndexMapping.writeAlias(index) + "\":{}},\"mappings\":"
-            + "{\"properties\":{\"vector\":{\"type\":\"dense_vector\",\"dims\":2},\"summary\":{\"type\":"
-            + "\"object\"}}},\"settings\":{\"index\":{\"uuid\":\"u1\"}}}}";
-      } else if (request.equals("GET /" + index)) {
-        status = 404;
-        body = "{\"error\":{\"type\":\"index_not_found_exception\",\"reason\":\"no such index\"},\"status\":404}";
-      } else {
-        status = 403;
-        body = "{\"error\":{\"type\":\"security_exception\",\"reason\":\"create refused\"},\"status\":403}";
+        return new Answer(200, "{\"errors\":true,\"items\":[{\"index\":{\"status\":404,\"error\":{\"type\":"
+            + "\"index_not_found_exception\",\"reason\":\"no such index\"}}}]}");
       }
-      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().add("Content-Type", "application/json");
-      exchange.getResponseHeaders().add("X-Elastic-Product", "Elasticsearch");
-      exchange.sendResponseHeaders(status, bytes.length);
-      exchange.getResponseBody().write(bytes);
-      exchange.close();
+      if (request.equals("GET /" + index)) {
+        return phase.get() == 0 ? new Answer(200, described(index, "u1"))
+            : new Answer(404, error("index_not_found_exception", "no such index", 404));
+      }
+      return new Answer(403, error("security_exception", "create refused", 403));
     });
-    server.start();
     try {
-      BulkVectorWriter writer = new BulkVectorWriter(ElasticsearchClients.create(SimstreamConfig.load(Map.of())
-          .with(Map.of(Settings.ES_HOSTS, "http://127.0.0.1:" + server.getAddress().getPort()))),
-          new BulkVectorWriter.Limits(100, 1 << 20, Duration.ofMillis(1_500)), BulkVectorEncoding.SMILE_FLOAT32,
-          IndexerMetrics.inMemory(), java.time.Clock.systemUTC());
+      BulkVectorWriter writer = writerFor(server, java.time.Clock.systemUTC(), Duration.ofMillis(1_500));
       writer.ensureIndex(REFUSED_RUN);
       phase.set(1);
 
@@ -235,24 +217,11 @@ class BulkVectorWriterTest {
   /** Writes retried on item errors until the budget is spent say which error they met, as /health shows it. */
   @Test
   void writesThatKeepMeetingAnItemErrorSayWhichWhenTheBudgetIsSpent() throws Exception {
-    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/", exchange -> {
-      exchange.getRequestBody().readAllBytes();
-      byte[] body = ("{\"errors\":true,\"items\":[{\"delete\":{\"status\":403,\"error\":{\"type\":"
-          + "\"security_exception\",\"reason\":\"action [indices:data/write/delete] is unauthorized\"}}}]}")
-          .getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().add("Content-Type", "application/json");
-      exchange.getResponseHeaders().add("X-Elastic-Product", "Elasticsearch");
-      exchange.sendResponseHeaders(200, body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
-    });
-    server.start();
+    HttpServer server = fakeElasticsearch(request -> new Answer(200, "{\"errors\":true,\"items\":[{\"delete\":"
+        + "{\"status\":403,\"error\":{\"type\":\"security_exception\",\"reason\":"
+        + "\"action [indices:data/write/delete] is unauthorized\"}}}]}"));
     try {
-      BulkVectorWriter writer = new BulkVectorWriter(ElasticsearchClients.create(SimstreamConfig.load(Map.of())
-          .with(Map.of(Settings.ES_HOSTS, "http://127.0.0.1:" + server.getAddress().getPort()))),
-          new BulkVectorWriter.Limits(100, 1 << 20, Duration.ofMillis(700)), BulkVectorEncoding.SMILE_FLOAT32,
-          IndexerMetrics.inMemory(), java.time.Clock.systemUTC());
+      BulkVectorWriter writer = writerFor(server, java.time.Clock.systemUTC(), Duration.ofMillis(700));
 
       assertThatThrownBy(() -> writer.write(List.of(WriteOp.delete(RUN, "s1", 1, "s1"))))
           .isInstanceOfSatisfying(IndexWriteException.class, e -> assertThat(e.reason())
@@ -269,11 +238,10 @@ class BulkVectorWriterTest {
    */
   @Test
   void anIndexCheckWithRejectedCredentialsIsARefusedRequestThatALastingLoopExitsFor() throws Exception {
-    AtomicInteger requests = new AtomicInteger();
-    HttpServer refusing = refusingServer(401, requests);
+    HttpServer refusing = fakeElasticsearch(request -> new Answer(401, error("security_exception", "refused", 401)));
     try {
       ManualClock clock = new ManualClock();
-      BulkVectorWriter writer = writerFor(refusing, clock);
+      BulkVectorWriter writer = writerFor(refusing, clock, Duration.ofMinutes(2));
       ThreadFailures failures = ThreadFailures.forRetryBudget(clock, Duration.ofMinutes(2));
 
       for (int minute = 0; minute <= 11; minute++) {
@@ -301,10 +269,13 @@ class BulkVectorWriterTest {
   @ValueSource(ints = {400, 403})
   void anIndexCheckRefusedForThatIndexHoldsOnlyItsRunAndIsAskedAgainLater(int status) throws Exception {
     AtomicInteger requests = new AtomicInteger();
-    HttpServer refusing = refusingServer(status, requests);
+    HttpServer refusing = fakeElasticsearch(request -> {
+      requests.incrementAndGet();
+      return new Answer(status, error("security_exception", "refused", status));
+    });
     try {
       ManualClock clock = new ManualClock();
-      BulkVectorWriter writer = writerFor(refusing, clock);
+      BulkVectorWriter writer = writerFor(refusing, clock, Duration.ofMinutes(2));
 
       IndexWriteException first = catchThrowableOfType(() -> writer.ensureIndex(REFUSED_RUN),
           IndexWriteException.class);
@@ -357,24 +328,11 @@ class BulkVectorWriterTest {
   void aKnownIndexWhoseReCheckIsRefusedKeepsItsIdentity() throws Exception {
     AtomicInteger status = new AtomicInteger(200);
     String index = REFUSED_RUN.indexName();
-    byte[] described = ("{\"" + index + "\":{\"aliases\":{\"" + IndexMapping.writeAlias(index) + "\":{}},"
-        + "\"mappings\":{\"properties\":{\"vector\":{\"type\":\"dense_vector\",\"dims\":2},"
-        + "\"summary\":{\"type\":\"object\"}}},\"settings\":{\"index\":{\"uuid\":\"u1\"}}}}")
-        .getBytes(StandardCharsets.UTF_8);
-    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/", exchange -> {
-      byte[] body = status.get() == 200 ? described : ("{\"error\":{\"type\":\"security_exception\",\"reason\":"
-          + "\"refused\"},\"status\":403}").getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().add("Content-Type", "application/json");
-      exchange.getResponseHeaders().add("X-Elastic-Product", "Elasticsearch");
-      exchange.sendResponseHeaders(status.get(), body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
-    });
-    server.start();
+    HttpServer server = fakeElasticsearch(request -> status.get() == 200 ? new Answer(200, described(index, "u1"))
+        : new Answer(status.get(), error("security_exception", "refused", status.get())));
     try {
       ManualClock clock = new ManualClock();
-      BulkVectorWriter writer = writerFor(server, clock);
+      BulkVectorWriter writer = writerFor(server, clock, Duration.ofMinutes(2));
       assertThat(writer.ensureIndex(REFUSED_RUN)).isEqualTo("u1");
 
       status.set(403);
@@ -386,28 +344,43 @@ class BulkVectorWriterTest {
     }
   }
 
-  private static BulkVectorWriter writerFor(HttpServer server, ManualClock clock) {
+  private static BulkVectorWriter writerFor(HttpServer server, java.time.Clock clock, Duration retryBudget) {
     return new BulkVectorWriter(ElasticsearchClients.create(SimstreamConfig.load(Map.of())
         .with(Map.of(Settings.ES_HOSTS, "http://127.0.0.1:" + server.getAddress().getPort()))),
-        new BulkVectorWriter.Limits(100, 1 << 20, Duration.ofMinutes(2)), BulkVectorEncoding.SMILE_FLOAT32,
+        new BulkVectorWriter.Limits(100, 1 << 20, retryBudget), BulkVectorEncoding.SMILE_FLOAT32,
         IndexerMetrics.inMemory(), clock);
   }
 
-  /** Answers every request with {@code status} and an Elasticsearch error body, counting them. */
-  private static HttpServer refusingServer(int status, AtomicInteger requests) throws Exception {
-    HttpServer refusing = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    refusing.createContext("/", exchange -> {
-      requests.incrementAndGet();
-      byte[] body = ("{\"error\":{\"type\":\"security_exception\",\"reason\":\"refused\"},\"status\":" + status
-          + "}").getBytes(StandardCharsets.UTF_8);
+  /** A status and JSON body of the fake Elasticsearch. */
+  private record Answer(int status, String json) {
+  }
+
+  /** A fake Elasticsearch that answers each request ("METHOD /path") as {@code answers} says. */
+  private static HttpServer fakeElasticsearch(Function<String, Answer> answers) throws IOException {
+    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/", exchange -> {
+      exchange.getRequestBody().readAllBytes();
+      Answer answer = answers.apply(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath());
+      byte[] body = answer.json().getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().add("Content-Type", "application/json");
       exchange.getResponseHeaders().add("X-Elastic-Product", "Elasticsearch");
-      exchange.sendResponseHeaders(status, body.length);
+      exchange.sendResponseHeaders(answer.status(), body.length);
       exchange.getResponseBody().write(body);
       exchange.close();
     });
-    refusing.start();
-    return refusing;
+    server.start();
+    return server;
+  }
+
+  private static String error(String type, String reason, int status) {
+    return "{\"error\":{\"type\":\"" + type + "\",\"reason\":\"" + reason + "\"},\"status\":" + status + "}";
+  }
+
+  /** What the writer's index check reads of an index with the run's mapping and write alias. */
+  private static String described(String index, String uuid) {
+    return "{\"" + index + "\":{\"aliases\":{\"" + IndexMapping.writeAlias(index) + "\":{}},\"mappings\":"
+        + "{\"properties\":{\"vector\":{\"type\":\"dense_vector\",\"dims\":2},\"summary\":{\"type\":"
+        + "\"object\"}}},\"settings\":{\"index\":{\"uuid\":\"" + uuid + "\"}}}}";
   }
 }
 
