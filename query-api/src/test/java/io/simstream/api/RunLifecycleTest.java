@@ -235,6 +235,36 @@ class RunLifecycleTest {
     assertThat(back.json().path("embeddingsKey").asText()).isEqualTo("reused");
   }
 
+  /**
+   * A default index name is cut to 230 characters: the cut may leave it ending with '.simstream-write', or its write
+   * alias may be another index's name. Neither is taken: the name goes on to '-2' as for a taken name.
+   */
+  @Test
+  void aDefaultIndexNameNeverEndsWithOrCollidesWithAWriteAlias() {
+    String longDataset = ("L" + UUID.randomUUID().toString().replace("-", "")).repeat(4).substring(0, 128);
+    assertThat(api.post("/v1/datasets", Map.of("name", longDataset)).status()).isEqualTo(201);
+    String path = "/v1/datasets/" + longDataset + "/similarity";
+    String base = ("simstream-" + longDataset + "-").toLowerCase() + "a".repeat(75);
+
+    ApiClient.Response cut = api.post(path, Map.of("brainKey", "a".repeat(75) + ".simstream-write" + "x", "dims", 4));
+    assertThat(cut.status()).as(cut.body()).isEqualTo(201);
+    assertThat(cut.json().path("run").path("indexName").asText()).isEqualTo(base + ".simstream-write-2");
+
+    String taken = base + "b";
+    EsLoader.send("PUT", "/" + taken + ".simstream-write", "{}".getBytes(), "application/json");
+    try {
+      ApiClient.Response aliasTaken = api.post(path, Map.of("brainKey", "a".repeat(75) + "b", "dims", 4));
+      assertThat(aliasTaken.status()).as(aliasTaken.body()).isEqualTo(201);
+      assertThat(aliasTaken.json().path("run").path("indexName").asText()).isEqualTo(taken + "-2");
+
+      ApiClient.Response explicit = create(Map.of("brainKey", "explicit-alias-taken", "dims", 4, "indexName", taken));
+      assertThat(explicit.status()).as(explicit.body()).isEqualTo(409);
+      assertThat(explicit.error()).contains("'" + taken + ".simstream-write'").contains("write alias");
+    } finally {
+      EsLoader.send("DELETE", "/" + taken + ".simstream-write", new byte[0], "application/json");
+    }
+  }
+
   private ApiClient.Response create(Map<String, Object> body) {
     return api.post("/v1/datasets/" + dataset + "/similarity", body);
   }

@@ -138,6 +138,11 @@ public final class RunService {
       if (dims == null) {
         throw new BadRequestException("dims is required to create a new index of precomputed vectors");
       }
+      String writeAlias = IndexMapping.writeAlias(indexName);
+      if (request.indexName() != null && indexes.exists(writeAlias)) {
+        throw new ConflictException("index '" + indexName + "' cannot be created: its write alias '" + writeAlias
+            + "' is already the name of another index or alias; choose another indexName, or leave it out");
+      }
       spec = new VectorFieldSpec(metric == null ? Metric.COSINE : metric, dims,
           indexOptions == null ? IndexMapping.DEFAULT_INDEX_OPTIONS : indexOptions);
       Optional<String> dimsProblem = spec.dimsProblem();
@@ -282,12 +287,17 @@ public final class RunService {
     }
   }
 
-  /** "simstream-dataset-brainkey", lowercased, with a numeric suffix when taken by an index or a run. */
+  /**
+   * "simstream-dataset-brainkey", lowercased and cut to 230 characters, with a numeric suffix when taken by an index
+   * or a run, when the cut leaves it ending with the write alias suffix, or when its write alias is already the name
+   * of an index or alias (Elasticsearch would refuse to create it: invalid_alias_name_exception).
+   */
   private String uniqueIndexName(String dataset, String brainKey) {
     String base = ("simstream-" + dataset + "-" + brainKey).toLowerCase(Locale.ROOT);
     base = base.substring(0, Math.min(base.length(), 230));
     String candidate = base;
-    for (int n = 2; indexes.exists(candidate) || runUsingIndex(candidate).isPresent(); n++) {
+    for (int n = 2; candidate.endsWith(WRITE_ALIAS_SUFFIX) || indexes.exists(candidate)
+        || runUsingIndex(candidate).isPresent() || indexes.exists(IndexMapping.writeAlias(candidate)); n++) {
       candidate = base + "-" + n;
     }
     return candidate;
