@@ -164,6 +164,20 @@ class RunLifecycleTest {
     assertThat(longLabelId.error()).contains("label_id").contains("long");
   }
 
+  /** The API searches and returns float vectors: an index of byte or bit vectors would answer every query 502. */
+  @Test
+  void anIndexOfByteOrBitVectorsIsNotConnectedTo() {
+    for (String[] element : new String[][] {{"byte", "4", "cosine"}, {"bit", "8", "l2_norm"}}) {
+      String index = (element[0] + "-vectors-" + dataset).toLowerCase();
+      EsLoader.send("PUT", "/" + index, ("{\"mappings\":{\"properties\":{\"sample_id\":{\"type\":\"keyword\"},"
+          + "\"vector\":{\"type\":\"dense_vector\",\"element_type\":\"" + element[0] + "\",\"dims\":" + element[1]
+          + ",\"index\":true,\"similarity\":\"" + element[2] + "\"}}}}").getBytes(), "application/json");
+      ApiClient.Response connected = create(Map.of("brainKey", element[0] + "-vectors", "indexName", index));
+      assertThat(connected.status()).as(connected.body()).isEqualTo(409);
+      assertThat(connected.error()).contains("element_type").contains(element[0]).contains("float");
+    }
+  }
+
   @Test
   void aNonEmptyIndexIsNotConnectedTo() {
     ApiClient.Response first = create(Map.of("brainKey", "full", "metric", "euclidean", "dims", 2));

@@ -117,6 +117,7 @@ public final class RunService {
       runUsingIndex(indexName).or(() -> runUsingIndex(IndexMapping.writeAlias(indexName))).ifPresent(other -> {
         throw new ConflictException("index '" + indexName + "' already backs run '" + other.key() + "'");
       });
+      mapped.ifPresent(m -> requireFloatVectors(indexName, m));
       existing = mapped.isPresent() ? indexes.describe(indexName) : Optional.empty();
     } else {
       indexName = uniqueIndexName(dataset, brainKey);
@@ -270,6 +271,19 @@ public final class RunService {
           + ", but the request asks for " + indexOptions);
     }
     return actual;
+  }
+
+  /**
+   * Queries send, and results return, float vectors: an index of byte or bit vectors (its mapping's
+   * {@code element_type}; float when the mapping leaves it out) would refuse or misread every one of them.
+   */
+  private static void requireFloatVectors(String indexName, VectorIndexAdmin.MappedIndex mapped) {
+    String elementType = mapped.properties().path(IndexMapping.VECTOR).path("element_type").asText("float");
+    if (!elementType.equals("float")) {
+      throw new ConflictException("index '" + indexName + "' maps " + IndexMapping.VECTOR + " with element_type "
+          + elementType + ", but only float vectors (element_type float, the default) are supported: create a new "
+          + "index, or leave indexName out");
+    }
   }
 
   /**
