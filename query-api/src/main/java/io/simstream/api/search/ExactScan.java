@@ -14,7 +14,8 @@ import java.util.PriorityQueue;
  * search_after) and keeping a bounded heap of k. Used where approximate search cannot answer well:
  * the Euclidean farthest neighbours (no transform of the query turns "farthest in L2" into
  * "nearest"), and large k, where knn's num_candidates cap of 10,000 leaves no room to oversample.
- * Cost is linear in the index (or restricted subset) size; memory is O(k).
+ * Cost is linear in the index (or restricted subset) size; memory is the k best plus one page of documents
+ * with their vectors, parsed whole (tens to hundreds of megabytes at 512 dims and more).
  */
 final class ExactScan {
   /** One less than Elasticsearch's result window, so that a page plus the look-ahead document fits one request. */
