@@ -46,6 +46,21 @@ class ShardFailureTest {
     }
   }
 
+  /** A partial count would size the index short, pick knn for a scan, or let a run connect to a filled index. */
+  @Test
+  void aCountWithFailedShardsIs503NotAShortSize() throws IOException {
+    String partialCount = "{\"count\":0,\"_shards\":{\"total\":2,\"successful\":1,\"skipped\":0,\"failed\":1,"
+        + "\"failures\":[{\"shard\":1,\"index\":\"idx\",\"reason\":{\"type\":\"no_shard_available_action_exception\","
+        + "\"reason\":\"x\"}}]}}";
+    try (StubElasticsearch es = new StubElasticsearch().on("POST", "/idx/_count", partialCount);
+         BackendlessApi server = withRun(es.url())) {
+      ApiClient.Response size = server.client().get("/v1/datasets/d/similarity/run/size");
+
+      assertThat(size.status()).as(size.body()).isEqualTo(503);
+      assertThat(size.error()).contains("1 of 2 shards failed");
+    }
+  }
+
   @Test
   void aScanWhosePointInTimeIsLostIs503NotAMissingIndex() throws IOException {
     try (StubElasticsearch es = new StubElasticsearch().on("POST", "/idx/_pit", "{\"id\":\"pit-1\"}")
