@@ -257,8 +257,7 @@ final class DocumentSync {
         throw new IndexWriteException(IndexWriteException.Reason.INDEX_PENDING, e.getMessage(), e,
             UNREADABLE_RETRY_MS);
       }
-      if (e.reason() != IndexWriteException.Reason.INDEX_REFUSED
-          && e.reason() != IndexWriteException.Reason.INDEX_UNREADABLE) {
+      if (!e.refusesIndex()) {
         throw e;
       }
       // The writer logs the refusal when it asks Elasticsearch; here it recurs every flush until then.

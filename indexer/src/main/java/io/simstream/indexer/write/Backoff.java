@@ -36,8 +36,8 @@ final class Backoff {
 
   /** The delay before the next try, or empty when the budget is spent and the caller must give up. */
   OptionalLong next() {
-    long remainingMs = deadlineMs - clock.millis();
-    if (remainingMs <= 0) {
+    long remainingMs = remainingMs();
+    if (remainingMs == 0) {
       return OptionalLong.empty();
     }
     long cap = capMs;

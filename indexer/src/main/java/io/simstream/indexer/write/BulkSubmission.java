@@ -194,12 +194,9 @@ final class BulkSubmission implements PendingWrite {
           }
           case RETRY -> {
             retry.add(op);
-            lastItemError = op.index() + ": " + error.path("type").asText("status " + item.path("status").asInt())
-                + ": " + error.path("reason").asText("");
+            lastItemError = op.index() + ": " + itemError(item);
           }
-          case REJECTED -> rejected.add(new WriteResult.Rejection(op,
-              error.path("type").asText("status " + item.path("status").asInt()) + ": "
-                  + error.path("reason").asText("")));
+          case REJECTED -> rejected.add(new WriteResult.Rejection(op, itemError(item)));
         }
       }
     }
@@ -263,6 +260,12 @@ final class BulkSubmission implements PendingWrite {
       }
       LOG.warn("Elasticsearch did not take {} writes, retrying in {} ms: {}", retry.size(), delay.getAsLong(), cause());
       resend(List.copyOf(retry), Set.copyOf(missingIndexes), delay.getAsLong());
+    }
+
+    /** An item's error as "type: reason" (its status when Elasticsearch gave no type). */
+    private static String itemError(JsonNode item) {
+      JsonNode error = item.path("error");
+      return error.path("type").asText("status " + item.path("status").asInt()) + ": " + error.path("reason").asText("");
     }
 
     /** What this round's retries met, most telling first. */

@@ -203,8 +203,7 @@ public final class BulkVectorWriter implements VectorIndexWriter {
 
   /** Keeps an index refusal to answer it again without asking for {@link #REFUSED_RECHECK_MS}. */
   private IndexWriteException remembered(String index, IndexWriteException e) {
-    if (e.reason() == IndexWriteException.Reason.INDEX_REFUSED
-        || e.reason() == IndexWriteException.Reason.INDEX_UNREADABLE) {
+    if (e.refusesIndex()) {
       LOG.warn("{}; asking again in {} s", e.getMessage(), REFUSED_RECHECK_MS / 1000);
       refusedIndexes.put(index, new Refused(e.reason(), e.getMessage(), clock.millis() + REFUSED_RECHECK_MS));
     }
@@ -370,8 +369,7 @@ public final class BulkVectorWriter implements VectorIndexWriter {
         ensure(run, true);
         recreating.remove(index, run);
       } catch (IndexWriteException e) {
-        if (e.reason() == IndexWriteException.Reason.INDEX_REFUSED
-            || e.reason() == IndexWriteException.Reason.INDEX_UNREADABLE) {
+        if (e.refusesIndex()) {
           // Only an operator lifts it (a privilege granted, a stray index deleted): the writes wait, within their
           // budget, as for an outage; failing them as refused would count towards restarts that cannot help.
           refusal = e.getMessage();

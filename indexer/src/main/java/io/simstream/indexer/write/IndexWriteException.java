@@ -49,6 +49,14 @@ public final class IndexWriteException extends RuntimeException {
     return reason;
   }
 
+  /**
+   * Whether Elasticsearch refuses the run's index itself ({@link Reason#INDEX_REFUSED}, {@link Reason#INDEX_UNREADABLE}):
+   * asked again later, since only an operator lifts it, and never a reason to restart.
+   */
+  public boolean refusesIndex() {
+    return reason == Reason.INDEX_REFUSED || reason == Reason.INDEX_UNREADABLE;
+  }
+
   /** Lets only {@link Reason#INDEX_PENDING} through: the caller's later try goes on, anything else fails it. */
   public void rethrowUnlessPending() {
     if (reason != Reason.INDEX_PENDING) {
