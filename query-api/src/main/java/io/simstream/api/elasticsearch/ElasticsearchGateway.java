@@ -225,22 +225,28 @@ public final class ElasticsearchGateway implements AutoCloseable {
    * are what Elasticsearch answers 404 for when every shard lost them, and are thrown as that.
    */
   public static JsonNode requireAllShards(JsonNode response) {
-    JsonNode shards = response.path("_shards");
-    int failed = shards.path("failed").asInt();
-    if (failed == 0) {
+    String description = shardsFailed(response);
+    if (description == null) {
       return response;
     }
-    JsonNode failures = shards.path("failures");
+    JsonNode failures = response.path("_shards").path("failures");
     boolean contextsLost = !failures.isEmpty();
     for (JsonNode failure : failures) {
       contextsLost &= SEARCH_CONTEXT_MISSING.equals(failure.path("reason").path("type").asText());
     }
-    String description = failed + " of " + shards.path("total").asInt() + " shards failed" + shardFailure(failures);
     if (contextsLost) {
       throw new ElasticsearchStatusException(404, SEARCH_CONTEXT_MISSING, description);
     }
     throw new BackendUnavailableException(Reason.OVERLOADED, "Elasticsearch could not search every shard ("
         + description + "): the answer would miss documents", null);
+  }
+
+  /** "n of m shards failed, e.g. ..." for a search or count answered without some shards; null when all answered. */
+  static String shardsFailed(JsonNode response) {
+    JsonNode shards = response.path("_shards");
+    int failed = shards.path("failed").asInt();
+    return failed == 0 ? null
+        : failed + " of " + shards.path("total").asInt() + " shards failed" + shardFailure(shards.path("failures"));
   }
 
   /** The first of a search's shard failures, naming its index; empty when there is none. */

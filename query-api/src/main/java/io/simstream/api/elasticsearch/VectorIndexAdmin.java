@@ -162,11 +162,9 @@ public final class VectorIndexAdmin {
           + error.path("reason").asText(error.toString())
           + ElasticsearchGateway.shardFailure(error.path("failed_shards"));
     }
-    JsonNode shards = response.path("_shards");
-    int failed = shards.path("failed").asInt();
-    if (failed > 0) {
-      return failed + " of " + shards.path("total").asInt() + " shards failed"
-          + ElasticsearchGateway.shardFailure(shards.path("failures"));
+    String shardsFailed = ElasticsearchGateway.shardsFailed(response);
+    if (shardsFailed != null) {
+      return shardsFailed;
     }
     if (response.path("timed_out").asBoolean()) {
       return "timed out after " + timeout.toMillis() + " ms";
