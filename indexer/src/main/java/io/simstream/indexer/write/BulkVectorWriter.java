@@ -211,22 +211,30 @@ public final class BulkVectorWriter implements VectorIndexWriter {
   }
 
   /**
-   * A failed check that waiting cannot cure, typed by whom it holds up. Rejected credentials and an untrusted
-   * certificate refuse every request: a restart that reads corrected ones may help. Any other 4xx (a missing
-   * privilege on this index, a bad name) concerns this run's index only, and hides whether it exists.
+   * A failed check or creation that waiting cannot cure, typed by whom it holds up. Rejected credentials and an
+   * untrusted certificate refuse every request: a restart that reads corrected ones may help. Any other 4xx (a
+   * missing privilege on this index, a bad name) concerns this run's index only, and hides whether it exists.
    */
   private static Optional<IndexWriteException> refusal(String index, Exception failure) {
     int status = ElasticsearchFailures.httpStatus(failure);
     if (status == UNAUTHORIZED || ElasticsearchFailures.tlsProblem(failure).isPresent()) {
       return Optional.of(new IndexWriteException(IndexWriteException.Reason.REQUEST_REFUSED,
-          "cannot check index " + index + ": " + ElasticsearchFailures.describe(failure), failure));
+          "cannot check or create index " + index + ": " + ElasticsearchFailures.describe(failure), failure));
     }
-    if (status >= BAD_REQUEST && status < 500 && !WAITING_MAY_HELP.contains(status)) {
+    if (refusedForThisIndex(status)) {
       return Optional.of(new IndexWriteException(IndexWriteException.Reason.INDEX_UNREADABLE,
           "Elasticsearch refuses the check of index " + index + ": " + ElasticsearchFailures.describe(failure),
           failure));
     }
     return Optional.empty();
+  }
+
+  /**
+   * The one rule for checks and creations: a 4xx that waiting cannot cure and that concerns this index only.
+   * Rejected credentials concern every request and go through {@link #refusal} instead.
+   */
+  private static boolean refusedForThisIndex(int status) {
+    return status >= BAD_REQUEST && status < 500 && status != UNAUTHORIZED && !WAITING_MAY_HELP.contains(status);
   }
 
   /** A refusal to check, create or adopt an index, answered again without asking until retryAtMs. */
@@ -258,7 +266,7 @@ public final class BulkVectorWriter implements VectorIndexWriter {
           return adopt(run, describe(index).orElseThrow(() ->
               new IOException("index " + index + " was deleted right after another creation")));
         }
-        if (refused(e)) {
+        if (refusedForThisIndex(e.status())) {
           throw new IndexWriteException(IndexWriteException.Reason.INDEX_REFUSED,
               "Elasticsearch refuses to create index " + index + " of run " + run.brainKey() + ": "
                   + e.getMessage(), e);
@@ -338,12 +346,6 @@ public final class BulkVectorWriter implements VectorIndexWriter {
       }
       throw e;
     }
-  }
-
-  /** A 4xx other than 429 and a concurrent creation: asking again cannot help. */
-  private static boolean refused(ElasticsearchException e) {
-    return e.status() < 500 && e.status() != TOO_MANY_REQUESTS
-        && !ALREADY_EXISTS.equals(e.error().type());
   }
 
   /**

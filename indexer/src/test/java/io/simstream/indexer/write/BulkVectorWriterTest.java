@@ -34,6 +34,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -293,6 +294,30 @@ class BulkVectorWriterTest {
       assertThat(requests.get()).as("not asked within 30 s, asked again after").isEqualTo(2 * asked);
     } finally {
       refusing.stop(0);
+    }
+  }
+
+  /**
+   * A creation is judged by the rule of a check: rejected credentials refuse every request (a restart may help),
+   * a 403 refuses this run's index, and what waiting may cure (a timeout, a conflict, 429) is waited out.
+   */
+  @ParameterizedTest
+  @CsvSource({"401, REQUEST_REFUSED", "403, INDEX_REFUSED", "408, INDEX_PENDING", "409, INDEX_PENDING",
+      "429, INDEX_PENDING"})
+  void aRefusedCreationIsTypedByTheRuleOfARefusedCheck(int status, IndexWriteException.Reason expected)
+      throws Exception {
+    HttpServer server = fakeElasticsearch(request -> request.startsWith("GET ")
+        ? new Answer(404, error("index_not_found_exception", "no such index", 404))
+        : new Answer(status, error("some_exception", "create answered " + status, status)));
+    try {
+      BulkVectorWriter writer = writerFor(server, new ManualClock(), Duration.ofMinutes(2));
+
+      IndexWriteException failure = catchThrowableOfType(() -> writer.ensureIndex(REFUSED_RUN),
+          IndexWriteException.class);
+
+      assertThat(failure.reason()).isEqualTo(expected);
+    } finally {
+      server.stop(0);
     }
   }
 
