@@ -2,6 +2,7 @@ package io.simstream.indexer.metrics;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
+import co.elastic.clients.elasticsearch.core.CountResponse;
 import io.simstream.run.SimilarityRun;
 import java.util.List;
 import java.util.Optional;
@@ -48,7 +49,14 @@ public final class IndexSizeMonitor implements AutoCloseable {
     metrics.retainRuns(listed.get().stream().map(SimilarityRun::id).toList());
     for (SimilarityRun run : listed.get()) {
       try {
-        metrics.indexSize(run.id(), run.indexName(), es.count(c -> c.index(run.indexName())).count());
+        CountResponse count = es.count(c -> c.index(run.indexName()));
+        if (count.shards().failed().intValue() > 0) {
+          // A count some shards could not give is short: the last whole one is the truer gauge.
+          LOG.debug("Count of {} left out {} failed shards; keeping the last", run.indexName(),
+              count.shards().failed());
+          continue;
+        }
+        metrics.indexSize(run.id(), run.indexName(), count.count());
       } catch (ElasticsearchException e) {
         if (e.status() == NOT_FOUND) {
           // Deleted under a live run (cleanup) until the indexer creates it again: its last count would hide that.

@@ -9,6 +9,10 @@ import io.simstream.elasticsearch.ElasticsearchClients;
 import io.simstream.run.Metric;
 import io.simstream.run.SimilarityRun;
 import io.simstream.servers.LocalServers;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +60,37 @@ class IndexSizeMonitorTest {
       assertThat(metrics.registry().get("simstream.indexer.index.documents").gauge().value()).isZero();
     } finally {
       es._transport().close();
+    }
+  }
+
+  /** A count that some shards could not give is short: the gauge keeps the last whole count rather than sink. */
+  @Test
+  void aCountThatSomeShardsFailedLeavesTheLastWholeCount() throws Exception {
+    IndexerMetrics metrics = IndexerMetrics.inMemory();
+    metrics.indexSize("r3", "index-r3", 10);
+    SimilarityRun run = new SimilarityRun("r3", "ds", "bk", "index-r3", SimilarityRun.PRECOMPUTED, Metric.COSINE, 2,
+        null, "flat", false, Instant.now());
+    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/", exchange -> {
+      byte[] body = ("{\"count\":4,\"_shards\":{\"total\":2,\"successful\":1,\"skipped\":0,\"failed\":1,"
+          + "\"failures\":[{\"shard\":1,\"index\":\"index-r3\",\"reason\":{\"type\":\"no_shard_available_action_exception\","
+          + "\"reason\":\"no copy\"}}]}}").getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().add("Content-Type", "application/json");
+      exchange.getResponseHeaders().add("X-Elastic-Product", "Elasticsearch");
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    server.start();
+    ElasticsearchClient es = ElasticsearchClients.create(SimstreamConfig.load(Map.of())
+        .with(Map.of(Settings.ES_HOSTS, "http://127.0.0.1:" + server.getAddress().getPort())));
+    try (IndexSizeMonitor monitor = new IndexSizeMonitor(es, () -> Optional.of(List.of(run)), metrics)) {
+      monitor.refresh();
+
+      assertThat(metrics.registry().get("simstream.indexer.index.documents").gauge().value()).isEqualTo(10);
+    } finally {
+      es._transport().close();
+      server.stop(0);
     }
   }
 }
