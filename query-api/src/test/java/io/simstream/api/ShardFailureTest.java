@@ -1,13 +1,20 @@
 package io.simstream.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.simstream.api.elasticsearch.ElasticsearchGateway;
+import io.simstream.api.error.BackendUnavailableException;
+import io.simstream.config.Settings;
+import io.simstream.config.SimstreamConfig;
+import io.simstream.elasticsearch.ElasticsearchClients;
 import io.simstream.run.Metric;
 import io.simstream.run.SimilarityRun;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -72,6 +79,38 @@ class ShardFailureTest {
       assertThat(exact.status()).as(exact.body()).isEqualTo(503);
       assertThat(exact.error()).contains("point in time").doesNotContain("does not exist");
       assertThat(exact.headers().firstValue("Retry-After")).contains("5");
+    }
+  }
+
+  /**
+   * The gateway refuses a partial search or count itself, whoever sends it, so that no call site can forget to;
+   * answers whose failed shards are no failure of the request (a refresh; an _msearch, whose searches readiness
+   * reports one by one) pass through.
+   */
+  @Test
+  void theGatewayRefusesEveryPartialSearchOrCountAndPassesOtherAnswers() throws IOException {
+    String partialCount = "{\"count\":0,\"_shards\":{\"total\":2,\"successful\":1,\"skipped\":0,\"failed\":1,"
+        + "\"failures\":[{\"shard\":1,\"index\":\"idx\",\"reason\":{\"type\":\"no_shard_available_action_exception\","
+        + "\"reason\":\"x\"}}]}}";
+    String partialRefresh = "{\"_shards\":{\"total\":2,\"successful\":1,\"failed\":1}}";
+    try (StubElasticsearch stub = new StubElasticsearch().on("POST", "/idx/_search", PARTIAL)
+             .on("POST", "/_search", PARTIAL).on("POST", "/idx/_count", partialCount)
+             .on("POST", "/idx/_refresh", partialRefresh).on("POST", "/_msearch", "{\"responses\":[" + PARTIAL + "]}");
+         ElasticsearchGateway es = new ElasticsearchGateway(ElasticsearchClients.create(SimstreamConfig.load(Map.of())
+             .with(Map.of(Settings.ES_HOSTS, stub.url()))))) {
+      Map<String, ThrowingCallable> reads = Map.of(
+          "search", () -> es.request("POST", "/idx/_search", Map.of("size", 5)),
+          "point-in-time search", () -> es.request("POST", "/_search", Map.of("pit", Map.of("id", "pit-1"))),
+          "count", () -> es.request("POST", "/idx/_count?ignore_unavailable=false", null),
+          "vector read", () -> es.readVectors("POST", new ElasticsearchGateway.Read("/idx/_search", Map.of()),
+              new ElasticsearchGateway.Read("/idx/_search", Map.of()), response -> false));
+      reads.forEach((read, call) -> assertThatThrownBy(call).as(read)
+          .isInstanceOfSatisfying(BackendUnavailableException.class,
+              e -> assertThat(e.getMessage()).contains("1 of 2 shards failed")));
+
+      assertThat(es.request("POST", "/idx/_refresh", null).path("_shards").path("failed").asInt()).isEqualTo(1);
+      assertThat(es.requestLines("POST", "/_msearch", List.of(Map.of("index", "idx"), Map.of("size", 0)))
+          .path("responses").path(0).path("_shards").path("failed").asInt()).isEqualTo(1);
     }
   }
 

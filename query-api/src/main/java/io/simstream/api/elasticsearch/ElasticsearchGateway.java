@@ -28,7 +28,8 @@ import org.elasticsearch.client.RestClient;
  * All Elasticsearch calls of the API go through here, so that failures map the same way: an
  * unreachable or overloaded cluster, or one refusing our credentials, becomes 503, another error status becomes
  * {@link ElasticsearchStatusException}. Search requests are JSON built with Jackson and sent with
- * the low-level client, because the typed 8.19 client does not model every knn field we use.
+ * the low-level client, because the typed 8.19 client does not model every knn field we use. A search or
+ * count that some shards failed is refused here too ({@link #requireAllShards}), whoever sent it.
  */
 public final class ElasticsearchGateway implements AutoCloseable {
   private static final String INDEX_NOT_FOUND = "index_not_found_exception";
@@ -178,12 +179,25 @@ public final class ElasticsearchGateway implements AutoCloseable {
       } finally {
         ElasticsearchRoundTrips.record(System.nanoTime() - start, json);
       }
-      return json;
+      return mustBeWhole(request.getEndpoint()) ? requireAllShards(json) : json;
     } catch (ResponseException e) {
       throw fromResponse(e);
     } catch (IOException e) {
       throw unavailable(e);
     }
+  }
+
+  /**
+   * Whether the answer to {@code endpoint} is a search's or a count's ({@code _search}, {@code _count}: knn,
+   * exact-scan and point-in-time pages, lookups by label id, index sizes), which must hold every shard's part.
+   * Not {@code _msearch}, whose searches readiness reports one by one, nor the answers whose {@code _shards} count
+   * failures that are no failure of the request (a refresh). Opening a point in time needs no check: Elasticsearch
+   * refuses one missing shards unless asked, and a search on such a point in time reports them as failed.
+   */
+  private static boolean mustBeWhole(String endpoint) {
+    int query = endpoint.indexOf('?');
+    String path = query < 0 ? endpoint : endpoint.substring(0, query);
+    return path.endsWith("/_search") || path.endsWith("/_count");
   }
 
   private static RuntimeException fromResponse(ResponseException e) {
@@ -222,9 +236,10 @@ public final class ElasticsearchGateway implements AutoCloseable {
    * A search answers 200 with the hits of the shards that answered when others failed (an unassigned shard, a
    * node restarting): a result missing documents without saying so, and a gap in search_after paging. So a
    * search with failed shards fails whole, as 503 (retry). Failures that are all lost point-in-time contexts
-   * are what Elasticsearch answers 404 for when every shard lost them, and are thrown as that.
+   * are what Elasticsearch answers 404 for when every shard lost them, and are thrown as that. Applied to every
+   * answer of a {@link #mustBeWhole} endpoint.
    */
-  public static JsonNode requireAllShards(JsonNode response) {
+  static JsonNode requireAllShards(JsonNode response) {
     String description = shardsFailed(response);
     if (description == null) {
       return response;

@@ -63,10 +63,10 @@ public final class IndexScanner {
    */
   public Page page(String pitId, JsonNode filter, int size, JsonNode searchAfter) {
     int fetch = Math.min(size + 1, MAX_RESULT_WINDOW);
-    JsonNode response = ElasticsearchGateway.requireAllShards(es.readVectors("POST",
+    JsonNode response = es.readVectors("POST",
         new ElasticsearchGateway.Read("/_search", body(pitId, filter, fetch, searchAfter, false)),
         new ElasticsearchGateway.Read("/_search", body(pitId, filter, fetch, searchAfter, true)),
-        r -> IndexDocument.anyWithoutVector(r.path("hits").path("hits"))));
+        r -> IndexDocument.anyWithoutVector(r.path("hits").path("hits")));
     String nextPit = response.path("pit_id").asText(pitId);
     JsonNode hits = response.path("hits").path("hits");
     List<IndexDocument> documents = new ArrayList<>(Math.min(size, hits.size()));
@@ -82,8 +82,7 @@ public final class IndexScanner {
   private boolean anyAfter(String pitId, JsonNode filter, JsonNode searchAfter) {
     ObjectNode body = body(pitId, filter, 1, searchAfter, false);
     body.put("_source", false);
-    return !ElasticsearchGateway.requireAllShards(es.request("POST", "/_search", body)).path("hits").path("hits")
-        .isEmpty();
+    return !es.request("POST", "/_search", body).path("hits").path("hits").isEmpty();
   }
 
   private static ObjectNode body(String pitId, JsonNode filter, int size, JsonNode searchAfter,

@@ -58,7 +58,7 @@ public final class SummaryLookup {
     body.put("size", 2 * labelIds.size()).put("track_total_hits", false).put("seq_no_primary_term", true);
     body.putObject("query").putObject("bool").set("filter", IdFilters.anyOf(IndexMapping.LABEL_ID, labelIds));
     DocumentSummary.SOURCE_FIELDS.forEach(body.putArray("_source")::add);
-    JsonNode response = ElasticsearchGateway.requireAllShards(es.request("POST", "/" + index + "/_search", body));
+    JsonNode response = es.request("POST", "/" + index + "/_search", body);
     NewestWrites<DocumentSummary> newest = new NewestWrites<>();
     for (JsonNode hit : response.path("hits").path("hits")) {
       DocumentSummary summary = DocumentSummary.fromHit(hit);

@@ -67,10 +67,10 @@ public final class VectorLookup {
     NewestWrites<IndexDocument> newest = new NewestWrites<>();
     for (int from = 0; from < labelIds.size(); from += BATCH) {
       List<String> batch = labelIds.subList(from, Math.min(labelIds.size(), from + BATCH));
-      JsonNode response = ElasticsearchGateway.requireAllShards(es.readVectors("POST",
+      JsonNode response = es.readVectors("POST",
           new ElasticsearchGateway.Read("/" + index + "/_search", labelSearch(batch, false)),
           new ElasticsearchGateway.Read("/" + index + "/_search", labelSearch(batch, true)),
-          r -> IndexDocument.anyWithoutVector(r.path("hits").path("hits"))));
+          r -> IndexDocument.anyWithoutVector(r.path("hits").path("hits")));
       for (JsonNode hit : response.path("hits").path("hits")) {
         IndexDocument document = IndexDocument.fromHit(hit);
         newest.offer(document.id(), hit, document);
