@@ -114,6 +114,20 @@ class ShardFailureTest {
     }
   }
 
+  /** A search stopped at the cluster's time limit answers what it found by then: as partial as a failed shard. */
+  @Test
+  void aSearchStoppedAtTheClustersTimeLimitIsRefusedLikeAPartialOne() throws IOException {
+    String timedOut = "{\"timed_out\":true,\"_shards\":{\"total\":1,\"successful\":1,\"skipped\":0,"
+        + "\"failed\":0},\"hits\":{\"hits\":[]}}";
+    try (StubElasticsearch stub = new StubElasticsearch().on("POST", "/idx/_search", timedOut);
+         ElasticsearchGateway es = new ElasticsearchGateway(ElasticsearchClients.create(SimstreamConfig.load(Map.of())
+             .with(Map.of(Settings.ES_HOSTS, stub.url()))))) {
+      assertThatThrownBy(() -> es.request("POST", "/idx/_search", Map.of("size", 5)))
+          .isInstanceOfSatisfying(BackendUnavailableException.class,
+              e -> assertThat(e.getMessage()).contains("time limit"));
+    }
+  }
+
   private static BackendlessApi withRun(String esUrl) {
     BackendlessApi server = new BackendlessApi("", esUrl);
     assertThat(server.client().post("/v1/datasets", Map.of("name", "d")).status()).isEqualTo(201);

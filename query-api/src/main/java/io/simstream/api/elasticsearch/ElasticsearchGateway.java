@@ -236,10 +236,15 @@ public final class ElasticsearchGateway implements AutoCloseable {
    * A search answers 200 with the hits of the shards that answered when others failed (an unassigned shard, a
    * node restarting): a result missing documents without saying so, and a gap in search_after paging. So a
    * search with failed shards fails whole, as 503 (retry). Failures that are all lost point-in-time contexts
-   * are what Elasticsearch answers 404 for when every shard lost them, and are thrown as that. Applied to every
-   * answer of a {@link #mustBeWhole} endpoint.
+   * are what Elasticsearch answers 404 for when every shard lost them, and are thrown as that. A search stopped at
+   * its time limit is as partial. Applied to every answer of a {@link #mustBeWhole} endpoint.
    */
   static JsonNode requireAllShards(JsonNode response) {
+    if (response.path("timed_out").asBoolean()) {
+      // Only a cluster-wide search.default_search_timeout sets one: the API's searches carry none.
+      throw new BackendUnavailableException(Reason.OVERLOADED, "Elasticsearch stopped the search at its time limit"
+          + " (search.default_search_timeout): the answer would miss documents", null);
+    }
     String description = shardsFailed(response);
     if (description == null) {
       return response;
