@@ -174,6 +174,10 @@ final class DocumentSync {
     Set<String> overflowing = new HashSet<>();
     for (EmbeddingPlan.Result result : results) {
       EmbeddingPlan.Job job = result.job();
+      SampleState state = changed.containsKey(job.key()) ? changed.get(job.key()) : samples.get(job.key());
+      if (!stillEmbeds(state, job)) {
+        continue; // deleted, or given another image or box meanwhile: its own flush embeds the new one
+      }
       if (result.vector() == null) {
         if (result.retryable()) {
           retryable.add(result);
@@ -182,19 +186,8 @@ final class DocumentSync {
         }
         continue;
       }
-      SampleState state = changed.containsKey(job.key()) ? changed.get(job.key()) : samples.get(job.key());
-      if (state == null || !Objects.equals(state.imageUri(), job.imageUri())) {
-        continue; // deleted or given another image meanwhile: its own flush embeds the new one
-      }
-      SampleState next;
-      if (job.labelId() == null) {
-        next = state.withComputed(result.model(), result.vector());
-      } else if (state.patches().stream().anyMatch(p -> p.labelId().equals(job.labelId())
-          && Objects.equals(p.boundingBox(), job.box()))) {
-        next = state.withPatchComputed(job.labelId(), result.model(), result.vector());
-      } else {
-        continue;
-      }
+      SampleState next = job.labelId() == null ? state.withComputed(result.model(), result.vector())
+          : state.withPatchComputed(job.labelId(), result.model(), result.vector());
       if (next.estimatedBytes() > SampleState.MAX_STORED_BYTES) {
         // Its changelog record could never be written, which would stop the partition: the vectors that do not
         // fit are not kept (their documents are not written), said once per sample and model.
@@ -210,6 +203,15 @@ final class DocumentSync {
     }
     changed.forEach(samples::put);
     return retryable;
+  }
+
+  /** Whether the sample still has the job's image (and patch box), so what came of embedding it is still its own. */
+  private static boolean stillEmbeds(SampleState state, EmbeddingPlan.Job job) {
+    if (state == null || !Objects.equals(state.imageUri(), job.imageUri())) {
+      return false;
+    }
+    return job.labelId() == null || state.patches().stream().anyMatch(p -> p.labelId().equals(job.labelId())
+        && Objects.equals(p.boundingBox(), job.box()));
   }
 
   static void deadLetterImages(List<EmbeddingPlan.Result> failures, DeadLetterSink deadLetters) {

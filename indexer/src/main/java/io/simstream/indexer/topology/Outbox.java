@@ -120,9 +120,9 @@ final class Outbox implements AutoCloseable {
     if (earlier != null) {
       removed.addAll(earlier.removedLabelIds());
     }
-    if (retryAtMs.remove(key) != null) {
-      imageAttempts.remove(key); // a new state, perhaps a new image: its own tries
-    }
+    retryAtMs.remove(key);
+    // A new state, perhaps a new image: its own tries, even if the one in flight fails its last.
+    imageAttempts.remove(key);
     if (busy.contains(key)) {
       requeued.add(key);
     } else {

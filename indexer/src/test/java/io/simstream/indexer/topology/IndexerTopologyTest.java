@@ -890,6 +890,60 @@ class IndexerTopologyTest {
     assertThat(pending.get(key("s2"))).as("written without a vector once given up").isNull();
   }
 
+  /** An image replaced while it was embedded is no longer the sample's: its failure is neither dead-lettered nor retried. */
+  @Test
+  void theFailureOfAnImageReplacedWhileItWasEmbeddedIsDropped() {
+    SimilarityRun clip = Events.modelRun(DS, "clip", "clip", 3);
+    register(clip);
+    driver.advanceWallClockTime(Duration.ofMillis(500));
+    holdEmbeddings = true;
+    send(Events.withImage(DS, "s1", "file:/broken.jpg"));
+    flush();
+    assertThat(heldEmbeddings).hasSize(1);
+
+    send(new io.simstream.event.SampleUpdated(1, DS, "s1", "file:/ok.jpg", Map.of(), List.of(), Events.T0));
+    holdEmbeddings = false;
+    heldEmbeddings.forEach(Runnable::run);
+    heldEmbeddings.clear();
+    for (int tick = 0; tick < 10; tick++) {
+      driver.advanceWallClockTime(Duration.ofMillis(500));
+    }
+
+    assertThat(deadLetters.readRecordsToList()).as("broken.jpg is no longer the sample's image").isEmpty();
+    assertThat(writer.index(clip.indexName()).get("s1").vector()).containsExactly(12, 1, 2);
+  }
+
+  /** A new image gets its own tries, even when the one it replaced used them up while in flight. */
+  @Test
+  void aNewImageGetsItsOwnTriesWhenTheReplacedOneUsedThemUpInFlight() {
+    SimilarityRun clip = Events.modelRun(DS, "clip", "clip", 3);
+    register(clip);
+    driver.advanceWallClockTime(Duration.ofMillis(500));
+    send(Events.withImage(DS, "s1", "file:/down.jpg"));
+    flush();
+    for (int second = 0; second < 5 && embedded.size() < Outbox.IMAGE_ATTEMPTS - 1; second++) {
+      driver.advanceWallClockTime(Duration.ofSeconds(1));
+    }
+    assertThat(embedded).as("tried all but once").hasSize(Outbox.IMAGE_ATTEMPTS - 1);
+    holdEmbeddings = true;
+    for (int second = 0; second < 10 && heldEmbeddings.isEmpty(); second++) {
+      driver.advanceWallClockTime(Duration.ofSeconds(1));
+    }
+    assertThat(heldEmbeddings).as("its last try in flight").hasSize(1);
+
+    flakyFailures.set(1); // the new image fails once, then loads
+    send(new io.simstream.event.SampleUpdated(1, DS, "s1", "file:/flaky.jpg", Map.of(), List.of(), Events.T0));
+    holdEmbeddings = false;
+    heldEmbeddings.forEach(Runnable::run);
+    heldEmbeddings.clear();
+    for (int second = 0; second < 20; second++) {
+      driver.advanceWallClockTime(Duration.ofSeconds(1));
+    }
+
+    assertThat(deadLetters.readRecordsToList()).isEmpty();
+    assertThat(writer.index(clip.indexName()).get("s1").vector()).containsExactly(15, 1, 2);
+  }
+
   @Test
   void aChangeWhoseStateWouldNotFitTheChangelogIsDeadLetteredAndThePreviousStateKept() {
     register(run(DS, "cos", Metric.COSINE, 2));
