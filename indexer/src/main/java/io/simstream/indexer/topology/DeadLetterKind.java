@@ -13,7 +13,7 @@ public enum DeadLetterKind {
   KEY_MISMATCH("key_mismatch"),
   /** The dataset is not registered on the datasets topic. */
   UNKNOWN_DATASET("unknown_dataset"),
-  /** A vector's length differs from a run's dims, or it cannot be normalised. */
+  /** A vector's length differs from a run's dims, or it cannot be normalised; a model's vector is not finite. */
   WRONG_DIMS("wrong_dims"),
   /** A run needs a model this indexer does not have. */
   MODEL_UNAVAILABLE("model_unavailable"),

@@ -152,6 +152,10 @@ final class DocumentSync {
           } else if (outcome.vector().length != dims) {
             results.add(new EmbeddingPlan.Result(model, batch.get(j), null,
                 "model " + model + " gave " + outcome.vector().length + " dims, the run has " + dims, true, false));
+          } else if (!allFinite(outcome.vector())) {
+            // A model overflowing (fp16 on a GPU, say): kept, the vector would be refused at every write of the sample.
+            results.add(new EmbeddingPlan.Result(model, batch.get(j), null,
+                "model " + model + " gave a value that is not finite (NaN or infinity)", true, false));
           } else {
             results.add(new EmbeddingPlan.Result(model, batch.get(j), outcome.vector(), null, false, false));
           }
@@ -159,6 +163,15 @@ final class DocumentSync {
       }
     });
     return results;
+  }
+
+  private static boolean allFinite(float[] vector) {
+    for (float value : vector) {
+      if (!Float.isFinite(value)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

@@ -114,6 +114,7 @@ class IndexerTopologyTest {
         return images.stream().map(i -> i.uri().contains("broken") ? Outcome.failed("cannot decode " + i.uri())
             : i.uri().contains("down") || (i.uri().contains("flaky") && flakyFailures.getAndDecrement() > 0)
             ? Outcome.failed(EmbeddingFailure.FETCH_FAILED, "connection reset fetching " + i.uri())
+            : i.uri().contains("overflow") ? Outcome.of(vec(Float.NaN, 1, 2))
             : i.crop() == null ? Outcome.of(vec(i.uri().length(), 1, 2))
             : Outcome.of(vec(i.uri().length(), (float) i.crop().x(), (float) i.crop().width()))).toList();
       }
@@ -888,6 +889,24 @@ class IndexerTopologyTest {
     assertThat(embedded.stream().filter(i -> i.uri().contains("down")))
         .as("tried %d times", Outbox.IMAGE_ATTEMPTS).hasSize(Outbox.IMAGE_ATTEMPTS);
     assertThat(pending.get(key("s2"))).as("written without a vector once given up").isNull();
+  }
+
+  /** A model that overflows (NaN, infinity) gives no vector to index or keep: the image is dead-lettered once. */
+  @Test
+  void aModelVectorThatIsNotFiniteIsDeadLetteredNotKept() {
+    SimilarityRun clip = Events.modelRun(DS, "clip", "clip", 3);
+    register(clip);
+    driver.advanceWallClockTime(Duration.ofMillis(500));
+    send(Events.withImage(DS, "s1", "file:/overflow.jpg"));
+    send(Events.withImage(DS, "s2", "file:/a.jpg"));
+    flush();
+
+    List<TestRecord<String, byte[]>> letters = deadLetters.readRecordsToList();
+    assertThat(letters).extracting(TestRecord::key).containsExactly(key("s1"));
+    assertThat(reason(letters.get(0))).startsWith("wrong_dims: model clip gave a value that is not finite");
+    assertThat(writer.index(clip.indexName())).containsOnlyKeys("s2");
+    SampleState state = driver.<String, SampleState>getKeyValueStore(IndexerTopology.SAMPLES_STORE).get(key("s1"));
+    assertThat(state.computed()).as("not kept, so not written again").isEmpty();
   }
 
   /** An image replaced while it was embedded is no longer the sample's: its failure is neither dead-lettered nor retried. */
