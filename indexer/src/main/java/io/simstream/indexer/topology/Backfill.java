@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Backfill implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Backfill.class);
+  private static final PendingWrite NOTHING_WRITTEN = PendingWrite.completed(new WriteResult(0, 0, List.of()));
   /** '/' + 1: keys of a dataset sort between "dataset/" and "dataset0". */
   private static final char AFTER_SEPARATOR = '0';
   /** The smallest string after a key, to resume just past it. */
@@ -45,6 +46,8 @@ final class Backfill implements AutoCloseable {
   private final String task;
   private final IndexerMetrics metrics;
   private final Set<String> totals = new HashSet<>();
+  /** Jobs of the sample being embedded a batch per chunk that failed (dead-lettered): not tried again. */
+  private final Set<EmbeddingPlan.Job> unembeddable = new HashSet<>();
   /** The chunk whose writes were started and not yet answered; at most one. */
   private InFlight inFlight;
 
@@ -121,6 +124,28 @@ final class Backfill implements AutoCloseable {
     }
   }
 
+  /**
+   * Embeds one batch of what a sample of more patches than a batch still misses, keeping the vectors in its state,
+   * so no chunk's embedding outlasts the transaction; the chunk that finds the rest within a batch writes it.
+   *
+   * @return false when the rest fits one batch (or the outbox writes the sample): the caller goes on as usual
+   */
+  private boolean embedPart(DocumentSync.Item item, List<SimilarityRun> thisRun, DeadLetterSink deadLetters) {
+    if (outbox.takesOver(item.key())) {
+      return false;
+    }
+    EmbeddingPlan rest = sync.planEmbeddings(List.of(item), dataset -> thisRun).part(unembeddable, Integer.MAX_VALUE);
+    if (rest.jobCount() <= embedBatchSize) {
+      return false;
+    }
+    List<EmbeddingPlan.Result> results = sync.embed(rest.part(Set.of(), embedBatchSize));
+    List<EmbeddingPlan.Result> failures = results.stream().filter(r -> r.vector() == null).toList();
+    failures.forEach(r -> unembeddable.add(r.job()));
+    DocumentSync.deadLetterImages(failures, deadLetters);
+    sync.applyEmbeddings(results.stream().filter(r -> r.vector() != null).toList(), deadLetters);
+    return true;
+  }
+
   /** Where the progress of the run's backfill into the index of that identity is kept. */
   static String progressKey(SimilarityRun run, String identity) {
     return run.id() + '@' + identity;
@@ -188,24 +213,30 @@ final class Backfill implements AutoCloseable {
     String to = run.dataset() + AFTER_SEPARATOR;
     List<DocumentSync.Item> items = new ArrayList<>(chunk);
     // A chunk embeds on the stream thread, inside the task's transaction (15 s timeout), and the step's budget is
-    // checked between chunks: so a chunk ends at one embedding batch, however many samples that takes.
+    // checked between chunks: so a chunk ends at one embedding batch, however many samples that takes, and a
+    // sample that needs more than a batch is embedded a batch per chunk (embedPart).
     List<SimilarityRun> thisRun = List.of(run);
     int embeddings = 0;
-    boolean more;
+    boolean more = false;
     try (KeyValueIterator<String, SampleState> it = samples.range(from, to)) {
       while (items.size() < chunk && embeddings < embedBatchSize && it.hasNext()) {
         KeyValue<String, SampleState> entry = it.next();
         DocumentSync.Item item = new DocumentSync.Item(entry.key, entry.value, entry.value.version(), Set.of());
-        items.add(item);
-        if (!run.isPrecomputed()) {
-          embeddings += sync.planEmbeddings(List.of(item), dataset -> thisRun).jobCount();
+        int jobs = run.isPrecomputed() ? 0 : sync.planEmbeddings(List.of(item), dataset -> thisRun).jobCount();
+        if (!items.isEmpty() && embeddings + jobs > embedBatchSize) {
+          more = true; // a sample of many patches starts a chunk of its own
+          break;
         }
+        items.add(item);
+        embeddings += jobs;
       }
-      more = it.hasNext();
+      more |= it.hasNext();
     }
     if (items.isEmpty()) {
-      return new InFlight(key, run, new DocumentSync.Started(List.of(),
-          PendingWrite.completed(new WriteResult(0, 0, List.of()))), current.finished());
+      return new InFlight(key, run, new DocumentSync.Started(List.of(), NOTHING_WRITTEN), current.finished());
+    }
+    if (embeddings > embedBatchSize && embedPart(items.get(0), thisRun, deadLetters)) {
+      return new InFlight(key, run, new DocumentSync.Started(List.of(), NOTHING_WRITTEN), current);
     }
     // A sample the outbox writes later is written with every run known by then, this one included:
     // writing it here too would only repeat its work and dead letters, and could overtake a newer write.
@@ -214,7 +245,8 @@ final class Backfill implements AutoCloseable {
     outbox.holdForBackfill(held);
     DocumentSync.Started started;
     try {
-      started = sync.startSync(toWrite, dataset -> thisRun, deadLetters);
+      started = sync.startSync(toWrite, dataset -> thisRun, Set.copyOf(unembeddable), deadLetters);
+      unembeddable.clear();
     } catch (RuntimeException e) {
       outbox.releaseFromBackfill(held);
       throw e;

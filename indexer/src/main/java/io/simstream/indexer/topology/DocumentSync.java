@@ -76,9 +76,14 @@ final class DocumentSync {
   record Started(List<Item> items, PendingWrite write) {
   }
 
-  /** Embeds and stores what the items miss, in place, then starts their writes: the caller waits on them. */
-  Started startSync(List<Item> items, Function<String, List<SimilarityRun>> runsOf, DeadLetterSink deadLetters) {
-    EmbeddingPlan plan = planEmbeddings(items, runsOf);
+  /**
+   * Embeds and stores what the items miss, in place, then starts their writes: the caller waits on them.
+   *
+   * @param failed jobs that failed before and were dead-lettered: not tried again
+   */
+  Started startSync(List<Item> items, Function<String, List<SimilarityRun>> runsOf, Set<EmbeddingPlan.Job> failed,
+                    DeadLetterSink deadLetters) {
+    EmbeddingPlan plan = planEmbeddings(items, runsOf).part(failed, Integer.MAX_VALUE);
     List<Item> current = items;
     if (!plan.isEmpty()) {
       deadLetterImages(applyEmbeddings(embed(plan), deadLetters), deadLetters);

@@ -2,8 +2,10 @@ package io.simstream.indexer.topology;
 
 import io.simstream.event.BoundingBox;
 import io.simstream.indexer.embed.ImageEmbedder;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The images and patches a batch of samples still needs vectors for, by model: built on the stream
@@ -30,6 +32,20 @@ record EmbeddingPlan(Map<String, List<Job>> jobs, Map<String, Integer> dims) {
 
   boolean isEmpty() {
     return jobs.isEmpty();
+  }
+
+  /** This plan less {@code excluded}, cut to its first {@code limit} jobs (models in order). */
+  EmbeddingPlan part(Set<Job> excluded, int limit) {
+    Map<String, List<Job>> kept = new LinkedHashMap<>();
+    int left = limit;
+    for (Map.Entry<String, List<Job>> model : jobs.entrySet()) {
+      List<Job> some = model.getValue().stream().filter(job -> !excluded.contains(job)).limit(left).toList();
+      if (!some.isEmpty()) {
+        kept.put(model.getKey(), some);
+        left -= some.size();
+      }
+    }
+    return new EmbeddingPlan(kept, dims);
   }
 
   /** Images and crops to embed, over every model. */

@@ -490,6 +490,56 @@ class IndexerTopologyTest {
     assertThat(writer.patches(patches.indexName()).get("l1").vector()).containsExactly(11, 0.1f, 0.3f);
   }
 
+  /**
+   * A sample with more patches than an embedding batch must not make one backfill chunk outlast the transaction
+   * (it would roll back and run again for ever): its crops are embedded a batch per chunk and kept meanwhile.
+   */
+  @Test
+  void aSampleWithMorePatchesThanAnEmbeddingBatchIsBackfilledABatchAtATime() {
+    driver.close();
+    startDriver(new TopologyOptions(1000, Duration.ofMillis(50), 2, 500, 2, 1 << 20), "indexer-test-backfill-patches");
+    List<io.simstream.event.Patch> boxes = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      boxes.add(Events.box("l" + i, "ground_truth", new BoundingBox(0.05 * i, 0.1, 0.05, 0.1)));
+    }
+    send(Events.withImage(DS, "a", "file:/a.jpg"));
+    send(Events.withImageAndPatches(DS, "b", "file:/slow-b.jpg", boxes));
+    flush(); // no run yet: nothing to embed
+    SimilarityRun patches = Events.modelPatchRun(DS, "clip_gt", "clip", "ground_truth", 3);
+    register(patches);
+    driver.advanceWallClockTime(Duration.ofMillis(500));
+    // Each call takes 200 ms and the budget is 300 ms: a step ends after its second batch at most.
+    assertThat(embedCalls.get()).as("embedding calls in the first backfill step").isBetween(1, 2);
+
+    for (int tick = 0; tick < 30 && writer.patches(patches.indexName()).size() < 10; tick++) {
+      driver.advanceWallClockTime(Duration.ofMillis(500));
+    }
+    assertThat(writer.patches(patches.indexName())).hasSize(10);
+    assertThat(embedCalls.get()).as("each crop once, in batches of 2").isEqualTo(5);
+  }
+
+  /** Crops that fail while a sample is embedded a batch at a time are dead-lettered once, not tried at each batch. */
+  @Test
+  void theFailedCropsOfASampleBackfilledABatchAtATimeAreDeadLetteredOnce() {
+    driver.close();
+    startDriver(new TopologyOptions(1000, Duration.ofMillis(50), 2, 500, 2, 1 << 20), "indexer-test-backfill-broken");
+    List<io.simstream.event.Patch> boxes = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      boxes.add(Events.box("l" + i, "ground_truth", new BoundingBox(0.1 * i, 0.1, 0.1, 0.1)));
+    }
+    send(Events.withImageAndPatches(DS, "b", "file:/broken-b.jpg", boxes));
+    flush();
+    SimilarityRun patches = Events.modelPatchRun(DS, "clip_gt", "clip", "ground_truth", 3);
+    register(patches);
+    for (int tick = 0; tick < 10; tick++) {
+      driver.advanceWallClockTime(Duration.ofMillis(500));
+    }
+
+    assertThat(deadLetters.readRecordsToList()).hasSize(5);
+    assertThat(embedded).as("each crop tried once").hasSize(5);
+    assertThat(writer.patches(patches.indexName())).isEmpty();
+  }
+
   @Test
   void aModelRunsBackfillEmbedsABoundedBatchPerStepSoTheTransactionCommitsBetween() {
     // Chunks of 500 samples: the step's time budget, not the chunk, must bound the work between commits.
