@@ -12,15 +12,24 @@ final class AntialiasedBicubic {
   private AntialiasedBicubic() {}
 
   /**
+   * Pixels {@code [left, left + windowWidth) x [top, top + windowHeight)} of the image resized to
+   * {@code outWidth x outHeight}. Only the window is computed, from only the input rows it reads, so
+   * the centre crop of a very long resize (a 1 x 20,000 image to a 224 short edge) costs no more
+   * than the crop; each pixel comes out as it would from resizing the whole image.
+   *
    * @param rgb packed 0xRRGGBB pixels, row-major, {@code width x height}
-   * @return three planes (R, G, B) of {@code outWidth x outHeight} values in [0, 255]
+   * @return three planes (R, G, B) of {@code windowWidth x windowHeight} values in [0, 255]
    */
-  static float[][] resize(int[] rgb, int width, int height, int outWidth, int outHeight) {
-    Kernel horizontal = Kernel.of(width, outWidth);
-    Kernel vertical = Kernel.of(height, outHeight);
-    float[][] rows = new float[3][outWidth * height];
-    for (int y = 0; y < height; y++) {
-      for (int x = 0; x < outWidth; x++) {
+  static float[][] resize(int[] rgb, int width, int height, long outWidth, long outHeight,
+      long left, long top, int windowWidth, int windowHeight) {
+    Kernel horizontal = Kernel.of(width, outWidth, left, windowWidth);
+    Kernel vertical = Kernel.of(height, outHeight, top, windowHeight);
+    // Kernel starts and ends grow with the output position, so these bound the rows the window reads.
+    int firstRow = vertical.start[0];
+    int endRow = vertical.start[windowHeight - 1] + vertical.count[windowHeight - 1];
+    float[][] rows = new float[3][windowWidth * (endRow - firstRow)];
+    for (int y = firstRow; y < endRow; y++) {
+      for (int x = 0; x < windowWidth; x++) {
         double r = 0, g = 0, b = 0;
         int start = horizontal.start[x];
         for (int k = 0; k < horizontal.count[x]; k++) {
@@ -30,23 +39,24 @@ final class AntialiasedBicubic {
           g += w * (p >> 8 & 0xFF);
           b += w * (p & 0xFF);
         }
-        rows[0][y * outWidth + x] = clamp8(r);
-        rows[1][y * outWidth + x] = clamp8(g);
-        rows[2][y * outWidth + x] = clamp8(b);
+        int at = (y - firstRow) * windowWidth + x;
+        rows[0][at] = clamp8(r);
+        rows[1][at] = clamp8(g);
+        rows[2][at] = clamp8(b);
       }
     }
-    float[][] planes = new float[3][outWidth * outHeight];
+    float[][] planes = new float[3][windowWidth * windowHeight];
     for (int channel = 0; channel < 3; channel++) {
       float[] in = rows[channel];
       float[] out = planes[channel];
-      for (int y = 0; y < outHeight; y++) {
-        int start = vertical.start[y];
-        for (int x = 0; x < outWidth; x++) {
+      for (int y = 0; y < windowHeight; y++) {
+        int start = vertical.start[y] - firstRow;
+        for (int x = 0; x < windowWidth; x++) {
           double sum = 0;
           for (int k = 0; k < vertical.count[y]; k++) {
-            sum += vertical.weights[y][k] * in[(start + k) * outWidth + x];
+            sum += vertical.weights[y][k] * in[(start + k) * windowWidth + x];
           }
-          out[y * outWidth + x] = clamp8(sum);
+          out[y * windowWidth + x] = clamp8(sum);
         }
       }
     }
@@ -69,18 +79,21 @@ final class AntialiasedBicubic {
     return 0;
   }
 
-  /** Per output position: first input index, tap count and normalised weights (Pillow's precompute_coeffs). */
+  /**
+   * Per output position {@code first + i}, {@code i < length}: first input index, tap count and
+   * normalised weights (Pillow's precompute_coeffs).
+   */
   private record Kernel(int[] start, int[] count, double[][] weights) {
 
-    static Kernel of(int inSize, int outSize) {
+    static Kernel of(int inSize, long outSize, long first, int length) {
       double scale = (double) inSize / outSize;
       double filterScale = Math.max(scale, 1.0);
       double support = SUPPORT * filterScale;
-      int[] start = new int[outSize];
-      int[] count = new int[outSize];
-      double[][] weights = new double[outSize][];
-      for (int i = 0; i < outSize; i++) {
-        double center = (i + 0.5) * scale;
+      int[] start = new int[length];
+      int[] count = new int[length];
+      double[][] weights = new double[length][];
+      for (int i = 0; i < length; i++) {
+        double center = (first + i + 0.5) * scale;
         int min = Math.max((int) (center - support + 0.5), 0);
         int max = Math.min((int) (center + support + 0.5), inSize);
         double[] w = new double[max - min];

@@ -29,22 +29,18 @@ final class ImagePreprocessor {
     int[] rgb = rgbPixels(image, region);
     int size = spec.size();
     float[][] planes;
-    int left = 0;
-    int top = 0;
-    int planeWidth = size;
     if (spec.resize() == PreprocessingSpec.Resize.STRETCH_BILINEAR_ALIGN_CORNERS) {
       planes = AlignCornersBilinear.resize(rgb, region.width, region.height, size, size);
     } else {
       // Shortest edge to size (longer edge truncated like transformers' get_resize_output_image_size), then centre crop.
+      // Long: a very narrow region scales its long edge beyond an int; only the crop is ever computed.
       int shortEdge = Math.min(region.width, region.height);
       int longEdge = Math.max(region.width, region.height);
-      int scaledLong = Math.max(size, (int) ((long) size * longEdge / shortEdge));
-      int outWidth = region.width <= region.height ? size : scaledLong;
-      int outHeight = region.width <= region.height ? scaledLong : size;
-      planes = AntialiasedBicubic.resize(rgb, region.width, region.height, outWidth, outHeight);
-      left = (outWidth - size) / 2;
-      top = (outHeight - size) / 2;
-      planeWidth = outWidth;
+      long scaledLong = Math.max(size, (long) size * longEdge / shortEdge);
+      long outWidth = region.width <= region.height ? size : scaledLong;
+      long outHeight = region.width <= region.height ? scaledLong : size;
+      planes = AntialiasedBicubic.resize(rgb, region.width, region.height, outWidth, outHeight,
+          (outWidth - size) / 2, (outHeight - size) / 2, size, size);
     }
     for (int channel = 0; channel < 3; channel++) {
       float mean = spec.mean()[channel];
@@ -53,7 +49,7 @@ final class ImagePreprocessor {
       int base = offset + channel * size * size;
       for (int y = 0; y < size; y++) {
         for (int x = 0; x < size; x++) {
-          float value = plane[(y + top) * planeWidth + x + left] / 255f;
+          float value = plane[y * size + x] / 255f;
           target[base + y * size + x] = (value - mean) / std;
         }
       }

@@ -10,11 +10,17 @@ import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ImagePreprocessorTest {
 
@@ -34,7 +40,7 @@ class ImagePreprocessorTest {
   void bicubicKeepsUniformImagesUniform() {
     int[] rgb = new int[50 * 30];
     Arrays.fill(rgb, 0x336699);
-    float[][] planes = AntialiasedBicubic.resize(rgb, 50, 30, 17, 11);
+    float[][] planes = AntialiasedBicubic.resize(rgb, 50, 30, 17, 11, 0, 0, 17, 11);
     assertThat(planes[0]).containsOnly(0x33);
     assertThat(planes[1]).containsOnly(0x66);
     assertThat(planes[2]).containsOnly(0x99);
@@ -82,6 +88,47 @@ class ImagePreprocessorTest {
   }
 
   @Test
+  void clipCropsOfNarrowImagesMatchResizingTheWholeImageThenCropping() {
+    BufferedImage wide = noise(3, 300, 200);
+    List<BufferedImage> images = List.of(noise(1, 2, 150), noise(2, 150, 2), wide, noise(4, 100, 60));
+    for (BufferedImage image : images) {
+      assertThat(clipInput(image, null)).as("%dx%d", image.getWidth(), image.getHeight())
+          .containsExactly(resizedThenCropped(image, null));
+    }
+    for (CropBox thin : List.of(new CropBox(0.5, 0, 0.01, 1), new CropBox(0, 0.4, 1, 0.01), new CropBox(0.2, 0.1, 0.3, 0.5))) {
+      assertThat(clipInput(wide, thin)).as(thin.toString()).containsExactly(resizedThenCropped(wide, thin));
+    }
+  }
+
+  @Test
+  void aVeryNarrowImageIsPreprocessedForClipInASmallHeap(@TempDir Path dir) throws Exception {
+    // Resized whole to a 224-pixel short edge, 1 x 20,000 would be 224 x 4,480,000 pixels: 12 GB of floats.
+    Path narrow = TestImages.write(noise(5, 1, 20_000), "png", dir.resolve("narrow.png"));
+    Path output = dir.resolve("probe.out");
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    Process probe = new ProcessBuilder(java.toString(), "-Xmx128m", "-cp", System.getProperty("java.class.path"),
+        LargeImageProbe.class.getName(), narrow.toString(), "clip")
+        .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+    if (!probe.waitFor(120, TimeUnit.SECONDS)) { // only there so a regression fails instead of hanging
+      probe.destroyForcibly();
+    }
+    String printed = Files.readString(output, StandardCharsets.UTF_8);
+    assertThat(probe.exitValue()).as(printed).isZero();
+    assertThat(printed).startsWith("decoded 1x20000");
+  }
+
+  @Test
+  void aRegionWhoseResizedLongEdgeExceedsAnIntIsStillCroppedFromTheMiddle() {
+    // 1 x 10,000,000 resizes to 224 x 2,240,000,000; its middle rows are all level 127 of a top-to-bottom ramp.
+    int height = 10_000_000;
+    BufferedImage ramp = new BufferedImage(1, height, BufferedImage.TYPE_BYTE_GRAY);
+    for (int y = 0; y < height; y++) {
+      ramp.getRaster().setSample(0, y, 0, (int) ((long) y * 255 / height));
+    }
+    assertThat(clipInput(ramp, null)).containsOnly(127 / 255f);
+  }
+
+  @Test
   void greyImagesKeepTheirStoredLevels() {
     BufferedImage grey = new BufferedImage(4, 4, BufferedImage.TYPE_BYTE_GRAY);
     grey.getRaster().setSample(1, 1, 0, 100);
@@ -124,5 +171,49 @@ class ImagePreprocessorTest {
     assertThatThrownBy(() -> new CropBox(0.5, 0, 0.6, 1)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new CropBox(0, 0, 0, 1)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new CropBox(Double.NaN, 0, 1, 1)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  private static final PreprocessingSpec CLIP_UNNORMALISED = new PreprocessingSpec(224,
+      PreprocessingSpec.Resize.SHORTEST_EDGE_BICUBIC_CENTER_CROP, new float[] {0, 0, 0}, new float[] {1, 1, 1});
+
+  private static float[] clipInput(BufferedImage image, CropBox crop) {
+    float[] tensor = new float[CLIP_UNNORMALISED.tensorLength()];
+    new ImagePreprocessor(CLIP_UNNORMALISED).write(image, crop, tensor, 0);
+    return tensor;
+  }
+
+  /** What Hugging Face's CLIP preprocessor does: resize the whole region (short edge to 224), then crop its centre. */
+  private static float[] resizedThenCropped(BufferedImage image, CropBox crop) {
+    Rectangle region = crop == null ? new Rectangle(0, 0, image.getWidth(), image.getHeight())
+        : crop.toPixels(image.getWidth(), image.getHeight());
+    int size = CLIP_UNNORMALISED.size();
+    int scaledLong = Math.max(size, (int) ((long) size * Math.max(region.width, region.height)
+        / Math.min(region.width, region.height)));
+    int outWidth = region.width <= region.height ? size : scaledLong;
+    int outHeight = region.width <= region.height ? scaledLong : size;
+    float[][] resized = AntialiasedBicubic.resize(ImagePreprocessor.rgbPixels(image, region),
+        region.width, region.height, outWidth, outHeight, 0, 0, outWidth, outHeight);
+    int left = (outWidth - size) / 2;
+    int top = (outHeight - size) / 2;
+    float[] tensor = new float[CLIP_UNNORMALISED.tensorLength()];
+    for (int channel = 0; channel < 3; channel++) {
+      for (int y = 0; y < size; y++) {
+        for (int x = 0; x < size; x++) {
+          tensor[channel * size * size + y * size + x] = resized[channel][(y + top) * outWidth + x + left] / 255f;
+        }
+      }
+    }
+    return tensor;
+  }
+
+  private static BufferedImage noise(long seed, int width, int height) {
+    Random random = new Random(seed);
+    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < height; y++) {
+      for (int x = 0; x < width; x++) {
+        image.setRGB(x, y, random.nextInt());
+      }
+    }
+    return image;
   }
 }
