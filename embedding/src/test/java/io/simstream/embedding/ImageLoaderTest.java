@@ -16,8 +16,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,6 +35,9 @@ class ImageLoaderTest {
   private static final Duration SHORT_TIMEOUT = Duration.ofMillis(500);
   private static final long SLOW_MILLIS = 6_000;
   private static final long MAX_BYTES = 200_000;
+  /** A byte this often, for far longer than any timeout here, unless the client drops the connection. */
+  private static final long TRICKLE_MILLIS = 100;
+  private static final int TRICKLE_BYTES = 1_800;
   private static final DecodeBudget BUDGET = new DecodeBudget(EmbeddingConfig.MIN_DECODE_BYTES);
 
   @TempDir
@@ -42,6 +47,8 @@ class ImageLoaderTest {
   private static ExecutorService serverThreads;
   private static byte[] png;
   private static String base;
+  /** Counted down by each trickling response whose connection the client dropped. */
+  private static final CountDownLatch tricklesDropped = new CountDownLatch(2);
 
   private final ImageLoader loader = new ImageLoader(new ImageFetcher(TIMEOUT, MAX_BYTES), 1_000_000, BUDGET);
 
@@ -75,6 +82,8 @@ class ImageLoaderTest {
         // client gave up, as intended
       }
     });
+    server.createContext("/huge-trickle.png", ex -> trickle(ex, 200, 1_000_000_000L));
+    server.createContext("/missing-trickle.png", ex -> trickle(ex, 404, 0)); // chunked: no length to go by
     server.createContext("/redirect.png", ex -> {
       ex.getResponseHeaders().add("Location", "/ok.png");
       respond(ex, 302, new byte[0], -1);
@@ -122,6 +131,19 @@ class ImageLoaderTest {
               e -> assertThat(e.failure()).isEqualTo(EmbeddingFailure.TIMEOUT));
       assertThat(Duration.ofNanos(System.nanoTime() - start)).as(path).isLessThan(Duration.ofMillis(SLOW_MILLIS / 2));
     }
+  }
+
+  @Test
+  void unwantedBodiesAreDroppedInsteadOfDrained() throws Exception {
+    for (String path : List.of("/huge-trickle.png", "/missing-trickle.png")) {
+      long start = System.nanoTime();
+      assertFailure(base + path, path.startsWith("/huge") ? EmbeddingFailure.TOO_LARGE : EmbeddingFailure.NOT_FOUND,
+          path.startsWith("/huge") ? "Content-Length" : "HTTP 404");
+      // Decided from the headers: reading the trickle to its end would take far longer than the timeout.
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).as(path).isLessThan(TIMEOUT.dividedBy(2));
+    }
+    assertThat(tricklesDropped.await(TRICKLE_MILLIS * TRICKLE_BYTES / 2, TimeUnit.MILLISECONDS))
+        .as("the server saw both connections dropped").isTrue();
   }
 
   /** A query's picture arrives in memory: the byte limit holds for it as for a fetched image. */
@@ -174,6 +196,22 @@ class ImageLoaderTest {
       out.write(body);
     } catch (IOException e) {
       // client cancelled an oversized body
+    }
+  }
+
+  private static void trickle(HttpExchange exchange, int status, long length) {
+    try (exchange) {
+      exchange.sendResponseHeaders(status, length);
+      OutputStream body = exchange.getResponseBody();
+      for (int i = 0; i < TRICKLE_BYTES; i++) {
+        body.write(0);
+        body.flush();
+        Thread.sleep(TRICKLE_MILLIS);
+      }
+    } catch (IOException e) {
+      tricklesDropped.countDown();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // the server is stopping
     }
   }
 

@@ -6,9 +6,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -43,7 +47,7 @@ final class HttpSource {
     CompletableFuture<HttpResponse<byte[]>> response = client().sendAsync(request, info -> {
       long declared = info.headers().firstValueAsLong("Content-Length").orElse(-1);
       if (info.statusCode() >= 300 || declared > maxBytes) {
-        return HttpResponse.BodySubscribers.replacing(null); // body not wanted
+        return new NoBody();
       }
       return new LimitedBodySubscriber(maxBytes);
     });
@@ -68,6 +72,40 @@ final class HttpSource {
       throw new ImageLoadException(EmbeddingFailure.TOO_LARGE, "Content-Length of " + uri + " exceeds " + maxBytes + " bytes");
     }
     return result.body();
+  }
+
+  /**
+   * For a body that is not wanted (an error page, an oversized image): no body, at once, and the
+   * download cancelled, which drops the connection. A draining subscriber such as
+   * {@code BodySubscribers.replacing} would complete only at the body's end, so a slow body would
+   * have turned a 404 or a too-large image into a (retried) timeout.
+   */
+  private static final class NoBody implements HttpResponse.BodySubscriber<byte[]> {
+
+    @Override
+    public CompletionStage<byte[]> getBody() {
+      return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription subscription) {
+      subscription.cancel();
+    }
+
+    @Override
+    public void onNext(List<ByteBuffer> item) {
+      // nothing is requested
+    }
+
+    @Override
+    public void onError(Throwable throwable) {
+      // the body is not wanted, so neither is its failure
+    }
+
+    @Override
+    public void onComplete() {
+      // the answer was given at once
+    }
   }
 
   private static EmbeddingFailure statusFailure(int status) {
