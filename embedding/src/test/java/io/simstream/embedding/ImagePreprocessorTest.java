@@ -168,6 +168,11 @@ class ImagePreprocessorTest {
     assertThat(new CropBox(0, 0, 1, 1).toPixels(640, 480)).isEqualTo(new Rectangle(0, 0, 640, 480));
     assertThat(new CropBox(0.25, 0.5, 0.5, 0.25).toPixels(640, 480)).isEqualTo(new Rectangle(160, 240, 320, 120));
     assertThat(new CropBox(0.999, 0.999, 0.0001, 0.0001).toPixels(10, 10)).isEqualTo(new Rectangle(9, 9, 1, 1));
+    // 0.1 + 0.2 is 0.30000000000000004 and 0.29 * 100 is 28.999999999999996: edges a rounding error off a pixel boundary.
+    assertThat(new CropBox(0.1, 0.2, 0.2, 0.1).toPixels(10, 10)).isEqualTo(new Rectangle(1, 2, 2, 1));
+    assertThat(new CropBox(0.29, 0.57, 0.01, 0.01).toPixels(100, 100)).isEqualTo(new Rectangle(29, 57, 1, 1));
+    assertThat(new CropBox(0.15, 0.25, 0.1, 0.5).toPixels(10, 10)).as("partly covered pixels are kept")
+        .isEqualTo(new Rectangle(1, 2, 2, 6));
     assertThatThrownBy(() -> new CropBox(0.5, 0, 0.6, 1)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new CropBox(0, 0, 0, 1)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new CropBox(Double.NaN, 0, 1, 1)).isInstanceOf(IllegalArgumentException.class);
