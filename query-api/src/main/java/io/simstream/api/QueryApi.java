@@ -98,9 +98,9 @@ public final class QueryApi implements AutoCloseable {
       Clock clock = Clock.systemUTC();
       DatasetService datasets = new DatasetService(datasetStore, clock);
       RunService runs = new RunService(runStore, datasets, new VectorIndexAdmin(es), models, clock);
-      Map<String, CompactedTopicStore<?>> views = new LinkedHashMap<>();
-      views.put("runsView", runStore);
-      views.put("datasetsView", datasetStore);
+      Map<String, HealthHandlers.CaughtUpCheck> views = new LinkedHashMap<>();
+      views.put("runsView", runStore::awaitCaughtUp);
+      views.put("datasetsView", datasetStore::awaitCaughtUp);
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       resources.add(RuntimeMetrics.bindTo(registry));
       RequestMetrics metrics = new RequestMetrics(registry);

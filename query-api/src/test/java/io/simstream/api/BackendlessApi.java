@@ -58,6 +58,11 @@ final class BackendlessApi implements AutoCloseable {
 
   /** The same over {@code esHosts}: a stub that answers the few requests a test needs. */
   BackendlessApi(String bearerToken, String esHosts) {
+    this(bearerToken, esHosts, Map.of());
+  }
+
+  /** The same with views for /ready to wait on. */
+  BackendlessApi(String bearerToken, String esHosts, Map<String, HealthHandlers.CaughtUpCheck> views) {
     Map<Setting<?>, String> settings = Map.of(Settings.ES_HOSTS, esHosts, Settings.ES_TIMEOUT_MS, "2000");
     es = new ElasticsearchGateway(ElasticsearchClients.create(SimstreamConfig.load(Map.of()).with(settings)));
     Clock clock = Clock.systemUTC();
@@ -69,7 +74,7 @@ final class BackendlessApi implements AutoCloseable {
         new RequestMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)),
         new DatasetHandlers(datasetService), new RunHandlers(runService),
         new SearchHandlers(new SimilaritySearchService(runService, es, models)),
-        new EmbeddingsHandlers(new EmbeddingsService(runService, es, clock)), new HealthHandlers(runService, Map.of()),
+        new EmbeddingsHandlers(new EmbeddingsService(runService, es, clock)), new HealthHandlers(runService, views),
         new SampleHandlers(samples, new ThumbnailService(samples, ImageFetcher.from(SimstreamConfig.load(Map.of())),
             new ThumbnailRenderer(EmbeddingConfig.DEFAULT_MAX_IMAGE_PIXELS))), new UiHandlers());
     app.start(0);

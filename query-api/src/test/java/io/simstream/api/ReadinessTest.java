@@ -3,12 +3,17 @@ package io.simstream.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.simstream.api.health.HealthHandlers;
 import io.simstream.elasticsearch.IndexMapping;
 import io.simstream.elasticsearch.VectorFieldSpec;
 import io.simstream.json.Json;
 import io.simstream.run.Metric;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -114,6 +119,35 @@ class ReadinessTest {
       assertThat(response.headers().firstValue("Retry-After")).contains("5");
       assertThat(response.json().path("error").asText()).as(response.body()).contains(runIndex).contains(says)
           .doesNotContain("misconfigured");
+    }
+  }
+
+  /**
+   * The checks run at once: two views that each wait for the other to start pass, where one after the other
+   * the first would time out. So a probe of a few seconds sees /ready answer even when every backend is slow.
+   */
+  @Test
+  void theChecksRunAtOnce() throws Exception {
+    CountDownLatch bothStarted = new CountDownLatch(2);
+    HealthHandlers.CaughtUpCheck waitsForTheOther = timeout -> {
+      bothStarted.countDown();
+      try {
+        if (!bothStarted.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+          throw new TimeoutException("the other check never started");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    };
+    Map<String, HealthHandlers.CaughtUpCheck> views = new LinkedHashMap<>();
+    views.put("runsView", waitsForTheOther);
+    views.put("datasetsView", waitsForTheOther);
+    try (BackendlessApi api = new BackendlessApi("", "http://127.0.0.1:1", views)) {
+      ApiClient.Response ready = api.client().get("/ready");
+
+      assertThat(ready.json().path("checks").path("runsView").asText()).as(ready.body()).isEqualTo("caught-up");
+      assertThat(ready.json().path("checks").path("datasetsView").asText()).as(ready.body()).isEqualTo("caught-up");
     }
   }
 }
