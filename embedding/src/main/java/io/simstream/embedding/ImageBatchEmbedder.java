@@ -3,7 +3,10 @@ package io.simstream.embedding;
 import io.simstream.embedding.fetch.ImageFetcher;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -57,14 +60,14 @@ final class ImageBatchEmbedder implements AutoCloseable {
   /** Chunks of one batch; the next chunk is fetched and preprocessed while the current one runs. */
   List<EmbeddingResult> embed(List<ImageInput> images) {
     EmbeddingResult[] results = new EmbeddingResult[images.size()];
-    List<Future<float[]>> current = submit(images, 0);
+    Chunk current = submit(images, 0);
     for (int start = 0; start < images.size(); start += batchSize) {
-      List<Future<float[]>> next = submit(images, start + batchSize);
+      Chunk next = submit(images, start + batchSize);
       try {
-        embedChunk(current, results, start);
+        embedChunk(current.tensors(), results, start);
       } catch (RuntimeException e) {
-        current.forEach(f -> f.cancel(true));
-        next.forEach(f -> f.cancel(true));
+        current.cancel();
+        next.cancel();
         throw e;
       }
       current = next;
@@ -72,16 +75,28 @@ final class ImageBatchEmbedder implements AutoCloseable {
     return Arrays.asList(results);
   }
 
-  private List<Future<float[]>> submit(List<ImageInput> images, int start) {
-    List<Future<float[]>> tensors = new ArrayList<>();
+  /**
+   * Starts loading a chunk: one job per distinct image in it (same URI, or same bytes array), so
+   * the many patch boxes of one image cost one fetch and one decode, not one each.
+   */
+  private Chunk submit(List<ImageInput> images, int start) {
+    List<CompletableFuture<float[]>> tensors = new ArrayList<>();
+    Map<Object, List<Integer>> byImage = new LinkedHashMap<>(); // a byte[] key is equal to itself only
     for (int i = start; i < Math.min(images.size(), start + batchSize); i++) {
+      tensors.add(new CompletableFuture<>());
       ImageInput image = images.get(i);
-      tensors.add(workers.submit(() -> prepare(image)));
+      byImage.computeIfAbsent(image.uri() != null ? image.uri() : image.bytes(), key -> new ArrayList<>()).add(i);
     }
-    return tensors;
+    List<Future<?>> jobs = new ArrayList<>();
+    for (List<Integer> positions : byImage.values()) {
+      List<ImageInput> crops = positions.stream().map(images::get).toList();
+      List<CompletableFuture<float[]>> targets = positions.stream().map(i -> tensors.get(i - start)).toList();
+      jobs.add(workers.submit(() -> prepare(crops, targets)));
+    }
+    return new Chunk(tensors, jobs);
   }
 
-  private void embedChunk(List<Future<float[]>> tensors, EmbeddingResult[] results, int offset) {
+  private void embedChunk(List<? extends Future<float[]>> tensors, EmbeddingResult[] results, int offset) {
     int length = preprocessor.spec().tensorLength();
     float[] batch = new float[tensors.size() * length];
     int[] positions = new int[tensors.size()];
@@ -106,13 +121,29 @@ final class ImageBatchEmbedder implements AutoCloseable {
     }
   }
 
-  private float[] prepare(ImageInput input) throws ImageLoadException {
-    float[] tensor = new float[preprocessor.spec().tensorLength()];
-    loader.load(input, image -> {
-      preprocessor.write(image, input.crop(), tensor, 0);
-      return tensor;
-    });
-    return tensor;
+  /**
+   * Loads the image once and preprocesses each crop while its decode memory is reserved, so the
+   * decoded image is released after its last crop. A crop that fails fails alone; a load that
+   * fails, fails them all.
+   */
+  private void prepare(List<ImageInput> crops, List<CompletableFuture<float[]>> tensors) {
+    try {
+      loader.load(crops.get(0), image -> {
+        for (int i = 0; i < crops.size(); i++) {
+          float[] tensor = new float[preprocessor.spec().tensorLength()];
+          try {
+            preprocessor.write(image, crops.get(i).crop(), tensor, 0);
+            tensors.get(i).complete(tensor);
+          } catch (RuntimeException e) {
+            tensors.get(i).completeExceptionally(e);
+          }
+        }
+        return null;
+      });
+    } catch (Throwable e) {
+      // Whatever stopped the load (an Error too) must reach the waiting positions, or they would wait forever.
+      tensors.forEach(tensor -> tensor.completeExceptionally(e));
+    }
   }
 
   private static EmbeddingResult failure(Throwable cause) {
@@ -134,6 +165,15 @@ final class ImageBatchEmbedder implements AutoCloseable {
       throw new EmbeddingException("Image tower output of " + output.length + " values does not split into " + runBatch + " rows");
     }
     return runBatch == count ? output : Arrays.copyOf(output, count * (output.length / runBatch));
+  }
+
+  /** One chunk being loaded: a tensor per position, each completed by the job of its image. */
+  private record Chunk(List<CompletableFuture<float[]>> tensors, List<Future<?>> jobs) {
+
+    void cancel() {
+      jobs.forEach(job -> job.cancel(true));
+      tensors.forEach(tensor -> tensor.cancel(true));
+    }
   }
 
   @Override

@@ -15,11 +15,14 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,6 +50,8 @@ class ImageLoaderTest {
   private static ExecutorService serverThreads;
   private static byte[] png;
   private static String base;
+  /** Requests for /counted.png, whatever their query. */
+  private static final AtomicInteger countedFetches = new AtomicInteger();
   /** Counted down by each trickling response whose connection the client dropped. */
   private static final CountDownLatch tricklesDropped = new CountDownLatch(2);
 
@@ -60,6 +65,10 @@ class ImageLoaderTest {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/ok.png", ex -> respond(ex, 200, png, png.length));
     server.createContext("/missing.png", ex -> respond(ex, 404, new byte[0], -1));
+    server.createContext("/counted.png", ex -> {
+      countedFetches.incrementAndGet();
+      respond(ex, 200, png, png.length);
+    });
     server.createContext("/error.png", ex -> respond(ex, 500, new byte[0], -1));
     server.createContext("/forbidden.png", ex -> respond(ex, 403, new byte[0], -1));
     server.createContext("/busy.png", ex -> respond(ex, 429, new byte[0], -1));
@@ -182,6 +191,47 @@ class ImageLoaderTest {
       assertThat(results.get(0).vector()).containsExactly(results.get(1).vector());
       assertThat(results.get(2).failure()).isEqualTo(EmbeddingFailure.TIMEOUT);
     }
+  }
+
+  @Test
+  void theBoxesOfOneImageInABatchFetchItOnce() throws Exception {
+    Path other = Files.write(dir.resolve("other.png"), png);
+    try (Embedder embedder = EmbedderFactory.create(EmbeddingConfig.defaults()
+        .withEngine(EngineChoice.CPU)
+        .withCacheDirectory(dir.resolve("cache")))) {
+      int before = countedFetches.get();
+      List<EmbeddingResult> shared = embedder.embedImages(patches(i -> base + "/counted.png", other));
+      assertThat(countedFetches.get() - before).as("fetches of the image with 10 boxes").isEqualTo(1);
+      // Per-patch processing, as before: each box under a URI of its own, so each is fetched and decoded alone.
+      before = countedFetches.get();
+      List<EmbeddingResult> alone = embedder.embedImages(patches(i -> base + "/counted.png?box=" + i, other));
+      assertThat(countedFetches.get() - before).isEqualTo(10);
+      for (int i = 0; i < shared.size(); i++) {
+        assertThat(shared.get(i).failure()).as("entry %d", i).isEqualTo(alone.get(i).failure());
+        if (alone.get(i).isSuccess()) {
+          assertThat(shared.get(i).vector()).as("entry %d", i).containsExactly(alone.get(i).vector());
+        }
+      }
+      assertThat(shared.get(3).failure()).isEqualTo(EmbeddingFailure.NOT_FOUND);
+      assertThat(shared.get(4).isSuccess()).isTrue();
+      assertThat(shared.get(4).vector()).isNotEqualTo(shared.get(5).vector());
+    }
+  }
+
+  /** Ten boxes of one image, with another image and two boxes of a missing one in between. */
+  private static List<ImageInput> patches(IntFunction<String> boxedImage, Path other) {
+    List<ImageInput> inputs = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      inputs.add(ImageInput.of(boxedImage.apply(i)).withCrop(new CropBox(0.05 * i, 0.02 * i, 0.5, 0.4 + 0.04 * i)));
+      if (i == 2) {
+        inputs.add(ImageInput.of(base + "/missing.png").withCrop(new CropBox(0, 0, 0.5, 0.5)));
+      }
+      if (i == 5) {
+        inputs.add(ImageInput.of(other));
+        inputs.add(ImageInput.of(base + "/missing.png"));
+      }
+    }
+    return inputs;
   }
 
   private void assertFailure(String uri, EmbeddingFailure failure, String message) {
