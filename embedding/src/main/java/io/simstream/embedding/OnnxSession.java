@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
 
 /**
  * One ONNX model loaded in a DJL engine (OnnxRuntime or TensorRT), returning one named float output
- * as a flat array. Calls are serialised because a DJL predictor is not thread-safe.
+ * as a flat array. Calls are serialised because a DJL predictor is not thread-safe; close waits for them.
  */
 final class OnnxSession implements AutoCloseable {
 
@@ -26,6 +26,8 @@ final class OnnxSession implements AutoCloseable {
   private final Predictor<ModelInput[], float[]> predictor;
   private final String engineName;
   private final int fixedBatch;
+  /** Set by close under the lock run holds, so no run ever reaches the freed native session. */
+  private boolean closed;
 
   private OnnxSession(ZooModel<ModelInput[], float[]> model, String engineName, int fixedBatch) {
     this.model = model;
@@ -66,6 +68,9 @@ final class OnnxSession implements AutoCloseable {
   }
 
   synchronized float[] run(ModelInput... inputs) {
+    if (closed) {
+      throw new EmbeddingException("Model " + model.getName() + " on " + engineName + " is closed");
+    }
     try {
       return predictor.predict(inputs);
     } catch (TranslateException | RuntimeException e) {
@@ -73,8 +78,13 @@ final class OnnxSession implements AutoCloseable {
     }
   }
 
+  /** Waits for a run in progress (a shutdown during a batch), which would otherwise run on freed native memory. */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     predictor.close();
     model.close();
   }
