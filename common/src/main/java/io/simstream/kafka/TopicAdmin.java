@@ -12,7 +12,7 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Creates simstream's topics when they are missing; both services call it at start. */
+/** Creates simstream's topics when they are missing (both services call it at start), or only looks at them. */
 public final class TopicAdmin {
   private static final Logger LOG = LoggerFactory.getLogger(TopicAdmin.class);
 
@@ -49,6 +49,19 @@ public final class TopicAdmin {
       throw new IllegalStateException("interrupted while creating topics", e);
     } catch (ExecutionException e) {
       throw new IllegalStateException("cannot create topics on " + config.get(Settings.KAFKA_BOOTSTRAP_SERVERS)
+          + ": " + e.getCause().getMessage(), e.getCause());
+    }
+  }
+
+  /** The topics the cluster has, asked without creating any (a consumer's metadata request may, by default). */
+  public static Set<String> existingTopics(SimstreamConfig config) {
+    try (Admin admin = Admin.create(config.kafkaClientProperties().asMap())) {
+      return admin.listTopics().names().get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while listing topics", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot list topics on " + config.get(Settings.KAFKA_BOOTSTRAP_SERVERS)
           + ": " + e.getCause().getMessage(), e.getCause());
     }
   }

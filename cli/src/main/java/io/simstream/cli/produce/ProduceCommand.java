@@ -23,6 +23,8 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -141,12 +143,17 @@ public final class ProduceCommand implements Callable<Integer> {
 
     KafkaClientProperties kafka = config.kafkaClientProperties();
     Topics topics = Topics.from(config);
-    TopicAdmin.ensureTopics(config);
     ListingTopic listingTopic = new ListingTopic(config);
-    listingTopic.ensureExists();
+    // A dry run changes nothing: topics are only looked at, and one that is missing reads as empty.
+    Set<String> existing = dryRun ? TopicAdmin.existingTopics(config) : null;
+    if (!dryRun) {
+      TopicAdmin.ensureTopics(config);
+      listingTopic.ensureExists();
+    }
 
     DatasetRegistration registration = new DatasetRegistration(kafka, topics.datasets());
-    if (!registration.isRegistered(dataset)) {
+    boolean registered = (!dryRun || existing.contains(topics.datasets().name())) && registration.isRegistered(dataset);
+    if (!registered) {
       if (!registerDataset) {
         throw new BadInputException("dataset '" + dataset + "' is not registered: add --register-dataset, "
             + "or register it with POST /v1/datasets (events of unregistered datasets are dead-lettered)");
@@ -157,7 +164,8 @@ public final class ProduceCommand implements Callable<Integer> {
       }
     }
 
-    SyncDiff diff = new SyncDiff(listingTopic.read(dataset));
+    SyncDiff diff = new SyncDiff(!dryRun || existing.contains(listingTopic.name()) ? listingTopic.read(dataset)
+        : Map.of());
     Progress progress = new Progress(err, Progress.stderrIsTerminal(), total, System::nanoTime);
     err.println("reading " + source.describe() + " (" + total + " samples) into dataset '" + dataset + "'"
         + (dryRun ? ", dry run" : ""));
