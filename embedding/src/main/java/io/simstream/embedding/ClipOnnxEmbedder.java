@@ -48,7 +48,7 @@ public final class ClipOnnxEmbedder implements Embedder {
     Path tokenizerFile = requireFile(directory.resolve(TOKENIZER_FILE));
 
     OnnxSession text = null;
-    OnnxSession image = null;
+    ImageTower image = null;
     HuggingFaceTokenizer tokenizer = null;
     ClipOnnxEmbedder embedder = null;
     try {

@@ -22,7 +22,7 @@ final class ImageBatchEmbedder implements AutoCloseable {
 
   private static final AtomicInteger POOL_IDS = new AtomicInteger();
 
-  private final OnnxSession tower;
+  private final ImageTower tower;
   private final String inputName;
   private final ImagePreprocessor preprocessor;
   private final ImageFetcher fetcher;
@@ -31,7 +31,7 @@ final class ImageBatchEmbedder implements AutoCloseable {
   private final ExecutorService workers;
   private final int dimensions;
 
-  ImageBatchEmbedder(OnnxSession tower, String inputName, ImagePreprocessor preprocessor, EmbeddingConfig config) {
+  ImageBatchEmbedder(ImageTower tower, String inputName, ImagePreprocessor preprocessor, EmbeddingConfig config) {
     this.tower = tower;
     this.inputName = inputName;
     this.preprocessor = preprocessor;

@@ -12,8 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Opens ONNX models on the engine the configuration asks for. TensorRT is tried only for image
- * towers; whenever it is missing or fails, the model runs on ONNX Runtime (CPU) and one log line
- * says why.
+ * towers; whenever it is missing or fails, at open or at a later run ({@link FallbackTower}), the model
+ * runs on ONNX Runtime (CPU) and one log line says why.
  */
 final class InferenceEngines {
 
@@ -44,7 +44,7 @@ final class InferenceEngines {
    * The image tower ({@code [batch, 3, imageSize, imageSize]} input) on the chosen engine, falling
    * back to CPU as described above. A TensorRT tower must also run one blank batch before it is used.
    */
-  static OnnxSession openImageTower(Path onnx, String inputName, String outputName, int imageSize,
+  static ImageTower openImageTower(Path onnx, String inputName, String outputName, int imageSize,
       EmbeddingConfig config) {
     EngineChoice choice = config.engine();
     if (choice == EngineChoice.CPU) {
@@ -60,7 +60,7 @@ final class InferenceEngines {
       tensorRt = openTensorRt(onnx, outputName, batch, config.cacheDirectory());
       tensorRt.run(ModelInput.floats(inputName, new float[batch * 3 * imageSize * imageSize],
           batch, 3, imageSize, imageSize));
-      return tensorRt;
+      return new FallbackTower(tensorRt, () -> openCpu(onnx, outputName), onnx.getFileName().toString());
     } catch (Throwable e) { // native load failures are Errors (UnsatisfiedLinkError, ExceptionInInitializerError)
       if (tensorRt != null) {
         tensorRt.close();

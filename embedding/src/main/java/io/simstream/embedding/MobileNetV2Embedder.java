@@ -24,7 +24,7 @@ public final class MobileNetV2Embedder implements Embedder {
 
   public static MobileNetV2Embedder open(EmbeddingConfig config) {
     Path onnx = MODEL.unpackTo(config.cacheDirectory());
-    OnnxSession tower = InferenceEngines.openImageTower(onnx, INPUT, OUTPUT, PreprocessingSpec.NSFWJS_MOBILENET.size(), config);
+    ImageTower tower = InferenceEngines.openImageTower(onnx, INPUT, OUTPUT, PreprocessingSpec.NSFWJS_MOBILENET.size(), config);
     try {
       return new MobileNetV2Embedder(new ImageBatchEmbedder(tower, INPUT,
           new ImagePreprocessor(PreprocessingSpec.NSFWJS_MOBILENET), config));

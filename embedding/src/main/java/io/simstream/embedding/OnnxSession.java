@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
  * One ONNX model loaded in a DJL engine (OnnxRuntime or TensorRT), returning one named float output
  * as a flat array. Calls are serialised because a DJL predictor is not thread-safe; close waits for them.
  */
-final class OnnxSession implements AutoCloseable {
+final class OnnxSession implements ImageTower {
 
   private final ZooModel<ModelInput[], float[]> model;
   private final Predictor<ModelInput[], float[]> predictor;
@@ -54,11 +54,13 @@ final class OnnxSession implements AutoCloseable {
     return new OnnxSession(criteria.build().loadModel(), engine, fixedBatch);
   }
 
-  String engineName() {
+  @Override
+  public String engineName() {
     return engineName;
   }
 
-  int fixedBatch() {
+  @Override
+  public int fixedBatch() {
     return fixedBatch;
   }
 
@@ -67,7 +69,8 @@ final class OnnxSession implements AutoCloseable {
     return model.describeInput().keys();
   }
 
-  synchronized float[] run(ModelInput... inputs) {
+  @Override
+  public synchronized float[] run(ModelInput... inputs) {
     if (closed) {
       throw new EmbeddingException("Model " + model.getName() + " on " + engineName + " is closed");
     }

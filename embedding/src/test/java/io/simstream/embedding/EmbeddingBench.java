@@ -64,7 +64,7 @@ public final class EmbeddingBench {
 
   private static Rate modelOnlyRate(EmbeddingConfig config, int batch) {
     Path onnx = MobileNetV2Embedder.MODEL.unpackTo(config.cacheDirectory());
-    try (OnnxSession tower = InferenceEngines.openImageTower(onnx, MobileNetV2Embedder.INPUT,
+    try (ImageTower tower = InferenceEngines.openImageTower(onnx, MobileNetV2Embedder.INPUT,
         MobileNetV2Embedder.OUTPUT, PreprocessingSpec.NSFWJS_MOBILENET.size(), config)) {
       float[] pixels = new float[batch * PreprocessingSpec.NSFWJS_MOBILENET.tensorLength()];
       Arrays.fill(pixels, 0.5f);

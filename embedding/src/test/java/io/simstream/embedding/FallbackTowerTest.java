@@ -1,0 +1,100 @@
+package io.simstream.embedding;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A GPU tower that fails at a run (device memory, a device error) hands over to the CPU for good: the failed
+ * batch and every later one run there, with one warning, and the GPU session is closed.
+ */
+class FallbackTowerTest {
+  private final Logger logger = (Logger) LoggerFactory.getLogger(InferenceEngines.class);
+  private final ListAppender<ILoggingEvent> events = new ListAppender<>();
+
+  @BeforeEach
+  void capture() {
+    events.start();
+    logger.addAppender(events);
+  }
+
+  @AfterEach
+  void release() {
+    logger.detachAppender(events);
+  }
+
+  /** A tower of a fixed engine that answers {@code output}, or fails every run when output is null. */
+  private static final class FakeTower implements ImageTower {
+    final String engine;
+    final float[] output;
+    final int batch;
+    final AtomicInteger runs = new AtomicInteger();
+    boolean closed;
+
+    FakeTower(String engine, float[] output, int batch) {
+      this.engine = engine;
+      this.output = output;
+      this.batch = batch;
+    }
+
+    @Override
+    public float[] run(ModelInput... inputs) {
+      runs.incrementAndGet();
+      if (output == null) {
+        throw new EmbeddingException("Inference failed on " + engine + ": CUDA out of memory");
+      }
+      return output;
+    }
+
+    @Override
+    public int fixedBatch() {
+      return batch;
+    }
+
+    @Override
+    public String engineName() {
+      return engine;
+    }
+
+    @Override
+    public void close() {
+      closed = true;
+    }
+  }
+
+  @Test
+  void aRunThatFailsOnTheGpuIsRunOnTheCpuAndSoIsEveryLaterOne() {
+    FakeTower gpu = new FakeTower(InferenceEngines.TENSORRT, null, 4);
+    FakeTower cpu = new FakeTower(InferenceEngines.ONNX_RUNTIME, new float[] {1, 2}, 0);
+    AtomicInteger opened = new AtomicInteger();
+    FallbackTower tower = new FallbackTower(gpu, () -> {
+      opened.incrementAndGet();
+      return cpu;
+    }, "model.onnx");
+    ModelInput input = ModelInput.floats("pixel_values", new float[4], 1, 1, 2, 2);
+
+    assertThat(tower.engineName()).isEqualTo(InferenceEngines.TENSORRT);
+    assertThat(tower.run(input)).containsExactly(1, 2);
+    assertThat(tower.run(input)).containsExactly(1, 2);
+
+    assertThat(gpu.runs).hasValue(1);
+    assertThat(gpu.closed).isTrue();
+    assertThat(cpu.runs).hasValue(2);
+    assertThat(opened).hasValue(1);
+    assertThat(tower.engineName()).isEqualTo(InferenceEngines.ONNX_RUNTIME);
+    assertThat(tower.fixedBatch()).isZero();
+    assertThat(events.list).singleElement().satisfies(event -> {
+      assertThat(event.getLevel()).isEqualTo(Level.WARN);
+      assertThat(event.getFormattedMessage()).startsWith("TensorRT failed running model.onnx (")
+          .contains("CUDA out of memory").endsWith("running it on ONNX Runtime (CPU) from now on");
+    });
+  }
+}
