@@ -97,6 +97,18 @@ class HelmChartTest {
   }
 
   @Test
+  void podsGetNoServiceLinkVariables() {
+    // Kubernetes would add <SERVICE>_SERVICE_HOST and _PORT_* variables for every Service of the namespace: a
+    // Strimzi cluster named simstream gives SIMSTREAM_KAFKA_BOOTSTRAP_..., which the services refuse as unknown
+    // Kafka client properties, and the chart's own Services give names the services warn about.
+    RenderedChart chart = RenderedChart.render("simstream", Map.of());
+    for (String service : List.of("indexer", "query-api")) {
+      assertThat(at(chart.get("Deployment", "simstream-" + service), "spec.template.spec.enableServiceLinks"))
+          .as(service).isEqualTo(false);
+    }
+  }
+
+  @Test
   void autoscalingServiceMonitorAndMemorySplitFollowTheValues() {
     RenderedChart chart = RenderedChart.render("search", values(
         "topics.partitions", "12", "indexer.threads", "2",
