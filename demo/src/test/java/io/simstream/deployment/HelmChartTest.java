@@ -275,6 +275,40 @@ class HelmChartTest {
         .hasMessageContaining("Secret user is listed twice");
   }
 
+  @Test
+  void refusesExtraConfigForVariablesTheChartSets() {
+    // Every SIMSTREAM_* entry the ConfigMap already has, including those from kafka.properties and the CA file:
+    // a second one under the same key would be a duplicate YAML key (Helm keeps the last; Flux refuses it).
+    Map<String, Object> withKafkaAndCa = values("kafka.properties.security\\.protocol", "SSL",
+        "elasticsearch.caCert.secretName", "es-ca");
+    Map<String, Object> data = RenderedChart.mapAt(RenderedChart.render("simstream", withKafkaAndCa)
+        .get("ConfigMap", "simstream-config"), "data");
+    List<String> managed = data.keySet().stream().filter(name -> name.startsWith("SIMSTREAM_")).toList();
+    assertThat(managed).contains("SIMSTREAM_INDEXER_STATE_DIR", "SIMSTREAM_API_PORT", "SIMSTREAM_ES_CA_CERT",
+        KafkaClientProperties.envName("security.protocol")).hasSizeGreaterThan(15);
+    for (String name : managed) {
+      Map<String, Object> values = new LinkedHashMap<>(withKafkaAndCa);
+      values.put("extraConfig." + name, String.valueOf(data.get(name)));
+      assertThatThrownBy(() -> RenderedChart.render("simstream", values)).as(name)
+          .hasMessageContaining("extraConfig." + name + ": the chart sets it from ");
+    }
+    assertThatThrownBy(() -> RenderedChart.render("simstream", Map.of("extraConfig.SIMSTREAM_INDEXER_STATE_DIR", "/data")))
+        .hasMessageContaining("extraConfig.SIMSTREAM_INDEXER_STATE_DIR: the chart sets it from indexer.stateDir");
+    assertThatThrownBy(() -> RenderedChart.render("simstream", values("kafka.properties.security\\.protocol", "SSL",
+            "extraConfig.SIMSTREAM_KAFKA_SECURITY_PROTOCOL", "SASL_SSL")))
+        .hasMessageContaining("the chart sets it from kafka.properties or kafka.secretFiles");
+    // The Deployment's env would win over the ConfigMap and drop the value without a word.
+    assertThatThrownBy(() -> RenderedChart.render("simstream", Map.of("extraConfig.SIMSTREAM_INDEXER_INSTANCE_ID", "a")))
+        .hasMessageContaining("extraConfig.SIMSTREAM_INDEXER_INSTANCE_ID: the chart sets it from the pod's name");
+
+    // Without the CA value, the CA path and other settings are the operator's to give.
+    Map<String, Object> config = RenderedChart.mapAt(RenderedChart.render("simstream", values(
+            "extraConfig.SIMSTREAM_ES_CA_CERT", "/etc/ca/ca.crt", "extraConfig.SIMSTREAM_INDEXER_BATCH_SIZE", "512"))
+        .get("ConfigMap", "simstream-config"), "data");
+    assertThat(config).containsEntry("SIMSTREAM_ES_CA_CERT", "/etc/ca/ca.crt")
+        .containsEntry("SIMSTREAM_INDEXER_BATCH_SIZE", "512");
+  }
+
   private static RenderedChart renderValues(Path dir, String valuesYaml) throws IOException {
     return RenderedChart.render("simstream", Files.writeString(dir.resolve("values.yaml"), valuesYaml));
   }

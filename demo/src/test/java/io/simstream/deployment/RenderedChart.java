@@ -39,7 +39,10 @@ record RenderedChart(List<Map<String, Object>> objects) {
 
   static RenderedChart parse(String manifests) {
     List<Map<String, Object>> objects = new ArrayList<>();
-    for (Object document : new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(manifests)) {
+    // Helm keeps the last of two equal keys, kubectl and Flux refuse them: a render with one is a bug.
+    LoaderOptions strict = new LoaderOptions();
+    strict.setAllowDuplicateKeys(false);
+    for (Object document : new Yaml(new SafeConstructor(strict)).loadAll(manifests)) {
       if (document != null) {
         @SuppressWarnings("unchecked")
         Map<String, Object> object = (Map<String, Object>) document;
