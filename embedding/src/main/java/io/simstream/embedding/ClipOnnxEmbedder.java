@@ -33,11 +33,14 @@ public final class ClipOnnxEmbedder implements Embedder {
   private final OnnxSession textTower;
   private final HuggingFaceTokenizer tokenizer;
   private final boolean feedsAttentionMask;
+  private final String checkpoint;
 
-  private ClipOnnxEmbedder(ImageBatchEmbedder images, OnnxSession textTower, HuggingFaceTokenizer tokenizer) {
+  private ClipOnnxEmbedder(ImageBatchEmbedder images, OnnxSession textTower, HuggingFaceTokenizer tokenizer,
+                           String checkpoint) {
     this.images = images;
     this.textTower = textTower;
     this.tokenizer = tokenizer;
+    this.checkpoint = checkpoint;
     this.feedsAttentionMask = textTower.inputNames().contains("attention_mask");
   }
 
@@ -57,7 +60,7 @@ public final class ClipOnnxEmbedder implements Embedder {
       image = InferenceEngines.openImageTower(imageModel, "pixel_values", "image_embeds", IMAGE_SIZE, config);
       tokenizer = loadTokenizer(tokenizerFile);
       embedder = new ClipOnnxEmbedder(new ImageBatchEmbedder(image, "pixel_values",
-          new ImagePreprocessor(PreprocessingSpec.clip(IMAGE_SIZE)), config), text, tokenizer);
+          new ImagePreprocessor(PreprocessingSpec.clip(IMAGE_SIZE)), config), text, tokenizer, Sha256.hex(imageModel));
       int textDimensions = embedder.embedText("a photo").length;
       if (textDimensions != embedder.dimensions()) {
         throw new EmbeddingException("CLIP towers disagree: image_embeds has " + embedder.dimensions()
@@ -99,6 +102,11 @@ public final class ClipOnnxEmbedder implements Embedder {
   @Override
   public boolean supportsPrompts() {
     return true;
+  }
+
+  @Override
+  public String checkpoint() {
+    return checkpoint;
   }
 
   @Override

@@ -17,6 +17,15 @@ public interface Embedder extends AutoCloseable {
   /** True when {@link #embedText(String)} works: the model shares one space for text and images. */
   boolean supportsPrompts();
 
+  /**
+   * What tells these weights from others under the same {@link #modelName()}: the SHA-256 of the image tower's
+   * file for a model the user supplies (so a vector kept from other files is never taken for this model's);
+   * empty for weights that ship with simstream.
+   */
+  default String checkpoint() {
+    return "";
+  }
+
   /** Engine actually running the image tower ("OnnxRuntime" or "TensorRT"), after any fallback. */
   String engineName();
 

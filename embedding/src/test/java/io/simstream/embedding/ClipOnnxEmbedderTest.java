@@ -49,6 +49,10 @@ class ClipOnnxEmbedderTest {
     assertThat(clip.supportsPrompts()).isTrue();
     assertThat(clip.dimensions()).isEqualTo(TinyClipModel.DIMENSIONS);
     assertThat(clip.engineName()).isEqualTo("OnnxRuntime");
+    // The image tower's file tells these weights from other CLIP files; the bundled model needs none.
+    assertThat(clip.checkpoint()).isEqualTo(Sha256.hex(dir.resolve("clip").resolve(
+        ClipOnnxEmbedder.IMAGE_MODEL_FILES.stream().filter(f -> Files.exists(dir.resolve("clip").resolve(f)))
+            .findFirst().orElseThrow())));
   }
 
   @Test

@@ -71,6 +71,11 @@ public final class CatalogEmbedderProvider implements EmbedderProvider, AutoClos
     }
 
     @Override
+    public String checkpoint() {
+      return embedder.checkpoint();
+    }
+
+    @Override
     public List<Outcome> embedImages(List<Image> images) {
       Outcome[] outcomes = new Outcome[images.size()];
       List<ImageInput> inputs = new ArrayList<>(images.size());

@@ -13,6 +13,14 @@ public interface ImageEmbedder {
 
   int dimensions();
 
+  /**
+   * What tells this model's weights from other weights under the same name (a hash of files the user supplies),
+   * so that a vector computed by other weights is never reused; empty for weights that ship with simstream.
+   */
+  default String checkpoint() {
+    return "";
+  }
+
   /** One outcome per image, in order; an unreadable image fails alone. */
   List<Outcome> embedImages(List<Image> images);
 

@@ -15,14 +15,17 @@ import java.util.Objects;
  *
  * @param version         offset of the sample's latest event: monotonic per sample (one key, one partition)
  * @param embeddings      vectors sent by the producer, keyed by brain key, model or "default"
- * @param computed        vectors computed by embedding models for this image, keyed by model name, kept so
- *                        that they are never recomputed while the image stays the same
- * @param patchesComputed vectors computed for patches, by label id then model name, kept while the image
- *                        and the patch's box stay the same
+ * @param computed        vectors computed by embedding models for this image, keyed by {@link #computedKey},
+ *                        kept so that they are never recomputed while the image stays the same
+ * @param patchesComputed vectors computed for patches, by label id then {@link #computedKey}, kept while the
+ *                        image and the patch's box stay the same
  */
 public record SampleState(long version, String imageUri, Map<String, float[]> embeddings,
                           Map<String, float[]> computed, List<Patch> patches,
                           Map<String, Map<String, float[]>> patchesComputed) {
+  /** Between a model's name and its checkpoint in a computed vector's key; catalog model names have none. */
+  private static final char CHECKPOINT_SEPARATOR = '@';
+
   public SampleState {
     embeddings = Map.copyOf(embeddings);
     computed = Map.copyOf(computed);
@@ -89,17 +92,36 @@ public record SampleState(long version, String imageUri, Map<String, float[]> em
     return patchesComputed.getOrDefault(labelId, Map.of());
   }
 
-  public SampleState withComputed(String model, float[] vector) {
-    Map<String, float[]> copy = new HashMap<>(computed);
-    copy.put(model, vector);
-    return new SampleState(version, imageUri, embeddings, copy, patches, patchesComputed);
+  /**
+   * The key of a vector computed by {@code model} with the weights {@code checkpoint}: the model name alone for
+   * weights that ship with simstream (empty checkpoint), as states written before checkpoints have it.
+   */
+  public static String computedKey(String model, String checkpoint) {
+    return checkpoint.isEmpty() ? model : model + CHECKPOINT_SEPARATOR + checkpoint;
   }
 
-  public SampleState withPatchComputed(String labelId, String model, float[] vector) {
-    Map<String, float[]> vectors = new HashMap<>(computedFor(labelId));
-    vectors.put(model, vector);
+  /** Keeps the vector under its {@link #computedKey}, in place of one that other weights of the model computed. */
+  public SampleState withComputed(String key, float[] vector) {
+    return new SampleState(version, imageUri, embeddings, replaced(computed, key, vector), patches, patchesComputed);
+  }
+
+  public SampleState withPatchComputed(String labelId, String key, float[] vector) {
+    Map<String, float[]> vectors = replaced(computedFor(labelId), key, vector);
     Map<String, Map<String, float[]>> copy = new HashMap<>(patchesComputed);
     copy.put(labelId, vectors);
     return new SampleState(version, imageUri, embeddings, computed, patches, copy);
+  }
+
+  private static Map<String, float[]> replaced(Map<String, float[]> vectors, String key, float[] vector) {
+    String model = modelOf(key);
+    Map<String, float[]> copy = new HashMap<>(vectors);
+    copy.keySet().removeIf(other -> modelOf(other).equals(model));
+    copy.put(key, vector);
+    return copy;
+  }
+
+  private static String modelOf(String key) {
+    int separator = key.indexOf(CHECKPOINT_SEPARATOR);
+    return separator < 0 ? key : key.substring(0, separator);
   }
 }

@@ -161,7 +161,7 @@ final class ChangeProcessor implements Processor<String, byte[], String, byte[]>
         if (!patch.belongsTo(run.patchesField())) {
           continue;
         }
-        float[] vector = RunVectors.raw(run, patch.embeddings(), Map.of());
+        float[] vector = RunVectors.raw(run, patch.embeddings(), Map.of(), run.model());
         String problem = vector == null ? null : RunVectors.problem(run, vector);
         if (problem != null) {
           return new Rejection(DeadLetterKind.WRONG_DIMS, "patch '" + patch.labelId() + "': " + problem);
@@ -169,7 +169,7 @@ final class ChangeProcessor implements Processor<String, byte[], String, byte[]>
         needsModel |= vector == null;
       }
     } else {
-      float[] vector = RunVectors.raw(run, event.embeddings(), Map.of());
+      float[] vector = RunVectors.raw(run, event.embeddings(), Map.of(), run.model());
       String problem = vector == null ? null : RunVectors.problem(run, vector);
       if (problem != null) {
         return new Rejection(DeadLetterKind.WRONG_DIMS, problem);

@@ -111,13 +111,14 @@ final class DocumentSync {
         // A set: runs sharing a model (or a patch in several fields' runs) embed each image once.
         Set<EmbeddingPlan.Job> waiting = new LinkedHashSet<>();
         if (!run.indexesPatches()) {
-          if (RunVectors.raw(run, state.embeddings(), state.computed()) == null) {
+          if (RunVectors.raw(run, state.embeddings(), state.computed(), computedKey(run.model())) == null) {
             waiting.add(new EmbeddingPlan.Job(item.key(), state.imageUri(), null, null));
           }
         } else {
           for (Patch patch : state.patches()) {
             if (patch.belongsTo(run.patchesField())
-                && RunVectors.raw(run, patch.embeddings(), state.computedFor(patch.labelId())) == null) {
+                && RunVectors.raw(run, patch.embeddings(), state.computedFor(patch.labelId()),
+                    computedKey(run.model())) == null) {
               waiting.add(new EmbeddingPlan.Job(item.key(), state.imageUri(), patch.labelId(), patch.boundingBox()));
             }
           }
@@ -204,8 +205,9 @@ final class DocumentSync {
         }
         continue;
       }
-      SampleState next = job.labelId() == null ? state.withComputed(result.model(), result.vector())
-          : state.withPatchComputed(job.labelId(), result.model(), result.vector());
+      String key = computedKey(result.model());
+      SampleState next = job.labelId() == null ? state.withComputed(key, result.vector())
+          : state.withPatchComputed(job.labelId(), key, result.vector());
       if (next.estimatedBytes() > SampleState.MAX_STORED_BYTES) {
         // Its changelog record could never be written, which would stop the partition: the vectors that do not
         // fit are not kept (their documents are not written), said once per sample and model.
@@ -221,6 +223,11 @@ final class DocumentSync {
     }
     changed.forEach(samples::put);
     return retryable;
+  }
+
+  /** Where a state keeps the vectors the model computes with the weights this indexer has. */
+  private String computedKey(String model) {
+    return SampleState.computedKey(model, embedders.find(model).map(ImageEmbedder::checkpoint).orElse(""));
   }
 
   /** Whether the sample still has the job's image (and patch box), so what came of embedding it is still its own. */
@@ -256,7 +263,8 @@ final class DocumentSync {
           refused.add(run.indexName());
           continue;
         }
-        WritePlanner.plan(sampleId, item.state(), item.version(), item.removedLabelIds(), run, ops);
+        WritePlanner.plan(sampleId, item.state(), item.version(), item.removedLabelIds(), run,
+            run.isPrecomputed() ? run.model() : computedKey(run.model()), ops);
       }
     }
     return ops;

@@ -14,14 +14,17 @@ final class RunVectors {
    * model run ignores a sent vector of another size (typically a {@code default} meant for other
    * runs) and uses its model instead.
    *
-   * @param computed the vectors computed for the sample's image, or for the patch in patch runs
+   * @param computed    the vectors computed for the sample's image, or for the patch in patch runs
+   * @param computedKey the key of the vector the run's model computes with the weights it has now
+   *                    ({@link io.simstream.indexer.state.SampleState#computedKey})
    */
-  static float[] raw(SimilarityRun run, Map<String, float[]> embeddings, Map<String, float[]> computed) {
+  static float[] raw(SimilarityRun run, Map<String, float[]> embeddings, Map<String, float[]> computed,
+                     String computedKey) {
     float[] vector = run.vectorFrom(embeddings);
     if (run.isPrecomputed() || (vector != null && vector.length == run.dims())) {
       return vector;
     }
-    return computed.get(run.model());
+    return computed.get(computedKey);
   }
 
   /** Why the vector cannot go into the run's index, or null when it can. */

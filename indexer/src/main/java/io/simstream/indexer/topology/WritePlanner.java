@@ -25,12 +25,13 @@ final class WritePlanner {
    * @param state           the current state, null when the sample is deleted
    * @param version         the external version of every write: the offset of the sample's latest event
    * @param removedLabelIds patches that left the sample (or changed field) since it was last written
+   * @param computedKey     where the state keeps the vectors of the run's model ({@link RunVectors#raw})
    */
   static void plan(String sampleId, SampleState state, long version, Set<String> removedLabelIds,
-                   SimilarityRun run, List<WriteOp> out) {
+                   SimilarityRun run, String computedKey, List<WriteOp> out) {
     if (!run.indexesPatches()) {
       float[] vector = state == null ? null
-          : RunVectors.forIndex(run, RunVectors.raw(run, state.embeddings(), state.computed()));
+          : RunVectors.forIndex(run, RunVectors.raw(run, state.embeddings(), state.computed(), computedKey));
       out.add(vector == null ? WriteOp.delete(run, sampleId, version, sampleId)
           : WriteOp.index(run, sampleId, version, sampleId, null, vector, DocumentSummary.ofSample(state.imageUri())));
       return;
@@ -39,7 +40,7 @@ final class WritePlanner {
     if (state != null) {
       for (Patch patch : state.patches()) {
         if (patch.belongsTo(run.patchesField())) {
-          float[] raw = RunVectors.raw(run, patch.embeddings(), state.computedFor(patch.labelId()));
+          float[] raw = RunVectors.raw(run, patch.embeddings(), state.computedFor(patch.labelId()), computedKey);
           float[] vector = RunVectors.forIndex(run, raw);
           String id = PatchDocumentId.of(sampleId, patch.labelId());
           out.add(vector == null ? WriteOp.delete(run, id, version, sampleId)

@@ -73,6 +73,8 @@ class IndexerTopologyTest {
   private final Topics topics = Topics.from(SimstreamConfig.load(Map.of()));
   private final RecordingWriter writer = new RecordingWriter();
   private final AtomicInteger embedCalls = new AtomicInteger();
+  /** The fake CLIP's weights: what tells its vectors from those of other files under the same model name. */
+  private String clipCheckpoint = "";
   private final AtomicInteger flakyFailures = new AtomicInteger(1);
   private final List<ImageEmbedder.Image> embedded = new ArrayList<>();
   /** Embedding batches kept from running while true, to act while one is in flight. */
@@ -98,6 +100,11 @@ class IndexerTopologyTest {
       @Override
       public int dimensions() {
         return 3;
+      }
+
+      @Override
+      public String checkpoint() {
+        return clipCheckpoint;
       }
 
       /** Whole images: (uri length, 1, 2); crops: (uri length, x, width) of the box. */
@@ -939,6 +946,33 @@ class IndexerTopologyTest {
     assertThat(embedded.stream().filter(i -> i.uri().contains("down")))
         .as("tried %d times", Outbox.IMAGE_ATTEMPTS).hasSize(Outbox.IMAGE_ATTEMPTS);
     assertThat(pending.get(key("s2"))).as("written without a vector once given up").isNull();
+  }
+
+  /**
+   * A vector kept in a sample's state is reused only by the weights that computed it: after the model's files
+   * changed (another CLIP checkpoint under the same name), a new run of the model embeds the image again.
+   */
+  @Test
+  void aVectorComputedByOtherWeightsOfTheModelIsNotReused() {
+    clipCheckpoint = "weights-1";
+    SimilarityRun first = Events.modelRun(DS, "clip", "clip", 3);
+    register(first);
+    driver.advanceWallClockTime(Duration.ofMillis(500));
+    send(Events.withImage(DS, "s1", "file:/a.jpg"));
+    flush();
+    assertThat(embedCalls.get()).isEqualTo(1);
+
+    clipCheckpoint = "weights-2";
+    SimilarityRun second = Events.modelRun(DS, "clip_again", "clip", 3);
+    register(second);
+    for (int tick = 0; tick < 5 && writer.index(second.indexName()).isEmpty(); tick++) {
+      driver.advanceWallClockTime(Duration.ofMillis(500));
+    }
+
+    assertThat(writer.index(second.indexName())).containsOnlyKeys("s1");
+    assertThat(embedCalls.get()).as("embedded again by the new weights").isEqualTo(2);
+    SampleState state = driver.<String, SampleState>getKeyValueStore(IndexerTopology.SAMPLES_STORE).get(key("s1"));
+    assertThat(state.computed()).as("the old weights' vector is not kept beside it").hasSize(1);
   }
 
   /** A model that overflows (NaN, infinity) gives no vector to index or keep: the image is dead-lettered once. */
