@@ -156,8 +156,8 @@ class Dataset:
         A sample is a mapping with ``id`` (or ``sample_id``), ``filepath`` (or ``image_uri``) and/or
         ``embeddings`` (``{key: vector}``; a run uses the vector keyed by its brain key, else
         ``default``), and optional ``patches`` (mappings with ``label_id``, ``field``, ``label``,
-        ``bounding_box`` ``[x, y, w, h]`` in 0..1, ``embeddings``). Register the dataset first
-        (:meth:`Client.create_dataset`).
+        ``bounding_box`` ``[x, y, w, h]`` in 0..1, ``embeddings``); one sample may be given alone.
+        Register the dataset first (:meth:`Client.create_dataset`).
 
         Needs a Kafka client: ``pip install confluent-kafka`` (or ``kafka-python``; Debian:
         ``python3-confluent-kafka`` or ``python3-kafka``); without one this raises
@@ -172,7 +172,8 @@ class Dataset:
     def delete_samples(self, sample_ids: Iterable[str], bootstrap_servers: str,
                        topic: str = "simstream.changes", kafka_client: Optional[str] = None,
                        producer_config: Optional[Mapping[str, Any]] = None) -> int:
-        """Sends a ``sample_deleted`` change event per id; otherwise as :meth:`produce_samples`."""
+        """Sends a ``sample_deleted`` change event per id (a single id may be given as a string);
+        otherwise as :meth:`produce_samples`."""
         from .producer import delete_events, send_events
         return send_events(delete_events(self.name, sample_ids), bootstrap_servers, topic,
                            kafka_client, producer_config)

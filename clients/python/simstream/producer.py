@@ -55,6 +55,8 @@ def change_events(dataset: str, samples: Iterable[Mapping[str, Any]]) -> Iterato
     A sample the indexer would dead-letter (the rules of docs/events.md) raises ``ValueError`` here instead.
     """
     _check_dataset(dataset)
+    if isinstance(samples, Mapping):  # one sample, not an iteration over its keys
+        samples = [samples]
     for position, sample in enumerate(samples):
         sample_id = _first(sample, "id", "sample_id")
         if not isinstance(sample_id, str) or not sample_id:
@@ -77,7 +79,10 @@ def change_events(dataset: str, samples: Iterable[Mapping[str, Any]]) -> Iterato
 
 
 def delete_events(dataset: str, sample_ids: Iterable[str]) -> Iterator[Record]:
+    """A ``sample_deleted`` record per id; one id may be given as a string."""
     _check_dataset(dataset)
+    if isinstance(sample_ids, str):  # one id, as get_embeddings reads it: "000124" is not samples 0, 1, 2, 4
+        sample_ids = [sample_ids]
     for sample_id in sample_ids:
         if not isinstance(sample_id, str) or not sample_id:
             raise ValueError(f"sample id {sample_id!r} is not a non-empty string")

@@ -216,3 +216,39 @@ def test_a_bad_sample_midway_flushes_what_was_queued_and_says_how_many_were_sent
 def test_a_blank_id_to_delete_is_refused_as_the_indexer_would():
     with pytest.raises(ValueError, match="is blank"):
         list(delete_events("cars", [" "]))
+
+
+def test_one_id_given_as_a_string_deletes_that_sample_not_one_per_character():
+    # As get_embeddings and restrict_ids read a str: "000124" would otherwise delete samples 0, 1, 2 and 4.
+    assert [key for key, _ in delete_events("cars", "000124")] == ["cars/000124"]
+
+
+def test_delete_samples_with_one_id_as_a_string_sends_one_event(monkeypatch):
+    produced = []
+
+    class Producer:
+        def __init__(self, config):
+            self.reports = []
+
+        def produce(self, topic, key, value, on_delivery):
+            produced.append(key)
+            self.reports.append(on_delivery)
+
+        def poll(self, _timeout):
+            return 0
+
+        def flush(self, _timeout):
+            for callback in self.reports:
+                callback(None, None)
+            self.reports = []
+            return 0
+
+    monkeypatch.setitem(sys.modules, "confluent_kafka", types.SimpleNamespace(Producer=Producer))
+    ds = simstream.Client("http://127.0.0.1:9").dataset("cars")
+    assert ds.delete_samples("000124", bootstrap_servers="broker:9092") == 1
+    assert produced == [b"cars/000124"]
+
+
+def test_one_sample_given_as_a_mapping_is_one_sample_not_its_keys():
+    [(key, _)] = list(change_events("cars", {"id": "s1", "filepath": "/x.jpg"}))
+    assert key == "cars/s1"
