@@ -229,3 +229,33 @@ readable by the pod's group (fsGroup) alone.
       {{- end }}
 {{- end }}
 {{- end -}}
+
+{{/*
+Refuses extras of one service that would shadow what the chart sets: a SIMSTREAM_* variable in extraEnv (it would
+override the ConfigMap and skip the checks of extraConfig), a variable the chart gives the container, a volume
+name the chart uses. Call with (dict "key" "indexer" "values" .Values.indexer "env" (dict NAME "value to use")
+"volumes" (list NAME...) "root" $).
+*/}}
+{{- define "simstream.checkExtras" -}}
+{{- $key := .key -}}
+{{- range .values.extraEnv }}
+{{- if hasPrefix "SIMSTREAM_" .name }}
+{{- fail (printf "%s.extraEnv: %s is a simstream setting; give it through extraConfig or the chart's own values, which the chart checks" $key .name) }}
+{{- end }}
+{{- if hasKey $.env .name }}
+{{- fail (printf "%s.extraEnv: %s is set by the chart; set %s instead" $key .name (get $.env .name)) }}
+{{- end }}
+{{- end }}
+{{- $volumes := .volumes -}}
+{{- if .root.Values.elasticsearch.caCert.secretName }}
+{{- $volumes = append $volumes "es-ca" }}
+{{- end }}
+{{- range $i, $secret := .root.Values.kafka.secretFiles }}
+{{- $volumes = append $volumes (printf "kafka-secret-%d" $i) }}
+{{- end }}
+{{- range .values.extraVolumes }}
+{{- if has .name $volumes }}
+{{- fail (printf "%s.extraVolumes: the chart has a volume named %s; give yours another name" $key .name) }}
+{{- end }}
+{{- end }}
+{{- end -}}

@@ -309,6 +309,87 @@ class HelmChartTest {
         .containsEntry("SIMSTREAM_INDEXER_BATCH_SIZE", "512");
   }
 
+  @Test
+  void extraEnvVolumesAndServiceAccountReachEachServicesPods(@TempDir Path dir) throws IOException {
+    // The example of docs/deployment.md ("Pod extras", shared through YAML anchors), plus a variable from a
+    // Secret's key and a service account per service.
+    RenderedChart chart = renderValues(dir, """
+        extraConfig:
+          SIMSTREAM_EMBEDDING_CLIP_DIR: /models/clip
+          SIMSTREAM_S3_REGION: eu-west-1
+        indexer:
+          serviceAccountName: simstream-indexer
+          extraEnv:
+            - name: AWS_SESSION_TOKEN
+              valueFrom:
+                secretKeyRef: {name: simstream-s3-session, key: token}
+          extraEnvFrom: &s3
+            - secretRef:
+                name: simstream-s3
+          extraVolumes: &models
+            - name: clip-models
+              persistentVolumeClaim:
+                claimName: clip-models
+                readOnly: true
+          extraVolumeMounts: &modelMounts
+            - name: clip-models
+              mountPath: /models/clip
+              readOnly: true
+        queryApi:
+          serviceAccountName: simstream-query-api
+          extraEnvFrom: *s3
+          extraVolumes: *models
+          extraVolumeMounts: *modelMounts
+        """);
+    Object indexer = at(chart.get("Deployment", "simstream-indexer"), "spec.template.spec");
+    assertThat(at(indexer, "serviceAccountName")).isEqualTo("simstream-indexer");
+    assertThat(at(indexer, "containers.indexer.env.AWS_SESSION_TOKEN.valueFrom.secretKeyRef"))
+        .isEqualTo(Map.of("name", "simstream-s3-session", "key", "token"));
+    // The chart's ConfigMap comes last, so its keys win over a Secret's of the same name.
+    List<Map<String, Object>> envFrom = List.of(Map.of("secretRef", Map.of("name", "simstream-s3")),
+        Map.of("configMapRef", Map.of("name", "simstream-config")));
+    assertThat(listAt(indexer, "containers.indexer.envFrom")).isEqualTo(envFrom);
+    assertThat(at(indexer, "volumes.clip-models.persistentVolumeClaim.claimName")).isEqualTo("clip-models");
+    assertThat(at(indexer, "containers.indexer.volumeMounts.clip-models.mountPath")).isEqualTo("/models/clip");
+    assertThat(at(indexer, "volumes.state.emptyDir")).as("the chart's own volumes stay").isNotNull();
+
+    Object api = at(chart.get("Deployment", "simstream-query-api"), "spec.template.spec");
+    assertThat(at(api, "serviceAccountName")).isEqualTo("simstream-query-api");
+    assertThat(at(api, "containers.query-api.env.AWS_SESSION_TOKEN")).isNull();
+    assertThat(listAt(api, "containers.query-api.envFrom")).isEqualTo(envFrom);
+    assertThat(at(api, "containers.query-api.volumeMounts.clip-models.readOnly")).isEqualTo(true);
+    assertThat(at(api, "volumes.clip-models.persistentVolumeClaim.readOnly")).isEqualTo(true);
+    assertThat(at(api, "volumes.tmp.emptyDir")).isNotNull();
+
+    assertThat(RenderedChart.mapAt(RenderedChart.render("simstream", Map.of()).get("Deployment", "simstream-indexer"),
+        "spec.template.spec")).doesNotContainKey("serviceAccountName");
+  }
+
+  @Test
+  void refusesExtrasThatWouldShadowWhatTheChartSets() {
+    // A SIMSTREAM_* variable in env would override the ConfigMap and skip the chart's checks of extraConfig.
+    assertThatThrownBy(() -> RenderedChart.render("simstream", values(
+        "indexer.extraEnv[0].name", "SIMSTREAM_INDEXER_STATE_DIR", "indexer.extraEnv[0].value", "/data")))
+        .hasMessageContaining("indexer.extraEnv: SIMSTREAM_INDEXER_STATE_DIR is a simstream setting");
+    assertThatThrownBy(() -> RenderedChart.render("simstream", values(
+        "indexer.extraEnv[0].name", "JAVA_TOOL_OPTIONS", "indexer.extraEnv[0].value", "-Xmx8g")))
+        .hasMessageContaining("indexer.extraEnv: JAVA_TOOL_OPTIONS is set by the chart");
+    assertThatThrownBy(() -> RenderedChart.render("simstream", values(
+        "queryApi.extraEnv[0].name", "DJL_CACHE_DIR", "queryApi.extraEnv[0].value", "/x")))
+        .hasMessageContaining("queryApi.extraEnv: DJL_CACHE_DIR is set by the chart");
+    assertThatThrownBy(() -> RenderedChart.render("simstream", values(
+        "queryApi.extraVolumes[0].name", "tmp", "queryApi.extraVolumes[0].emptyDir.medium", "Memory")))
+        .hasMessageContaining("queryApi.extraVolumes: the chart has a volume named tmp");
+    assertThatThrownBy(() -> RenderedChart.render("simstream", values(
+        "elasticsearch.caCert.secretName", "es-ca",
+        "indexer.extraVolumes[0].name", "es-ca", "indexer.extraVolumes[0].secret.secretName", "other")))
+        .hasMessageContaining("indexer.extraVolumes: the chart has a volume named es-ca");
+    // The query API's JVM options are the image's: replacing them is allowed.
+    assertThat(at(RenderedChart.render("simstream", values("queryApi.extraEnv[0].name", "JAVA_TOOL_OPTIONS",
+            "queryApi.extraEnv[0].value", "-XX:MaxRAMPercentage=60")).get("Deployment", "simstream-query-api"),
+        "spec.template.spec.containers.query-api.env.JAVA_TOOL_OPTIONS.value")).isEqualTo("-XX:MaxRAMPercentage=60");
+  }
+
   private static RenderedChart renderValues(Path dir, String valuesYaml) throws IOException {
     return RenderedChart.render("simstream", Files.writeString(dir.resolve("values.yaml"), valuesYaml));
   }
