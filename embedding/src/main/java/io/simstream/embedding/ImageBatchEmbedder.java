@@ -6,7 +6,9 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,6 +32,8 @@ final class ImageBatchEmbedder implements AutoCloseable {
   private final int batchSize;
   private final ExecutorService workers;
   private final int dimensions;
+  /** Chunks submitted and not yet embedded, for close to end. */
+  private final Set<Chunk> loading = ConcurrentHashMap.newKeySet();
 
   ImageBatchEmbedder(ImageTower tower, String inputName, ImagePreprocessor preprocessor, EmbeddingConfig config) {
     this.tower = tower;
@@ -69,9 +73,12 @@ final class ImageBatchEmbedder implements AutoCloseable {
         current.cancel();
         next.cancel();
         throw e;
+      } finally {
+        loading.remove(current);
       }
       current = next;
     }
+    loading.remove(current);
     return Arrays.asList(results);
   }
 
@@ -93,7 +100,9 @@ final class ImageBatchEmbedder implements AutoCloseable {
       List<CompletableFuture<float[]>> targets = positions.stream().map(i -> tensors.get(i - start)).toList();
       jobs.add(workers.submit(() -> prepare(crops, targets)));
     }
-    return new Chunk(tensors, jobs);
+    Chunk chunk = new Chunk(tensors, jobs);
+    loading.add(chunk);
+    return chunk;
   }
 
   private void embedChunk(List<? extends Future<float[]>> tensors, EmbeddingResult[] results, int offset) {
@@ -179,6 +188,8 @@ final class ImageBatchEmbedder implements AutoCloseable {
   @Override
   public void close() {
     workers.shutdownNow();
+    // Jobs still queued never run now: their chunks' waits end here, or a batch would wait for them for ever.
+    loading.forEach(Chunk::cancel);
     tower.close();
     fetcher.close();
   }
