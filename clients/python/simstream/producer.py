@@ -28,7 +28,8 @@ MAX_EVENT_BYTES = 1024 * 1024 - 4 * 1024
 # As the indexer reads an imageUri (ImageLocation): with a scheme of two or more letters it is a URI,
 # which java.net.URI must parse; else a file path.
 _WITH_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+:")
-_URI_REFUSED = re.compile(r"[\s\x00-\x1f\x7f\"<>\\^`{|}]|%(?![0-9A-Fa-f]{2})")
+# Beyond ASCII it takes what is neither a space (\s here) nor an ISO control (C1 is U+0080-U+009F).
+_URI_REFUSED = re.compile(r"[\s\x00-\x1f\x7f-\x9f\"<>\\^`{|}]|%(?![0-9A-Fa-f]{2})")
 # java.net.URI wants something after the scheme's ':' other than a fragment ("s3:", "file:#x"), and
 # after a '//' (an empty authority before a path, query or fragment is fine: "file:///a.jpg", "s3://#x").
 _NOTHING_AFTER_SCHEME = re.compile(r"(?://)?$|#")

@@ -2,6 +2,7 @@
 
 import base64
 import json
+import re
 import struct
 import sys
 import types
@@ -252,3 +253,18 @@ def test_delete_samples_with_one_id_as_a_string_sends_one_event(monkeypatch):
 def test_one_sample_given_as_a_mapping_is_one_sample_not_its_keys():
     [(key, _)] = list(change_events("cars", {"id": "s1", "filepath": "/x.jpg"}))
     assert key == "cars/s1"
+
+
+@pytest.mark.parametrize("control", ["\x80", "\x84", "\x86", "\x9f"])
+def test_c1_control_characters_in_a_uri_are_refused_as_java_net_uri_refuses_them(control):
+    # java.net.URI takes a non-ASCII character unescaped only if it is neither a space nor an ISO control.
+    for uri in (f"https://img.example.com/a{control}.jpg", f"https://img.example.com/a.jpg?q={control}",
+                f"urn:a{control}"):
+        with pytest.raises(ValueError, match=r"not a valid URI \(" + re.escape(repr(control))):
+            list(change_events("cars", [{"id": "s1", "filepath": uri}]))
+
+
+def test_c1_control_characters_in_a_file_path_are_kept():
+    # A path is no URI: the indexer makes a file: URI of it, escaping what needs escaping.
+    [(_, value)] = list(change_events("cars", [{"id": "s1", "filepath": "/data/a\x80\x9f.jpg"}]))
+    assert json.loads(value)["imageUri"] == "/data/a\x80\x9f.jpg"
