@@ -12,6 +12,7 @@ import math
 import re
 import struct
 import threading
+import unicodedata
 from datetime import datetime, timezone
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple
 
@@ -40,6 +41,10 @@ _PORT = re.compile(r"(?::[0-9]*)?")
 # An IPv6 host's zone id, after its first '%': bare ("[fe80::1%eth0]"), or "%25eth0", read as the id "25eth0".
 _SCOPE_ID = re.compile(r"[A-Za-z0-9_.]+")
 _BRACKET = re.compile(r"[\[\]]")
+# Java's Character.isWhitespace: these controls, and the space, line and paragraph separators but
+# the non-breaking ones; so U+0085, U+00A0, U+2007 and U+202F are no whitespace, unlike in str.isspace().
+_JAVA_CONTROL_WHITESPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"
+_JAVA_NON_BREAKING = "\xa0\u2007\u202f"
 
 # (name users pass, module to import), in the order they are tried.
 KAFKA_CLIENTS = (("confluent-kafka", "confluent_kafka"), ("kafka-python", "kafka"))
@@ -66,7 +71,7 @@ def change_events(dataset: str, samples: Iterable[Mapping[str, Any]]) -> Iterato
         event: Dict[str, Any] = {"type": "sample_added", "schemaVersion": SCHEMA_VERSION,
                                  "dataset": dataset, "sampleId": sample_id}
         image_uri = _first(sample, "filepath", "image_uri")
-        if image_uri is not None and str(image_uri).strip():  # the indexer reads a blank one as absent
+        if image_uri is not None and not _blank(str(image_uri)):  # the indexer reads a blank one as absent
             event["imageUri"] = _checked_image_uri(str(image_uri), sample_id)
         event["embeddings"] = _embeddings(sample.get("embeddings"), f"sample {sample_id!r}")
         if "imageUri" not in event and not event["embeddings"] and not sample.get("patches"):
@@ -352,10 +357,16 @@ def _check_document_id(value: str, what: str) -> None:
         size = len(value.encode("utf-8"))
     except UnicodeEncodeError as error:
         raise ValueError(f"{what} {value[:32]!r} is not valid Unicode") from error
-    if not value.strip():
+    if _blank(value):
         raise ValueError(f"{what} {value!r} is blank")
     if size > MAX_ID_BYTES:
         raise ValueError(f"{what} {value[:32]!r}... has {size} bytes in UTF-8; at most {MAX_ID_BYTES} are allowed")
+
+
+def _blank(text: str) -> bool:
+    """Java's String.isBlank, as the indexer tests ids and imageUri; str.strip() differs on a few characters."""
+    return all(c in _JAVA_CONTROL_WHITESPACE or (unicodedata.category(c) in ("Zs", "Zl", "Zp")
+                                                 and c not in _JAVA_NON_BREAKING) for c in text)
 
 
 def vector_to_base64(vector: List[float]) -> str:

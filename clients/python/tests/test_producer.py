@@ -268,3 +268,34 @@ def test_c1_control_characters_in_a_file_path_are_kept():
     # A path is no URI: the indexer makes a file: URI of it, escaping what needs escaping.
     [(_, value)] = list(change_events("cars", [{"id": "s1", "filepath": "/data/a\x80\x9f.jpg"}]))
     assert json.loads(value)["imageUri"] == "/data/a\x80\x9f.jpg"
+
+
+# Java's String.isBlank: the non-breaking spaces (U+00A0, U+2007, U+202F) and NEL (U+0085) are no
+# whitespace there, though Python's str.isspace() says they are.
+JAVA_NOT_BLANK = ["\xa0", "\u2007\u202f", "\x85"]
+JAVA_BLANK = [" ", "\t\r\n", "\u3000", "\u2028\u2029", "\x1c\x1f", "\u1680\u2000\u200a\u205f"]
+
+
+@pytest.mark.parametrize("sample_id", JAVA_NOT_BLANK)
+def test_ids_the_indexer_does_not_read_as_blank_are_sent(sample_id):
+    [(key, _)] = list(delete_events("cars", [sample_id]))
+    assert key == f"cars/{sample_id}"
+    [(_, value)] = list(change_events("cars", [{"id": sample_id, "filepath": "/x.jpg", "patches": [
+        {"label_id": sample_id, "bounding_box": [0, 0, 1, 1]}]}]))
+    event = json.loads(value)
+    assert event["sampleId"] == sample_id and event["patches"][0]["labelId"] == sample_id
+
+
+@pytest.mark.parametrize("blank", JAVA_BLANK)
+def test_ids_the_indexer_reads_as_blank_are_refused(blank):
+    with pytest.raises(ValueError, match="is blank"):
+        list(delete_events("cars", [blank]))
+    with pytest.raises(ValueError, match="is blank"):
+        list(change_events("cars", [{"id": "s1", "filepath": "/x.jpg", "patches": [
+            {"label_id": blank, "bounding_box": [0, 0, 1, 1]}]}]))
+
+
+@pytest.mark.parametrize("filepath, kept", [(uri, True) for uri in JAVA_NOT_BLANK] + [(uri, False) for uri in JAVA_BLANK])
+def test_a_filepath_is_absent_only_when_the_indexer_reads_it_as_blank(filepath, kept):
+    [(_, value)] = list(change_events("cars", [{"id": "s1", "filepath": filepath, "embeddings": {"d": [1.0]}}]))
+    assert json.loads(value).get("imageUri") == (filepath if kept else None)
