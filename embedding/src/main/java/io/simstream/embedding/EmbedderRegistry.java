@@ -22,8 +22,24 @@ public final class EmbedderRegistry implements AutoCloseable {
     this.base = base;
   }
 
-  /** Engine, image limits, s3 endpoint, cache folder and CLIP directory from simstream's configuration. */
+  /** Engine, batch size, image limits, s3 endpoint, cache folder and CLIP directory from simstream's configuration. */
   public static EmbedderRegistry from(SimstreamConfig config) {
+    return new EmbedderRegistry(baseConfig(config));
+  }
+
+  /**
+   * The same for the query API, which embeds one image or prompt per request: a TensorRT tower is built for
+   * batches of one, where one built for the indexer's batches would pad every query to that size.
+   */
+  public static EmbedderRegistry forSingleQueries(SimstreamConfig config) {
+    return new EmbedderRegistry(baseConfig(config).withBatchSize(1));
+  }
+
+  EmbeddingConfig base() {
+    return base;
+  }
+
+  private static EmbeddingConfig baseConfig(SimstreamConfig config) {
     EmbeddingConfig base = EmbeddingConfig.defaults()
         .withEngine(EngineChoice.valueOf(config.get(Settings.EMBEDDING_ENGINE).toUpperCase(Locale.ROOT)))
         .withBatchSize(config.get(Settings.INDEXER_EMBED_BATCH_SIZE))
@@ -32,7 +48,7 @@ public final class EmbedderRegistry implements AutoCloseable {
         .withCacheDirectory(Path.of(config.get(Settings.EMBEDDING_CACHE_DIR)))
         .withS3(S3Options.from(config));
     String clipDir = config.get(Settings.EMBEDDING_CLIP_DIR);
-    return new EmbedderRegistry(clipDir.isEmpty() ? base : base.withClipDirectory(Path.of(clipDir)));
+    return clipDir.isEmpty() ? base : base.withClipDirectory(Path.of(clipDir));
   }
 
   /**

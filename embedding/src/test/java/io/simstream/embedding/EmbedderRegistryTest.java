@@ -34,4 +34,15 @@ class EmbedderRegistryTest {
         .isInstanceOf(ConfigException.class).hasMessageContaining("SIMSTREAM_EMBEDDING_ENGINE")
         .hasMessageContaining("[auto, cpu, tensorrt]");
   }
+
+  /** The query API embeds one input per request: its towers are built for that, the indexer's for its batches. */
+  @Test
+  void theQueryApisModelsAreBuiltForOneInputTheIndexersForItsBatches() {
+    SimstreamConfig config = SimstreamConfig.load(Map.of("SIMSTREAM_INDEXER_EMBED_BATCH_SIZE", "32"));
+    try (EmbedderRegistry indexer = EmbedderRegistry.from(config);
+         EmbedderRegistry queries = EmbedderRegistry.forSingleQueries(config)) {
+      assertThat(indexer.base().batchSize()).isEqualTo(32);
+      assertThat(queries.base().batchSize()).isEqualTo(1);
+    }
+  }
 }

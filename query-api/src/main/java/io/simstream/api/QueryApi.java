@@ -66,7 +66,7 @@ public final class QueryApi implements AutoCloseable {
 
   /** Starts with the embedding module's models (opened on first use, closed with the API). */
   public static QueryApi start(SimstreamConfig config) {
-    EmbedderRegistry registry = EmbedderRegistry.from(config);
+    EmbedderRegistry registry = EmbedderRegistry.forSingleQueries(config);
     return start(config, EmbeddingModels.of(registry), registry);
   }
 
