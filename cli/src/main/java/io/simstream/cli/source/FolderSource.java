@@ -1,10 +1,12 @@
 package io.simstream.cli.source;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemLoopException;
 import java.nio.file.FileVisitOption;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -93,8 +95,33 @@ public final class FolderSource implements SampleSource {
     } catch (IOException e) {
       throw unreadable(e);
     }
+    for (Path image : images) {
+      requireTextName(image);
+    }
     images.sort(null);
     return images;
+  }
+
+  /**
+   * Refuses an image whose path below root, read as text, names another file, for the id would be wrong. Java
+   * decodes names with the locale's charset: under LANG=C (cron, a bare container) café.jpg read as
+   * caf\uFFFD\uFFFD.jpg, and a sync run there deleted the sample and added it again under that id. A name whose
+   * bytes are not UTF-8 reads so in every locale, and several such names as one id.
+   */
+  private void requireTextName(Path image) throws BadInputException {
+    Path relative = root.relativize(image);
+    try {
+      if (relative.getFileSystem().getPath(relative.toString()).equals(relative)) {
+        return;
+      }
+    } catch (InvalidPathException unencodable) {
+      // The text holds U+FFFD, which this charset cannot write back: the name was not decoded either.
+    }
+    String charset = System.getProperty("sun.jnu.encoding");
+    throw new BadInputException("the name of " + image + (StandardCharsets.UTF_8.name().equals(charset)
+        ? " is not valid UTF-8: rename it"
+        : " cannot be read as text with this locale's charset " + charset
+            + ": run with a UTF-8 locale, e.g. LC_ALL=C.UTF-8"));
   }
 
   private static boolean isHidden(Path path) {

@@ -2,16 +2,22 @@ package io.simstream.cli.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class FolderSourceTest {
+  private static final boolean NAMES_ARE_UTF8 = "UTF-8".equals(System.getProperty("sun.jnu.encoding"));
+
   @TempDir
   Path root;
 
@@ -174,6 +180,63 @@ class FolderSourceTest {
 
     assertThat(readAll(new FolderSource(root, FolderSource.DEFAULT_EXTENSIONS, null)))
         .extracting(SourceSample::sampleId).containsExactly("a.jpg");
+  }
+
+  /** What {@link FolderIdsProbe} reads of the folder in a child JVM whose locale is plain C, as under cron. */
+  private static List<String> probeUnderCLocale(Path folder, Path dir) throws Exception {
+    Path answer = dir.resolve("answer");
+    Path log = dir.resolve("probe.log");
+    ProcessBuilder probe = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), FolderIdsProbe.class.getName(), folder.toString(),
+        answer.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
+    // Nothing may hand the child a charset: neither a UTF-8 locale nor a -Dfile.encoding in the JVM's options.
+    probe.environment().keySet().removeIf(name -> name.startsWith("LC_") || name.equals("LANG")
+        || name.equals("JAVA_TOOL_OPTIONS") || name.equals("JDK_JAVA_OPTIONS") || name.equals("_JAVA_OPTIONS"));
+    probe.environment().put("LANG", "C");
+    probe.environment().put("LC_ALL", "C");
+    Process process = probe.start();
+    assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("probe finished").isTrue();
+    assertThat(process.exitValue()).as(Files.readString(log)).isZero();
+    return Files.readAllLines(answer, StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void aNameTheLocaleCannotDecodeIsBadInputNotAnotherId(@TempDir Path dir) throws Exception {
+    assumeTrue(NAMES_ARE_UTF8, "this JVM must read and write file names as UTF-8");
+    file("caf\u00e9.jpg", "jpeg");
+    file("plain.jpg", "jpeg");
+
+    List<String> lines = probeUnderCLocale(root, dir);
+
+    assumeFalse(lines.get(0).equals("UTF-8"), "file names are read as UTF-8 whatever the locale here (macOS)");
+    // Read as caf\uFFFD\uFFFD.jpg, a sync from cron deleted café.jpg and added it again under that id.
+    assertThat(lines).hasSize(2);
+    assertThat(lines.get(1)).startsWith("bad input: ").contains(root.resolve("caf").toString())
+        .contains("cannot be read as text with this locale's charset " + lines.get(0))
+        .contains("run with a UTF-8 locale, e.g. LC_ALL=C.UTF-8");
+  }
+
+  @Test
+  void aNameThatIsNotUtf8IsBadInput() throws Exception {
+    assumeTrue(NAMES_ARE_UTF8, "this JVM must read and write file names as UTF-8");
+    assumeTrue(Files.isExecutable(Path.of("/bin/sh")), "needs a shell to write a name Java cannot");
+    Process touch = new ProcessBuilder("/bin/sh", "-c", "printf x > \"$(printf 'caf\\377.jpg')\"")
+        .directory(root.toFile()).start();
+    assertThat(touch.waitFor(60, TimeUnit.SECONDS) && touch.exitValue() == 0).as("wrote caf\\377.jpg").isTrue();
+
+    // Read as caf\uFFFD.jpg: an id that names another file, and the same id for every such byte.
+    assertThatThrownBy(() -> readAll(new FolderSource(root, FolderSource.DEFAULT_EXTENSIONS, null)))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining(root.toString())
+        .hasMessageContaining("is not valid UTF-8: rename it");
+  }
+
+  @Test
+  void aReplacementCharacterWrittenAsUtf8IsPartOfTheId() throws Exception {
+    file("caf\ufffd.jpg", "a real U+FFFD");
+
+    assertThat(readAll(new FolderSource(root, FolderSource.DEFAULT_EXTENSIONS, null)))
+        .extracting(SourceSample::sampleId).containsExactly("caf\ufffd.jpg");
   }
 
   @Test
