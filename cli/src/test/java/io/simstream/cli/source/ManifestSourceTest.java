@@ -69,6 +69,18 @@ class ManifestSourceTest {
   }
 
   @Test
+  void twoObjectsOrJunkAfterTheObjectAreBadInputNamingTheLine() {
+    // cat a.jsonl b.jsonl, a without its last newline: read as "a" alone, a sync then deleted "b".
+    assertThatThrownBy(() -> read("{\"sampleId\": \"x\"}", "{\"sampleId\": \"a\"}{\"sampleId\": \"b\"}"))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("samples.jsonl line 2: not a manifest entry")
+        .hasMessageContaining("Trailing token");
+    assertThatThrownBy(() -> read("{\"sampleId\": \"a\"} x"))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("samples.jsonl line 1: not a manifest entry");
+  }
+
+  @Test
   void nullsInsideALineAreBadInputNamingTheLine() {
     assertThatThrownBy(() -> read("{\"sampleId\": \"a\", \"embeddings\": {\"clip\": null}}"))
         .isInstanceOf(BadInputException.class).hasMessageContaining("line 1").hasMessageContaining("clip");
