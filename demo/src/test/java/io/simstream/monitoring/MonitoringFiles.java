@@ -22,6 +22,16 @@ final class MonitoringFiles {
   /** Grafana's rate window; a minute is several scrapes both in compose (15 s) and in the tests (1 s). */
   static final String RATE_INTERVAL = "1m";
 
+  /** How the dashboard and the alerts pick simstream's targets: compose's jobs, the chart's ServiceMonitor. */
+  static final String SIMSTREAM_JOB = "job=~\".*simstream.*\"";
+
+  /**
+   * A quoted string (skipped), or a metric that any process may export, with its label matchers: runtime and
+   * Kafka client meters, and `up`. Names inside a recording rule's name (a:b:c) are not selectors.
+   */
+  private static final Pattern GENERIC_SELECTOR = Pattern.compile(
+      "\"(?:[^\"\\\\]|\\\\.)*\"|(?<![:\\w])((?:jvm|process|kafka|system)_[a-z0-9_]+|up)(?![:\\w])(\\{[^}]*})?");
+
   /** Metric names start with a family prefix; label names and PromQL words never do. */
   private static final Pattern METRIC = Pattern.compile("\\b(?:simstream|jvm|process|kafka|system)_[a-z0-9_]+\\b");
 
@@ -62,6 +72,18 @@ final class MonitoringFiles {
           target.path("expr").asText().replace("$__rate_interval", RATE_INTERVAL))));
     }
     return queries;
+  }
+
+  /** The selectors of an expression on metrics that do not name simstream: runtime, Kafka client, `up`. */
+  static List<String> genericSelectors(String expr) {
+    List<String> selectors = new ArrayList<>();
+    Matcher matcher = GENERIC_SELECTOR.matcher(expr);
+    while (matcher.find()) {
+      if (matcher.group(1) != null) {
+        selectors.add(matcher.group(1) + (matcher.group(2) == null ? "" : matcher.group(2)));
+      }
+    }
+    return selectors;
   }
 
   /** The metric names a PromQL expression selects. */

@@ -11,10 +11,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -108,6 +110,27 @@ class MonitoringFilesTest {
   }
 
   @Test
+  void queriesOnMetricsAnyProcessExportsPickSimstreamsJobs() throws IOException {
+    // jvm_*, process_*, kafka_* and up come from Prometheus itself and any other JVM or Kafka client as well.
+    Map<String, String> exprs = new TreeMap<>();
+    MonitoringFiles.queries(MonitoringFiles.dashboard()).forEach(q -> exprs.merge("panel " + q.panel(), q.expr(),
+        (a, b) -> a + "\n" + b));
+    alertRules().forEach(rule -> exprs.put("rule " + (rule.containsKey("alert") ? rule.get("alert") : rule.get("record")),
+        (String) rule.get("expr")));
+    List<String> selectors = new ArrayList<>();
+    exprs.forEach((name, expr) -> MonitoringFiles.genericSelectors(expr).forEach(selector -> {
+      selectors.add(selector);
+      assertThat(selector).as(name).contains(MonitoringFiles.SIMSTREAM_JOB);
+    }));
+    assertThat(selectors).as("the selectors checked").anyMatch(s -> s.startsWith("jvm_memory_used_bytes{"))
+        .anyMatch(s -> s.startsWith("process_cpu_seconds_total{"))
+        .anyMatch(s -> s.startsWith("kafka_consumer_fetch_manager_records_lag{"))
+        .anyMatch(s -> s.startsWith("kafka_stream_alive_stream_threads{")).anyMatch(s -> s.startsWith("up{"));
+    assertThat(MonitoringFiles.genericSelectors("sum(topic_partition:kafka_consumer_fetch_manager_records_lag:max)"
+        + " and label_replace(up{job=\"a\"}, \"x\", \"kafka_y\", \"\", \"\")")).containsExactly("up{job=\"a\"}");
+  }
+
+  @Test
   void lagPanelRunsTheRecordingRuleThatAlertsUse() throws IOException {
     Map<String, Object> alerts = new Yaml(new SafeConstructor(new LoaderOptions())).load(Files.readString(root.resolve(MonitoringFiles.ALERTS)));
     String recorded = ((List<?>) alerts.get("groups")).stream()
@@ -161,6 +184,14 @@ class MonitoringFilesTest {
         .contains(".Files.Get \"dashboards/simstream.json\"").contains(".Values.grafanaDashboard.labels");
     assertThat(Files.readString(root.resolve("helm/simstream/values.yaml")))
         .containsPattern("grafanaDashboard:\\n  enabled: true\\n(?:  #.*\\n)*  labels:\\n    grafana_dashboard: \"1\"");
+  }
+
+  private List<Map<?, ?>> alertRules() throws IOException {
+    Map<String, Object> alerts = new Yaml(new SafeConstructor(new LoaderOptions()))
+        .load(Files.readString(root.resolve(MonitoringFiles.ALERTS)));
+    return ((List<?>) alerts.get("groups")).stream()
+        .flatMap(group -> ((List<?>) ((Map<?, ?>) group).get("rules")).stream())
+        .<Map<?, ?>>map(rule -> (Map<?, ?>) rule).toList();
   }
 
   /** Sample names of a scrape: every line that is not a comment, up to its labels or value. */
