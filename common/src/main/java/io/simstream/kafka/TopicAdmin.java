@@ -30,11 +30,11 @@ public final class TopicAdmin {
         new NewTopic(topics.datasets().name(), 1, replication).configs(compacted),
         new NewTopic(topics.deadLetters().name(), 1, replication).configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
             String.valueOf(Topics.MAX_RECORD_BYTES))));
-    try (Admin admin = Admin.create(config.kafkaClientProperties().asMap())) {
+    withAdmin(config, "create", admin -> {
       Set<String> existing = admin.listTopics().names().get();
       List<NewTopic> missing = wanted.stream().filter(t -> !existing.contains(t.name())).toList();
       if (missing.isEmpty()) {
-        return;
+        return null;
       }
       try {
         admin.createTopics(missing).all().get();
@@ -44,25 +44,30 @@ public final class TopicAdmin {
           throw e;
         }
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while creating topics", e);
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("cannot create topics on " + config.get(Settings.KAFKA_BOOTSTRAP_SERVERS)
-          + ": " + e.getCause().getMessage(), e.getCause());
-    }
+      return null;
+    });
   }
 
   /** The topics the cluster has, asked without creating any (a consumer's metadata request may, by default). */
   public static Set<String> existingTopics(SimstreamConfig config) {
+    return withAdmin(config, "list", admin -> admin.listTopics().names().get());
+  }
+
+  /** An admin call, {@code what} the topics; its failure is an unchecked exception naming the cluster. */
+  private static <T> T withAdmin(SimstreamConfig config, String what, AdminCall<T> call) {
     try (Admin admin = Admin.create(config.kafkaClientProperties().asMap())) {
-      return admin.listTopics().names().get();
+      return call.apply(admin);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while listing topics", e);
+      throw new IllegalStateException("interrupted while asked to " + what + " topics", e);
     } catch (ExecutionException e) {
-      throw new IllegalStateException("cannot list topics on " + config.get(Settings.KAFKA_BOOTSTRAP_SERVERS)
+      throw new IllegalStateException("cannot " + what + " topics on " + config.get(Settings.KAFKA_BOOTSTRAP_SERVERS)
           + ": " + e.getCause().getMessage(), e.getCause());
     }
+  }
+
+  @FunctionalInterface
+  private interface AdminCall<T> {
+    T apply(Admin admin) throws InterruptedException, ExecutionException;
   }
 }

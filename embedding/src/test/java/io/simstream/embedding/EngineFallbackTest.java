@@ -8,6 +8,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * On this CPU-only machine TensorRT cannot load (no GPU, no libnvinfer): asking for it must end on
- * ONNX Runtime with exactly one explanatory log line, never an exception.
+ * ONNX Runtime with exactly one explanatory log line, never an exception. A tower that loaded on the GPU and
+ * fails later moves to the CPU the same way (with fakes of both engines).
  */
 class EngineFallbackTest {
 
@@ -73,5 +75,76 @@ class EngineFallbackTest {
 
   private EmbeddingConfig config(EngineChoice engine) {
     return EmbeddingConfig.defaults().withEngine(engine).withBatchSize(2).withCacheDirectory(dir.resolve("cache"));
+  }
+
+  /** A tower of a fixed engine that answers {@code output}, or fails every run when output is null. */
+  private static final class FakeTower implements ImageTower {
+    final String engine;
+    final float[] output;
+    final int batch;
+    final AtomicInteger runs = new AtomicInteger();
+    boolean closed;
+
+    FakeTower(String engine, float[] output, int batch) {
+      this.engine = engine;
+      this.output = output;
+      this.batch = batch;
+    }
+
+    @Override
+    public float[] run(ModelInput... inputs) {
+      runs.incrementAndGet();
+      if (output == null) {
+        throw new EmbeddingException("Inference failed on " + engine + ": CUDA out of memory");
+      }
+      return output;
+    }
+
+    @Override
+    public int fixedBatch() {
+      return batch;
+    }
+
+    @Override
+    public String engineName() {
+      return engine;
+    }
+
+    @Override
+    public void close() {
+      closed = true;
+    }
+  }
+
+  /**
+   * A GPU tower that fails at a run (device memory, a device error) hands over to the CPU for good: the failed
+   * batch and every later one run there, with one warning, and the GPU session is closed.
+   */
+  @Test
+  void aRunThatFailsOnTheGpuIsRunOnTheCpuAndSoIsEveryLaterOne() {
+    FakeTower gpu = new FakeTower(InferenceEngines.TENSORRT, null, 4);
+    FakeTower cpu = new FakeTower(InferenceEngines.ONNX_RUNTIME, new float[] {1, 2}, 0);
+    AtomicInteger opened = new AtomicInteger();
+    FallbackTower tower = new FallbackTower(gpu, () -> {
+      opened.incrementAndGet();
+      return cpu;
+    }, "model.onnx");
+    ModelInput input = ModelInput.floats("pixel_values", new float[4], 1, 1, 2, 2);
+
+    assertThat(tower.engineName()).isEqualTo(InferenceEngines.TENSORRT);
+    assertThat(tower.run(input)).containsExactly(1, 2);
+    assertThat(tower.run(input)).containsExactly(1, 2);
+
+    assertThat(gpu.runs).hasValue(1);
+    assertThat(gpu.closed).isTrue();
+    assertThat(cpu.runs).hasValue(2);
+    assertThat(opened).hasValue(1);
+    assertThat(tower.engineName()).isEqualTo(InferenceEngines.ONNX_RUNTIME);
+    assertThat(tower.fixedBatch()).isZero();
+    assertThat(events.list).singleElement().satisfies(event -> {
+      assertThat(event.getLevel()).isEqualTo(Level.WARN);
+      assertThat(event.getFormattedMessage()).startsWith("TensorRT failed running model.onnx (")
+          .contains("CUDA out of memory").endsWith("running it on ONNX Runtime (CPU) from now on");
+    });
   }
 }
