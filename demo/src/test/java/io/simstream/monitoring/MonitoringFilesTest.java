@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -169,6 +171,62 @@ class MonitoringFilesTest {
           "process_cpu_seconds_total");
       assertThat(exported).containsAll(used);
     }
+  }
+
+  @Test
+  void indexerMdListsEveryIndexerMeterWithItsLabels() throws IOException {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Map<String, Set<String>> exported = new TreeMap<>();
+    try (IndexerMetrics metrics = new IndexerMetrics(registry)) {
+      // Every recording method once, so that every meter exists.
+      metrics.eventIn("sample_added");
+      metrics.documentsWritten(IndexerMetrics.INDEX, 1);
+      metrics.deadLetter("bad_json");
+      metrics.flushed(1, 1, 1_000_000);
+      metrics.bulkLatency(1_000_000);
+      metrics.bulkFailed("request");
+      metrics.bulkRetried(1);
+      metrics.versionConflicts(1);
+      metrics.embedLatency(1_000_000);
+      metrics.embeddedImages(1);
+      metrics.backfillProgress("run", "0_0", 1);
+      metrics.backfillTotal("run", "0_0", 2);
+      metrics.indexSize("run", "index", 1);
+      Matcher sample = Pattern.compile("^(simstream_indexer_\\w+?)(?:_bucket|_count|_sum|_max)?(?:\\{([^}]*)})? ")
+          .matcher("");
+      registry.scrape().lines().filter(line -> sample.reset(line).find()).forEach(line -> {
+        Set<String> labels = exported.computeIfAbsent(sample.group(1), name -> new TreeSet<>());
+        if (sample.group(2) != null) {
+          Matcher label = Pattern.compile("(\\w+)=\"").matcher(sample.group(2));
+          while (label.find()) {
+            if (!label.group(1).equals("le")) {
+              labels.add(label.group(1));
+            }
+          }
+        }
+      });
+    }
+    assertThat(exported).containsKeys("simstream_indexer_documents_written_total",
+        "simstream_indexer_bulk_latency_seconds", "simstream_indexer_flush_samples");
+    assertThat(documentedIndexerMeters()).isEqualTo(exported);
+  }
+
+  /** The first column of docs/indexer.md's metrics table: `_name` continues the name before it in its cell. */
+  private Map<String, Set<String>> documentedIndexerMeters() throws IOException {
+    String doc = Files.readString(root.resolve("docs/indexer.md"));
+    String section = doc.substring(doc.indexOf("\n## Metrics\n"));
+    section = section.substring(0, section.indexOf("\n## ", 1));
+    Map<String, Set<String>> documented = new TreeMap<>();
+    Pattern meter = Pattern.compile("`((?:simstream_indexer)?_\\w+)(?:\\{([^}]*)})?`");
+    for (String row : section.lines().filter(line -> line.startsWith("| `")).toList()) {
+      Matcher m = meter.matcher(row.split("\\|")[1]);
+      String prefix = "simstream_indexer";
+      while (m.find()) {
+        String name = m.group(1).startsWith("_") ? prefix + m.group(1) : m.group(1);
+        documented.put(name, m.group(2) == null ? Set.of() : new TreeSet<>(List.of(m.group(2).split(","))));
+      }
+    }
+    return documented;
   }
 
   @Test
