@@ -20,8 +20,9 @@ import java.util.stream.Collectors;
 /**
  * Every image file below a folder, recursively, in path order; hidden files and folders are
  * skipped and symbolic links are followed (a folder that is itself a link read as empty, and a
- * sync of it would have deleted the whole dataset). Sample id: the path relative to the folder, with '/' separators
- * ({@code cars/000123.jpg}), so the same file keeps its id on every run.
+ * sync of it would have deleted the whole dataset); a link that leads nowhere is bad input. Sample
+ * id: the path relative to the folder, with '/' separators ({@code cars/000123.jpg}), so the same
+ * file keeps its id on every run.
  */
 public final class FolderSource implements SampleSource {
   public static final List<String> DEFAULT_EXTENSIONS = List.of("jpg", "jpeg", "png", "bmp", "gif", "tif", "tiff");
@@ -84,8 +85,14 @@ public final class FolderSource implements SampleSource {
               throw e;
             }
 
+            // A link that can be followed arrives with its target's attributes; one with its own, broken, was
+            // skipped, so that a share not mounted read as empty and a sync deleted every sample below it.
             @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+              if (attrs.isSymbolicLink() && !isHidden(file)) {
+                throw new IOException("the symbolic link " + file + " points to " + Files.readSymbolicLink(file)
+                    + ", which does not exist or cannot be read (a disk or share not mounted?)");
+              }
               if (attrs.isRegularFile() && !isHidden(file) && hasImageExtension(file)) {
                 images.add(file);
               }

@@ -162,6 +162,25 @@ class FolderSourceTest {
   }
 
   @Test
+  void aBrokenLinkIsBadInputNamingIt(@TempDir Path elsewhere) throws Exception {
+    file("a.jpg", "a");
+    Path share = elsewhere.resolve("share");
+    Files.createDirectories(root.resolve("b"));
+    Path link = Files.createSymbolicLink(root.resolve("b/share"), share);
+
+    // Skipped, an unmounted share read as empty and a sync deleted every sample below it.
+    assertThatThrownBy(() -> new FolderSource(root, FolderSource.DEFAULT_EXTENSIONS, null).count())
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("cannot list folder " + root.toAbsolutePath().normalize())
+        .hasMessageContaining("the symbolic link " + link + " points to " + share + ", which does not exist or cannot be read");
+
+    Files.delete(link);
+    Files.createSymbolicLink(root.resolve("b/.share"), share);
+    assertThat(readAll(new FolderSource(root, FolderSource.DEFAULT_EXTENSIONS, null)))
+        .extracting(SourceSample::sampleId).containsExactly("a.jpg");
+  }
+
+  @Test
   void aHiddenFolderIsNotEnteredSoALinkLoopInsideItIsNoError() throws Exception {
     file("a.jpg", "a");
     file(".git/objects/x.jpg", "x");
