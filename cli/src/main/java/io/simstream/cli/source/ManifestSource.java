@@ -10,6 +10,7 @@ import io.simstream.json.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -99,17 +100,23 @@ public final class ManifestSource implements SampleSource {
     if (entry.patches() != null && entry.patches().contains(null)) {
       throw new BadInputException(origin + ": patches[" + entry.patches().indexOf(null) + "] is null");
     }
-    String imageUri = resolve(entry.imageUri());
+    String imageUri = resolve(entry.imageUri(), origin);
     SourceSample sample = new SourceSample(entry.sampleId(), imageUri, entry.embeddings(), entry.patches(), null, origin);
     // The hash covers everything but the id, which is the listing's key.
     return sample.withContentHash(ContentHash.ofState(imageUri, sample.embeddings(), sample.patches()));
   }
 
-  private String resolve(String imageUri) {
+  private String resolve(String imageUri, String origin) throws BadInputException {
     if (imageUri == null || imageUri.isBlank() || ImageLocation.hasScheme(imageUri)) {
       return imageUri;
     }
-    Path path = Path.of(imageUri);
+    Path path;
+    try {
+      path = Path.of(imageUri);
+    } catch (InvalidPathException e) {
+      // A NUL, say: the reason alone, for the value would print it.
+      throw new BadInputException(origin + ": imageUri is not a path: " + e.getReason());
+    }
     return path.isAbsolute() ? imageUri : manifest.getParent().resolve(path).normalize().toString();
   }
 

@@ -102,4 +102,17 @@ class CocoSourceTest {
         .hasMessageContaining("malformed.json annotations[1]")
         .hasMessageContaining("bbox");
   }
+
+  @Test
+  void aFileNameThatIsNoPathIsNamed() throws Exception {
+    Path file = dir.resolve("nul.json");
+    Files.writeString(file, """
+        {"images": [{"id": 1, "file_name": "a.jpg", "width": 10, "height": 10},
+                    {"id": 2, "file_name": "b\\u0000.jpg", "width": 10, "height": 10}]}
+        """);
+    assertThatThrownBy(() -> new CocoSource(file, dir, null, "gt").<RuntimeException>read(s -> { }))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("nul.json images[1]: file_name is not a path")
+        .hasMessageContaining("Nul character");
+  }
 }

@@ -81,6 +81,14 @@ class ManifestSourceTest {
   }
 
   @Test
+  void anImageUriThatIsNoPathIsBadInputNamingTheLine() {
+    assertThatThrownBy(() -> read("{\"sampleId\": \"a\"}", "{\"sampleId\": \"b\", \"imageUri\": \"b\\u0000.jpg\"}"))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("samples.jsonl line 2: imageUri is not a path")
+        .hasMessageContaining("Nul character");
+  }
+
+  @Test
   void nullsInsideALineAreBadInputNamingTheLine() {
     assertThatThrownBy(() -> read("{\"sampleId\": \"a\", \"embeddings\": {\"clip\": null}}"))
         .isInstanceOf(BadInputException.class).hasMessageContaining("line 1").hasMessageContaining("clip");
