@@ -148,6 +148,37 @@ class HelmChartTest {
   }
 
   @Test
+  void serviceMonitorJobsContainSimstreamWhateverTheNames() {
+    // The alerts and the dashboard pick targets by job=~".*simstream.*"; the operator's default job is the
+    // Service's name, which a nameOverride or fullnameOverride can leave without "simstream".
+    Map<String, Map<String, String>> cases = Map.of(
+        "search", Map.of(),
+        "prod", Map.of("nameOverride", "search"),
+        "other", Map.of("fullnameOverride", "images"));
+    Map<String, List<String>> jobs = new TreeMap<>();
+    cases.forEach((release, overrides) -> {
+      Map<String, Object> values = new LinkedHashMap<>(overrides);
+      values.put("metrics.serviceMonitor.enabled", "true");
+      RenderedChart chart = RenderedChart.render(release, values);
+      Map<String, Object> monitor = chart.objects().stream().filter(o -> "ServiceMonitor".equals(o.get("kind")))
+          .findFirst().orElseThrow();
+      jobs.put(release, listAt(monitor, "spec.endpoints").stream().map(endpoint -> {
+        List<Object> relabelings = listAt(endpoint, "relabelings");
+        assertThat(relabelings).as(release + " " + at(endpoint, "port") + " relabelings").isNotNull();
+        Object job = relabelings.stream().filter(r -> "job".equals(at(r, "targetLabel"))).findFirst()
+            .orElseThrow(() -> new AssertionError(release + ": no relabeling of job in " + endpoint));
+        // No source labels: the replacement is the job, whatever the target.
+        assertThat(at(job, "sourceLabels")).isNull();
+        return (String) at(job, "replacement");
+      }).toList());
+    });
+    assertThat(jobs).isEqualTo(Map.of(
+        "search", List.of("search-simstream-indexer", "search-simstream-query-api"),
+        "prod", List.of("simstream-prod-search-indexer", "simstream-prod-search-query-api"),
+        "other", List.of("simstream-images-indexer", "simstream-images-query-api")));
+  }
+
+  @Test
   void apiTokenIsGeneratedOnceAndKeptOnUpgrade() {
     String generated = (String) at(RenderedChart.render("simstream", Map.of()).get("Secret", "simstream-secret"),
         "data.api-token");
