@@ -1,5 +1,7 @@
 package io.simstream.deployment;
 
+import static io.simstream.deployment.RenderedChart.at;
+import static io.simstream.deployment.RenderedChart.listAt;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -13,6 +15,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /** What the deployment docs tell operators to run, checked against the files it must agree with (no Docker here). */
 class DeploymentDocsTest {
@@ -37,6 +42,64 @@ class DeploymentDocsTest {
     }
     assertThat(dockerfiles).containsKeys("deploy/indexer.Dockerfile", "docs/deployment.md dockerfile block 1");
     dockerfiles.forEach((name, text) -> assertThat(misplacedComments(text)).as(name).isEmpty());
+  }
+
+  @Test
+  void composeDocsReachKafkaAndTheImagesTheWayComposePublishesThem() throws IOException {
+    Map<String, Object> compose = new Yaml(new SafeConstructor(new LoaderOptions()))
+        .load(Files.readString(ROOT.resolve("docker-compose.yml")));
+    // What the broker tells host clients to connect to, and that this port is published on the host.
+    Matcher external = Pattern.compile("EXTERNAL://([^,]+)")
+        .matcher(String.valueOf(at(compose, "services.kafka.environment.KAFKA_ADVERTISED_LISTENERS")));
+    assertThat(external.find()).isTrue();
+    String hostBootstrap = external.group(1);
+    String port = hostBootstrap.substring(hostBootstrap.lastIndexOf(':') + 1);
+    assertThat(listAt(compose, "services.kafka.ports")).anyMatch(p -> String.valueOf(p).endsWith(":" + port + ":" + port));
+
+    String deployment = section(Files.readString(ROOT.resolve("docs/deployment.md")), "## Docker Compose");
+    String readme = Files.readString(ROOT.resolve("clients/python/README.md"));
+    for (String text : List.of(deployment, readme)) {
+      List<String> bootstraps = matches(text, "--kafka (\\S+)|bootstrap_servers=\"([^\"]+)\"");
+      assertThat(bootstraps).isNotEmpty().allMatch(hostBootstrap::equals);
+    }
+    assertThat(Files.readString(ROOT.resolve("docs/cli.md"))).contains("--kafka " + hostBootstrap);
+
+    // A folder's file: URIs must name paths the indexer (embedding) and the query API (thumbnails) can open:
+    // the compose override of the docs mounts the host folder, and --uri-base points below that mount.
+    Matcher override = Pattern.compile("(?s)```yaml\\n(services:.*?)```").matcher(deployment);
+    assertThat(override.find()).as("a compose override in the Compose section").isTrue();
+    Map<String, Object> services = new Yaml(new SafeConstructor(new LoaderOptions())).load(override.group(1));
+    List<String> uriBases = matches(deployment, "--uri-base file://(/\\S+)");
+    assertThat(uriBases).isNotEmpty();
+    for (String service : List.of("indexer", "query-api")) {
+      List<String> targets = listAt(services, "services." + service + ".volumes").stream()
+          .map(volume -> String.valueOf(volume).split(":")[1]).toList();
+      for (String base : uriBases) {
+        assertThat(targets).as(service + " mounts " + base).anyMatch(target -> base.startsWith(target + "/"));
+      }
+    }
+  }
+
+  private static String section(String markdown, String heading) {
+    int start = markdown.indexOf("\n" + heading + "\n");
+    assertThat(start).as(heading).isNotNegative();
+    int end = markdown.indexOf("\n## ", start + 1);
+    return markdown.substring(start, end < 0 ? markdown.length() : end);
+  }
+
+  /** The first non-null group of every match. */
+  private static List<String> matches(String text, String regex) {
+    List<String> found = new ArrayList<>();
+    Matcher m = Pattern.compile(regex).matcher(text);
+    while (m.find()) {
+      for (int g = 1; g <= m.groupCount(); g++) {
+        if (m.group(g) != null) {
+          found.add(m.group(g));
+          break;
+        }
+      }
+    }
+    return found;
   }
 
   /**
