@@ -8,6 +8,7 @@ import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,6 +48,20 @@ class SimstreamCliTest {
     assertThat(run("produce", "-d", "cars", "--folder", "a", "--manifest", "b")).isEqualTo(ExitCode.BAD_INPUT);
     assertThat(run("produce", "-d", "cars", "--folder", "a", "--resend")).isEqualTo(ExitCode.BAD_INPUT);
     assertThat(err.toString()).contains("--resend only applies with --sync");
+  }
+
+  @Test
+  void aWaitTimeoutOutsideOneSecondToAWeekIsAUsageErrorBeforeAnyConnection(@TempDir Path dir) {
+    // 0 or less timed out right after sending (exit 3); a huge value overflowed the deadline (exit 1).
+    for (String timeout : List.of("0", "-5", "604801", String.valueOf(Long.MAX_VALUE))) {
+      // No broker or API listens on these ports: the option is refused before either is asked.
+      int status = run("produce", "-d", "cars", "--folder", dir.toString(), "--wait", "--wait-timeout", timeout,
+          "--kafka", "127.0.0.1:1", "--api", "http://127.0.0.1:1");
+
+      assertThat(status).as(timeout).isEqualTo(ExitCode.BAD_INPUT);
+      assertThat(err.toString()).as(timeout)
+          .contains("--wait-timeout must be 1 to 604800 seconds (a week), not " + timeout);
+    }
   }
 
   @Test

@@ -98,8 +98,12 @@ public final class ProduceCommand implements Callable<Integer> {
   @Option(names = "--wait", description = "Return once every change is searchable in every run of the dataset")
   boolean await;
 
-  @Option(names = "--wait-timeout", paramLabel = "SECONDS", description = "Longest --wait (default: ${DEFAULT-VALUE})")
+  @Option(names = "--wait-timeout", paramLabel = "SECONDS",
+      description = "Longest --wait, 1 to 604800 s (default: ${DEFAULT-VALUE})")
   long waitTimeoutSeconds = 600;
+
+  /** A week: longer is a typo, and far longer overflowed the deadline's nanoseconds after everything was sent. */
+  static final long MAX_WAIT_TIMEOUT_SECONDS = Duration.ofDays(7).toSeconds();
 
   /**
    * Throws when the API refuses what --wait will ask (a wrong token, say), so that it is said before
@@ -127,6 +131,11 @@ public final class ProduceCommand implements Callable<Integer> {
     if (resend && !sync) {
       throw new ParameterException(spec.commandLine(), "--resend only applies with --sync (without it every sample"
           + " is sent anyway)");
+    }
+    if (waitTimeoutSeconds < 1 || waitTimeoutSeconds > MAX_WAIT_TIMEOUT_SECONDS) {
+      // Refused before anything is sent: 0 or less gave up as soon as the input was sent (exit 3).
+      throw new ParameterException(spec.commandLine(), "--wait-timeout must be 1 to " + MAX_WAIT_TIMEOUT_SECONDS
+          + " seconds (a week), not " + waitTimeoutSeconds);
     }
     SimstreamConfig config = connection.config();
     // Checked before anything is sent: a wrong --api found only when waiting would come after the whole input.
