@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -136,6 +137,31 @@ class SimstreamCliTest {
       assertThat(err.toString()).contains("answered 502: <html><body>Bad gateway").hasSizeLessThan(1_000);
     } finally {
       proxy.stop(0);
+    }
+  }
+
+  @Test
+  void queryDistancesHaveAPointWhateverTheLocale() throws Exception {
+    HttpServer api = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    api.createContext("/", exchange -> {
+      byte[] body = "{\"hits\":[{\"id\":\"a\",\"sampleId\":\"a\",\"distance\":0.1835}]}"
+          .getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    api.start();
+    Locale before = Locale.getDefault();
+    try {
+      // A German default printed 0,183500: another number to a script reading the table.
+      Locale.setDefault(Locale.GERMANY);
+      int status = run("query", "pets", "vec", "--id", "a", "--api", "http://127.0.0.1:" + api.getAddress().getPort());
+
+      assertThat(status).isEqualTo(ExitCode.OK);
+      assertThat(out.toString()).contains("  0.183500");
+    } finally {
+      Locale.setDefault(before);
+      api.stop(0);
     }
   }
 }

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -96,8 +97,9 @@ public final class QueryCommand implements Callable<Integer> {
     Table table = new Table("rank", "id", "sampleId", "distance");
     int rank = 1;
     for (JsonNode hit : answer.path("hits")) {
+      // Locale.ROOT: a German default printed 0,183500, which scripts read as another number.
       table.row(rank++, hit.path("id").asText(), hit.path("sampleId").asText(),
-          String.format("%.6f", hit.path("distance").asDouble()));
+          String.format(Locale.ROOT, "%.6f", hit.path("distance").asDouble()));
     }
     table.print(spec.commandLine().getOut());
     return ExitCode.OK;
