@@ -20,9 +20,10 @@ import java.util.Set;
  * {@code annotations} a patch of that sample. Sample id: the image's {@code file_name}; label id:
  * {@code <file_name>#<annotation id>} (unique in the dataset even when several COCO files feed it);
  * label: the category's name; box: COCO's absolute {@code [x, y, width, height]} in pixels divided
- * by the image's size and clipped to the image. Annotations without a box (a captions file, say),
- * those whose box is empty after clipping and those of images the file does not list are skipped and
- * counted apart; a box that is not four numbers is bad input. The file is read whole, so it must fit in memory.
+ * by the image's size (needed only by images with boxes) and clipped to the image. Annotations without a
+ * box (a captions file, say), those whose box is empty after clipping and those of images the file
+ * does not list are skipped and counted apart; a box that is not four numbers is bad input. The file
+ * is read whole, so it must fit in memory.
  */
 public final class CocoSource implements SampleSource {
   private final Path file;
@@ -108,13 +109,18 @@ public final class CocoSource implements SampleSource {
     for (JsonNode image : coco.path("images")) {
       String origin = file + " images[" + index++ + "]";
       String fileName = image.path("file_name").asText("");
+      if (fileName.isBlank() || !image.path("id").canConvertToLong()) {
+        throw new BadInputException(origin + ": needs id and file_name");
+      }
+      List<JsonNode> boxed = annotationsByImage.getOrDefault(image.path("id").asLong(), List.of());
+      // Only boxes are divided by the size: an image without boxes needs none.
       double width = image.path("width").asDouble(0);
       double height = image.path("height").asDouble(0);
-      if (fileName.isBlank() || !image.path("id").canConvertToLong() || width <= 0 || height <= 0) {
-        throw new BadInputException(origin + ": needs id, file_name, and a positive width and height");
+      if (!boxed.isEmpty() && (width <= 0 || height <= 0)) {
+        throw new BadInputException(origin + ": has annotations with a bbox, so needs a positive width and height");
       }
       List<Patch> patches = new ArrayList<>();
-      for (JsonNode annotation : annotationsByImage.getOrDefault(image.path("id").asLong(), List.of())) {
+      for (JsonNode annotation : boxed) {
         BoundingBox box = relativeBox(annotation.path("bbox"), width, height);
         if (box == null) {
           emptyBoxes++;

@@ -57,12 +57,24 @@ class CocoSourceTest {
   }
 
   @Test
-  void anImageWithoutSizeIsNamed() throws Exception {
+  void onlyAnImageWithABoxNeedsASizeAndOneWithoutIsNamed() throws Exception {
     Path file = dir.resolve("bad.json");
-    Files.writeString(file, "{\"images\": [{\"id\": 1, \"file_name\": \"a.jpg\"}]}");
+    // Boxes are divided by the size; an image without one stopped the import even with nothing to divide.
+    Files.writeString(file, """
+        {"images": [{"id": 1, "file_name": "a.jpg"}, {"id": 2, "file_name": "b.jpg", "width": 0}],
+         "annotations": [{"id": 1, "image_id": 2, "category_id": 1, "caption": "no box"}]}
+        """);
+    List<SourceSample> samples = new ArrayList<>();
+    new CocoSource(file, dir, null, "gt").<RuntimeException>read(samples::add);
+    assertThat(samples).extracting(SourceSample::sampleId).containsExactly("a.jpg", "b.jpg");
+
+    Files.writeString(file, """
+        {"images": [{"id": 1, "file_name": "a.jpg"}, {"id": 2, "file_name": "b.jpg"}],
+         "annotations": [{"id": 1, "image_id": 2, "category_id": 1, "bbox": [1, 1, 5, 5]}]}
+        """);
     assertThatThrownBy(() -> new CocoSource(file, dir, null, "gt").<RuntimeException>read(s -> { }))
         .isInstanceOf(BadInputException.class)
-        .hasMessageContaining("bad.json images[0]")
+        .hasMessageContaining("bad.json images[1]")
         .hasMessageContaining("width");
   }
 
