@@ -205,6 +205,10 @@ public final class ProduceCommand implements Callable<Integer> {
         if (coco.emptyBoxes() > 0) {
           out.println("skipped " + coco.emptyBoxes() + " COCO annotation(s) whose box is empty inside the image");
         }
+        if (coco.annotationsOfUnknownCategories() > 0) {
+          out.println(coco.annotationsOfUnknownCategories() + " COCO annotation(s) have no label: their category_id"
+              + " names no category of the file");
+        }
       }
       if (await && !dryRun) {
         try {

@@ -19,8 +19,9 @@ import java.util.Set;
  * A COCO detection file: each entry of {@code images} becomes a sample, each of its
  * {@code annotations} a patch of that sample. Sample id: the image's {@code file_name}; label id:
  * {@code <file_name>#<annotation id>} (unique in the dataset even when several COCO files feed it);
- * label: the category's name; box: COCO's absolute {@code [x, y, width, height]} in pixels divided
- * by the image's size (needed only by images with boxes) and clipped to the image. Annotations without a
+ * label: the category's name (none without a {@code category_id}; none, counted apart, for an id the
+ * file does not list); box: COCO's absolute {@code [x, y, width, height]} in pixels divided by the
+ * image's size (needed only by images with boxes) and clipped to the image. Annotations without a
  * box (a captions file, say), those whose box is empty after clipping and those of images the file
  * does not list are skipped and counted apart; a box that is not four numbers is bad input. The file
  * is read whole, so it must fit in memory.
@@ -32,6 +33,7 @@ public final class CocoSource implements SampleSource {
   private int emptyBoxes;
   private int annotationsWithoutBox;
   private int annotationsOfUnknownImages;
+  private int annotationsOfUnknownCategories;
   /** Kept after the first load, so counting and reading parse the file once. */
   private JsonNode document;
 
@@ -60,6 +62,11 @@ public final class CocoSource implements SampleSource {
     return annotationsOfUnknownImages;
   }
 
+  /** Annotations of the last read sent without a label, for their {@code category_id} names no category of the file. */
+  public int annotationsOfUnknownCategories() {
+    return annotationsOfUnknownCategories;
+  }
+
   /** Annotations of the last read that had no {@code bbox}. */
   public int annotationsWithoutBox() {
     return annotationsWithoutBox;
@@ -76,6 +83,7 @@ public final class CocoSource implements SampleSource {
     emptyBoxes = 0;
     annotationsWithoutBox = 0;
     annotationsOfUnknownImages = 0;
+    annotationsOfUnknownCategories = 0;
     Set<Long> imageIds = new HashSet<>();
     coco.path("images").forEach(image -> imageIds.add(image.path("id").asLong()));
     Map<Long, String> categories = new HashMap<>();
@@ -127,7 +135,7 @@ public final class CocoSource implements SampleSource {
           continue;
         }
         patches.add(new Patch(fileName + "#" + annotation.path("id").asLong(), field,
-            categories.get(annotation.path("category_id").asLong()), box, null));
+            label(annotation.path("category_id"), categories), box, null));
       }
       String imageUri;
       try {
@@ -139,6 +147,19 @@ public final class CocoSource implements SampleSource {
       sink.accept(new SourceSample(fileName, imageUri, null, patches,
           ContentHash.ofState(imageUri, Map.of(), patches), origin));
     }
+  }
+
+  /** The category's name; none without a category_id, nor, counted, for an id that names no category of the file. */
+  private String label(JsonNode categoryId, Map<Long, String> categories) {
+    // Tested first: asLong() reads a missing id as 0, and gave the annotation category 0's name.
+    if (categoryId.isMissingNode() || categoryId.isNull()) {
+      return null;
+    }
+    if (!categoryId.canConvertToLong() || !categories.containsKey(categoryId.asLong())) {
+      annotationsOfUnknownCategories++;
+      return null;
+    }
+    return categories.get(categoryId.asLong());
   }
 
   private static boolean isPixelBox(JsonNode bbox) {

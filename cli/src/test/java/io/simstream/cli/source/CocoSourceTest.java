@@ -79,6 +79,27 @@ class CocoSourceTest {
   }
 
   @Test
+  void anAnnotationWithoutACategoryHasNoLabelAndOneOfAnUnknownCategoryIsCounted() throws Exception {
+    Path file = dir.resolve("categories.json");
+    Files.writeString(file, """
+        {"images": [{"id": 1, "file_name": "a.jpg", "width": 10, "height": 10}],
+         "annotations": [
+           {"id": 1, "image_id": 1, "bbox": [1, 1, 5, 5]},
+           {"id": 2, "image_id": 1, "category_id": null, "bbox": [1, 1, 5, 5]},
+           {"id": 3, "image_id": 1, "category_id": 7, "bbox": [1, 1, 5, 5]},
+           {"id": 4, "image_id": 1, "category_id": 1, "bbox": [1, 1, 5, 5]}],
+         "categories": [{"id": 0, "name": "background"}, {"id": 1, "name": "dog"}]}
+        """);
+    CocoSource source = new CocoSource(file, dir, null, "gt");
+    List<SourceSample> samples = new ArrayList<>();
+    source.<RuntimeException>read(samples::add);
+
+    // Without category_id the first two took category 0's name.
+    assertThat(samples.get(0).patches()).extracting(Patch::label).containsExactly(null, null, null, "dog");
+    assertThat(source.annotationsOfUnknownCategories()).isEqualTo(1);
+  }
+
+  @Test
   void annotationsWithoutABoxOrImageAreCountedApartFromEmptyBoxes() throws Exception {
     // A captions or keypoints-only file: annotations with no bbox at all.
     Path file = dir.resolve("captions.json");
