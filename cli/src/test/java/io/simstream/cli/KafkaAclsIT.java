@@ -9,12 +9,11 @@ import io.simstream.servers.KafkaBroker;
 import io.simstream.servers.LocalServers;
 import io.simstream.servers.ScramUser;
 import io.simstream.servers.SecureListeners;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.acl.AclOperation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,8 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
  * its configuration from the environment, so it runs in a child JVM with the SIMSTREAM_KAFKA_* variables set.
  */
 class KafkaAclsIT {
-  private static final long CLI_TIMEOUT_SECONDS = 300;
-
   @Test
   void theDocumentedAclsAreEnoughForProduce(@TempDir Path dir) throws Exception {
     KafkaBroker broker = LocalServers.secureKafka();
@@ -41,27 +38,16 @@ class KafkaAclsIT {
     Files.write(manifest, List.of(
         Json.MAPPER.writeValueAsString(Map.of("sampleId", "a", "embeddings", Map.of("default", new float[] {1, 0}))),
         Json.MAPPER.writeValueAsString(Map.of("sampleId", "b", "embeddings", Map.of("default", new float[] {0, 1})))));
-    ProcessBuilder cli = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), SimstreamCli.class.getName(),
-        "produce", "-d", "acl", "--manifest", manifest.toString(), "--register-dataset")
-        .redirectErrorStream(true).redirectOutput(dir.resolve("cli.log").toFile());
-    Map<String, String> env = cli.environment();
-    env.keySet().removeIf(name -> name.startsWith("SIMSTREAM_"));
-    env.putAll(KafkaClientProperties.environmentOf(secure.saslSslClientProperties(user)));
+    Map<String, String> env = new HashMap<>(KafkaClientProperties.environmentOf(secure.saslSslClientProperties(user)));
     env.put("SIMSTREAM_KAFKA_BOOTSTRAP_SERVERS", secure.saslSslBootstrapServers());
     env.put("SIMSTREAM_TOPIC_CHANGES", changes);
     env.put("SIMSTREAM_TOPIC_RUNS", topics.get(1));
     env.put("SIMSTREAM_TOPIC_DATASETS", topics.get(2));
     env.put("SIMSTREAM_TOPIC_DEAD_LETTERS", topics.get(3));
-    Process process = cli.start();
-    boolean exited = process.waitFor(CLI_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    if (!exited) {
-      process.destroyForcibly();
-    }
-    String log = Files.readString(dir.resolve("cli.log"), StandardCharsets.UTF_8);
-    assertThat(exited).as("the CLI exited; its output:%n%s", log).isTrue();
-    assertThat(process.exitValue()).as("exit status; output:%n%s", log).isZero();
-    assertThat(log).contains("registered dataset 'acl'").contains("sent 2 events to " + changes);
+    CliProcess.Result cli = CliProcess.run(dir, env, "produce", "-d", "acl", "--manifest", manifest.toString(),
+        "--register-dataset");
+    assertThat(cli.exitCode()).as("exit status; output:%n%s", cli.output()).isZero();
+    assertThat(cli.output()).contains("registered dataset 'acl'").contains("sent 2 events to " + changes);
   }
 
   /** The CLI's rows of the ACL table in docs/deployment.md, for these topic names. */
