@@ -23,7 +23,10 @@ final class MonitoringFiles {
   static final String RATE_INTERVAL = "1m";
 
   /** How the dashboard and the alerts pick simstream's targets: compose's jobs, the chart's ServiceMonitor. */
+  /** How `up` picks simstream's targets: Prometheus makes that series, with no label of the service's own. */
   static final String SIMSTREAM_JOB = "job=~\".*simstream.*\"";
+  /** How every other series any process may export picks simstream's: the services label all their meters. */
+  static final String SIMSTREAM_APPLICATION = "application=~\"simstream-.*\"";
 
   /**
    * A quoted string (skipped), or a metric that any process may export, with its label matchers: runtime and

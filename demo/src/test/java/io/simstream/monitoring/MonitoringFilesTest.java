@@ -95,7 +95,7 @@ class MonitoringFilesTest {
         "Events in by type", "Documents out by action", "Dead letters by reason", MonitoringFiles.LAG_PANEL,
         "Backfill progress per run", "Documents per index", "Bulk latency", "Bulk failures and retries",
         "Embedding throughput", "Requests by route and status", "Query latency by route and status (p99)",
-        "Heap used", "Non-heap and direct memory", "GC pause time", "CPU and threads");
+        "Heap used", "Off-heap and resident memory", "GC pause time", "CPU and threads");
     Set<Integer> ids = new HashSet<>();
     dashboard.path("panels").forEach(panel -> assertThat(ids.add(panel.path("id").asInt())).as("unique id").isTrue());
     for (JsonNode panel : panels) {
@@ -112,7 +112,7 @@ class MonitoringFilesTest {
   }
 
   @Test
-  void queriesOnMetricsAnyProcessExportsPickSimstreamsJobs() throws IOException {
+  void queriesOnMetricsAnyProcessExportsPickSimstreamsOwn() throws IOException {
     // jvm_*, process_*, kafka_* and up come from Prometheus itself and any other JVM or Kafka client as well.
     Map<String, String> exprs = new TreeMap<>();
     MonitoringFiles.queries(MonitoringFiles.dashboard()).forEach(q -> exprs.merge("panel " + q.panel(), q.expr(),
@@ -122,7 +122,8 @@ class MonitoringFilesTest {
     List<String> selectors = new ArrayList<>();
     exprs.forEach((name, expr) -> MonitoringFiles.genericSelectors(expr).forEach(selector -> {
       selectors.add(selector);
-      assertThat(selector).as(name).contains(MonitoringFiles.SIMSTREAM_JOB);
+      assertThat(selector).as(name).contains(selector.startsWith("up{") ? MonitoringFiles.SIMSTREAM_JOB
+          : MonitoringFiles.SIMSTREAM_APPLICATION);
     }));
     assertThat(selectors).as("the selectors checked").anyMatch(s -> s.startsWith("jvm_memory_used_bytes{"))
         .anyMatch(s -> s.startsWith("process_cpu_seconds_total{"))
@@ -151,7 +152,7 @@ class MonitoringFilesTest {
     try (IndexerMetrics metrics = new IndexerMetrics(registry)) {
       metrics.eventIn("sample_added");
       metrics.deadLetter("bad_json");
-      metrics.bulkFailed("request");
+      metrics.bulkFailed(IndexerMetrics.REQUEST_FAILED);
       metrics.bulkLatency(1_000_000);
       metrics.embedLatency(1_000_000);
       metrics.backfillProgress("run", "0_0", 1);
@@ -168,7 +169,7 @@ class MonitoringFilesTest {
       // Kafka client and query API meters exist only in running services: MonitoringIT checks those.
       used.removeIf(name -> name.startsWith("kafka_") || name.startsWith("simstream_api_"));
       assertThat(used).contains("simstream_indexer_bulk_latency_seconds_bucket", "jvm_memory_used_bytes",
-          "process_cpu_seconds_total");
+          "process_cpu_seconds_total", "process_memory_rss_bytes");
       assertThat(exported).containsAll(used);
     }
   }
@@ -184,7 +185,7 @@ class MonitoringFilesTest {
       metrics.deadLetter("bad_json");
       metrics.flushed(1, 1, 1_000_000);
       metrics.bulkLatency(1_000_000);
-      metrics.bulkFailed("request");
+      metrics.bulkFailed(IndexerMetrics.REQUEST_FAILED);
       metrics.bulkRetried(1);
       metrics.versionConflicts(1);
       metrics.embedLatency(1_000_000);

@@ -2,7 +2,6 @@ package io.simstream.indexer;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.simstream.config.Settings;
 import io.simstream.config.SimstreamConfig;
@@ -21,6 +20,7 @@ import io.simstream.indexer.write.BulkVectorWriter;
 import io.simstream.kafka.CompactedTopicView;
 import io.simstream.kafka.TopicAdmin;
 import io.simstream.kafka.Topics;
+import io.simstream.metrics.RuntimeMetrics;
 import io.simstream.run.SimilarityRun;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -56,6 +56,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Indexer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Indexer.class);
+  /** The {@link RuntimeMetrics#APPLICATION_TAG} of the indexer's meters, which the dashboard and alerts select. */
+  public static final String APPLICATION = "simstream-indexer";
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
   /** Everything started, closed in reverse order by {@link #close()} or by a failed start. */
@@ -87,7 +89,7 @@ public final class Indexer implements AutoCloseable {
     long elasticsearchMs;
     long streamsStartMs;
     try {
-      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      PrometheusMeterRegistry registry = RuntimeMetrics.registryFor(APPLICATION);
       metrics = new IndexerMetrics(registry);
       resources.push(metrics);
       // The admin port first: a port taken fails the start before any connection or partition claim.

@@ -1,7 +1,6 @@
 package io.simstream.api;
 
 import io.javalin.Javalin;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.simstream.api.dataset.DatasetHandlers;
 import io.simstream.api.dataset.DatasetService;
@@ -53,6 +52,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class QueryApi implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(QueryApi.class);
+  /** The {@link RuntimeMetrics#APPLICATION_TAG} of the API's meters, which the dashboard and alerts select. */
+  public static final String APPLICATION = "simstream-query-api";
 
   private final Javalin app;
   private final int metricsPort;
@@ -101,7 +102,7 @@ public final class QueryApi implements AutoCloseable {
       Map<String, HealthHandlers.CaughtUpCheck> views = new LinkedHashMap<>();
       views.put("runsView", runStore::awaitCaughtUp);
       views.put("datasetsView", datasetStore::awaitCaughtUp);
-      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      PrometheusMeterRegistry registry = RuntimeMetrics.registryFor(APPLICATION);
       resources.add(RuntimeMetrics.bindTo(registry));
       RequestMetrics metrics = new RequestMetrics(registry);
       ApiAccess access = ApiAccess.from(config);

@@ -27,6 +27,9 @@ public final class IndexerMetrics implements AutoCloseable {
   /** Bulk actions, as Elasticsearch names them. */
   public static final String INDEX = "index";
   public static final String DELETE = "delete";
+  /** Scopes of {@link #bulkFailed}: a bulk request that failed whole, a run's index Elasticsearch refuses. */
+  public static final String REQUEST_FAILED = "request";
+  public static final String INDEX_REFUSED = "index_refused";
 
   private final MeterRegistry registry;
   private final RuntimeMetrics runtime;
@@ -39,6 +42,8 @@ public final class IndexerMetrics implements AutoCloseable {
   private final Counter versionConflicts;
   private final Counter bulkRetried;
   private final Map<String, Counter> documentsWritten;
+  /** Registered up front, like {@link #documentsWritten}: the failures panel and alert read 0, not "no data". */
+  private final Map<String, Counter> bulkFailures;
   private final Map<GaugeKey, RunGauge> runGauges = new ConcurrentHashMap<>();
 
   /** A per-run gauge's identity: its name and all its tags (the run among them). */
@@ -66,6 +71,7 @@ public final class IndexerMetrics implements AutoCloseable {
         .register(registry);
     // Registered up front so the dashboard shows 0, not "no data", before the first write.
     this.documentsWritten = Map.of(INDEX, documentsWritten(INDEX), DELETE, documentsWritten(DELETE));
+    this.bulkFailures = Map.of(REQUEST_FAILED, bulkFailures(REQUEST_FAILED), INDEX_REFUSED, bulkFailures(INDEX_REFUSED));
   }
 
   /** Meters kept in memory only, for tests and tools. */
@@ -102,9 +108,14 @@ public final class IndexerMetrics implements AutoCloseable {
     bulkLatency.record(nanos, TimeUnit.NANOSECONDS);
   }
 
+  /** @param scope {@link #REQUEST_FAILED} or {@link #INDEX_REFUSED} */
   public void bulkFailed(String scope) {
-    Counter.builder(PREFIX + "bulk.failures").description("Bulk requests that failed as a whole")
-        .tag("scope", scope).register(registry).increment();
+    bulkFailures.get(scope).increment();
+  }
+
+  private Counter bulkFailures(String scope) {
+    return Counter.builder(PREFIX + "bulk.failures").description("Bulk requests that failed as a whole")
+        .tag("scope", scope).register(registry);
   }
 
   public void bulkRetried(int writes) {

@@ -289,7 +289,7 @@ final class DocumentSync {
         throw e;
       }
       // The writer logs the refusal when it asks Elasticsearch; here it recurs every flush until then.
-      metrics.bulkFailed("index_refused");
+      metrics.bulkFailed(IndexerMetrics.INDEX_REFUSED);
       LOG.debug("Skipping run {} of dataset {} for now: {}", run.brainKey(), run.dataset(), e.getMessage());
       return null;
     }

@@ -124,7 +124,7 @@ final class BulkSubmission implements PendingWrite {
 
         @Override
         public void onFailure(Exception e) {
-          metrics.bulkFailed("request");
+          metrics.bulkFailed(IndexerMetrics.REQUEST_FAILED);
           round.done(chunk, null, e);
         }
       });
