@@ -101,15 +101,19 @@ class Dataset:
 
     def create_run(self, brain_key: str, model: Optional[str] = None, metric: Optional[str] = None,
                    dims: Optional[int] = None, index_name: Optional[str] = None,
-                   patches_field: Optional[str] = None, index_options: Optional[str] = None) -> Run:
+                   patches_field: Optional[str] = None, index_options: Optional[str] = None,
+                   shards: Optional[int] = None, replicas: Optional[int] = None) -> Run:
         """Creates a similarity run (FiftyOne's ``compute_similarity`` with the Elasticsearch backend).
 
         ``model`` defaults to ``precomputed`` (producers send the vectors; ``dims`` is then required
-        for a new index). ``index_name`` connects to an existing index. Omitted options take the
-        server's defaults. The returned run's ``index_created`` says whether a new index was made.
+        for a new index). ``index_name`` connects to an existing index. ``shards`` and ``replicas``
+        lay out a new index (left out: replicas follow the nodes, 0 on a single node, 1 beyond).
+        Omitted options take the server's defaults. The returned run's ``index_created`` says
+        whether a new index was made.
         """
         fields = {"brainKey": brain_key, "model": model, "metric": metric, "dims": dims,
-                  "indexName": index_name, "patchesField": patches_field, "indexOptions": index_options}
+                  "indexName": index_name, "patchesField": patches_field, "indexOptions": index_options,
+                  "shards": shards, "replicas": replicas}
         body = {name: value for name, value in fields.items() if value is not None}
         answer = self.client.request("POST", self._runs_path(), json=body)
         return Run.from_json(answer["run"], index_created=answer.get("indexCreated"))

@@ -29,6 +29,8 @@ class Run:
     index_size: Optional[int] = None
     index_created: Optional[bool] = None
     embeddings_key: Optional[str] = None
+    shards: Optional[int] = None
+    replicas: Optional[int] = None
 
     @classmethod
     def from_json(cls, body: Dict[str, Any], index_created: Optional[bool] = None) -> "Run":
@@ -48,6 +50,8 @@ class Run:
             embeddings_key=body.get("embeddingsKey"),
             index_size=body.get("indexSize"),
             index_created=index_created,
+            shards=body.get("shards"),
+            replicas=body.get("replicas"),
         )
 
 

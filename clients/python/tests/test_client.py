@@ -144,7 +144,7 @@ def test_one_id_given_as_a_string_is_one_id_not_its_characters(stub):
 
 
 def test_run_management_calls_the_api_routes(stub):
-    stub.answer("POST", RUNS, {"run": run_json("clip"), "indexCreated": True}, status=201)
+    stub.answer("POST", RUNS, {"run": run_json("clip", shards=2), "indexCreated": True}, status=201)
     stub.answer("GET", RUNS + "/clip", run_json("clip", indexExists=True, indexSize=12))
     stub.answer("PATCH", RUNS + "/clip", run_json("clip2", embeddingsKey="clip"))
     stub.answer("POST", RUNS + "/clip2/cleanup", {"indexName": "simstream-cars-clip", "deleted": True})
@@ -152,15 +152,16 @@ def test_run_management_calls_the_api_routes(stub):
     stub.answer("GET", "/v1/similarity", {"runs": [run_json("clip2", patchesField="detections")]})
     ds = simstream.Client(stub.url).dataset("cars")
 
-    created = ds.create_run("clip", dims=3, metric="euclidean")
+    created = ds.create_run("clip", dims=3, metric="euclidean", shards=2)
     info = ds.get_run_info("clip")
     renamed = ds.rename_run("clip", "clip2")
     deleted_index = ds.cleanup("clip2")
     nothing = ds.delete_run("clip2")
     listed = ds.list_runs(patches_field="detections", supports_prompts=False)
 
-    assert stub.requests[0].body == {"brainKey": "clip", "dims": 3, "metric": "euclidean"}
+    assert stub.requests[0].body == {"brainKey": "clip", "dims": 3, "metric": "euclidean", "shards": 2}
     assert created.index_created is True and created.brain_key == "clip" and created.dims == 3
+    assert (created.shards, created.replicas) == (2, None)
     assert (info.index_exists, info.index_size, info.index_name) == (True, 12, "simstream-cars-clip")
     assert stub.requests[2].body == {"brainKey": "clip2"}
     assert renamed.brain_key == "clip2" and renamed.embeddings_key == "clip"

@@ -6,6 +6,7 @@ import io.simstream.elasticsearch.BulkVectorEncoding;
 import io.simstream.elasticsearch.IndexMapping;
 import io.simstream.elasticsearch.VectorFieldSpec;
 import io.simstream.json.Json;
+import io.simstream.run.IndexLayout;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -54,7 +55,7 @@ final class DirectElasticsearch implements AutoCloseable {
 
   /** Creates an index as the indexer's runs have it: simstream's body and the write alias. */
   void createIndexWithWriteAlias(String index, VectorFieldSpec spec) {
-    request("PUT", "/" + index, IndexMapping.createIndexBodyWithWriteAlias(index, spec).getBytes(StandardCharsets.UTF_8));
+    request("PUT", "/" + index, IndexMapping.createIndexBodyWithWriteAlias(index, spec, IndexLayout.DEFAULT).getBytes(StandardCharsets.UTF_8));
   }
 
   void deleteIndex(String index) {

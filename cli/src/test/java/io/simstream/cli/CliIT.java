@@ -77,7 +77,8 @@ class CliIT {
       assertThat(out.toString()).contains("registered dataset 'cli-it'")
           .contains("sent 5 events to simstream.changes: 5 added");
 
-      List<String> create = new ArrayList<>(List.of("runs", "create", "cli-it", "vec", "--dims", "4"));
+      List<String> create = new ArrayList<>(List.of("runs", "create", "cli-it", "vec", "--dims", "4", "--replicas",
+          "0"));
       create.addAll(List.of(connection));
       assertThat(cli(create.toArray(String[]::new))).isZero();
       assertThat(out.toString()).contains("vec").contains("index created");
@@ -142,6 +143,8 @@ class CliIT {
       JsonNode runs = Json.MAPPER.readTree(out.toString()).path("runs");
       assertThat(runs).hasSize(1);
       assertThat(runs.get(0).path("dims").asInt()).isEqualTo(4);
+      assertThat(runs.get(0).path("replicas").asInt()).isZero();
+      assertThat(runs.get(0).has("shards")).as("left to Elasticsearch").isFalse();
     }
   }
 }

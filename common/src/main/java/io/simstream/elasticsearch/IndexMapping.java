@@ -7,6 +7,7 @@ import co.elastic.clients.elasticsearch._types.mapping.DenseVectorProperty;
 import co.elastic.clients.elasticsearch._types.mapping.Property;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.simstream.json.Json;
+import io.simstream.run.IndexLayout;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
@@ -40,27 +41,45 @@ public final class IndexMapping {
    */
   public static final String DEFAULT_INDEX_OPTIONS = "int8_flat";
   private static final String WRITE_ALIAS_SUFFIX = ".simstream-write";
+  private static final String AUTO_EXPAND_REPLICAS = "0-1";
 
   private IndexMapping() {
   }
 
-  /** The create-index body. Refresh stays periodic: a refresh per bulk would cost ingest dearly. */
+  /**
+   * The create-index body, in the {@link IndexLayout#DEFAULT} layout. Refresh stays periodic: a refresh per bulk
+   * would cost ingest dearly.
+   */
   public static String createIndexBody(VectorFieldSpec spec) {
-    return indexBody(spec).toString();
+    return indexBody(spec, IndexLayout.DEFAULT).toString();
   }
 
-  /** The create-index body of a run's index: {@link #createIndexBody} and the index's write alias. */
-  public static String createIndexBodyWithWriteAlias(String index, VectorFieldSpec spec) {
-    ObjectNode body = indexBody(spec);
+  /** The create-index body of a run's index: its mapping and layout, and the index's write alias. */
+  public static String createIndexBodyWithWriteAlias(String index, VectorFieldSpec spec, IndexLayout layout) {
+    ObjectNode body = indexBody(spec, layout);
     body.putObject("aliases").putObject(writeAlias(index));
     return body.toString();
   }
 
-  private static ObjectNode indexBody(VectorFieldSpec spec) {
+  private static ObjectNode indexBody(VectorFieldSpec spec, IndexLayout layout) {
     ObjectNode body = Json.MAPPER.createObjectNode();
-    body.set("settings", settings());
+    ObjectNode settings = settings();
+    putLayout((ObjectNode) settings.get("index"), layout);
+    body.set("settings", settings);
     body.set("mappings", mappings(spec));
     return body;
+  }
+
+  /** Unset replicas expand from 0 to 1 with the nodes, so a single node's index is green (see {@link IndexLayout}). */
+  private static void putLayout(ObjectNode indexSettings, IndexLayout layout) {
+    if (layout.shards() != null) {
+      indexSettings.put("number_of_shards", layout.shards());
+    }
+    if (layout.replicas() != null) {
+      indexSettings.put("number_of_replicas", layout.replicas());
+    } else {
+      indexSettings.put("auto_expand_replicas", AUTO_EXPAND_REPLICAS);
+    }
   }
 
   private static ObjectNode settings() {
@@ -121,9 +140,10 @@ public final class IndexMapping {
     return index + WRITE_ALIAS_SUFFIX;
   }
 
-  /** Creates the index with its mapping and its write alias. */
-  public static void create(ElasticsearchClient es, String index, VectorFieldSpec spec) throws IOException {
-    String body = createIndexBodyWithWriteAlias(index, spec);
+  /** Creates the index with its mapping, layout and write alias. */
+  public static void create(ElasticsearchClient es, String index, VectorFieldSpec spec, IndexLayout layout)
+      throws IOException {
+    String body = createIndexBodyWithWriteAlias(index, spec, layout);
     es.indices().create(c -> c.index(index).withJson(new StringReader(body)));
   }
 

@@ -15,16 +15,27 @@ import java.util.Map;
  * @param embeddingsKey the brain key the run was created with: producers key its vectors so, and a
  *                     rename must not change what their events mean (null in records written before
  *                     it was kept: the brain key)
+ * @param layout       shards and replicas of the run's index when simstream creates it (null in records written
+ *                     before layouts existed: {@link IndexLayout#DEFAULT})
  */
 public record SimilarityRun(String id, String dataset, String brainKey, String indexName, String model,
                             Metric metric, int dims, String patchesField, String indexOptions,
-                            boolean supportsPrompts, Instant createdAt, String embeddingsKey) {
+                            boolean supportsPrompts, Instant createdAt, String embeddingsKey, IndexLayout layout) {
   public static final String PRECOMPUTED = "precomputed";
   /** The embeddings key a producer may use when an event carries one vector for every run. */
   public static final String DEFAULT_EMBEDDING = "default";
 
   public SimilarityRun {
     embeddingsKey = embeddingsKey == null ? brainKey : embeddingsKey;
+    layout = layout == null ? IndexLayout.DEFAULT : layout; // runs recorded before layouts existed
+  }
+
+  /** A run in the {@link IndexLayout#DEFAULT} layout. */
+  public SimilarityRun(String id, String dataset, String brainKey, String indexName, String model, Metric metric,
+                       int dims, String patchesField, String indexOptions, boolean supportsPrompts,
+                       Instant createdAt, String embeddingsKey) {
+    this(id, dataset, brainKey, indexName, model, metric, dims, patchesField, indexOptions, supportsPrompts,
+        createdAt, embeddingsKey, IndexLayout.DEFAULT);
   }
 
   /** A new run, whose vectors are keyed by its brain key. */
@@ -54,7 +65,7 @@ public record SimilarityRun(String id, String dataset, String brainKey, String i
 
   public SimilarityRun withBrainKey(String newBrainKey) {
     return new SimilarityRun(id, dataset, newBrainKey, indexName, model, metric, dims, patchesField, indexOptions,
-        supportsPrompts, createdAt, embeddingsKey);
+        supportsPrompts, createdAt, embeddingsKey, layout);
   }
 
   /**

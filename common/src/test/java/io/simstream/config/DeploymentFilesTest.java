@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 import io.simstream.elasticsearch.IndexMapping;
 import io.simstream.elasticsearch.VectorFieldSpec;
+import io.simstream.run.IndexLayout;
 import io.simstream.run.Metric;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -369,18 +370,18 @@ class DeploymentFilesTest {
   }
 
   /**
-   * No setting chooses a run's index's shards or replicas: the create body leaves them to Elasticsearch (its
-   * defaults or a matching index template), and deployment.md tells operators how to change replicas on a live
-   * index. A body that starts setting them must come with a setting and new docs.
+   * A run chooses its index's shards and replicas; left out, the replicas follow the nodes (0-1) so a single node
+   * is green, and deployment.md says so, shows a run that sets them and how to change replicas on a live index.
    */
   @Test
-  void replicasOfARunsIndexAreLeftToElasticsearchAndDocumented() {
+  void aRunsShardsAndReplicasAreDocumentedWithTheDefaultTheIndexGets() {
     String body = IndexMapping.createIndexBodyWithWriteAlias("simstream-d-k",
-        new VectorFieldSpec(Metric.COSINE, 4, IndexMapping.DEFAULT_INDEX_OPTIONS));
-    assertThat(body).doesNotContain("number_of_replicas").doesNotContain("number_of_shards");
+        new VectorFieldSpec(Metric.COSINE, 4, IndexMapping.DEFAULT_INDEX_OPTIONS), IndexLayout.DEFAULT);
+    assertThat(body).contains("\"auto_expand_replicas\":\"0-1\"").doesNotContain("number_of_shards");
     assertThat(read(ROOT.resolve("docs/deployment.md")))
-        .containsPattern("PUT /<index>/_settings\\s*\\n\\s*\\{\"index\":\\s*\\{\"number_of_replicas\":")
-        .contains("_index_template");
+        .contains("`auto_expand_replicas: 0-1`")
+        .containsPattern("\\{\"brainKey\": \"clip\", [^}]*\"shards\": \\d+, \"replicas\": \\d+}")
+        .containsPattern("PUT /<index>/_settings\\s*\\n\\s*\\{\"index\":\\s*\\{\"number_of_replicas\":");
   }
 
   /** The memory section describes the indexer's RocksDB setter with the threshold it sets. */

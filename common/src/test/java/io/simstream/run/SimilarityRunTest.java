@@ -36,4 +36,18 @@ class SimilarityRunTest {
     old.remove("embeddingsKey");
     assertThat(Json.MAPPER.treeToValue(old, SimilarityRun.class).embeddingsKey()).isEqualTo("clip");
   }
+
+  @Test
+  void theLayoutTravelsOnTheRunsTopicAndSurvivesARenameAndOldRecordsReadTheDefault() throws Exception {
+    SimilarityRun laidOut = new SimilarityRun("id", "ds", "clip", "simstream-ds-clip", SimilarityRun.PRECOMPUTED,
+        Metric.COSINE, 2, null, "flat", false, Instant.EPOCH, "clip", new IndexLayout(3, 0));
+    SimilarityRun renamed = laidOut.withBrainKey("clip2");
+    assertThat(renamed.layout()).isEqualTo(new IndexLayout(3, 0));
+    assertThat(Json.MAPPER.readValue(Json.MAPPER.writeValueAsString(renamed), SimilarityRun.class))
+        .isEqualTo(renamed);
+
+    ObjectNode old = (ObjectNode) Json.MAPPER.readTree(Json.MAPPER.writeValueAsString(laidOut));
+    old.remove("layout");
+    assertThat(Json.MAPPER.treeToValue(old, SimilarityRun.class).layout()).isEqualTo(IndexLayout.DEFAULT);
+  }
 }

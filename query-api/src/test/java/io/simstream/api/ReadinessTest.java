@@ -7,6 +7,7 @@ import io.simstream.api.health.HealthHandlers;
 import io.simstream.elasticsearch.IndexMapping;
 import io.simstream.elasticsearch.VectorFieldSpec;
 import io.simstream.json.Json;
+import io.simstream.run.IndexLayout;
 import io.simstream.run.Metric;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -48,9 +49,8 @@ class ReadinessTest {
       // assigned shard with allocation filters leaves it where it is, since no node may take it.)
       EsLoader.send("DELETE", "/" + runIndex, new byte[0], "application/json");
       ObjectNode red = (ObjectNode) Json.MAPPER.readTree(IndexMapping.createIndexBodyWithWriteAlias(runIndex,
-          new VectorFieldSpec(Metric.COSINE, 4, IndexMapping.DEFAULT_INDEX_OPTIONS)));
-      ((ObjectNode) red.get("settings")).put("number_of_replicas", 0)
-          .put("index.routing.allocation.require._name", "no-such-node");
+          new VectorFieldSpec(Metric.COSINE, 4, IndexMapping.DEFAULT_INDEX_OPTIONS), new IndexLayout(null, 0)));
+      ((ObjectNode) red.get("settings")).put("index.routing.allocation.require._name", "no-such-node");
       EsLoader.send("PUT", "/" + runIndex + "?wait_for_active_shards=0", Json.MAPPER.writeValueAsBytes(red),
           "application/json");
       ApiClient.Response runRed = api.get("/ready");

@@ -3,7 +3,11 @@ package io.simstream.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.simstream.elasticsearch.IndexMapping;
+import io.simstream.elasticsearch.VectorFieldSpec;
+import io.simstream.json.Json;
 import io.simstream.run.Metric;
+import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -277,6 +281,37 @@ class RunLifecycleTest {
     } finally {
       EsLoader.send("DELETE", "/" + taken + ".simstream-write", new byte[0], "application/json");
     }
+  }
+
+  /** A run's shards and replicas go into its new index; left out, the one test node holds a green index. */
+  @Test
+  void aRunChoosesItsIndexsShardsAndReplicasAndTheDefaultIsGreenOnOneNode() throws Exception {
+    ApiClient.Response laidOut = create(Map.of("brainKey", "laid_out", "dims", 4, "shards", 2, "replicas", 0));
+    assertThat(laidOut.status()).as(laidOut.body()).isEqualTo(201);
+    assertThat(laidOut.json().path("run").path("shards").asInt()).isEqualTo(2);
+    String index = laidOut.json().path("run").path("indexName").asText();
+    JsonNode settings = Json.MAPPER.readTree(EsLoader.send("GET", "/" + index + "/_settings/index.number_of_*",
+        new byte[0], "application/json")).path(index).path("settings").path("index");
+    assertThat(settings.path("number_of_shards").asText()).isEqualTo("2");
+    assertThat(settings.path("number_of_replicas").asText()).isEqualTo("0");
+
+    ApiClient.Response plain = create(Map.of("brainKey", "plain", "dims", 4));
+    assertThat(plain.status()).as(plain.body()).isEqualTo(201);
+    assertThat(plain.json().path("run").has("replicas")).isFalse();
+    String plainIndex = plain.json().path("run").path("indexName").asText();
+    JsonNode health = Json.MAPPER.readTree(EsLoader.send("GET", "/_cluster/health/" + plainIndex
+        + "?wait_for_status=green&timeout=30s", new byte[0], "application/json"));
+    assertThat(health.path("status").asText()).as(health.toString()).isEqualTo("green");
+
+    ApiClient.Response tooMany = create(Map.of("brainKey", "too_many", "dims", 4, "shards", 0));
+    assertThat(tooMany.status()).isEqualTo(400);
+    assertThat(tooMany.error()).contains("shards");
+    String unbacked = "unbacked-" + UUID.randomUUID().toString().substring(0, 8);
+    EsLoader.send("PUT", "/" + unbacked, IndexMapping.createIndexBody(new VectorFieldSpec(Metric.COSINE, 4, "flat"))
+        .getBytes(StandardCharsets.UTF_8), "application/json");
+    ApiClient.Response existing = create(Map.of("brainKey", "onto_existing", "indexName", unbacked, "replicas", 1));
+    assertThat(existing.status()).as(existing.body()).isEqualTo(400);
+    assertThat(existing.error()).contains("new index");
   }
 
   private ApiClient.Response create(Map<String, Object> body) {

@@ -38,7 +38,11 @@ public final class RunsCommand {
              @Option(names = "--patches-field", description = "Index the patches of this label field") String patchesField,
              @Option(names = "--index-name", description = "Elasticsearch index to create or connect to") String indexName,
              @Option(names = "--index-options", description = "e.g. int8_flat (default), int8_hnsw, hnsw")
-             String indexOptions) throws Exception {
+             String indexOptions,
+             @Option(names = "--shards", description = "Primary shards of a new index (default: an index template's,"
+                 + " else 1)") Integer shards,
+             @Option(names = "--replicas", description = "Replicas of a new index (default: 1 where a second node can"
+                 + " hold them, 0 on a single node)") Integer replicas) throws Exception {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("brainKey", brainKey);
     putIfSet(body, "model", model);
@@ -47,6 +51,8 @@ public final class RunsCommand {
     putIfSet(body, "patchesField", patchesField);
     putIfSet(body, "indexName", indexName);
     putIfSet(body, "indexOptions", indexOptions);
+    putIfSet(body, "shards", shards);
+    putIfSet(body, "replicas", replicas);
     JsonNode answer = api().post(runsPath(dataset), body);
     if (output.json()) {
       output.printJson(out(), answer);

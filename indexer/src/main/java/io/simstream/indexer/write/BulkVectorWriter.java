@@ -260,7 +260,8 @@ public final class BulkVectorWriter implements VectorIndexWriter {
     Optional<JsonNode> existing = describe(index);
     if (existing.isEmpty()) {
       try {
-        IndexMapping.create(checkClient, index, new VectorFieldSpec(run.metric(), run.dims(), run.indexOptions()));
+        IndexMapping.create(checkClient, index, new VectorFieldSpec(run.metric(), run.dims(), run.indexOptions()),
+            run.layout());
       } catch (ElasticsearchException e) {
         if (ALREADY_EXISTS.equals(e.error().type())) {
           return adopt(run, describe(index).orElseThrow(() ->

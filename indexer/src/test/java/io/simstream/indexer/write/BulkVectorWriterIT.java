@@ -16,6 +16,7 @@ import io.simstream.event.BoundingBox;
 import io.simstream.indexer.metrics.IndexerMetrics;
 import io.simstream.indexer.support.ManualClock;
 import io.simstream.json.Json;
+import io.simstream.run.IndexLayout;
 import io.simstream.run.Metric;
 import io.simstream.run.SimilarityRun;
 import io.simstream.servers.LocalServers;
@@ -430,7 +431,7 @@ class BulkVectorWriterIT {
     SimilarityRun run = new SimilarityRun("w10", "ds", "bk10", "bulk-writer-other-dims-" + ProcessHandle.current().pid(),
         SimilarityRun.PRECOMPUTED, Metric.COSINE, 2, null, "flat", false, Instant.now());
     ElasticsearchClient es = ElasticsearchClients.create(config);
-    IndexMapping.create(es, run.indexName(), new VectorFieldSpec(Metric.COSINE, 3, "flat"));
+    IndexMapping.create(es, run.indexName(), new VectorFieldSpec(Metric.COSINE, 3, "flat"), run.layout());
     BulkVectorWriter writer = new BulkVectorWriter(es, new BulkVectorWriter.Limits(10, 1 << 20,
         Duration.ofSeconds(30)), clusterEncoding(), IndexerMetrics.inMemory(), java.time.Clock.systemUTC());
 
@@ -462,6 +463,26 @@ class BulkVectorWriterIT {
         new Request("GET", "/" + run.indexName() + "/_mapping")).getEntity()))
         .path(run.indexName()).path("mappings").path("properties");
     assertThat(properties.has(IndexMapping.VECTOR)).as("the run's mapping was not put onto it").isFalse();
+  }
+
+  /** The indexer creates a run's index in the run's layout, as the API did: a cleanup must not change it. */
+  @Test
+  void theIndexIsCreatedInTheRunsLayout() throws Exception {
+    SimilarityRun run = new SimilarityRun("w18", "ds", "bk18", "bulk-writer-layout-" + ProcessHandle.current().pid(),
+        SimilarityRun.PRECOMPUTED, Metric.COSINE, 2, null, "flat", false, Instant.now(), "bk18",
+        new IndexLayout(2, 0));
+    ElasticsearchClient es = ElasticsearchClients.create(SimstreamConfig.load(Map.of()).with(Map.of(Settings.ES_HOSTS,
+        LocalServers.elasticsearch().httpUrl())));
+    BulkVectorWriter writer = new BulkVectorWriter(es, new BulkVectorWriter.Limits(10, 1 << 20,
+        Duration.ofSeconds(30)), clusterEncoding(), IndexerMetrics.inMemory(), Clock.systemUTC());
+
+    writer.ensureIndex(run);
+
+    JsonNode settings = Json.MAPPER.readTree(EntityUtils.toByteArray(ElasticsearchClients.restClient(es)
+        .performRequest(new Request("GET", "/" + run.indexName() + "/_settings")).getEntity()))
+        .path(run.indexName()).path("settings").path("index");
+    assertThat(settings.path("number_of_shards").asText()).isEqualTo("2");
+    assertThat(settings.path("number_of_replicas").asText()).isEqualTo("0");
   }
 
   @Test

@@ -7,6 +7,7 @@ import io.simstream.api.error.ConflictException;
 import io.simstream.elasticsearch.IndexMapping;
 import io.simstream.elasticsearch.VectorFieldSpec;
 import io.simstream.json.Json;
+import io.simstream.run.IndexLayout;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,10 +69,10 @@ public final class VectorIndexAdmin {
     }
   }
 
-  public void create(String index, VectorFieldSpec spec) {
+  public void create(String index, VectorFieldSpec spec, IndexLayout layout) {
     try {
       es.typed(index, client -> {
-        IndexMapping.create(client, index, spec);
+        IndexMapping.create(client, index, spec, layout);
         return null;
       });
     } catch (ElasticsearchStatusException e) {

@@ -10,6 +10,7 @@ import io.simstream.api.model.EmbeddingModels;
 import io.simstream.api.registry.KeyValueStore;
 import io.simstream.elasticsearch.IndexMapping;
 import io.simstream.elasticsearch.VectorFieldSpec;
+import io.simstream.run.IndexLayout;
 import io.simstream.run.Metric;
 import io.simstream.run.SimilarityRun;
 import java.time.Clock;
@@ -87,6 +88,10 @@ public final class RunService {
       dims = modelDims;
     }
     String patchesField = blankToNull(request.patchesField());
+    IndexLayout layout = new IndexLayout(request.shards(), request.replicas());
+    layout.problem().ifPresent(problem -> {
+      throw new BadRequestException(problem);
+    });
 
     String indexName;
     VectorFieldSpec spec;
@@ -123,6 +128,10 @@ public final class RunService {
       indexName = uniqueIndexName(dataset, brainKey);
     }
     if (existing.isPresent()) {
+      if (!layout.equals(IndexLayout.DEFAULT)) {
+        throw new BadRequestException("shards and replicas apply to a new index; index '" + indexName + "' exists: "
+            + "change its replicas with Elasticsearch's index settings API, or leave indexName out");
+      }
       spec = matching(indexName, existing.get(), metric, dims, indexOptions);
       requireKeyword(indexName, mapped.get(), IndexMapping.SAMPLE_ID, true);
       requireKeyword(indexName, mapped.get(), IndexMapping.LABEL_ID, patchesField != null);
@@ -150,13 +159,13 @@ public final class RunService {
       if (dimsProblem.isPresent()) {
         throw new BadRequestException(dimsProblem.get());
       }
-      indexes.create(indexName, spec);
+      indexes.create(indexName, spec, layout);
       created = true;
     }
     SimilarityRun run = new SimilarityRun(UUID.randomUUID().toString(), dataset, brainKey, indexName, model,
         spec.metric(), spec.dims(), patchesField, spec.indexOptions(),
         embeddingModel.flatMap(EmbeddingModel::text).isPresent(),
-        clock.instant());
+        clock.instant(), brainKey, layout);
     try {
       runs.put(run.key(), run);
     } catch (RuntimeException e) {
