@@ -64,6 +64,32 @@ class IndexerStreamsConfigTest {
     assertThat(streams.getLong(StreamsConfig.PROBING_REBALANCE_INTERVAL_MS_CONFIG)).isEqualTo(60_000L);
   }
 
+  /**
+   * A new instance's lag is every offset of a task's changelogs (1.2-2.1 per change event, outbox included):
+   * Kafka's default sent it through a warm-up and a probe (62-66 s in ScaleOutIT) once a partition had 5,000-8,000
+   * events. Up to the indexer's value it takes the task at the first rebalance and restores first.
+   */
+  @Test
+  void aNewInstanceTakesTasksAtOnceUpToAHundredThousandChangelogRecords() {
+    long kafkaDefault = new StreamsConfig(Map.of(StreamsConfig.APPLICATION_ID_CONFIG, "app",
+        StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9092"))
+        .getLong(StreamsConfig.ACCEPTABLE_RECOVERY_LAG_CONFIG);
+    assertThat(kafkaDefault).isEqualTo(10_000L);
+    assertThat(streams.getLong(StreamsConfig.ACCEPTABLE_RECOVERY_LAG_CONFIG))
+        .isEqualTo(IndexerStreamsConfig.ACCEPTABLE_RECOVERY_LAG).isEqualTo(100_000L);
+  }
+
+  /** Every task a new instance should take can warm up at once (Kafka's 2 would leave a third for a later probe). */
+  @Test
+  void everyTaskOfTheChangeTopicMayWarmUpAtOnce() {
+    StreamsConfig sixPartitions = new StreamsConfig(IndexerStreamsConfig.from(SimstreamConfig.load(
+        Map.of("SIMSTREAM_TOPIC_PARTITIONS", "6"))));
+    assertThat(sixPartitions.getInt(StreamsConfig.MAX_WARMUP_REPLICAS_CONFIG)).isEqualTo(6);
+    assertThat(streams.getInt(StreamsConfig.MAX_WARMUP_REPLICAS_CONFIG)).isEqualTo(3);
+    // One partition: never below Kafka's default.
+    assertThat(IndexerStreamsConfig.maxWarmupReplicas(1)).isEqualTo(2);
+  }
+
   @Test
   void theSampleStoreConfigurationReachesKafkaStreams() {
     assertThat(streams.getClass(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG))
