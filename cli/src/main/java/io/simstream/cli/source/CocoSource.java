@@ -6,7 +6,6 @@ import io.simstream.event.Patch;
 import io.simstream.json.Json;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -137,13 +136,7 @@ public final class CocoSource implements SampleSource {
         patches.add(new Patch(fileName + "#" + annotation.path("id").asLong(), field,
             label(annotation.path("category_id"), categories), box, null));
       }
-      String imageUri;
-      try {
-        imageUri = uris.of(Path.of(fileName));
-      } catch (InvalidPathException e) {
-        // A NUL, say: the reason alone, for the value would print it.
-        throw new BadInputException(origin + ": file_name is not a path: " + e.getReason());
-      }
+      String imageUri = uris.of(ImageUris.pathOf(fileName, origin, "file_name"));
       sink.accept(new SourceSample(fileName, imageUri, null, patches,
           ContentHash.ofState(imageUri, Map.of(), patches), origin));
     }

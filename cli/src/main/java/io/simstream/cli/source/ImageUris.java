@@ -2,6 +2,7 @@ package io.simstream.cli.source;
 
 import io.simstream.event.ImageLocation;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 
 /**
@@ -57,6 +58,18 @@ public final class ImageUris {
       }
     }
     return out.toString();
+  }
+
+  /**
+   * The path a source names in {@code field} at {@code origin}; text that is no path (a NUL, say) is bad input
+   * naming the field and why, not the text, which would print it.
+   */
+  static Path pathOf(String text, String origin, String field) throws BadInputException {
+    try {
+      return Path.of(text);
+    } catch (InvalidPathException e) {
+      throw new BadInputException(origin + ": " + field + " is not a path: " + e.getReason());
+    }
   }
 
   /** The path of a file below root with '/' separators on every system: the stable sample id of a folder's image. */

@@ -10,7 +10,6 @@ import io.simstream.json.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -110,13 +109,7 @@ public final class ManifestSource implements SampleSource {
     if (imageUri == null || imageUri.isBlank() || ImageLocation.hasScheme(imageUri)) {
       return imageUri;
     }
-    Path path;
-    try {
-      path = Path.of(imageUri);
-    } catch (InvalidPathException e) {
-      // A NUL, say: the reason alone, for the value would print it.
-      throw new BadInputException(origin + ": imageUri is not a path: " + e.getReason());
-    }
+    Path path = ImageUris.pathOf(imageUri, origin, "imageUri");
     return path.isAbsolute() ? imageUri : manifest.getParent().resolve(path).normalize().toString();
   }
 
