@@ -30,20 +30,12 @@ public record SimilarityRun(String id, String dataset, String brainKey, String i
     layout = layout == null ? IndexLayout.DEFAULT : layout; // runs recorded before layouts existed
   }
 
-  /** A run in the {@link IndexLayout#DEFAULT} layout. */
-  public SimilarityRun(String id, String dataset, String brainKey, String indexName, String model, Metric metric,
-                       int dims, String patchesField, String indexOptions, boolean supportsPrompts,
-                       Instant createdAt, String embeddingsKey) {
-    this(id, dataset, brainKey, indexName, model, metric, dims, patchesField, indexOptions, supportsPrompts,
-        createdAt, embeddingsKey, IndexLayout.DEFAULT);
-  }
-
-  /** A new run, whose vectors are keyed by its brain key. */
+  /** A new run in the {@link IndexLayout#DEFAULT} layout, whose vectors are keyed by its brain key. */
   public SimilarityRun(String id, String dataset, String brainKey, String indexName, String model, Metric metric,
                        int dims, String patchesField, String indexOptions, boolean supportsPrompts,
                        Instant createdAt) {
     this(id, dataset, brainKey, indexName, model, metric, dims, patchesField, indexOptions, supportsPrompts,
-        createdAt, brainKey);
+        createdAt, brainKey, IndexLayout.DEFAULT);
   }
 
   /** The key of this run on the runs topic. */
