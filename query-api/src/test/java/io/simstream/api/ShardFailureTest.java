@@ -96,8 +96,7 @@ class ShardFailureTest {
     try (StubElasticsearch stub = new StubElasticsearch().on("POST", "/idx/_search", PARTIAL)
              .on("POST", "/_search", PARTIAL).on("POST", "/idx/_count", partialCount)
              .on("POST", "/idx/_refresh", partialRefresh).on("POST", "/_msearch", "{\"responses\":[" + PARTIAL + "]}");
-         ElasticsearchGateway es = new ElasticsearchGateway(ElasticsearchClients.create(SimstreamConfig.load(Map.of())
-             .with(Map.of(Settings.ES_HOSTS, stub.url()))))) {
+         ElasticsearchGateway es = gatewayTo(stub)) {
       Map<String, ThrowingCallable> reads = Map.of(
           "search", () -> es.request("POST", "/idx/_search", Map.of("size", 5)),
           "point-in-time search", () -> es.request("POST", "/_search", Map.of("pit", Map.of("id", "pit-1"))),
@@ -120,12 +119,16 @@ class ShardFailureTest {
     String timedOut = "{\"timed_out\":true,\"_shards\":{\"total\":1,\"successful\":1,\"skipped\":0,"
         + "\"failed\":0},\"hits\":{\"hits\":[]}}";
     try (StubElasticsearch stub = new StubElasticsearch().on("POST", "/idx/_search", timedOut);
-         ElasticsearchGateway es = new ElasticsearchGateway(ElasticsearchClients.create(SimstreamConfig.load(Map.of())
-             .with(Map.of(Settings.ES_HOSTS, stub.url()))))) {
+         ElasticsearchGateway es = gatewayTo(stub)) {
       assertThatThrownBy(() -> es.request("POST", "/idx/_search", Map.of("size", 5)))
           .isInstanceOfSatisfying(BackendUnavailableException.class,
               e -> assertThat(e.getMessage()).contains("time limit"));
     }
+  }
+
+  private static ElasticsearchGateway gatewayTo(StubElasticsearch stub) {
+    return new ElasticsearchGateway(ElasticsearchClients.create(SimstreamConfig.load(Map.of())
+        .with(Map.of(Settings.ES_HOSTS, stub.url()))));
   }
 
   private static BackendlessApi withRun(String esUrl) {
