@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -27,6 +28,7 @@ import org.slf4j.LoggerFactory;
  * resumes). Samples changed after the run appeared are written live by the flush. The two never write
  * one sample at once: a chunk leaves out what the outbox will write, and the outbox holds a chunk's
  * samples until its writes complete (at most one write per document in flight, docs/indexer.md).
+ * A run that owes writes ({@link OwedWrites}) gets them first, the same way, once its index shows.
  */
 final class Backfill implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Backfill.class);
@@ -40,6 +42,7 @@ final class Backfill implements AutoCloseable {
   private final KeyValueStore<String, BackfillProgress> progress;
   private final RunCatalog runs;
   private final DocumentSync sync;
+  private final OwedWrites owed;
   private final Outbox outbox;
   private final int chunk;
   private final int embedBatchSize;
@@ -52,22 +55,23 @@ final class Backfill implements AutoCloseable {
   private InFlight inFlight;
 
   /**
-   * A chunk being written: its progress, stored under {@code key} once the writes complete; the outbox holds its
-   * samples until then.
+   * A chunk being written, a backfill's or what a run owed; {@code written} records it once the writes complete.
+   * The outbox holds its samples until then.
    */
-  private record InFlight(String key, SimilarityRun run, DocumentSync.Started sync, BackfillProgress next) {
+  private record InFlight(SimilarityRun run, DocumentSync.Started sync, Runnable written) {
     List<String> sampleKeys() {
       return sync.items().stream().map(DocumentSync.Item::key).toList();
     }
   }
 
   Backfill(KeyValueStore<String, SampleState> samples, KeyValueStore<String, BackfillProgress> progress,
-           RunCatalog runs, DocumentSync sync, Outbox outbox, int chunk, int embedBatchSize, String task,
-           IndexerMetrics metrics) {
+           RunCatalog runs, DocumentSync sync, OwedWrites owed, Outbox outbox, int chunk, int embedBatchSize,
+           String task, IndexerMetrics metrics) {
     this.samples = samples;
     this.progress = progress;
     this.runs = runs;
     this.sync = sync;
+    this.owed = owed;
     this.outbox = outbox;
     this.chunk = chunk;
     this.embedBatchSize = embedBatchSize;
@@ -85,19 +89,35 @@ final class Backfill implements AutoCloseable {
     if (inFlight != null && !finishInFlight(deadline, deadLetters)) {
       return;
     }
-    for (SimilarityRun run : runs.all()) {
+    List<SimilarityRun> all = runs.all();
+    owed.forgetAllBut(all.stream().map(SimilarityRun::id).collect(Collectors.toSet()));
+    for (SimilarityRun run : all) {
       if (System.currentTimeMillis() >= deadline) {
         return; // each run's index check may ask Elasticsearch: the transaction must still commit
       }
       // Keyed by the index's identity too: an index deleted and created again (cleanup) is filled again.
       String identity;
       try {
-        identity = sync.indexIdentityOrRefused(run);
+        DocumentSync.IndexCheck check = sync.check(run);
+        if (check.target() != DocumentSync.Target.INDEX) {
+          continue;
+        }
+        identity = check.identity();
       } catch (IndexWriteException e) {
         e.rethrowUnlessPending();
         continue; // its index is checked again at a later step
       }
-      if (identity == null) {
+      // What the run owes goes first: until it is written, the run's live writes are owed too.
+      while (owed.owes(run)) {
+        inFlight = owedChunk(run);
+        if (inFlight == null) {
+          break; // every sample it owes is being written by the outbox: a later step
+        }
+        if (!finishInFlight(deadline, deadLetters) || System.currentTimeMillis() >= deadline) {
+          return;
+        }
+      }
+      if (owed.owes(run)) {
         continue;
       }
       String key = progressKey(run, identity);
@@ -116,12 +136,30 @@ final class Backfill implements AutoCloseable {
           e.rethrowUnlessPending();
           return; // the index went away meanwhile and cannot be checked now: a later step goes on
         }
-        current = inFlight.next();
         if (!finishInFlight(deadline, deadLetters) || System.currentTimeMillis() >= deadline) {
           return;
         }
+        current = progress.get(key);
       }
     }
+  }
+
+  /** Starts writing a chunk of what the run owes; null when the outbox is writing every such sample now. */
+  private InFlight owedChunk(SimilarityRun run) {
+    List<DocumentSync.Item> items = owed.items(run, samples, outbox::writing, chunk);
+    if (items.isEmpty()) {
+      return null;
+    }
+    List<String> keys = items.stream().map(DocumentSync.Item::key).toList();
+    outbox.holdForBackfill(keys);
+    DocumentSync.Started started;
+    try {
+      started = sync.startOwedWrites(items, run);
+    } catch (RuntimeException e) {
+      outbox.releaseFromBackfill(keys);
+      throw e;
+    }
+    return new InFlight(run, started, () -> owed.settle(run, keys));
   }
 
   /**
@@ -144,6 +182,18 @@ final class Backfill implements AutoCloseable {
     DocumentSync.deadLetterImages(failures, deadLetters);
     sync.applyEmbeddings(results.stream().filter(r -> r.vector() != null).toList(), deadLetters);
     return true;
+  }
+
+  /** A backfill chunk: once written, the run's progress under {@code key} is {@code next}. */
+  private InFlight progressed(String key, SimilarityRun run, DocumentSync.Started started, BackfillProgress next) {
+    return new InFlight(run, started, () -> {
+      progress.put(key, next);
+      metrics.backfillProgress(run.id(), task, next.count());
+      if (next.done()) {
+        LOG.info("Backfill of run {} ({}) done in task {}: {} samples", run.brainKey(), run.indexName(), task,
+            next.count());
+      }
+    });
   }
 
   /** Where the progress of the run's backfill into the index of that identity is kept. */
@@ -170,13 +220,7 @@ final class Backfill implements AutoCloseable {
     outbox.releaseFromBackfill(inFlight.sampleKeys());
     SimilarityRun run = inFlight.run();
     DocumentSync.deadLetterRejections(inFlight.sync().items(), dataset -> List.of(run), result, deadLetters);
-    BackfillProgress done = inFlight.next();
-    progress.put(inFlight.key(), done);
-    metrics.backfillProgress(run.id(), task, done.count());
-    if (done.done()) {
-      LOG.info("Backfill of run {} ({}) done in task {}: {} samples", run.brainKey(), run.indexName(), task,
-          done.count());
-    }
+    inFlight.written().run();
     inFlight = null;
     return true;
   }
@@ -233,10 +277,10 @@ final class Backfill implements AutoCloseable {
       more |= it.hasNext();
     }
     if (items.isEmpty()) {
-      return new InFlight(key, run, new DocumentSync.Started(List.of(), NOTHING_WRITTEN), current.finished());
+      return progressed(key, run, new DocumentSync.Started(List.of(), NOTHING_WRITTEN), current.finished());
     }
     if (embeddings > embedBatchSize && embedPart(items.get(0), thisRun, deadLetters)) {
-      return new InFlight(key, run, new DocumentSync.Started(List.of(), NOTHING_WRITTEN), current);
+      return progressed(key, run, new DocumentSync.Started(List.of(), NOTHING_WRITTEN), current);
     }
     // A sample the outbox writes later is written with every run known by then, this one included:
     // writing it here too would only repeat its work and dead letters, and could overtake a newer write.
@@ -252,6 +296,6 @@ final class Backfill implements AutoCloseable {
       throw e;
     }
     BackfillProgress next = current.advance(items.get(items.size() - 1).key(), items.size());
-    return new InFlight(key, run, started, more ? next : next.finished());
+    return progressed(key, run, started, more ? next : next.finished());
   }
 }

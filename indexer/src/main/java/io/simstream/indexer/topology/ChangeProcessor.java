@@ -83,10 +83,12 @@ final class ChangeProcessor implements Processor<String, byte[], String, byte[]>
     KeyValueStore<String, PendingChange> pending = context.getStateStore(IndexerTopology.PENDING_STORE);
     KeyValueStore<String, BackfillProgress> progress = context.getStateStore(IndexerTopology.BACKFILL_STORE);
     this.runs = new RunCatalog(context.getStateStore(IndexerTopology.RUNS_STORE), runChanges);
-    DocumentSync sync = new DocumentSync(samples, progress, writer, embedders, options.embedBatchSize(), metrics);
+    OwedWrites owed = new OwedWrites(context.getStateStore(IndexerTopology.OWED_STORE));
+    DocumentSync sync = new DocumentSync(samples, progress, owed, writer, embedders, options.embedBatchSize(),
+        metrics);
     this.outbox = new Outbox(pending, samples, sync, writer, embedExecutor, options, metrics,
         context::currentSystemTimeMs);
-    this.backfill = new Backfill(samples, progress, runs, sync, outbox, options.backfillChunk(),
+    this.backfill = new Backfill(samples, progress, runs, sync, owed, outbox, options.backfillChunk(),
         options.embedBatchSize(), context.taskId().toString(), metrics);
     long halfWaitMs = Math.max(1, options.maxWait().toMillis() / 2);
     context.schedule(Duration.ofMillis(halfWaitMs), PunctuationType.WALL_CLOCK_TIME, now -> {

@@ -52,20 +52,20 @@ final class DocumentSync {
     }
   }
 
-  /** How long the writes of a run whose filled index Elasticsearch will not show wait before it is asked again. */
-  private static final long UNREADABLE_RETRY_MS = 30_000;
-
   private final KeyValueStore<String, SampleState> samples;
   private final KeyValueStore<String, BackfillProgress> progress;
   private final VectorIndexWriter writer;
   private final EmbedderProvider embedders;
   private final int embedBatchSize;
   private final IndexerMetrics metrics;
+  private final OwedWrites owed;
 
   DocumentSync(KeyValueStore<String, SampleState> samples, KeyValueStore<String, BackfillProgress> progress,
-               VectorIndexWriter writer, EmbedderProvider embedders, int embedBatchSize, IndexerMetrics metrics) {
+               OwedWrites owed, VectorIndexWriter writer, EmbedderProvider embedders, int embedBatchSize,
+               IndexerMetrics metrics) {
     this.samples = samples;
     this.progress = progress;
+    this.owed = owed;
     this.writer = writer;
     this.embedders = embedders;
     this.embedBatchSize = embedBatchSize;
@@ -90,9 +90,7 @@ final class DocumentSync {
       current = items.stream().map(i -> new Item(i.key(), samples.get(i.key()), i.version(), i.removedLabelIds()))
           .toList();
     }
-    List<WriteOp> ops = planWrites(current, runsOf);
-    return new Started(current, ops.isEmpty() ? PendingWrite.completed(new WriteResult(0, 0, List.of()))
-        : writer.submit(ops));
+    return new Started(current, submit(planWrites(current, runsOf)));
   }
 
   /** The images and patches whose model runs have no vector yet, for models this indexer has. */
@@ -248,50 +246,79 @@ final class DocumentSync {
     }
   }
 
-  /** The writes of every item to every run of its dataset, creating missing indexes first. */
+  /**
+   * The writes of every item to every run of its dataset, creating missing indexes first. A run whose filled index
+   * Elasticsearch will not show, or that still owes writes from such a time, gets none: they are owed instead.
+   */
   List<WriteOp> planWrites(List<Item> items, Function<String, List<SimilarityRun>> runsOf) {
     List<WriteOp> ops = new ArrayList<>(items.size() * 2);
-    Set<String> ensured = new HashSet<>();
-    Set<String> refused = new HashSet<>();
+    Map<String, Target> targets = new HashMap<>();
     for (Item item : items) {
-      String sampleId = item.sampleId();
       for (SimilarityRun run : runsOf.apply(item.dataset())) {
-        if (refused.contains(run.indexName())) {
-          continue;
+        Target target = targets.computeIfAbsent(run.indexName(), name -> owed.owes(run) ? Target.OWED
+            : check(run).target());
+        if (target == Target.OWED) {
+          owed.owe(run, item);
+        } else if (target == Target.INDEX) {
+          plan(item, run, ops);
         }
-        if (ensured.add(run.indexName()) && indexIdentityOrRefused(run) == null) {
-          refused.add(run.indexName());
-          continue;
-        }
-        WritePlanner.plan(sampleId, item.state(), item.version(), item.removedLabelIds(), run,
-            run.isPrecomputed() ? run.model() : computedKey(run.model()), ops);
       }
     }
     return ops;
   }
 
+  /** Starts the writes of what the run owes these items (their current states), and nothing else. */
+  Started startOwedWrites(List<Item> items, SimilarityRun run) {
+    List<WriteOp> ops = new ArrayList<>(items.size());
+    items.forEach(item -> plan(item, run, ops));
+    return new Started(items, submit(ops));
+  }
+
+  private void plan(Item item, SimilarityRun run, List<WriteOp> ops) {
+    WritePlanner.plan(item.sampleId(), item.state(), item.version(), item.removedLabelIds(), run,
+        run.isPrecomputed() ? run.model() : computedKey(run.model()), ops);
+  }
+
+  private PendingWrite submit(List<WriteOp> ops) {
+    return ops.isEmpty() ? PendingWrite.completed(new WriteResult(0, 0, List.of())) : writer.submit(ops);
+  }
+
+  /** Where a run's writes go for now. */
+  enum Target {
+    /** Its index, of the identity checked. */
+    INDEX,
+    /** Nowhere: Elasticsearch refuses its index, which holds nothing of the run (the backfill fills it later). */
+    SKIPPED,
+    /** Into {@link OwedWrites}: Elasticsearch will not show an index the run was written into. */
+    OWED
+  }
+
+  /** A run's index as checked: where its writes go, and the index's identity when they go there. */
+  record IndexCheck(Target target, String identity) {
+  }
+
   /**
-   * The identity of the run's index, or null when the run's writes are skipped for now: Elasticsearch refuses to
-   * create its index, or to show an index this task never wrote the run into. Nothing of the run is in such an
-   * index, so skipping loses nothing: the backfill, keyed by the index's identity, fills it once it is usable,
-   * and the other runs go on meanwhile. An index the run was written into may hold its documents: its writes
-   * wait instead (kept in the outbox), or they would stay stale for good.
+   * Checks (or creates) the run's index. Elasticsearch may refuse to create it, or to show an index this task never
+   * wrote the run into: nothing of the run is in such an index, so its writes are skipped, and the backfill, keyed
+   * by the index's identity, fills it once it is usable. An index the run was written into may hold its documents:
+   * their writes are owed instead, or they would stay stale for good. The other runs go on meanwhile.
    */
-  String indexIdentityOrRefused(SimilarityRun run) {
+  IndexCheck check(SimilarityRun run) {
     try {
-      return writer.ensureIndex(run);
+      return new IndexCheck(Target.INDEX, writer.ensureIndex(run));
     } catch (IndexWriteException e) {
-      if (e.reason() == IndexWriteException.Reason.INDEX_UNREADABLE && writtenBefore(run)) {
-        throw new IndexWriteException(IndexWriteException.Reason.INDEX_PENDING, e.getMessage(), e,
-            UNREADABLE_RETRY_MS);
-      }
       if (!e.refusesIndex()) {
         throw e;
       }
       // The writer logs the refusal when it asks Elasticsearch; here it recurs every flush until then.
       metrics.bulkFailed(IndexerMetrics.INDEX_REFUSED);
+      if (e.reason() == IndexWriteException.Reason.INDEX_UNREADABLE && writtenBefore(run)) {
+        LOG.debug("Owing the writes of run {} of dataset {} for now: {}", run.brainKey(), run.dataset(),
+            e.getMessage());
+        return new IndexCheck(Target.OWED, null);
+      }
       LOG.debug("Skipping run {} of dataset {} for now: {}", run.brainKey(), run.dataset(), e.getMessage());
-      return null;
+      return new IndexCheck(Target.SKIPPED, null);
     }
   }
 

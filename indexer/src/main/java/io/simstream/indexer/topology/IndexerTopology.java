@@ -22,7 +22,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The indexer's topology: change topic (bytes) -> {@link ChangeProcessor} (samples, pending and backfill
+ * The indexer's topology: change topic (bytes) -> {@link ChangeProcessor} (samples, pending, backfill and owed
  * stores; runs as a global store) -> Elasticsearch through a {@link VectorIndexWriter}, and bad events to
  * the dead-letter topic.
  */
@@ -36,6 +36,8 @@ public final class IndexerTopology {
   public static final String PENDING_STORE = "pending";
   /** run id -> BackfillProgress of this task's samples. */
   public static final String BACKFILL_STORE = "backfill";
+  /** run id + sampleKey -> PendingChange: what a run whose index Elasticsearch would not show owes (OwedWrites). */
+  public static final String OWED_STORE = "owed";
   /** dataset/brainKey -> SimilarityRun, every run, on every instance. */
   public static final String RUNS_STORE = "runs";
 
@@ -76,6 +78,8 @@ public final class IndexerTopology {
         Serdes.String(), new PendingChangeSerde()).withCachingEnabled(), PROCESSOR);
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BACKFILL_STORE),
         Serdes.String(), JsonSerde.of(BackfillProgress.class)), PROCESSOR);
+    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(OWED_STORE),
+        Serdes.String(), new PendingChangeSerde()), PROCESSOR);
     topology.addSink(DEAD_LETTER_SINK, deadLetters.name(), deadLetters.keySerde().serializer(),
         deadLetters.valueSerde().serializer(), PROCESSOR);
     return topology;

@@ -153,6 +153,11 @@ final class Outbox implements AutoCloseable {
     return willWrite(key);
   }
 
+  /** Whether a stage of this outbox is writing the sample now. */
+  boolean writing(String key) {
+    return busy.contains(key);
+  }
+
   void holdForBackfill(Collection<String> keys) {
     heldByBackfill.addAll(keys);
   }

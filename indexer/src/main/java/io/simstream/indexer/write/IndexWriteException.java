@@ -27,7 +27,7 @@ public final class IndexWriteException extends RuntimeException {
     /**
      * Elasticsearch refuses to show the run's index, not known to this process (a 403 on that index, a bad
      * name): whether it exists and holds the run's documents is unknown, so its writes may only be skipped
-     * where nothing of the run was ever written (see DocumentSync).
+     * where nothing of the run was ever written; elsewhere they are owed until it shows (see DocumentSync).
      */
     INDEX_UNREADABLE
   }

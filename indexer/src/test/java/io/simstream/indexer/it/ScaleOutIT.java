@@ -52,7 +52,7 @@ class ScaleOutIT {
   /** Kafka Streams' default acceptable.recovery.lag, which the small state was past. */
   private static final long KAFKA_DEFAULT_ACCEPTABLE_LAG = 10_000;
   private static final List<String> CHANGELOGGED_STORES = List.of(IndexerTopology.SAMPLES_STORE,
-      IndexerTopology.PENDING_STORE, IndexerTopology.BACKFILL_STORE);
+      IndexerTopology.PENDING_STORE, IndexerTopology.BACKFILL_STORE, IndexerTopology.OWED_STORE);
 
   /**
    * 120,000 a partition: the samples changelog alone (one record per event, not cached) puts a new instance past

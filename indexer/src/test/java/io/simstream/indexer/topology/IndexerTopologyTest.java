@@ -897,6 +897,70 @@ class IndexerTopologyTest {
     }
   }
 
+  @Test
+  void randomChangesWhileAPatchIndexComesAndGoesEndWithEveryIndexEqualToTheDataset() {
+    SimilarityRun whole = run(DS, "cos", Metric.COSINE, 2);
+    SimilarityRun patches = patchRun(DS, "gt", "ground_truth", 2);
+    register(whole);
+    register(patches);
+    driver.advanceWallClockTime(Duration.ofMillis(500)); // both backfills (of nothing) done: the runs were written
+    Random random = new Random(11);
+    Map<String, float[]> vectors = new HashMap<>();
+    Map<String, List<Patch>> patchesOf = new HashMap<>();
+    KeyValueStore<String, PendingChange> pending = driver.getKeyValueStore(IndexerTopology.PENDING_STORE);
+    KeyValueStore<String, PendingChange> owed = driver.getKeyValueStore(IndexerTopology.OWED_STORE);
+    for (int round = 0; round < 20; round++) {
+      for (int step = 0; step < 200; step++) {
+        int action = random.nextInt(12);
+        String id = "s" + random.nextInt(15);
+        if (action < 2) {
+          send(deleted(DS, id));
+          vectors.remove(id);
+          patchesOf.remove(id);
+        } else if (action < 7) {
+          float[] vector = vec(1 + random.nextInt(100), 1 + random.nextInt(100));
+          List<Patch> boxes = new ArrayList<>();
+          for (int label = random.nextInt(4); label > 0; label--) {
+            // Labels change field, leave and come back: each must end in the index of its field alone.
+            boxes.add(patch(id + "-l" + random.nextInt(4), random.nextBoolean() ? "ground_truth" : "predictions",
+                vec(1 + random.nextInt(100), 1)));
+          }
+          List<Patch> distinct = boxes.stream().collect(java.util.stream.Collectors.toMap(Patch::labelId, b -> b,
+              (a, b) -> a, java.util.LinkedHashMap::new)).values().stream().toList();
+          send(vectors.containsKey(id)
+              ? new SampleUpdated(1, DS, id, null, Map.of(SimilarityRun.DEFAULT_EMBEDDING, vector), distinct, Events.T0)
+              : new SampleAdded(1, DS, id, null, Map.of(SimilarityRun.DEFAULT_EMBEDDING, vector), distinct, Events.T0));
+          vectors.put(id, vector);
+          patchesOf.put(id, distinct);
+        } else if (action < 9) {
+          flush();
+        } else if (action == 9) {
+          writer.unreadable(patches.indexName());
+        } else if (action == 10) {
+          writer.allow(patches.indexName());
+        } else {
+          driver.advanceWallClockTime(Duration.ofMillis(500)); // a backfill step: what is owed, if shown
+        }
+      }
+      writer.allow(patches.indexName());
+      for (int tick = 0; tick < 20 && entries(pending) + entries(owed) > 0; tick++) {
+        driver.advanceWallClockTime(Duration.ofMillis(500));
+      }
+
+      assertThat(entries(pending)).as("round %d: every entry was written and acknowledged", round).isZero();
+      assertThat(entries(owed)).as("round %d: nothing is owed", round).isZero();
+      Map<String, RecordingWriter.Doc> samples = writer.index(whole.indexName());
+      assertThat(samples).as("round %d", round).containsOnlyKeys(vectors.keySet());
+      vectors.forEach((id, vector) -> assertThat(samples.get(id).vector()).as(id).containsExactly(vector));
+      Map<String, float[]> expected = new HashMap<>();
+      patchesOf.values().forEach(list -> list.stream().filter(p -> p.field().equals("ground_truth"))
+          .forEach(p -> expected.put(p.labelId(), p.embeddings().get(SimilarityRun.DEFAULT_EMBEDDING))));
+      Map<String, RecordingWriter.Doc> labels = writer.patches(patches.indexName());
+      assertThat(labels).as("round %d", round).containsOnlyKeys(expected.keySet());
+      expected.forEach((label, vector) -> assertThat(labels.get(label).vector()).as(label).containsExactly(vector));
+    }
+  }
+
   private static <V> int entries(KeyValueStore<String, V> store) {
     try (var all = store.all()) {
       int n = 0;
@@ -1089,13 +1153,16 @@ class IndexerTopologyTest {
   }
 
   @Test
-  void aRunWrittenBeforeWhoseIndexElasticsearchWillNotShowKeepsItsWritesUntilItDoes() {
+  void aRunWrittenBeforeWhoseIndexElasticsearchWillNotShowWaitsAloneAndCatchesUpOnceShown() {
     SimilarityRun hidden = run(DS, "hidden", Metric.COSINE, 2);
-    SimilarityRun fine = run("other", "cos", Metric.COSINE, 2);
+    SimilarityRun sameDataset = run(DS, "fine", Metric.COSINE, 2);
+    SimilarityRun otherDataset = run("other", "cos", Metric.COSINE, 2);
     register(hidden);
-    register(fine);
+    register(sameDataset);
+    register(otherDataset);
     send(added(DS, "s1", vec(1, 0)));
     send(added(DS, "s2", vec(0, 1)));
+    send(added("other", "o1", vec(1, 0)));
     flush();
     driver.advanceWallClockTime(Duration.ofMillis(500));
     assertThat(writer.index(hidden.indexName())).containsOnlyKeys("s1", "s2");
@@ -1104,15 +1171,77 @@ class IndexerTopologyTest {
     writer.unreadable(hidden.indexName());
     send(updated(DS, "s1", vec(0.6f, 0.8f)));
     send(deleted(DS, "s2"));
+    send(added(DS, "s3", vec(0, 1)));
+    send(added("other", "o2", vec(0, 1)));
     flush();
     driver.advanceWallClockTime(Duration.ofMillis(500));
+
+    assertThat(writer.index(sameDataset.indexName())).as("the dataset's other run goes on").containsOnlyKeys("s1", "s3");
+    assertThat(writer.index(otherDataset.indexName())).as("other datasets go on").containsOnlyKeys("o1", "o2");
+    assertThat(writer.index(hidden.indexName())).as("nothing reaches the hidden index").containsOnlyKeys("s1", "s2");
+    assertThat(entries(driver.getKeyValueStore(IndexerTopology.PENDING_STORE))).as("the outbox is not held").isZero();
+
     writer.allow(hidden.indexName());
     driver.advanceWallClockTime(Duration.ofSeconds(31));
     flush();
     driver.advanceWallClockTime(Duration.ofMillis(500));
 
-    assertThat(writer.index(hidden.indexName())).as("the changes made meanwhile reached it").containsOnlyKeys("s1");
+    assertThat(writer.index(hidden.indexName())).as("the changes made meanwhile reached it").containsOnlyKeys("s1", "s3");
     assertThat(writer.index(hidden.indexName()).get("s1").vector()).containsExactly(0.6f, 0.8f);
+    assertThat(entries(driver.getKeyValueStore(IndexerTopology.OWED_STORE))).as("nothing owed any more").isZero();
+
+    send(updated(DS, "s3", vec(1, 0)));
+    flush();
+    assertThat(writer.index(hidden.indexName()).get("s3").vector()).as("written live again").containsExactly(1f, 0f);
+  }
+
+  @Test
+  void aHiddenPatchIndexGetsThePatchesRemovedMeanwhileRemovedOnceShown() {
+    SimilarityRun hidden = patchRun(DS, "gt", "ground_truth", 2);
+    register(hidden);
+    send(Events.withPatches(DS, "p1", List.of(patch("a", "ground_truth", vec(1, 0)),
+        patch("b", "ground_truth", vec(0, 1)))));
+    send(Events.withPatches(DS, "p2", List.of(patch("c", "ground_truth", vec(1, 1)))));
+    flush();
+    driver.advanceWallClockTime(Duration.ofMillis(500));
+    assertThat(writer.patches(hidden.indexName())).containsOnlyKeys("a", "b", "c");
+
+    writer.unreadable(hidden.indexName());
+    send(Events.updatedPatches(DS, "p1", List.of(patch("a", "ground_truth", vec(1, 0)))));
+    flush();
+    // A later change of the sample, that removes nothing itself, must not make the index forget that b left.
+    send(Events.updatedPatches(DS, "p1", List.of(patch("a", "ground_truth", vec(0.6f, 0.8f)))));
+    send(deleted(DS, "p2"));
+    flush();
+    driver.advanceWallClockTime(Duration.ofMillis(500));
+    assertThat(writer.patches(hidden.indexName())).containsOnlyKeys("a", "b", "c");
+
+    writer.allow(hidden.indexName());
+    driver.advanceWallClockTime(Duration.ofSeconds(31));
+    flush();
+    driver.advanceWallClockTime(Duration.ofMillis(500));
+
+    assertThat(writer.patches(hidden.indexName())).containsOnlyKeys("a");
+    assertThat(writer.patches(hidden.indexName()).get("a").vector()).containsExactly(0.6f, 0.8f);
+  }
+
+  @Test
+  void whatADeletedRunOwedIsForgotten() {
+    SimilarityRun hidden = run(DS, "hidden", Metric.COSINE, 2);
+    register(hidden);
+    send(added(DS, "s1", vec(1, 0)));
+    flush();
+    driver.advanceWallClockTime(Duration.ofMillis(500));
+    writer.unreadable(hidden.indexName());
+    send(updated(DS, "s1", vec(0, 1)));
+    flush();
+    KeyValueStore<String, PendingChange> owed = driver.getKeyValueStore(IndexerTopology.OWED_STORE);
+    assertThat(entries(owed)).isEqualTo(1);
+
+    runs.pipeInput(hidden.key(), null);
+    driver.advanceWallClockTime(Duration.ofMillis(500));
+
+    assertThat(entries(owed)).isZero();
   }
 
   @Test
