@@ -133,9 +133,17 @@ class Dataset:
         return Run.from_json(self.client.request("PATCH", self._run_path(brain_key),
                                                  json={"brainKey": new_brain_key}))
 
-    def delete_run(self, brain_key: str) -> None:
-        """Removes the run record; its index is kept (connect to it again with ``index_name``)."""
-        self.client.request("DELETE", self._run_path(brain_key))
+    def delete_run(self, brain_key: str, cleanup: bool = False) -> Optional[bool]:
+        """Removes the run record; its index is kept (connect to it again with ``index_name``).
+
+        With ``cleanup=True`` the index goes too, after the record so that the indexer cannot
+        create it again; returns whether there was an index (``None`` without ``cleanup``).
+        """
+        if not cleanup:
+            self.client.request("DELETE", self._run_path(brain_key))
+            return None
+        return bool(self.client.request("DELETE", self._run_path(brain_key),
+                                        params={"cleanup": "true"})["deleted"])
 
     def cleanup(self, brain_key: str) -> bool:
         """Deletes the run's index (the record stays); ``False`` when there was no index."""

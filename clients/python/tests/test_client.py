@@ -143,6 +143,17 @@ def test_one_id_given_as_a_string_is_one_id_not_its_characters(stub):
     assert stub.requests[1].body["restrictIds"] == ["s1"]
 
 
+def test_a_run_deleted_with_cleanup_goes_with_its_index_in_one_request(stub):
+    stub.answer("DELETE", RUNS + "/clip", {"indexName": "simstream-cars-clip", "deleted": False})
+    ds = simstream.Client(stub.url).dataset("cars")
+
+    existed = ds.delete_run("clip", cleanup=True)
+
+    assert existed is False
+    assert len(stub.requests) == 1
+    assert stub.requests[0].query == {"cleanup": ["true"]}
+
+
 def test_run_management_calls_the_api_routes(stub):
     stub.answer("POST", RUNS, {"run": run_json("clip", shards=2), "indexCreated": True}, status=201)
     stub.answer("GET", RUNS + "/clip", run_json("clip", indexExists=True, indexSize=12))

@@ -145,6 +145,14 @@ class CliIT {
       assertThat(runs.get(0).path("dims").asInt()).isEqualTo(4);
       assertThat(runs.get(0).path("replicas").asInt()).isZero();
       assertThat(runs.get(0).has("shards")).as("left to Elasticsearch").isFalse();
+      String index = runs.get(0).path("indexName").asText();
+
+      List<String> delete = new ArrayList<>(List.of("runs", "delete", "cli-it", "vec", "--cleanup"));
+      delete.addAll(List.of(connection));
+      assertThat(cli(delete.toArray(String[]::new))).isZero();
+      assertThat(out.toString()).contains("run cli-it/vec deleted").contains("index " + index + " deleted");
+      assertThat(cli(list.toArray(String[]::new))).isZero();
+      assertThat(Json.MAPPER.readTree(out.toString()).path("runs")).isEmpty();
     }
   }
 }

@@ -30,6 +30,11 @@ final class InMemoryStore<V> implements KeyValueStore<V> {
   }
 
   @Override
+  public synchronized void remove(String key, Map<String, String> headers) {
+    values.remove(key);
+  }
+
+  @Override
   public synchronized void move(String oldKey, String newKey, V value) {
     values.put(newKey, value);
     values.remove(oldKey);

@@ -5,13 +5,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.simstream.elasticsearch.IndexMapping;
 import io.simstream.elasticsearch.VectorFieldSpec;
+import io.simstream.config.Settings;
 import io.simstream.json.Json;
+import io.simstream.kafka.Topics;
 import io.simstream.run.Metric;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -87,6 +96,53 @@ class RunLifecycleTest {
 
     assertThat(api.delete(runPath("clip_b")).status()).isEqualTo(204);
     assertThat(api.get(runPath("clip_b")).status()).isEqualTo(404);
+  }
+
+  /**
+   * Deleting a run with its index removes the record first, in a tombstone that tells the indexer the index goes
+   * too: deleted the other way round, a write in between creates the index again and it outlives the run.
+   */
+  @Test
+  void aRunDeletedWithItsIndexLeavesAMarkedTombstoneThenNoIndex() {
+    ApiClient.Response created = create(Map.of("brainKey", "gone", "dims", 4));
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    String index = created.json().path("run").path("indexName").asText();
+
+    ApiClient.Response deleted = api.delete(runPath("gone") + "?cleanup=true");
+
+    assertThat(deleted.status()).as(deleted.body()).isEqualTo(200);
+    assertThat(deleted.json().path("indexName").asText()).isEqualTo(index);
+    assertThat(deleted.json().path("deleted").asBoolean()).isTrue();
+    assertThat(api.get(runPath("gone")).status()).isEqualTo(404);
+    assertThat(EsLoader.send("GET", "/" + index, new byte[0], "application/json")).contains("index_not_found");
+    assertThat(lastRunRecord(dataset + "/gone")).satisfies(tombstone -> {
+      assertThat(tombstone.value()).isNull();
+      assertThat(tombstone.headers().lastHeader(Topics.RUN_CLEANUP_HEADER).value())
+          .isEqualTo(index.getBytes(StandardCharsets.UTF_8));
+    });
+    assertThat(api.delete(runPath("gone") + "?cleanup=maybe").status()).isEqualTo(400);
+  }
+
+  /** The last record of the runs topic with this key. */
+  private static ConsumerRecord<String, byte[]> lastRunRecord(String key) {
+    Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestBackends.kafka(),
+        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props)) {
+      TopicPartition runs = new TopicPartition(SharedApi.config().get(Settings.TOPIC_RUNS), 0);
+      consumer.assign(List.of(runs));
+      consumer.seekToBeginning(List.of(runs));
+      long end = consumer.endOffsets(List.of(runs)).get(runs);
+      ConsumerRecord<String, byte[]> last = null;
+      while (consumer.position(runs) < end) {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofSeconds(1))) {
+          if (key.equals(record.key())) {
+            last = record;
+          }
+        }
+      }
+      return last;
+    }
   }
 
   @Test

@@ -94,16 +94,16 @@ public final class RunsCommand {
       description = "Delete a run's record; its index is kept unless --cleanup.")
   int delete(@Parameters(index = "0", paramLabel = "DATASET") String dataset,
              @Parameters(index = "1", paramLabel = "BRAIN_KEY") String brainKey,
-             @Option(names = "--cleanup", description = "Delete the run's Elasticsearch index first") boolean cleanup)
+             @Option(names = "--cleanup", description = "Delete the run's Elasticsearch index too") boolean cleanup)
       throws Exception {
     ApiClient api = api();
+    // One request: the API removes the record before the index, so the indexer cannot create the index again.
+    JsonNode deleted = api.delete(runPath(dataset, brainKey) + (cleanup ? "?cleanup=true" : ""));
+    out().println("run " + dataset + "/" + brainKey + " deleted");
     if (cleanup) {
-      JsonNode cleaned = api.post(runPath(dataset, brainKey) + "/cleanup", Map.of());
-      out().println("index " + cleaned.path("indexName").asText() + (cleaned.path("deleted").asBoolean()
+      out().println("index " + deleted.path("indexName").asText() + (deleted.path("deleted").asBoolean()
           ? " deleted" : " did not exist"));
     }
-    api.delete(runPath(dataset, brainKey));
-    out().println("run " + dataset + "/" + brainKey + " deleted");
     return ExitCode.OK;
   }
 

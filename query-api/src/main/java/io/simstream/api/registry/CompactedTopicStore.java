@@ -4,6 +4,7 @@ import io.simstream.api.error.BackendUnavailableException;
 import io.simstream.config.KafkaClientProperties;
 import io.simstream.kafka.CompactedTopicView;
 import io.simstream.kafka.Topic;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,6 +61,13 @@ public final class CompactedTopicStore<V> implements KeyValueStore<V>, AutoClose
   @Override
   public void remove(String key) {
     write(List.of(new ProducerRecord<>(topic.name(), key, null)));
+  }
+
+  @Override
+  public void remove(String key, Map<String, String> headers) {
+    ProducerRecord<String, V> tombstone = new ProducerRecord<>(topic.name(), key, null);
+    headers.forEach((name, value) -> tombstone.headers().add(name, value.getBytes(StandardCharsets.UTF_8)));
+    write(List.of(tombstone));
   }
 
   /**

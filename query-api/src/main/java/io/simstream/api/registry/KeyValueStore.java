@@ -17,6 +17,9 @@ public interface KeyValueStore<V> {
 
   void remove(String key);
 
+  /** Removes the key with a tombstone that carries these headers, which tell its readers why. */
+  void remove(String key, Map<String, String> headers);
+
   /** Moves a value to a new key so that no reader ever sees it under neither key. */
   void move(String oldKey, String newKey, V value);
 }

@@ -44,13 +44,21 @@ public final class RunHandlers {
         request.brainKey())));
   }
 
+  /** {@code ?cleanup=true} deletes the index too, and answers as a cleanup does. */
   public void delete(Context ctx) {
+    if (Boolean.TRUE.equals(optionalBoolean(ctx, "cleanup"))) {
+      write(ctx, service.deleteWithIndex(ctx.pathParam("dataset"), ctx.pathParam("brainKey")));
+      return;
+    }
     service.delete(ctx.pathParam("dataset"), ctx.pathParam("brainKey"));
     ctx.status(204);
   }
 
   public void cleanup(Context ctx) {
-    RunService.Cleanup cleanup = service.cleanup(ctx.pathParam("dataset"), ctx.pathParam("brainKey"));
+    write(ctx, service.cleanup(ctx.pathParam("dataset"), ctx.pathParam("brainKey")));
+  }
+
+  private static void write(Context ctx, RunService.Cleanup cleanup) {
     JsonIO.write(ctx, 200, Map.of("indexName", cleanup.indexName(), "deleted", cleanup.deleted()));
   }
 

@@ -10,6 +10,7 @@ import io.simstream.api.model.EmbeddingModels;
 import io.simstream.api.registry.KeyValueStore;
 import io.simstream.elasticsearch.IndexMapping;
 import io.simstream.elasticsearch.VectorFieldSpec;
+import io.simstream.kafka.Topics;
 import io.simstream.run.IndexLayout;
 import io.simstream.run.Metric;
 import io.simstream.run.SimilarityRun;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -233,6 +235,17 @@ public final class RunService {
   /** Deletes the run record; its Elasticsearch index is kept (see {@link #cleanup}). */
   public synchronized void delete(String dataset, String brainKey) {
     runs.remove(require(dataset, brainKey).key());
+  }
+
+  /**
+   * Deletes the run record, then its index. The record goes first, marked, so that the indexer stops writing the
+   * run and never creates its index again: with the index deleted first, a write in between creates it again for
+   * good (as after a {@link #cleanup} of a live run).
+   */
+  public synchronized Cleanup deleteWithIndex(String dataset, String brainKey) {
+    SimilarityRun run = require(dataset, brainKey);
+    runs.remove(run.key(), Map.of(Topics.RUN_CLEANUP_HEADER, run.indexName()));
+    return new Cleanup(run.indexName(), indexes.delete(run.indexName()));
   }
 
   /** The outcome of a cleanup: the run's index and whether it existed (and was deleted). */
