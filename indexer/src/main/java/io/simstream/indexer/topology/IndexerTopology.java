@@ -57,7 +57,7 @@ public final class IndexerTopology {
     builder.addGlobalStore(
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RUNS_STORE), Serdes.String(),
             runsTopic.valueSerde()).withLoggingDisabled(),
-        runsTopic.name(), Consumed.with(runsTopic.keySerde(), runsTopic.valueSerde()), () -> new RunsUpdater(runChanges));
+        runsTopic.name(), Consumed.with(runsTopic.keySerde(), runsTopic.valueSerde()), () -> new RunsUpdater(runChanges, writer));
 
     Topology topology = builder.build();
     Topic<String, byte[]> changes = topics.changes();
@@ -85,13 +85,18 @@ public final class IndexerTopology {
     return topology;
   }
 
-  /** Keeps the runs global store equal to the runs topic (a tombstone removes a run). */
+  /**
+   * Keeps the runs global store equal to the runs topic (a tombstone removes a run) and tells the writer of runs
+   * deleted with their index.
+   */
   private static final class RunsUpdater implements Processor<String, SimilarityRun, Void, Void> {
     private final RunCatalog.Changes changes;
+    private final VectorIndexWriter writer;
     private KeyValueStore<String, SimilarityRun> store;
 
-    RunsUpdater(RunCatalog.Changes changes) {
+    RunsUpdater(RunCatalog.Changes changes, VectorIndexWriter writer) {
       this.changes = changes;
+      this.writer = writer;
     }
 
     @Override
@@ -102,7 +107,10 @@ public final class IndexerTopology {
     @Override
     public void process(Record<String, SimilarityRun> record) {
       if (record.value() == null) {
-        store.delete(record.key());
+        SimilarityRun deleted = store.delete(record.key());
+        if (deleted != null && record.headers().lastHeader(Topics.RUN_CLEANUP_HEADER) != null) {
+          writer.retire(deleted, record.timestamp());
+        }
       } else {
         store.put(record.key(), record.value());
       }

@@ -17,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.apache.http.util.EntityUtils;
 import org.elasticsearch.client.Cancellable;
 import org.elasticsearch.client.Request;
@@ -42,6 +43,8 @@ final class BulkSubmission implements PendingWrite {
   private final ScheduledExecutorService scheduler;
   private final Backoff backoff;
   private final Function<Set<String>, Recreation> recreateIndexes;
+  /** Ops never sent again: their run was deleted with its index meanwhile ({@link VectorIndexWriter#retire}). */
+  private final Predicate<WriteOp> dropped;
   private final CompletableFuture<WriteResult> result = new CompletableFuture<>();
   private final List<Cancellable> open = new ArrayList<>();
   private int applied;
@@ -49,13 +52,14 @@ final class BulkSubmission implements PendingWrite {
   private final List<WriteResult.Rejection> rejected = new ArrayList<>();
 
   BulkSubmission(RestClient rest, ChunkPlanner chunks, IndexerMetrics metrics, ScheduledExecutorService scheduler,
-                 Backoff backoff, Function<Set<String>, Recreation> recreateIndexes) {
+                 Backoff backoff, Function<Set<String>, Recreation> recreateIndexes, Predicate<WriteOp> dropped) {
     this.rest = rest;
     this.chunks = chunks;
     this.metrics = metrics;
     this.scheduler = scheduler;
     this.backoff = backoff;
     this.recreateIndexes = recreateIndexes;
+    this.dropped = dropped;
   }
 
   /**
@@ -132,6 +136,11 @@ final class BulkSubmission implements PendingWrite {
         open.add(cancellable);
       }
     }
+  }
+
+  private void complete() {
+    metrics.versionConflicts(conflicts);
+    result.complete(new WriteResult(applied, conflicts, List.copyOf(rejected)));
   }
 
   /** The chunks of one round; the last one to answer decides what happens next. */
@@ -240,6 +249,8 @@ final class BulkSubmission implements PendingWrite {
         result.completeExceptionally(refused);
         return;
       }
+      retry.removeIf(dropped);
+      resendNow.removeIf(dropped);
       if (!resendNow.isEmpty()) {
         List<WriteOp> again = new ArrayList<>(resendNow);
         again.addAll(retry); // one early resend of retryable ops is harmless; the round after backs off again
@@ -247,8 +258,7 @@ final class BulkSubmission implements PendingWrite {
         return;
       }
       if (retry.isEmpty()) {
-        metrics.versionConflicts(conflicts);
-        result.complete(new WriteResult(applied, conflicts, List.copyOf(rejected)));
+        complete();
         return;
       }
       metrics.bulkRetried(retry.size());
@@ -277,10 +287,15 @@ final class BulkSubmission implements PendingWrite {
     }
 
     /** Sends {@code again} after {@code delayMs}, once the missing indexes are created again. */
-    private void resend(List<WriteOp> again, Set<String> recreate, long delayMs) {
+    private void resend(List<WriteOp> ops, Set<String> recreate, long delayMs) {
       scheduler.schedule(guarded(() -> {
         if (result.isDone()) {
           return; // cancelled: its task is closed, and the index may be gone on purpose (run deleted, cleanup)
+        }
+        List<WriteOp> again = ops.stream().filter(op -> !dropped.test(op)).toList();
+        if (again.isEmpty()) {
+          complete();
+          return;
         }
         Recreation recreation = recreate.isEmpty() ? new Recreation(Set.of(), 0, null)
             : recreateIndexes.apply(recreate);

@@ -26,6 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.http.client.config.RequestConfig;
 import org.apache.http.util.EntityUtils;
@@ -77,6 +78,13 @@ public final class BulkVectorWriter implements VectorIndexWriter {
   private static final RequestOptions CHECK_OPTIONS = RequestOptions.DEFAULT.toBuilder()
       .setRequestConfig(CHECK_TIMEOUTS).build();
   private static final String ALREADY_EXISTS = "resource_already_exists_exception";
+  /**
+   * When, after a run deleted with its index, to look for that index created again: a write already sent lands
+   * within a request's timeout.
+   */
+  private static final List<Long> RETIRED_SWEEPS_MS = List.of(5_000L, 60_000L);
+  /** Creation times this much before a run's deletion still count as after it: the API's clock is not ours. */
+  private static final long CLOCK_SKEW_MS = 30_000;
 
   private final ElasticsearchClient es;
   /** The same client with {@link #CHECK_TIMEOUTS}, for the typed calls of an index check (create, add fields). */
@@ -96,6 +104,8 @@ public final class BulkVectorWriter implements VectorIndexWriter {
   private final Map<String, SimilarityRun> recreating = new ConcurrentHashMap<>();
   private final Map<String, Unavailable> unavailableIndexes = new ConcurrentHashMap<>();
   private final Map<String, Refused> refusedIndexes = new ConcurrentHashMap<>();
+  /** Indexes deleted with their runs, by name, with the id of the run deleted: see {@link #retire}. */
+  private final Map<String, String> retiredIndexes = new ConcurrentHashMap<>();
   private final AtomicBoolean firstSubmission = new AtomicBoolean();
 
   /** {@code encoding}: the cluster's, from {@link BulkVectorEncoding#detect} at start. */
@@ -142,6 +152,12 @@ public final class BulkVectorWriter implements VectorIndexWriter {
 
   private String ensure(SimilarityRun run, boolean honourRetryTime) {
     String index = run.indexName();
+    if (run.id().equals(retiredIndexes.get(index))) {
+      throw new IndexWriteException(IndexWriteException.Reason.INDEX_REFUSED, "run " + run.brainKey()
+          + " was deleted with its index " + index, null);
+    }
+    // A new run of that name (created once the index was gone) takes it over.
+    retiredIndexes.remove(index);
     KnownIndex known = knownIndexes.get(index);
     if (known != null) {
       // Left by a thread that lost the creation race, or by a failure before the index was known.
@@ -389,8 +405,59 @@ public final class BulkVectorWriter implements VectorIndexWriter {
   }
 
   @Override
+  public void retire(SimilarityRun run, long deletedAtMs) {
+    String index = run.indexName();
+    retiredIndexes.put(index, run.id());
+    knownIndexes.computeIfPresent(index, (name, known) -> known.run().id().equals(run.id()) ? null : known);
+    recreating.computeIfPresent(index, (name, recreated) -> recreated.id().equals(run.id()) ? null : recreated);
+    LOG.info("Run {} of dataset {} was deleted with its index {}: its writes are dropped", run.brainKey(),
+        run.dataset(), index);
+    for (long delayMs : RETIRED_SWEEPS_MS) {
+      scheduler.schedule(() -> deleteIfCreatedSince(run, deletedAtMs), delayMs, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /**
+   * Deletes the retired run's index if it was created since the run's deletion: a write sent before this writer
+   * knew (a delete auto-creates its index, an index op that found it gone created it again) would otherwise leave
+   * it for good. An index of that name a new run took over stays.
+   */
+  private void deleteIfCreatedSince(SimilarityRun run, long deletedAtMs) {
+    String index = run.indexName();
+    if (!run.id().equals(retiredIndexes.get(index))) {
+      return;
+    }
+    try {
+      Request settings = new Request("GET", "/" + index + "/_settings/index.creation_date");
+      JsonNode body = Json.MAPPER.readTree(EntityUtils.toByteArray(rest.performRequest(settings).getEntity()));
+      long createdAtMs = body.path(index).path("settings").path("index").path("creation_date").asLong();
+      if (createdAtMs < deletedAtMs - CLOCK_SKEW_MS) {
+        return; // older: the index the API deletes itself, or one a user keeps
+      }
+      rest.performRequest(new Request("DELETE", "/" + index));
+      LOG.warn("Index {} of run {}, deleted with it, was created again by a write on its way; deleted it", index,
+          run.brainKey());
+    } catch (ResponseException e) {
+      if (e.getResponse().getStatusLine().getStatusCode() != NOT_FOUND) {
+        LOG.warn("Could not check whether index {} of a deleted run was created again: {}", index,
+            ElasticsearchFailures.describe(e));
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("Could not check whether index {} of a deleted run was created again: {}", index,
+          ElasticsearchFailures.describe(e));
+    }
+  }
+
+  private boolean retired(WriteOp op) {
+    return retiredIndexes.containsKey(op.index());
+  }
+
+  @Override
   public PendingWrite submit(List<WriteOp> ops) {
-    List<WriteOp> todo = ChunkPlanner.dedupe(ops);
+    // Planned before the run's deletion was seen: a delete would create the index again (deletes cannot require
+    // the write alias), an index op would retry until the budget is spent.
+    List<WriteOp> todo = ChunkPlanner.dedupe(retiredIndexes.isEmpty() ? ops
+        : ops.stream().filter(op -> !retired(op)).toList());
     if (todo.isEmpty()) {
       return PendingWrite.completed(new WriteResult(0, 0, List.of()));
     }
@@ -399,7 +466,8 @@ public final class BulkVectorWriter implements VectorIndexWriter {
       LOG.info("First bulk of this process: {} operations, JVM up {} ms", todo.size(),
           ManagementFactory.getRuntimeMXBean().getUptime());
     }
-    BulkSubmission submission = new BulkSubmission(rest, chunks, metrics, scheduler, backoff(), this::recreate);
+    BulkSubmission submission = new BulkSubmission(rest, chunks, metrics, scheduler, backoff(), this::recreate,
+        this::retired);
     submission.start(todo);
     return submission;
   }

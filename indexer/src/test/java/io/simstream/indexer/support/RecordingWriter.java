@@ -32,6 +32,7 @@ public final class RecordingWriter implements VectorIndexWriter {
   private final java.util.Set<String> refused = new java.util.HashSet<>();
   private final java.util.Set<String> unreachable = new java.util.HashSet<>();
   private final java.util.Set<String> unreadable = new java.util.HashSet<>();
+  private final List<String> retired = new ArrayList<>();
   private boolean holding;
   private Float rejectedFirst;
   private int conflicts;
@@ -71,6 +72,16 @@ public final class RecordingWriter implements VectorIndexWriter {
 
   public void reachable(String index) {
     unreachable.remove(index);
+  }
+
+  @Override
+  public void retire(SimilarityRun run, long deletedAtMs) {
+    retired.add(run.id());
+  }
+
+  /** Ids of the runs {@link #retire}d, in order. */
+  public List<String> retired() {
+    return retired;
   }
 
   @Override

@@ -49,6 +49,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -1223,6 +1224,20 @@ class IndexerTopologyTest {
 
     assertThat(writer.patches(hidden.indexName())).containsOnlyKeys("a");
     assertThat(writer.patches(hidden.indexName()).get("a").vector()).containsExactly(0.6f, 0.8f);
+  }
+
+  @Test
+  void aRunDeletedWithItsIndexIsRetiredInTheWriterAndOneDeletedAloneIsNot() {
+    SimilarityRun kept = run(DS, "kept", Metric.COSINE, 2);
+    SimilarityRun cleaned = run(DS, "cleaned", Metric.COSINE, 2);
+    register(kept);
+    register(cleaned);
+
+    runs.pipeInput(new TestRecord<>(kept.key(), null));
+    runs.pipeInput(new TestRecord<>(cleaned.key(), null, new RecordHeaders().add(Topics.RUN_CLEANUP_HEADER,
+        cleaned.indexName().getBytes(StandardCharsets.UTF_8))));
+
+    assertThat(writer.retired()).containsExactly(cleaned.id());
   }
 
   @Test

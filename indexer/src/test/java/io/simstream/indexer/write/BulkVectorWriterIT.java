@@ -582,7 +582,7 @@ class BulkVectorWriterIT {
           IndexerMetrics.inMemory(), scheduler, new Backoff(Duration.ofMinutes(1), Clock.systemUTC(), cap -> 0),
           missing -> {
             throw new OutOfMemoryError("Java heap space");
-          });
+          }, op -> false);
       submission.start(List.of(WriteOp.index(run, "s1", 1, "s1", null, new float[] {1, 2, 3, 4}, IMAGE)));
 
       // A scheduled task's Error is kept in its future, which nobody reads: the write waited for good.
@@ -609,7 +609,7 @@ class BulkVectorWriterIT {
           missing -> {
             recreated.add(missing);
             return new BulkSubmission.Recreation(Set.of(), 0, null);
-          });
+          }, op -> false);
       submission.start(List.of(WriteOp.index(run, "s1", 1, "s1", null, new float[] {1, 2, 3, 4}, IMAGE)));
       Runnable retry = scheduler.nextHeld();
       submission.cancel();

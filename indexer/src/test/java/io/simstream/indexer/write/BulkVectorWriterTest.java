@@ -28,8 +28,13 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
@@ -212,6 +217,120 @@ class BulkVectorWriterTest {
           .hasMessageContaining("create refused");
     } finally {
       server.stop(0);
+    }
+  }
+
+  /**
+   * A run deleted with its index while its write was on the way: the write found the index gone, and must neither
+   * create it again (it would outlive the run for good) nor keep retrying.
+   */
+  @Test
+  void aWriteOfARunDeletedWithItsIndexMeanwhileIsDroppedAndNeverCreatesTheIndexAgain() throws Exception {
+    String index = REFUSED_RUN.indexName();
+    List<String> requests = Collections.synchronizedList(new ArrayList<>());
+    CountDownLatch bulkArrived = new CountDownLatch(1);
+    CountDownLatch retired = new CountDownLatch(1);
+    AtomicBoolean gone = new AtomicBoolean();
+    HttpServer server = fakeElasticsearch(request -> {
+      requests.add(request);
+      if (request.endsWith("/_bulk")) {
+        bulkArrived.countDown();
+        await(retired);
+        return new Answer(200, "{\"errors\":true,\"items\":[{\"index\":{\"status\":404,\"error\":{\"type\":"
+            + "\"index_not_found_exception\",\"reason\":\"no such index\"}}}]}");
+      }
+      if (request.equals("GET /" + index)) {
+        return gone.get() ? new Answer(404, error("index_not_found_exception", "no such index", 404))
+            : new Answer(200, described(index, "u1"));
+      }
+      return new Answer(200, "{\"acknowledged\":true,\"index\":\"" + index + "\"}");
+    });
+    try {
+      BulkVectorWriter writer = writerFor(server, java.time.Clock.systemUTC(), Duration.ofSeconds(10));
+      writer.ensureIndex(REFUSED_RUN);
+      gone.set(true);
+      PendingWrite write = writer.submit(List.of(WriteOp.index(REFUSED_RUN, "s1", 1, "s1", null, new float[] {1, 0},
+          DocumentSummary.ofSample("file:///a.jpg"))));
+      assertThat(bulkArrived.await(10, TimeUnit.SECONDS)).isTrue();
+      writer.retire(REFUSED_RUN, System.currentTimeMillis());
+      retired.countDown();
+
+      WriteResult result = write.result().get(10, TimeUnit.SECONDS);
+
+      assertThat(result.applied()).isZero();
+      assertThat(requests).as("no creation, one bulk").filteredOn(r -> !r.startsWith("GET "))
+          .containsExactly("POST /_bulk");
+      assertThatThrownBy(() -> writer.ensureIndex(REFUSED_RUN)).isInstanceOfSatisfying(IndexWriteException.class,
+          e -> assertThat(e.reason()).isEqualTo(IndexWriteException.Reason.INDEX_REFUSED));
+      assertThat(writer.submit(List.of(WriteOp.delete(REFUSED_RUN, "s2", 2, "s2"))).result().get().applied())
+          .as("a delete planned before the deletion was seen is not sent: it would create the index").isZero();
+      assertThat(requests).filteredOn(r -> r.endsWith("/_bulk")).hasSize(1);
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  /** A run created with the name of an index deleted with its run takes the name over. */
+  @Test
+  void aNewRunTakesOverTheNameOfAnIndexDeletedWithItsRun() throws Exception {
+    String index = REFUSED_RUN.indexName();
+    HttpServer server = fakeElasticsearch(request -> request.endsWith("/_bulk")
+        ? new Answer(200, "{\"errors\":false,\"items\":[{\"delete\":{\"status\":200}}]}")
+        : new Answer(200, described(index, "u2")));
+    try {
+      BulkVectorWriter writer = writerFor(server, java.time.Clock.systemUTC(), Duration.ofSeconds(10));
+      writer.retire(REFUSED_RUN, System.currentTimeMillis());
+      SimilarityRun successor = new SimilarityRun("r2", "ds", "bk", index, SimilarityRun.PRECOMPUTED, Metric.COSINE,
+          2, null, "flat", false, Instant.now());
+
+      assertThat(writer.ensureIndex(successor)).isEqualTo("u2");
+      assertThat(writer.submit(List.of(WriteOp.delete(successor, "s1", 1, "s1"))).result().get().applied())
+          .isEqualTo(1);
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  /**
+   * A write already sent when the run was deleted with its index may create the index again after the API deleted
+   * it: the writer looks again a little later and deletes an index created since, never an older one.
+   */
+  @Test
+  void anIndexCreatedAgainSinceItsRunWasDeletedWithItIsDeletedAndAnOlderOneIsNot() throws Exception {
+    long deletedAtMs = System.currentTimeMillis();
+    SimilarityRun older = new SimilarityRun("r-old", "ds", "old", "idx-old", SimilarityRun.PRECOMPUTED, Metric.COSINE,
+        2, null, "flat", false, Instant.now());
+    List<String> requests = Collections.synchronizedList(new ArrayList<>());
+    CountDownLatch deleted = new CountDownLatch(1);
+    HttpServer server = fakeElasticsearch(request -> {
+      requests.add(request);
+      if (request.startsWith("DELETE ")) {
+        deleted.countDown();
+        return new Answer(200, "{\"acknowledged\":true}");
+      }
+      String index = request.split("/")[1];
+      long created = index.equals(older.indexName()) ? deletedAtMs - 3_600_000 : deletedAtMs + 200;
+      return new Answer(200, "{\"" + index + "\":{\"settings\":{\"index\":{\"creation_date\":\"" + created
+          + "\"}}}}");
+    });
+    try {
+      BulkVectorWriter writer = writerFor(server, java.time.Clock.systemUTC(), Duration.ofSeconds(10));
+      writer.retire(older, deletedAtMs);
+      writer.retire(REFUSED_RUN, deletedAtMs);
+
+      assertThat(deleted.await(30, TimeUnit.SECONDS)).as("the index created again is deleted").isTrue();
+      assertThat(requests).contains("GET /" + older.indexName() + "/_settings/index.creation_date")
+          .filteredOn(r -> r.startsWith("DELETE ")).containsExactly("DELETE /" + REFUSED_RUN.indexName());
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      latch.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
