@@ -1,6 +1,9 @@
 package io.simstream.bench;
 
+import io.simstream.config.Settings;
 import io.simstream.elasticsearch.IndexMapping;
+import io.simstream.event.SampleKey;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -8,12 +11,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * What the indexer's bulk form costs Elasticsearch: the same vectors loaded straight into an index of the
  * default options, with the actions the ceilings send (plain), with each part the indexer adds (external
  * versions; the write alias with {@code require_alias}; a response filtered to the items' outcomes), with
- * all three (the indexer's form), with it at other bulk sizes, plain at the indexer's drain rate and, when
+ * all three (the indexer's form), with it at other bulk sizes, with the ids in the order the indexer's tasks
+ * deliver them, plain at the indexer's drain rate and, when
  * Elasticsearch has CPUs of its own, plain with the pipeline's CPUs kept busy by a {@link NeighbourLoad};
  * then the idle stack's cost per second. Elasticsearch's CPU per 1,000 vectors is the steady figure; the
  * rate until searchable goes beside it. The forms take turns within each round, so drift over the run
@@ -30,18 +35,26 @@ final class BulkFormCase implements BenchCase {
    * rate says how much of the drain's higher cost is the slower delivery rather than the bulks themselves.
    */
   private static final double DRAIN_RATE = 7_000;
+  /** The dataset of the keys that place the partitioned variants' ids. */
+  private static final String PARTITIONED_DATASET = "ingest";
 
   /**
    * @param perSecond the pace of the bulks; 0 sends them as fast as Elasticsearch acknowledges
    * @param neighbour what runs on the pipeline's CPUs meanwhile
+   * @param partitioned whether the ids come as the indexer's tasks deliver them ({@link #inPartitionOrder})
    */
-  record Variant(String name, BulkBodies.Form form, int bulkSize, double perSecond, NeighbourLoad.Kind neighbour) {
+  record Variant(String name, BulkBodies.Form form, int bulkSize, double perSecond, NeighbourLoad.Kind neighbour,
+                 boolean partitioned) {
     Variant(String name, BulkBodies.Form form, int bulkSize) {
-      this(name, form, bulkSize, 0, NeighbourLoad.Kind.NONE);
+      this(name, form, bulkSize, 0, NeighbourLoad.Kind.NONE, false);
     }
 
     Variant(String name, BulkBodies.Form form, int bulkSize, double perSecond) {
-      this(name, form, bulkSize, perSecond, NeighbourLoad.Kind.NONE);
+      this(name, form, bulkSize, perSecond, NeighbourLoad.Kind.NONE, false);
+    }
+
+    Variant(String name, BulkBodies.Form form, int bulkSize, double perSecond, NeighbourLoad.Kind neighbour) {
+      this(name, form, bulkSize, perSecond, neighbour, false);
     }
   }
 
@@ -54,6 +67,10 @@ final class BulkFormCase implements BenchCase {
       new Variant("the indexer's form", BulkBodies.Form.INDEXER, RawBulkLoader.BULK_SIZE),
       new Variant("the indexer's form, 250 per bulk", BulkBodies.Form.INDEXER, 250),
       new Variant("the indexer's form, 1000 per bulk", BulkBodies.Form.INDEXER, 1000),
+      new Variant("plain, ids as the partitions deliver them", BulkBodies.Form.PLAIN, RawBulkLoader.BULK_SIZE, 0,
+          NeighbourLoad.Kind.NONE, true),
+      new Variant("the indexer's form, ids as the partitions deliver them", BulkBodies.Form.INDEXER,
+          RawBulkLoader.BULK_SIZE, 0, NeighbourLoad.Kind.NONE, true),
       new Variant("plain, paced at 7,000/s", BulkBodies.Form.PLAIN, RawBulkLoader.BULK_SIZE, DRAIN_RATE),
       new Variant("plain, pipeline CPUs spinning", BulkBodies.Form.PLAIN, RawBulkLoader.BULK_SIZE, 0,
           NeighbourLoad.Kind.SPIN),
@@ -136,6 +153,8 @@ final class BulkFormCase implements BenchCase {
         "external version: version + version_type external in each action, as the indexer sends;"
             + " write alias: _index is the run's write alias with require_alias, as the indexer sends;"
             + " response filtered: filter_path to the items' outcomes, as the indexer asks;"
+            + " ids as the partitions deliver them: each bulk the next ids of one partition of the change topic,"
+            + " the partitions taking turns, as the indexer's tasks drain them (the ceilings send consecutive ids);"
             + " paced: bulks sent no sooner than " + (int) DRAIN_RATE + " vectors/s allows, about the rate of the"
             + " indexer's int8_flat drain on this machine; pipeline CPUs spinning / streaming memory / writing files: "
             + NeighbourLoad.Kind.SPIN.description() + " / " + NeighbourLoad.Kind.MEMORY.description() + " / "
@@ -159,8 +178,8 @@ final class BulkFormCase implements BenchCase {
         stack.workDir())) {
       Map<String, Double> before = stack.cpu().millis();
       start = System.nanoTime();
-      end = raw.fillUntilSearchable(index, ids, vectors, variant.form(), variant.bulkSize(), variant.perSecond(),
-          TIMEOUT);
+      end = raw.fillUntilSearchable(index, variant.partitioned() ? inPartitionOrder(ids, variant.bulkSize()) : ids,
+          vectors, variant.form(), variant.bulkSize(), variant.perSecond(), TIMEOUT);
       cpu = StackCpu.between(before, stack.cpu().millis());
       if (!neighbour.running()) {
         throw new IllegalStateException("the neighbour of " + variant.name() + " stopped during the load");
@@ -169,6 +188,32 @@ final class BulkFormCase implements BenchCase {
     stack.es().deleteIndex(index);
     return new Load(vectors.size() / ((end - start) / 1e9),
         cpu.getOrDefault(BenchStack.ELASTICSEARCH, Double.NaN) * 1000 / vectors.size());
+  }
+
+  /**
+   * The ids as a drain delivers them: each bulk holds the next ids of one partition of the change topic (by the
+   * producer's partitioner), and the partitions take turns, as the indexer's tasks drain them side by side. The
+   * raw loads send every bulk a run of consecutive ids instead.
+   */
+  static List<String> inPartitionOrder(List<String> ids, int bulkSize) {
+    int partitions = Integer.parseInt(Settings.TOPIC_PARTITIONS.defaultValue());
+    List<List<String>> byPartition = new ArrayList<>();
+    for (int p = 0; p < partitions; p++) {
+      byPartition.add(new ArrayList<>());
+    }
+    for (String id : ids) {
+      byte[] key = new SampleKey(PARTITIONED_DATASET, id).toString().getBytes(StandardCharsets.UTF_8);
+      byPartition.get(Utils.toPositive(Utils.murmur2(key)) % partitions).add(id);
+    }
+    List<String> order = new ArrayList<>(ids.size());
+    int[] next = new int[partitions];
+    for (int p = 0; order.size() < ids.size(); p = (p + 1) % partitions) {
+      List<String> part = byPartition.get(p);
+      int to = Math.min(part.size(), next[p] + bulkSize);
+      order.addAll(part.subList(next[p], to));
+      next[p] = to;
+    }
+    return order;
   }
 
   private static double median(List<Load> loads, ToDoubleFunction<Load> figure) {
