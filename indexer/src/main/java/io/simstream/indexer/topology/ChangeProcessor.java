@@ -142,13 +142,14 @@ final class ChangeProcessor implements Processor<String, byte[], String, byte[]>
       applyDelete(eventKey, version);
       metrics.eventIn(ChangeEvent.SAMPLE_DELETED);
     }
-    if (outbox.full()) {
-      if (outbox.awaitCapacity(CAPACITY_WAIT)) {
-        flush();
-      } else {
-        // Still no room: commit what this task did so far rather than hold its transaction open longer.
-        context.commit();
-      }
+    if (!outbox.full()) {
+      return;
+    }
+    if (outbox.awaitCapacity(outbox.overflowing() ? CAPACITY_WAIT : Duration.ZERO)) {
+      flush();
+    } else if (outbox.overflowing()) {
+      // Still no room: commit what this task did so far rather than hold its transaction open longer.
+      context.commit();
     }
   }
 

@@ -50,6 +50,8 @@ final class Outbox implements AutoCloseable {
   /** Tries of an image that failed to fetch before its failure is dead-lettered. */
   static final int IMAGE_ATTEMPTS = 3;
   private static final long IMAGE_RETRY_PAUSE_MS = 2_000;
+  /** Batches a task may hold waiting beyond its stages in flight before the stream thread waits for room. */
+  private static final int WAITING_BATCHES = 4;
 
   private final KeyValueStore<String, PendingChange> pending;
   private final KeyValueStore<String, SampleState> samples;
@@ -173,6 +175,15 @@ final class Outbox implements AutoCloseable {
 
   boolean full() {
     return waiting() >= options.batchSize();
+  }
+
+  /**
+   * Whether the task holds as many waiting entries as it may before the stream thread waits for room. Waiting for
+   * room as soon as one batch waits held the thread on this task while the other tasks' stages completed, so
+   * their next bulks waited too: a few batches of slack keep every task's stages busy.
+   */
+  boolean overflowing() {
+    return waiting() >= WAITING_BATCHES * options.batchSize();
   }
 
   /**

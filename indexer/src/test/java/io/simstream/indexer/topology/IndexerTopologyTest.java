@@ -962,6 +962,39 @@ class IndexerTopologyTest {
     }
   }
 
+  /**
+   * A full batch whose task has no stage free does not hold the stream thread until a few batches wait: held there,
+   * it kept the thread from the other tasks, whose completed stages then sent nothing.
+   */
+  @Test
+  void aFullBatchWithNoStageFreeHoldsTheThreadOnlyOnceSeveralBatchesWait() {
+    driver.close();
+    startDriver(new TopologyOptions(5, Duration.ofMillis(50), 2, 3, 1, 1 << 20), "indexer-test-slack");
+    SimilarityRun cos = run(DS, "cos", Metric.COSINE, 2);
+    register(cos);
+    driver.advanceWallClockTime(Duration.ofMillis(500));
+    writer.hold();
+    for (int i = 0; i < 5; i++) {
+      send(added(DS, "s" + i, vec(1, i)));
+    }
+    assertThat(writer.inFlight()).as("the first batch is in flight").isEqualTo(1);
+
+    long start = System.nanoTime();
+    for (int i = 5; i < 20; i++) {
+      send(added(DS, "s" + i, vec(1, i)));
+    }
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+    // Waiting for room at each of these 15 records took a second each (CAPACITY_WAIT).
+    assertThat(took).isLessThan(Duration.ofSeconds(10));
+    writer.release();
+    for (int tick = 0; tick < 10 && writer.index(cos.indexName()).size() < 20; tick++) {
+      driver.advanceWallClockTime(TICK);
+      writer.release();
+    }
+    assertThat(writer.index(cos.indexName())).hasSize(20);
+  }
+
   private static <V> int entries(KeyValueStore<String, V> store) {
     try (var all = store.all()) {
       int n = 0;
