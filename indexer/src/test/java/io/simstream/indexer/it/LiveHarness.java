@@ -7,6 +7,7 @@ import io.simstream.config.Settings;
 import io.simstream.config.SimstreamConfig;
 import io.simstream.elasticsearch.ElasticsearchClients;
 import io.simstream.elasticsearch.IndexMapping;
+import io.simstream.elasticsearch.VectorFieldSpec;
 import io.simstream.event.ChangeEvent;
 import io.simstream.event.ChangeEventCodec;
 import io.simstream.json.Json;
@@ -17,6 +18,7 @@ import io.simstream.run.SimilarityRun;
 import io.simstream.servers.LocalServers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -127,6 +129,68 @@ final class LiveHarness implements AutoCloseable {
 
   void registerRun(SimilarityRun run) {
     send(topics.runs().name(), run.key(), topics.runs().valueSerde().serializer().serialize(null, run));
+  }
+
+  /**
+   * Deletes the run as the API does: its record, and with {@code withIndex} a tombstone marked for the indexer,
+   * then the index.
+   */
+  void deleteRun(SimilarityRun run, boolean withIndex) {
+    ProducerRecord<String, byte[]> tombstone = new ProducerRecord<>(topics.runs().name(), run.key(), null);
+    if (withIndex) {
+      tombstone.headers().add(Topics.RUN_CLEANUP_HEADER, run.indexName().getBytes(StandardCharsets.UTF_8));
+    }
+    try {
+      producer.send(tombstone).get();
+    } catch (InterruptedException | ExecutionException e) {
+      throw new IllegalStateException(e);
+    }
+    if (withIndex) {
+      deleteIndex(run.indexName());
+    }
+  }
+
+  /** Renames the run as the API does: the record under its new key first, then the old key's tombstone. */
+  SimilarityRun renameRun(SimilarityRun run, String brainKey) {
+    SimilarityRun renamed = run.withBrainKey(brainKey);
+    registerRun(renamed);
+    send(topics.runs().name(), run.key(), null);
+    return renamed;
+  }
+
+  /** Deletes an index (a cleanup); nothing when it does not exist. */
+  void deleteIndex(String index) {
+    try {
+      rest.performRequest(new Request("DELETE", "/" + index));
+    } catch (ResponseException e) {
+      if (e.getResponse().getStatusLine().getStatusCode() != 404) {
+        throw new UncheckedIOException(e);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Creates the run's index as a user would before connecting a run to it: simstream's mapping, no alias. */
+  void createIndex(SimilarityRun run) {
+    Request create = new Request("PUT", "/" + run.indexName());
+    create.setJsonEntity(IndexMapping.createIndexBody(new VectorFieldSpec(run.metric(), run.dims(),
+        run.indexOptions())));
+    try {
+      rest.performRequest(create);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  boolean indexExists(String index) {
+    try {
+      return rest.performRequest(new Request("HEAD", "/" + index)).getStatusLine().getStatusCode() == 200;
+    } catch (ResponseException e) {
+      return false;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   void sendEvent(ChangeEvent event) {
