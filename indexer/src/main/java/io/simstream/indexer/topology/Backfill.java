@@ -120,7 +120,7 @@ final class Backfill implements AutoCloseable {
       if (owed.owes(run)) {
         continue;
       }
-      String key = progressKey(run, identity);
+      String key = progressKey(run, identity, sync.weightsOf(run));
       BackfillProgress current = progress.get(key);
       if (current == null) {
         current = BackfillProgress.START;
@@ -196,9 +196,13 @@ final class Backfill implements AutoCloseable {
     });
   }
 
-  /** Where the progress of the run's backfill into the index of that identity is kept. */
-  static String progressKey(SimilarityRun run, String identity) {
-    return run.id() + '@' + identity;
+  /**
+   * Where the progress of the run's backfill into the index of that identity, with vectors of those weights, is
+   * kept. Without weights (precomputed vectors, weights that ship with simstream) the key is what it was before
+   * weights were part of it.
+   */
+  static String progressKey(SimilarityRun run, String identity, String weights) {
+    return run.id() + '@' + identity + (weights.isEmpty() ? "" : "@" + weights);
   }
 
   /** Waits for the chunk in flight until {@code deadlineMs}; once its writes completed, stores its progress. */

@@ -77,7 +77,9 @@ final class DocumentSync {
   }
 
   /**
-   * Embeds and stores what the items miss, in place, then starts their writes: the caller waits on them.
+   * Embeds and stores what the items miss, in place, then starts their writes: the caller waits on them. For the
+   * backfill: its writes replace documents of their own version too, which other weights of the run's model may
+   * have computed.
    *
    * @param failed jobs that failed before and were dead-lettered: not tried again
    */
@@ -90,7 +92,7 @@ final class DocumentSync {
       current = items.stream().map(i -> new Item(i.key(), samples.get(i.key()), i.version(), i.removedLabelIds()))
           .toList();
     }
-    return new Started(current, submit(planWrites(current, runsOf)));
+    return new Started(current, submit(planWrites(current, runsOf).stream().map(WriteOp::overwritingEqual).toList()));
   }
 
   /** The images and patches whose model runs have no vector yet, for models this indexer has. */
@@ -274,6 +276,14 @@ final class DocumentSync {
     return new Started(items, submit(ops));
   }
 
+  /**
+   * The weights the run's vectors come from: a model's checkpoint, empty for precomputed vectors and for weights
+   * that ship with simstream. A run's backfill is kept per weights, so new weights fill its index again.
+   */
+  String weightsOf(SimilarityRun run) {
+    return run.isPrecomputed() ? "" : embedders.find(run.model()).map(ImageEmbedder::checkpoint).orElse("");
+  }
+
   private void plan(Item item, SimilarityRun run, List<WriteOp> ops) {
     WritePlanner.plan(item.sampleId(), item.state(), item.version(), item.removedLabelIds(), run,
         run.isPrecomputed() ? run.model() : computedKey(run.model()), ops);
@@ -324,8 +334,8 @@ final class DocumentSync {
 
   /** Whether this task's backfill of the run wrote into any index of it (progress is kept per index identity). */
   private boolean writtenBefore(SimilarityRun run) {
-    try (KeyValueIterator<String, BackfillProgress> it = progress.range(Backfill.progressKey(run, ""),
-        Backfill.progressKey(run, "\uffff"))) {
+    try (KeyValueIterator<String, BackfillProgress> it = progress.range(Backfill.progressKey(run, "", ""),
+        Backfill.progressKey(run, "\uffff", ""))) {
       return it.hasNext();
     }
   }

@@ -33,7 +33,7 @@ final class BulkBody {
         action.writeStringField("_index", index ? IndexMapping.writeAlias(op.index()) : op.index());
         action.writeStringField("_id", op.id());
         action.writeNumberField("version", op.version());
-        action.writeStringField("version_type", "external");
+        action.writeStringField("version_type", op.overwritesEqual() ? "external_gte" : "external");
         if (index) {
           action.writeBooleanField("require_alias", true);
         }

@@ -17,7 +17,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * An in-memory index with Elasticsearch's external-versioning rule (a write needs a higher version
- * than the one stored, deletes leave their version behind), recording every batch it was given.
+ * than the one stored, or an equal one with external_gte; deletes leave their version behind), recording every
+ * batch it was given.
  */
 public final class RecordingWriter implements VectorIndexWriter {
   public record Doc(String sampleId, String labelId, float[] vector, long version, DocumentSummary summary) {
@@ -174,7 +175,7 @@ public final class RecordingWriter implements VectorIndexWriter {
       Map<String, Doc> docs = indexes.computeIfAbsent(op.index(), i -> new TreeMap<>());
       Doc current = docs.get(op.id());
       long stored = current != null ? current.version() : tombstones.getOrDefault(op.index() + "/" + op.id(), -1L);
-      if (stored >= op.version()) {
+      if (op.overwritesEqual() ? stored > op.version() : stored >= op.version()) {
         conflicts++;
         continue;
       }

@@ -76,6 +76,8 @@ class IndexerTopologyTest {
   private final AtomicInteger embedCalls = new AtomicInteger();
   /** The fake CLIP's weights: what tells its vectors from those of other files under the same model name. */
   private String clipCheckpoint = "";
+  /** Weights of the fake CLIP whose whole-image vectors differ from the others' (third component 3, not 2). */
+  private static final String OTHER_WEIGHTS = "weights-2";
   private final AtomicInteger flakyFailures = new AtomicInteger(1);
   private final List<ImageEmbedder.Image> embedded = new ArrayList<>();
   /** Embedding batches kept from running while true, to act while one is in flight. */
@@ -123,7 +125,7 @@ class IndexerTopologyTest {
             : i.uri().contains("down") || (i.uri().contains("flaky") && flakyFailures.getAndDecrement() > 0)
             ? Outcome.failed(EmbeddingFailure.FETCH_FAILED, "connection reset fetching " + i.uri())
             : i.uri().contains("overflow") ? Outcome.of(vec(Float.NaN, 1, 2))
-            : i.crop() == null ? Outcome.of(vec(i.uri().length(), 1, 2))
+            : i.crop() == null ? Outcome.of(vec(i.uri().length(), 1, clipCheckpoint.equals(OTHER_WEIGHTS) ? 3 : 2))
             : Outcome.of(vec(i.uri().length(), (float) i.crop().x(), (float) i.crop().width()))).toList();
       }
     };
@@ -1068,7 +1070,7 @@ class IndexerTopologyTest {
     flush();
     assertThat(embedCalls.get()).isEqualTo(1);
 
-    clipCheckpoint = "weights-2";
+    clipCheckpoint = OTHER_WEIGHTS;
     SimilarityRun second = Events.modelRun(DS, "clip_again", "clip", 3);
     register(second);
     for (int tick = 0; tick < 5 && writer.index(second.indexName()).isEmpty(); tick++) {
@@ -1079,6 +1081,30 @@ class IndexerTopologyTest {
     assertThat(embedCalls.get()).as("embedded again by the new weights").isEqualTo(2);
     SampleState state = driver.<String, SampleState>getKeyValueStore(IndexerTopology.SAMPLES_STORE).get(key("s1"));
     assertThat(state.computed()).as("the old weights' vector is not kept beside it").hasSize(1);
+  }
+
+  /** After the model's weights change, the run's index is filled again with their vectors, documents of the same version included. */
+  @Test
+  void aRunsIndexIsFilledAgainWithTheVectorsOfItsModelsNewWeights() {
+    clipCheckpoint = "weights-1";
+    SimilarityRun clip = Events.modelRun(DS, "clip", "clip", 3);
+    register(clip);
+    driver.advanceWallClockTime(Duration.ofMillis(500));
+    send(Events.withImage(DS, "s1", "file:/a.jpg"));
+    send(Events.withImage(DS, "s2", "file:/bb.jpg"));
+    flush();
+    driver.advanceWallClockTime(Duration.ofMillis(500));
+    assertThat(writer.index(clip.indexName()).get("s1").vector()).containsExactly(11, 1, 2);
+
+    clipCheckpoint = OTHER_WEIGHTS; // the indexer restarted with another SIMSTREAM_EMBEDDING_CLIP_DIR
+    for (int tick = 0; tick < 5 && embedCalls.get() < 2; tick++) {
+      driver.advanceWallClockTime(Duration.ofMillis(500));
+    }
+    driver.advanceWallClockTime(Duration.ofMillis(500));
+
+    assertThat(writer.index(clip.indexName())).containsOnlyKeys("s1", "s2");
+    assertThat(writer.index(clip.indexName()).get("s1").vector()).containsExactly(11, 1, 3);
+    assertThat(writer.index(clip.indexName()).get("s2").vector()).containsExactly(12, 1, 3);
   }
 
   /** A model that overflows (NaN, infinity) gives no vector to index or keep: the image is dead-lettered once. */

@@ -135,6 +135,13 @@ class BulkVectorWriterIT {
     assertThat(writer.write(List.of(WriteOp.delete(run, "a", 4, "a"))).conflicts()).isEqualTo(1);
     assertThat(metrics.registry().get("simstream.indexer.version.conflicts").counter().count()).isEqualTo(2);
 
+    // A backfill with other weights of the model replaces a document of its own version, and only that.
+    WriteResult sameVersion = writer.write(List.of(
+        WriteOp.index(run, "a", 5, "a", null, new float[] {0, 1}, IMAGE).overwritingEqual()));
+    assertThat(sameVersion.applied()).isEqualTo(1);
+    assertThat(writer.write(List.of(WriteOp.index(run, "a", 4, "a", null, new float[] {1, 1}, IMAGE)
+        .overwritingEqual())).conflicts()).isEqualTo(1);
+
     WriteResult newer = writer.write(List.of(WriteOp.delete(run, "a", 6, "a")));
     assertThat(newer.applied()).isEqualTo(1);
   }
