@@ -144,9 +144,15 @@ final class Backfill implements AutoCloseable {
     }
   }
 
-  /** Starts writing a chunk of what the run owes; null when the outbox is writing every such sample now. */
+  /**
+   * Starts writing a chunk of what the run owes; null when the outbox has every such sample. A sample the outbox
+   * writes now or later is left to it: its state may lack the vectors of a new image, and written from it the
+   * document would go as a delete at the newest version, which refuses the outbox's later write at that version.
+   * The outbox's write owes the run the sample again, and a later chunk writes it.
+   */
   private InFlight owedChunk(SimilarityRun run) {
-    List<DocumentSync.Item> items = owed.items(run, samples, outbox::writing, chunk);
+    List<DocumentSync.Item> items = owed.items(run, samples, key -> outbox.writing(key) || outbox.willWrite(key),
+        chunk);
     if (items.isEmpty()) {
       return null;
     }

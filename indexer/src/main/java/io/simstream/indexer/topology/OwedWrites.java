@@ -63,7 +63,7 @@ final class OwedWrites {
 
   /**
    * Up to {@code max} samples the run owes, as items of their current state, leaving out those {@code busy} says
-   * another write holds: their turn comes at a later call.
+   * another write has: their turn comes at a later call.
    */
   List<DocumentSync.Item> items(SimilarityRun run, KeyValueStore<String, SampleState> samples,
                                 Predicate<String> busy, int max) {

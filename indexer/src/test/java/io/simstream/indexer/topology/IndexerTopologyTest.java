@@ -1287,6 +1287,37 @@ class IndexerTopologyTest {
     assertThat(writer.patches(hidden.indexName()).get("a").vector()).containsExactly(0.6f, 0.8f);
   }
 
+  /**
+   * A sample the outbox will write again (its new image waits to be retried) is left to the outbox by the owed
+   * writes: written from its state before the image loads, its document went as a delete at the newest version,
+   * which then refused the outbox's write of the vector at that version.
+   */
+  @Test
+  void anOwedSampleTheOutboxWillWriteAgainIsLeftToIt() {
+    SimilarityRun hidden = Events.modelRun(DS, "clip", "clip", 3);
+    register(hidden);
+    driver.advanceWallClockTime(Duration.ofMillis(500));
+    send(Events.withImage(DS, "s1", "file:/a.jpg"));
+    flush();
+    driver.advanceWallClockTime(Duration.ofMillis(500));
+    assertThat(writer.index(hidden.indexName())).containsOnlyKeys("s1");
+
+    writer.unreadable(hidden.indexName());
+    send(new io.simstream.event.SampleUpdated(1, DS, "s1", "file:/bb.jpg", Map.of(), List.of(), Events.T0));
+    flush();
+    flakyFailures.set(1); // the next image fails once, then loads: it waits for its retry
+    send(new io.simstream.event.SampleUpdated(1, DS, "s1", "file:/flaky.jpg", Map.of(), List.of(), Events.T0));
+    flush();
+    writer.allow(hidden.indexName());
+    driver.advanceWallClockTime(Duration.ofMillis(500)); // a backfill step, while the image waits for its retry
+    for (int tick = 0; tick < 10; tick++) {
+      driver.advanceWallClockTime(Duration.ofMillis(500));
+    }
+
+    assertThat(writer.index(hidden.indexName())).containsOnlyKeys("s1");
+    assertThat(writer.index(hidden.indexName()).get("s1").vector()).containsExactly("file:/flaky.jpg".length(), 1, 2);
+  }
+
   @Test
   void aRunDeletedWithItsIndexIsRetiredInTheWriterAndOneDeletedAloneIsNot() {
     SimilarityRun kept = run(DS, "kept", Metric.COSINE, 2);
