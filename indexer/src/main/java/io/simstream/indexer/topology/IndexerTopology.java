@@ -113,6 +113,8 @@ public final class IndexerTopology {
         }
       } else {
         store.put(record.key(), record.value());
+        // In the topic's order, so every instance (and a replay) sees a new run take the name after the old one left.
+        writer.claim(record.value());
       }
       changes.written();
     }

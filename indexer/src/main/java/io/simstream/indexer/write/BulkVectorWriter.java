@@ -156,8 +156,6 @@ public final class BulkVectorWriter implements VectorIndexWriter {
       throw new IndexWriteException(IndexWriteException.Reason.INDEX_REFUSED, "run " + run.brainKey()
           + " was deleted with its index " + index, null);
     }
-    // A new run of that name (created once the index was gone) takes it over.
-    retiredIndexes.remove(index);
     KnownIndex known = knownIndexes.get(index);
     if (known != null) {
       // Left by a thread that lost the creation race, or by a failure before the index was known.
@@ -412,9 +410,18 @@ public final class BulkVectorWriter implements VectorIndexWriter {
     recreating.computeIfPresent(index, (name, recreated) -> recreated.id().equals(run.id()) ? null : recreated);
     LOG.info("Run {} of dataset {} was deleted with its index {}: its writes are dropped", run.brainKey(),
         run.dataset(), index);
+    if (clock.millis() - deletedAtMs > RETIRED_SWEEPS_MS.get(RETIRED_SWEEPS_MS.size() - 1)) {
+      return; // an old deletion read again (a restore): no write of this process was on its way then
+    }
     for (long delayMs : RETIRED_SWEEPS_MS) {
       scheduler.schedule(() -> deleteIfCreatedSince(run, deletedAtMs), delayMs, TimeUnit.MILLISECONDS);
     }
+  }
+
+  @Override
+  public void claim(SimilarityRun run) {
+    retiredIndexes.computeIfPresent(run.indexName(), (index, retiredId) -> retiredId.equals(run.id()) ? retiredId
+        : null);
   }
 
   /**
@@ -429,12 +436,15 @@ public final class BulkVectorWriter implements VectorIndexWriter {
     }
     try {
       Request settings = new Request("GET", "/" + index + "/_settings/index.creation_date");
+      settings.setOptions(CHECK_OPTIONS);
       JsonNode body = Json.MAPPER.readTree(EntityUtils.toByteArray(rest.performRequest(settings).getEntity()));
       long createdAtMs = body.path(index).path("settings").path("index").path("creation_date").asLong();
       if (createdAtMs < deletedAtMs - CLOCK_SKEW_MS) {
         return; // older: the index the API deletes itself, or one a user keeps
       }
-      rest.performRequest(new Request("DELETE", "/" + index));
+      Request delete = new Request("DELETE", "/" + index);
+      delete.setOptions(CHECK_OPTIONS);
+      rest.performRequest(delete);
       LOG.warn("Index {} of run {}, deleted with it, was created again by a write on its way; deleted it", index,
           run.brainKey());
     } catch (ResponseException e) {

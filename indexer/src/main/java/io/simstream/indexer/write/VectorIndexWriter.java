@@ -25,10 +25,13 @@ public interface VectorIndexWriter extends AutoCloseable {
 
   /**
    * The run was deleted with its index at {@code deletedAtMs}: its writes, in flight or to come, are dropped, its
-   * index is never created for it again, until a run of another id claims that index name ({@link #ensureIndex}),
-   * and an index of that name created since (by a write already on its way) is deleted.
+   * index is never created for it again, until a run of another id claims that index name ({@link #claim}), and an
+   * index of that name created since (by a write already on its way) is deleted.
    */
   void retire(SimilarityRun run, long deletedAtMs);
+
+  /** The run is in the runs topic: an index of its name retired with a run of another id is this run's now. */
+  void claim(SimilarityRun run);
 
   /** How this writer's requests carry vectors: what an op's bytes in flight are estimated by. */
   BulkVectorEncoding vectorEncoding();

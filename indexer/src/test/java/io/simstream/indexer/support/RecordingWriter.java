@@ -34,6 +34,7 @@ public final class RecordingWriter implements VectorIndexWriter {
   private final java.util.Set<String> unreachable = new java.util.HashSet<>();
   private final java.util.Set<String> unreadable = new java.util.HashSet<>();
   private final List<String> retired = new ArrayList<>();
+  private final List<String> claimed = new ArrayList<>();
   private boolean holding;
   private Float rejectedFirst;
   private int conflicts;
@@ -78,6 +79,16 @@ public final class RecordingWriter implements VectorIndexWriter {
   @Override
   public void retire(SimilarityRun run, long deletedAtMs) {
     retired.add(run.id());
+  }
+
+  @Override
+  public void claim(SimilarityRun run) {
+    claimed.add(run.id());
+  }
+
+  /** Ids of the runs {@link #claim}ed, in order. */
+  public List<String> claimed() {
+    return claimed;
   }
 
   /** Ids of the runs {@link #retire}d, in order. */

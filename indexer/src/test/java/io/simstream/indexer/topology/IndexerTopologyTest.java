@@ -1330,6 +1330,8 @@ class IndexerTopologyTest {
         cleaned.indexName().getBytes(StandardCharsets.UTF_8))));
 
     assertThat(writer.retired()).containsExactly(cleaned.id());
+    assertThat(writer.claimed()).as("a run put on the topic claims its index name").containsExactly(kept.id(),
+        cleaned.id());
   }
 
   @Test

@@ -283,6 +283,7 @@ class BulkVectorWriterTest {
       SimilarityRun successor = new SimilarityRun("r2", "ds", "bk", index, SimilarityRun.PRECOMPUTED, Metric.COSINE,
           2, null, "flat", false, Instant.now());
 
+      writer.claim(successor);
       assertThat(writer.ensureIndex(successor)).isEqualTo("u2");
       assertThat(writer.submit(List.of(WriteOp.delete(successor, "s1", 1, "s1"))).result().get().applied())
           .isEqualTo(1);
@@ -321,6 +322,44 @@ class BulkVectorWriterTest {
       assertThat(deleted.await(30, TimeUnit.SECONDS)).as("the index created again is deleted").isTrue();
       assertThat(requests).contains("GET /" + older.indexName() + "/_settings/index.creation_date")
           .filteredOn(r -> r.startsWith("DELETE ")).containsExactly("DELETE /" + REFUSED_RUN.indexName());
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  /**
+   * A new run that took the name of an index deleted with its run keeps that index, even where no write of it was
+   * made yet: the indexer's look for an index created again must not take the new run's for one.
+   */
+  @Test
+  void theIndexOfANewRunThatTookTheNameIsNotDeletedAsOneCreatedAgain() throws Exception {
+    long deletedAtMs = System.currentTimeMillis();
+    SimilarityRun successor = new SimilarityRun("r2", "ds", "bk", REFUSED_RUN.indexName(), SimilarityRun.PRECOMPUTED,
+        Metric.COSINE, 2, null, "flat", false, Instant.now());
+    SimilarityRun later = new SimilarityRun("r3", "ds", "other", "idx-later", SimilarityRun.PRECOMPUTED,
+        Metric.COSINE, 2, null, "flat", false, Instant.now());
+    List<String> requests = Collections.synchronizedList(new ArrayList<>());
+    CountDownLatch laterDeleted = new CountDownLatch(1);
+    HttpServer server = fakeElasticsearch(request -> {
+      requests.add(request);
+      if (request.startsWith("DELETE ")) {
+        if (request.equals("DELETE /" + later.indexName())) {
+          laterDeleted.countDown();
+        }
+        return new Answer(200, "{\"acknowledged\":true}");
+      }
+      String index = request.split("/")[1];
+      return new Answer(200, "{\"" + index + "\":{\"settings\":{\"index\":{\"creation_date\":\""
+          + (deletedAtMs + 200) + "\"}}}}");
+    });
+    try {
+      BulkVectorWriter writer = writerFor(server, java.time.Clock.systemUTC(), Duration.ofSeconds(10));
+      writer.retire(REFUSED_RUN, deletedAtMs);
+      writer.claim(successor);
+      writer.retire(later, deletedAtMs);
+
+      assertThat(laterDeleted.await(30, TimeUnit.SECONDS)).as("the sweeps ran").isTrue();
+      assertThat(requests).filteredOn(r -> r.startsWith("DELETE ")).containsExactly("DELETE /" + later.indexName());
     } finally {
       server.stop(0);
     }
