@@ -10,6 +10,7 @@ import io.simstream.indexer.state.SampleState;
 import io.simstream.indexer.write.IndexWriteException;
 import io.simstream.indexer.write.PendingWrite;
 import io.simstream.indexer.write.VectorIndexWriter;
+import io.simstream.indexer.write.WithdrawingWrite;
 import io.simstream.indexer.write.WriteOp;
 import io.simstream.indexer.write.WriteResult;
 import io.simstream.json.Json;
@@ -289,8 +290,9 @@ final class DocumentSync {
         run.isPrecomputed() ? run.model() : computedKey(run.model()), ops);
   }
 
-  private PendingWrite submit(List<WriteOp> ops) {
-    return ops.isEmpty() ? PendingWrite.completed(new WriteResult(0, 0, List.of())) : writer.submit(ops);
+  /** Submits ops; a refused new vector has its document withdrawn before the result completes. */
+  PendingWrite submit(List<WriteOp> ops) {
+    return WithdrawingWrite.submit(writer, ops);
   }
 
   /** Where a run's writes go for now. */

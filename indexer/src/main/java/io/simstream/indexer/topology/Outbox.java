@@ -395,14 +395,9 @@ final class Outbox implements AutoCloseable {
     };
     submit(ops, release, result -> {
       DocumentSync.deadLetterRejections(current, runsOf, result, deadLetters);
-      // A refused new vector must not leave the previous one searchable: its document goes.
-      List<WriteOp> withdraw = result.rejected().stream().map(WriteResult.Rejection::op)
-          .filter(op -> op.action() == WriteOp.Action.INDEX).map(WriteOp::withdrawn).toList();
-      submit(withdraw, release, ignored -> {
-        acknowledge(current);
-        release.run();
-        metrics.flushed(current.size(), ops.size(), System.nanoTime() - start);
-      });
+      acknowledge(current);
+      release.run();
+      metrics.flushed(current.size(), ops.size(), System.nanoTime() - start);
     });
   }
 
@@ -415,7 +410,7 @@ final class Outbox implements AutoCloseable {
       then.accept(new WriteResult(0, 0, List.of()));
       return;
     }
-    PendingWrite write = writer.submit(ops);
+    PendingWrite write = sync.submit(ops);
     open.add(write);
     write.result().whenComplete((result, error) -> completions.add(() -> {
       open.remove(write);

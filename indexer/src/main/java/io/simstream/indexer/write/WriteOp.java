@@ -22,9 +22,9 @@ public record WriteOp(Action action, String index, String id, long version, Stri
     return new WriteOp(Action.DELETE, run.indexName(), id, version, sampleId, null, null, null, false);
   }
 
-  /** The delete that withdraws this op's document, at the same version. */
+  /** The delete that withdraws this op's document, at the same version and replacing what this op would have. */
   public WriteOp withdrawn() {
-    return new WriteOp(Action.DELETE, index, id, version, sampleId, null, null, null, false);
+    return new WriteOp(Action.DELETE, index, id, version, sampleId, null, null, null, overwritesEqual);
   }
 
   /** This write, replacing a document of its own version too. */

@@ -1107,6 +1107,30 @@ class IndexerTopologyTest {
     assertThat(writer.index(clip.indexName()).get("s2").vector()).containsExactly(12, 1, 3);
   }
 
+  @Test
+  void aRefusedVectorOfNewWeightsDoesNotLeaveTheOldWeightsVectorSearchable() {
+    clipCheckpoint = "weights-1";
+    SimilarityRun clip = Events.modelRun(DS, "clip", "clip", 3);
+    register(clip);
+    driver.advanceWallClockTime(Duration.ofMillis(500));
+    send(Events.withImage(DS, "s1", "file:/a.jpg"));
+    send(Events.withImage(DS, "s2", "file:/bb.jpg"));
+    flush();
+    driver.advanceWallClockTime(Duration.ofMillis(500));
+    assertThat(writer.index(clip.indexName())).containsOnlyKeys("s1", "s2");
+
+    writer.rejectVectorsStartingWith(12); // s2's vector under the new weights
+    clipCheckpoint = OTHER_WEIGHTS;
+    for (int tick = 0; tick < 5 && embedCalls.get() < 2; tick++) {
+      driver.advanceWallClockTime(Duration.ofMillis(500));
+    }
+    driver.advanceWallClockTime(Duration.ofMillis(500));
+
+    assertThat(writer.index(clip.indexName())).as("the old weights' vector of s2 is withdrawn").containsOnlyKeys("s1");
+    assertThat(writer.index(clip.indexName()).get("s1").vector()).containsExactly(11, 1, 3);
+    assertThat(deadLetters.readRecordsToList()).extracting(TestRecord::key).containsExactly(key("s2"));
+  }
+
   /** A model that overflows (NaN, infinity) gives no vector to index or keep: the image is dead-lettered once. */
   @Test
   void aModelVectorThatIsNotFiniteIsDeadLetteredNotKept() {
@@ -1258,6 +1282,30 @@ class IndexerTopologyTest {
     send(updated(DS, "s3", vec(1, 0)));
     flush();
     assertThat(writer.index(hidden.indexName()).get("s3").vector()).as("written live again").containsExactly(1f, 0f);
+  }
+
+  @Test
+  void aRefusedOwedVectorDoesNotLeaveThePreviousOneSearchable() {
+    SimilarityRun hidden = run(DS, "hidden", Metric.COSINE, 2);
+    register(hidden);
+    send(added(DS, "s1", vec(1, 0)));
+    send(added(DS, "s2", vec(0, 1)));
+    flush();
+    driver.advanceWallClockTime(Duration.ofMillis(500));
+    assertThat(writer.index(hidden.indexName())).containsOnlyKeys("s1", "s2");
+
+    writer.unreadable(hidden.indexName());
+    writer.rejectVectorsStartingWith(7);
+    send(updated(DS, "s1", vec(7, 7)));
+    flush();
+    driver.advanceWallClockTime(Duration.ofMillis(500));
+    showAgain(hidden);
+
+    assertThat(writer.index(hidden.indexName())).as("s1's old vector is withdrawn").containsOnlyKeys("s2");
+    assertThat(entries(driver.getKeyValueStore(IndexerTopology.OWED_STORE))).as("nothing owed any more").isZero();
+    List<TestRecord<String, byte[]>> letters = deadLetters.readRecordsToList();
+    assertThat(letters).extracting(TestRecord::key).containsExactly(key("s1"));
+    assertThat(reason(letters.get(0))).startsWith("rejected_by_index: mapper_parsing_exception");
   }
 
   @Test
