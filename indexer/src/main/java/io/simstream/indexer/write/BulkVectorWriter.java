@@ -79,12 +79,10 @@ public final class BulkVectorWriter implements VectorIndexWriter {
       .setRequestConfig(CHECK_TIMEOUTS).build();
   private static final String ALREADY_EXISTS = "resource_already_exists_exception";
   /**
-   * When, after a run deleted with its index, to look for that index created again: a write already sent lands
-   * within a request's timeout.
+   * When, after a run deleted with its index, to look for that index left or created again: a write already sent
+   * lands within a request's timeout.
    */
   private static final List<Long> RETIRED_SWEEPS_MS = List.of(5_000L, 60_000L);
-  /** Creation times this much before a run's deletion still count as after it: the API's clock is not ours. */
-  private static final long CLOCK_SKEW_MS = 30_000;
 
   private final ElasticsearchClient es;
   /** The same client with {@link #CHECK_TIMEOUTS}, for the typed calls of an index check (create, add fields). */
@@ -414,7 +412,7 @@ public final class BulkVectorWriter implements VectorIndexWriter {
       return; // an old deletion read again (a restore): no write of this process was on its way then
     }
     for (long delayMs : RETIRED_SWEEPS_MS) {
-      scheduler.schedule(() -> deleteIfCreatedSince(run, deletedAtMs), delayMs, TimeUnit.MILLISECONDS);
+      scheduler.schedule(() -> deleteRetired(run, backoff()), delayMs, TimeUnit.MILLISECONDS);
     }
   }
 
@@ -425,37 +423,43 @@ public final class BulkVectorWriter implements VectorIndexWriter {
   }
 
   /**
-   * Deletes the retired run's index if it was created since the run's deletion: a write sent before this writer
-   * knew (a delete auto-creates its index, an index op that found it gone created it again) would otherwise leave
-   * it for good. An index of that name a new run took over stays.
+   * Deletes the retired run's index if it is there: the API deletes it after the run's record, but its delete may
+   * have failed, and a write sent before this writer knew (a delete auto-creates its index, an index op that found
+   * it gone created it again) may have created it since. An index of that name a new run took over stays. A try
+   * Elasticsearch does not answer is made again within the retry budget.
    */
-  private void deleteIfCreatedSince(SimilarityRun run, long deletedAtMs) {
+  private void deleteRetired(SimilarityRun run, Backoff backoff) {
     String index = run.indexName();
     if (!run.id().equals(retiredIndexes.get(index))) {
       return;
     }
+    Request delete = new Request("DELETE", "/" + index);
+    delete.setOptions(CHECK_OPTIONS);
     try {
-      Request settings = new Request("GET", "/" + index + "/_settings/index.creation_date");
-      settings.setOptions(CHECK_OPTIONS);
-      JsonNode body = Json.MAPPER.readTree(EntityUtils.toByteArray(rest.performRequest(settings).getEntity()));
-      long createdAtMs = body.path(index).path("settings").path("index").path("creation_date").asLong();
-      if (createdAtMs < deletedAtMs - CLOCK_SKEW_MS) {
-        return; // older: the index the API deletes itself, or one a user keeps
-      }
-      Request delete = new Request("DELETE", "/" + index);
-      delete.setOptions(CHECK_OPTIONS);
       rest.performRequest(delete);
-      LOG.warn("Index {} of run {}, deleted with it, was created again by a write on its way; deleted it", index,
-          run.brainKey());
+      LOG.warn("Index {} of run {}, deleted with it, was still there or created again by a write on its way;"
+          + " deleted it", index, run.brainKey());
     } catch (ResponseException e) {
-      if (e.getResponse().getStatusLine().getStatusCode() != NOT_FOUND) {
-        LOG.warn("Could not check whether index {} of a deleted run was created again: {}", index,
+      if (e.getResponse().getStatusLine().getStatusCode() == NOT_FOUND) {
+        return;
+      }
+      if (!retryable(e) || !deleteRetiredLater(run, backoff)) {
+        LOG.warn("Could not delete index {} of run {}, deleted with it: {}", index, run.brainKey(),
             ElasticsearchFailures.describe(e));
       }
     } catch (IOException | RuntimeException e) {
-      LOG.warn("Could not check whether index {} of a deleted run was created again: {}", index,
-          ElasticsearchFailures.describe(e));
+      if (!deleteRetiredLater(run, backoff)) {
+        LOG.warn("Could not delete index {} of run {}, deleted with it: {}", index, run.brainKey(),
+            ElasticsearchFailures.describe(e));
+      }
     }
+  }
+
+  /** Schedules another try; false once the retry budget is spent. */
+  private boolean deleteRetiredLater(SimilarityRun run, Backoff backoff) {
+    OptionalLong delay = backoff.next();
+    delay.ifPresent(ms -> scheduler.schedule(() -> deleteRetired(run, backoff), ms, TimeUnit.MILLISECONDS));
+    return delay.isPresent();
   }
 
   private boolean retired(WriteOp op) {
