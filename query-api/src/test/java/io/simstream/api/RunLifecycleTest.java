@@ -123,6 +123,32 @@ class RunLifecycleTest {
     assertThat(api.delete(runPath("gone") + "?cleanup=maybe").status()).isEqualTo(400);
   }
 
+  /**
+   * An index Elasticsearch will not delete once the run's record is gone: the answer says the run is deleted and its
+   * index is not, so the caller does not take the whole call for undone and retry into a 404.
+   */
+  @Test
+  void aRunWhoseIndexCannotBeDeletedIsDeletedAndTheAnswerSaysTheIndexIsLeft() {
+    ApiClient.Response created = create(Map.of("brainKey", "stuck", "dims", 4));
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    String index = created.json().path("run").path("indexName").asText();
+    EsLoader.send("PUT", "/" + index + "/_settings", "{\"index.blocks.read_only\":true}"
+        .getBytes(StandardCharsets.UTF_8), "application/json");
+    try {
+      ApiClient.Response deleted = api.delete(runPath("stuck") + "?cleanup=true");
+
+      assertThat(deleted.status()).as(deleted.body()).isGreaterThanOrEqualTo(500);
+      assertThat(deleted.error()).contains("run 'stuck' of dataset '" + dataset + "' is deleted")
+          .contains("index '" + index + "' is not").contains("cluster_block_exception");
+      assertThat(api.get(runPath("stuck")).status()).isEqualTo(404);
+      assertThat(lastRunRecord(dataset + "/stuck").headers().lastHeader(Topics.RUN_CLEANUP_HEADER)).isNotNull();
+    } finally {
+      EsLoader.send("PUT", "/" + index + "/_settings", "{\"index.blocks.read_only\":null}"
+          .getBytes(StandardCharsets.UTF_8), "application/json");
+      EsLoader.send("DELETE", "/" + index, new byte[0], "application/json");
+    }
+  }
+
   /** The last record of the runs topic with this key. */
   private static ConsumerRecord<String, byte[]> lastRunRecord(String key) {
     Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestBackends.kafka(),

@@ -2,6 +2,8 @@ package io.simstream.api.run;
 
 import io.simstream.api.dataset.DatasetService;
 import io.simstream.api.elasticsearch.VectorIndexAdmin;
+import io.simstream.api.error.ApiException;
+import io.simstream.api.error.BackendUnavailableException;
 import io.simstream.api.error.BadRequestException;
 import io.simstream.api.error.ConflictException;
 import io.simstream.api.error.NotFoundException;
@@ -245,7 +247,16 @@ public final class RunService {
   public synchronized Cleanup deleteWithIndex(String dataset, String brainKey) {
     SimilarityRun run = require(dataset, brainKey);
     runs.remove(run.key(), Map.of(Topics.RUN_CLEANUP_HEADER, run.indexName()));
-    return new Cleanup(run.indexName(), indexes.delete(run.indexName()));
+    try {
+      return new Cleanup(run.indexName(), indexes.delete(run.indexName()));
+    } catch (ApiException e) {
+      // The record is gone: the same call again would answer 404, so the answer must say what is left.
+      String message = "run '" + brainKey + "' of dataset '" + dataset + "' is deleted, but its index '"
+          + run.indexName() + "' is not: " + e.getMessage() + ". The indexer tries again while Elasticsearch is"
+          + " unavailable (within its retry budget); otherwise delete the index yourself";
+      throw e instanceof BackendUnavailableException unavailable
+          ? new BackendUnavailableException(unavailable.reason(), message, e) : new ApiException(e.status(), message, e);
+    }
   }
 
   /** The outcome of a cleanup: the run's index and whether it existed (and was deleted). */
