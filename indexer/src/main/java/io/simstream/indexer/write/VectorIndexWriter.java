@@ -26,7 +26,8 @@ public interface VectorIndexWriter extends AutoCloseable {
   /**
    * The run was deleted with its index at {@code deletedAtMs}: its writes, in flight or to come, are dropped, its
    * index is never created for it again, until a run of another id claims that index name ({@link #claim}), and an
-   * index of that name created since (by a write already on its way) is deleted.
+   * index of that name still there a little later (the API's delete failed, or a write already on its way created
+   * it again) is deleted.
    */
   void retire(SimilarityRun run, long deletedAtMs);
 
