@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import org.apache.http.HttpHost;
 import org.apache.http.client.config.RequestConfig;
 import org.apache.http.entity.ContentType;
@@ -94,6 +95,22 @@ final class DirectElasticsearch implements AutoCloseable {
       searchable += segment.path("searchable").asBoolean() ? 1 : 0;
     }
     return searchable;
+  }
+
+  /**
+   * What Elasticsearch did to the index since it was created, as "refreshes 7 (external 7, 412 ms), flushes 0, ...":
+   * how many refreshes, flushes and merges a load caused and what they took, to compare loads of the same documents.
+   */
+  String indexStats(String index) {
+    JsonNode total = request("GET", "/" + index + "/_stats/refresh,flush,merge,segments,indexing", null)
+        .path("_all").path("primaries");
+    JsonNode refresh = total.path("refresh");
+    JsonNode merges = total.path("merges");
+    return String.format(Locale.ROOT, "refreshes %d (external %d, %d ms), flushes %d, merges %d (%d docs, %d ms),"
+            + " segments %d, indexing %d ms", refresh.path("total").asLong(), refresh.path("external_total").asLong(),
+        refresh.path("total_time_in_millis").asLong(), total.path("flush").path("total").asLong(),
+        merges.path("total").asLong(), merges.path("total_docs").asLong(), merges.path("total_time_in_millis").asLong(),
+        total.path("segments").path("count").asLong(), total.path("indexing").path("index_time_in_millis").asLong());
   }
 
   /** Searchable documents: _count sees only refreshed segments, as a search does. */

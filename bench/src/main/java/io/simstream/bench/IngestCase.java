@@ -188,6 +188,7 @@ final class IngestCase implements BenchCase {
       double perSecond = raw.load(index, spec(options), vectors, TIMEOUT);
       Map<String, Double> cpu = StackCpu.between(cpuBefore, stack.cpu().millis());
       String threads = elasticsearchThreads.stop(vectors.size());
+      System.out.printf("  raw load %.0f vectors/s, its index: %s%n", perSecond, stack.es().indexStats(index));
       stack.es().deleteIndex(index);
       return new Raw(perSecond, cpu, threads);
     }
@@ -242,6 +243,9 @@ final class IngestCase implements BenchCase {
       events.add(SampleEvents.withVector(dataset, SampleEvents.sampleId("s", i), vectors.get(i)));
     }
     T measured = timing.measure(pipeline, index, events, vectors.size() + 1L, TIMEOUT);
+    if (samplePools) {
+      System.out.printf("  measured drain's index: %s%n", stack.es().indexStats(index));
+    }
     stack.dropRun(dataset, "vec", index);
     return measured;
   }
