@@ -41,8 +41,9 @@ final class InferenceEngines {
   }
 
   /**
-   * The image tower ({@code [batch, 3, imageSize, imageSize]} input) on the chosen engine, falling
-   * back to CPU as described above. A TensorRT tower must also run one blank batch before it is used.
+   * The image tower ({@code [batch, 3, imageSize, imageSize]} input) on the chosen engine, falling back to CPU as
+   * described above. A TensorRT tower is built on a thread of its own ({@link PromotingTower}) and runs one blank
+   * batch before it takes over from the CPU.
    */
   static ImageTower openImageTower(Path onnx, String inputName, String outputName, int imageSize,
       EmbeddingConfig config) {
@@ -54,21 +55,22 @@ final class InferenceEngines {
       log.info("No NVIDIA GPU visible; running {} on ONNX Runtime (CPU)", onnx.getFileName());
       return openCpu(onnx, outputName);
     }
-    OnnxSession tensorRt = null;
+    return PromotingTower.start(openCpu(onnx, outputName),
+        () -> openTensorRtTower(onnx, inputName, outputName, imageSize, config), onnx.getFileName().toString());
+  }
+
+  private static ImageTower openTensorRtTower(Path onnx, String inputName, String outputName, int imageSize,
+      EmbeddingConfig config) throws Exception {
+    int batch = config.batchSize();
+    OnnxSession tensorRt = openTensorRt(onnx, outputName, batch, config.cacheDirectory());
     try {
-      int batch = config.batchSize();
-      tensorRt = openTensorRt(onnx, outputName, batch, config.cacheDirectory());
       tensorRt.run(ModelInput.floats(inputName, new float[batch * 3 * imageSize * imageSize],
           batch, 3, imageSize, imageSize));
-      return new FallbackTower(tensorRt, () -> openCpu(onnx, outputName), onnx.getFileName().toString());
-    } catch (Throwable e) { // native load failures are Errors (UnsatisfiedLinkError, ExceptionInInitializerError)
-      if (tensorRt != null) {
-        tensorRt.close();
-      }
-      log.warn("TensorRT unavailable for {} ({}); falling back to ONNX Runtime (CPU)",
-          onnx.getFileName(), rootMessage(e));
-      return openCpu(onnx, outputName);
+    } catch (Throwable e) {
+      tensorRt.close();
+      throw e;
     }
+    return new FallbackTower(tensorRt, () -> openCpu(onnx, outputName), onnx.getFileName().toString());
   }
 
   /**

@@ -8,6 +8,8 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,12 +42,13 @@ class EngineFallbackTest {
   }
 
   @Test
-  void tensorRtRequestFallsBackToCpuWithOneWarning() {
+  void tensorRtRequestFallsBackToCpuWithOneWarning() throws InterruptedException {
     try (Embedder embedder = EmbedderFactory.create(config(EngineChoice.TENSORRT))) {
       assertThat(embedder.engineName()).isEqualTo("OnnxRuntime");
       assertThat(embedder.embedImages(List.of(ImageInput.of(TestImages.photo("rocket.jpg", dir)))).get(0).isSuccess())
           .isTrue();
     }
+    awaitEvents(1); // the engine is built, and fails here, on a thread of its own
     assertThat(events.list).singleElement().satisfies(event -> {
       assertThat(event.getLevel()).isEqualTo(Level.WARN);
       assertThat(event.getFormattedMessage())
@@ -73,6 +76,73 @@ class EngineFallbackTest {
     assertThat(events.list).isEmpty();
   }
 
+  /**
+   * A TensorRT engine takes seconds to a minute to build: the tower serves on the CPU meanwhile, then moves to the
+   * engine, padding the batches to the engine's fixed size, and closes the CPU session.
+   */
+  @Test
+  void aTowerRunsOnTheCpuWhileItsEngineIsBuiltThenOnTheEngine() throws InterruptedException {
+    FakeTower cpu = new FakeTower(InferenceEngines.ONNX_RUNTIME, new float[] {1, 2}, 0);
+    FakeTower gpu = new FakeTower(InferenceEngines.TENSORRT, new float[] {3, 4, 0, 0, 0, 0}, 3);
+    CountDownLatch built = new CountDownLatch(1);
+    PromotingTower tower = PromotingTower.start(cpu, () -> {
+      built.await();
+      return gpu;
+    }, "model.onnx");
+    ModelInput one = ModelInput.floats("pixel_values", new float[] {9, 9, 9, 9}, 1, 1, 2, 2);
+
+    assertThat(tower.run(one)).as("on the CPU while the engine is built").containsExactly(1, 2);
+    assertThat(tower.engineName()).isEqualTo(InferenceEngines.ONNX_RUNTIME);
+    built.countDown();
+    awaitEvents(1);
+
+    assertThat(tower.engineName()).isEqualTo(InferenceEngines.TENSORRT);
+    assertThat(tower.fixedBatch()).as("padding is the tower's business").isZero();
+    assertThat(tower.run(one)).as("the first of three rows").containsExactly(3, 4);
+    assertThat(gpu.last.shape()).containsExactly(3, 1, 2, 2);
+    assertThat(gpu.last.floats()).containsExactly(9, 9, 9, 9, 0, 0, 0, 0, 0, 0, 0, 0);
+    assertThat(cpu.closed).isTrue();
+    assertThat(cpu.runs).hasValue(1);
+    assertThat(events.list).singleElement().satisfies(event -> {
+      assertThat(event.getLevel()).isEqualTo(Level.INFO);
+      assertThat(event.getFormattedMessage()).startsWith("model.onnx runs on TensorRT from now on");
+    });
+  }
+
+  @Test
+  void aTowerClosedWhileItsEngineIsBuiltClosesTheEngineOnceBuiltAndNeverUsesIt() throws InterruptedException {
+    FakeTower cpu = new FakeTower(InferenceEngines.ONNX_RUNTIME, new float[] {1, 2}, 0);
+    FakeTower gpu = new FakeTower(InferenceEngines.TENSORRT, new float[] {3, 4}, 1);
+    CountDownLatch built = new CountDownLatch(1);
+    CountDownLatch handedOver = new CountDownLatch(1);
+    PromotingTower tower = PromotingTower.start(cpu, () -> {
+      built.await();
+      handedOver.countDown();
+      return gpu;
+    }, "model.onnx");
+
+    tower.close();
+    built.countDown();
+    handedOver.await();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!gpu.closed && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+
+    assertThat(cpu.closed).isTrue();
+    assertThat(gpu.closed).isTrue();
+    assertThat(gpu.runs).hasValue(0);
+    assertThat(tower.engineName()).isEqualTo(InferenceEngines.ONNX_RUNTIME);
+  }
+
+  /** Waits, on a loaded machine as long as it takes up to a minute, until {@code count} events were logged. */
+  private void awaitEvents(int count) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (events.list.size() < count && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+  }
+
   private EmbeddingConfig config(EngineChoice engine) {
     return EmbeddingConfig.defaults().withEngine(engine).withBatchSize(2).withCacheDirectory(dir.resolve("cache"));
   }
@@ -83,7 +153,8 @@ class EngineFallbackTest {
     final float[] output;
     final int batch;
     final AtomicInteger runs = new AtomicInteger();
-    boolean closed;
+    volatile boolean closed;
+    volatile ModelInput last;
 
     FakeTower(String engine, float[] output, int batch) {
       this.engine = engine;
@@ -94,6 +165,7 @@ class EngineFallbackTest {
     @Override
     public float[] run(ModelInput... inputs) {
       runs.incrementAndGet();
+      last = inputs[0];
       if (output == null) {
         throw new EmbeddingException("Inference failed on " + engine + ": CUDA out of memory");
       }
