@@ -15,7 +15,6 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Collectors;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -90,7 +89,7 @@ final class Backfill implements AutoCloseable {
       return;
     }
     List<SimilarityRun> all = runs.all();
-    owed.forgetAllBut(all.stream().map(SimilarityRun::id).collect(Collectors.toSet()));
+    owed.forgetAllBut(all);
     for (SimilarityRun run : all) {
       if (System.currentTimeMillis() >= deadline) {
         return; // each run's index check may ask Elasticsearch: the transaction must still commit

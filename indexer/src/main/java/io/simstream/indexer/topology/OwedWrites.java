@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -96,8 +97,12 @@ final class OwedWrites {
     }
   }
 
-  /** Drops what deleted runs owed: no write of theirs will be made. */
-  void forgetAllBut(Set<String> runIds) {
+  /** Drops what runs other than {@code live} (deleted ones) owed: no write of theirs will be made. */
+  void forgetAllBut(List<SimilarityRun> live) {
+    if (owing.isEmpty()) {
+      return; // the common case, every step: no set of run ids to build
+    }
+    Set<String> runIds = live.stream().map(SimilarityRun::id).collect(Collectors.toSet());
     for (String runId : List.copyOf(owing)) {
       if (runIds.contains(runId)) {
         continue;
