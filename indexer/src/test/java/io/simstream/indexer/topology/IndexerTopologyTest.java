@@ -1005,6 +1005,18 @@ class IndexerTopologyTest {
     driver.advanceWallClockTime(Duration.ofMillis(500));
   }
 
+  /** A cosine run of {@link #DS} whose index holds s1 = (1, 0) and s2 = (0, 1). */
+  private SimilarityRun runHoldingTwoSamples(String brainKey) {
+    SimilarityRun run = run(DS, brainKey, Metric.COSINE, 2);
+    register(run);
+    send(added(DS, "s1", vec(1, 0)));
+    send(added(DS, "s2", vec(0, 1)));
+    flush();
+    driver.advanceWallClockTime(Duration.ofMillis(500));
+    assertThat(writer.index(run.indexName())).containsOnlyKeys("s1", "s2");
+    return run;
+  }
+
   private static <V> int entries(KeyValueStore<String, V> store) {
     try (var all = store.all()) {
       int n = 0;
@@ -1017,13 +1029,7 @@ class IndexerTopologyTest {
 
   @Test
   void anIndexDeletedUnderALiveRunIsFilledAgainByTheBackfill() {
-    SimilarityRun cos = run(DS, "cos", Metric.COSINE, 2);
-    register(cos);
-    send(added(DS, "s1", vec(1, 0)));
-    send(added(DS, "s2", vec(0, 1)));
-    flush();
-    driver.advanceWallClockTime(Duration.ofMillis(500));
-    assertThat(writer.index(cos.indexName())).containsOnlyKeys("s1", "s2");
+    SimilarityRun cos = runHoldingTwoSamples("cos");
 
     writer.dropIndex(cos.indexName());
     driver.advanceWallClockTime(Duration.ofMillis(500));
@@ -1286,13 +1292,7 @@ class IndexerTopologyTest {
 
   @Test
   void aRefusedOwedVectorDoesNotLeaveThePreviousOneSearchable() {
-    SimilarityRun hidden = run(DS, "hidden", Metric.COSINE, 2);
-    register(hidden);
-    send(added(DS, "s1", vec(1, 0)));
-    send(added(DS, "s2", vec(0, 1)));
-    flush();
-    driver.advanceWallClockTime(Duration.ofMillis(500));
-    assertThat(writer.index(hidden.indexName())).containsOnlyKeys("s1", "s2");
+    SimilarityRun hidden = runHoldingTwoSamples("hidden");
 
     writer.unreadable(hidden.indexName());
     writer.rejectVectorsStartingWith(7);
