@@ -1005,6 +1005,28 @@ class IndexerTopologyTest {
     driver.advanceWallClockTime(Duration.ofMillis(500));
   }
 
+  /** A clip run of {@link #DS}, on weights "weights-1", whose index holds the vectors of two images, s1 and s2. */
+  private SimilarityRun clipRunHoldingTwoImages() {
+    clipCheckpoint = "weights-1";
+    SimilarityRun clip = Events.modelRun(DS, "clip", "clip", 3);
+    register(clip);
+    driver.advanceWallClockTime(Duration.ofMillis(500));
+    send(Events.withImage(DS, "s1", "file:/a.jpg"));
+    send(Events.withImage(DS, "s2", "file:/bb.jpg"));
+    flush();
+    driver.advanceWallClockTime(Duration.ofMillis(500));
+    return clip;
+  }
+
+  /** The indexer restarted with another SIMSTREAM_EMBEDDING_CLIP_DIR: lets the backfill embed the images again. */
+  private void refillWithOtherWeights() {
+    clipCheckpoint = OTHER_WEIGHTS;
+    for (int tick = 0; tick < 5 && embedCalls.get() < 2; tick++) {
+      driver.advanceWallClockTime(Duration.ofMillis(500));
+    }
+    driver.advanceWallClockTime(Duration.ofMillis(500));
+  }
+
   /** A cosine run of {@link #DS} whose index holds s1 = (1, 0) and s2 = (0, 1). */
   private SimilarityRun runHoldingTwoSamples(String brainKey) {
     SimilarityRun run = run(DS, brainKey, Metric.COSINE, 2);
@@ -1092,21 +1114,10 @@ class IndexerTopologyTest {
   /** After the model's weights change, the run's index is filled again with their vectors, documents of the same version included. */
   @Test
   void aRunsIndexIsFilledAgainWithTheVectorsOfItsModelsNewWeights() {
-    clipCheckpoint = "weights-1";
-    SimilarityRun clip = Events.modelRun(DS, "clip", "clip", 3);
-    register(clip);
-    driver.advanceWallClockTime(Duration.ofMillis(500));
-    send(Events.withImage(DS, "s1", "file:/a.jpg"));
-    send(Events.withImage(DS, "s2", "file:/bb.jpg"));
-    flush();
-    driver.advanceWallClockTime(Duration.ofMillis(500));
+    SimilarityRun clip = clipRunHoldingTwoImages();
     assertThat(writer.index(clip.indexName()).get("s1").vector()).containsExactly(11, 1, 2);
 
-    clipCheckpoint = OTHER_WEIGHTS; // the indexer restarted with another SIMSTREAM_EMBEDDING_CLIP_DIR
-    for (int tick = 0; tick < 5 && embedCalls.get() < 2; tick++) {
-      driver.advanceWallClockTime(Duration.ofMillis(500));
-    }
-    driver.advanceWallClockTime(Duration.ofMillis(500));
+    refillWithOtherWeights();
 
     assertThat(writer.index(clip.indexName())).containsOnlyKeys("s1", "s2");
     assertThat(writer.index(clip.indexName()).get("s1").vector()).containsExactly(11, 1, 3);
@@ -1115,22 +1126,11 @@ class IndexerTopologyTest {
 
   @Test
   void aRefusedVectorOfNewWeightsDoesNotLeaveTheOldWeightsVectorSearchable() {
-    clipCheckpoint = "weights-1";
-    SimilarityRun clip = Events.modelRun(DS, "clip", "clip", 3);
-    register(clip);
-    driver.advanceWallClockTime(Duration.ofMillis(500));
-    send(Events.withImage(DS, "s1", "file:/a.jpg"));
-    send(Events.withImage(DS, "s2", "file:/bb.jpg"));
-    flush();
-    driver.advanceWallClockTime(Duration.ofMillis(500));
+    SimilarityRun clip = clipRunHoldingTwoImages();
     assertThat(writer.index(clip.indexName())).containsOnlyKeys("s1", "s2");
 
     writer.rejectVectorsStartingWith(12); // s2's vector under the new weights
-    clipCheckpoint = OTHER_WEIGHTS;
-    for (int tick = 0; tick < 5 && embedCalls.get() < 2; tick++) {
-      driver.advanceWallClockTime(Duration.ofMillis(500));
-    }
-    driver.advanceWallClockTime(Duration.ofMillis(500));
+    refillWithOtherWeights();
 
     assertThat(writer.index(clip.indexName())).as("the old weights' vector of s2 is withdrawn").containsOnlyKeys("s1");
     assertThat(writer.index(clip.indexName()).get("s1").vector()).containsExactly(11, 1, 3);
