@@ -11,9 +11,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,15 +32,28 @@ public final class ElasticsearchNode implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
   private static final Duration STOP_GRACE = Duration.ofSeconds(20);
 
+  /** A user's name and password. */
+  public record Credentials(String name, String password) {
+    /** The value of an {@code Authorization} header that authenticates as this user. */
+    public String authorization() {
+      return "Basic " + Base64.getEncoder().encodeToString((name + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
   private final String version;
   private final String httpUrl;
   private final Process process;
   private final long serverPid;
   private final Path logFile;
+  private final Credentials superuser;
+  private final FileRealm fileRealm;
   private final Thread shutdownHook;
 
-  private ElasticsearchNode(String version, String httpUrl, Process process, long serverPid, Path logFile) {
+  private ElasticsearchNode(String version, String httpUrl, Process process, long serverPid, Path logFile,
+                            Credentials superuser, FileRealm fileRealm) {
     this.version = version;
+    this.superuser = superuser;
+    this.fileRealm = fileRealm;
     this.httpUrl = httpUrl;
     this.process = process;
     this.serverPid = serverPid;
@@ -52,11 +68,23 @@ public final class ElasticsearchNode implements AutoCloseable {
    * simstream-es, which must be able to pass through every folder above {@code workDir}.
    */
   public static ElasticsearchNode start(String version, Path workDir) {
+    return start(version, workDir, null);
+  }
+
+  /**
+   * As {@link #start(String, Path)}, with security on (authentication and roles; plain HTTP, as TLS is tested
+   * elsewhere) and {@code superuser} in the node's file realm, with the {@code superuser} role.
+   */
+  public static ElasticsearchNode startSecured(String version, Path workDir, Credentials superuser) {
+    return start(version, workDir, Objects.requireNonNull(superuser));
+  }
+
+  private static ElasticsearchNode start(String version, Path workDir, Credentials superuser) {
     long started = System.nanoTime();
     Path home = EsDist.home(version);
     Path javaHome = EsJava.home(version);
     Path dir = workDir.toAbsolutePath();
-    Path config = writeConfig(home, dir);
+    Path config = writeConfig(home, dir, superuser != null);
     boolean switchUser = EsUser.needed();
     if (switchUser) {
       EsUser.ensureExists();
@@ -73,16 +101,22 @@ public final class ElasticsearchNode implements AutoCloseable {
     env.put("ES_JAVA_OPTS", null);
     env.put("JAVA_HOME", null);
     Path logFile = dir.resolve("elasticsearch.out");
+    List<String> asNodeUser = switchUser ? EsUser.setprivOptions() : List.of();
+    FileRealm fileRealm = superuser == null ? null : new FileRealm(home, config, asNodeUser, env, dir, logFile);
+    if (fileRealm != null) {
+      fileRealm.addUser(superuser.name(), superuser.password(), List.of("superuser"));
+    }
     Path pidFile = dir.resolve("run/elasticsearch.pid");
     Process process = Processes.start(
         List.of(home.resolve("bin/elasticsearch").toString(), "-p", pidFile.toString()),
-        switchUser ? EsUser.setprivOptions() : List.of(), env, dir, logFile);
+        asNodeUser, env, dir, logFile);
     try {
-      String httpUrl = awaitReady(process, dir.resolve("logs/http.ports"), logFile);
+      String httpUrl = awaitReady(process, dir.resolve("logs/http.ports"), logFile, superuser);
       long serverPid = Long.parseLong(readFirstLine(pidFile));
-      log.info("Elasticsearch {} at {} ready in {} ms (server pid {}, java {}, log {})", version, httpUrl,
-          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), serverPid, javaHome, logFile);
-      return new ElasticsearchNode(version, httpUrl, process, serverPid, logFile);
+      log.info("Elasticsearch {} at {} ready in {} ms (server pid {}, java {}, security {}, log {})", version,
+          httpUrl, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), serverPid, javaHome,
+          superuser != null ? "on" : "off", logFile);
+      return new ElasticsearchNode(version, httpUrl, process, serverPid, logFile, superuser, fileRealm);
     } catch (RuntimeException e) {
       Processes.killTree(process.toHandle());
       throw e;
@@ -101,6 +135,34 @@ public final class ElasticsearchNode implements AutoCloseable {
   /** The pid of the Elasticsearch server JVM (not of its CLI launcher). */
   public long pid() {
     return serverPid;
+  }
+
+  /** The superuser of a node started by {@link #startSecured}; empty when security is off. */
+  public Optional<Credentials> superuser() {
+    return Optional.ofNullable(superuser);
+  }
+
+  /**
+   * Adds a user of the file realm with {@code roles}, on a node started by {@link #startSecured}. The node sees it
+   * within a second (wait for {@code _security/_authenticate} to take it).
+   */
+  public void addUser(Credentials user, List<String> roles) {
+    secured().addUser(user.name(), user.password(), roles);
+  }
+
+  /**
+   * Replaces the node's file roles with {@code yaml} (role name to role body; the JSON of a role request is
+   * valid there, indented under its name), on a node started by {@link #startSecured}. Read within a second.
+   */
+  public void writeRoles(String yaml) {
+    secured().writeRoles(yaml);
+  }
+
+  private FileRealm secured() {
+    if (fileRealm == null) {
+      throw new IllegalStateException("Elasticsearch at " + httpUrl + " runs without security: use startSecured");
+    }
+    return fileRealm;
   }
 
   /** The launcher's and the server's console output. */
@@ -130,7 +192,7 @@ public final class ElasticsearchNode implements AutoCloseable {
   }
 
   /** A per-node config folder: the distribution's defaults plus this node's settings. */
-  private static Path writeConfig(Path home, Path dir) {
+  private static Path writeConfig(Path home, Path dir, boolean secured) {
     Path config = dir.resolve("config");
     String settings = String.join("\n",
         "cluster.name: simstream",
@@ -142,7 +204,12 @@ public final class ElasticsearchNode implements AutoCloseable {
         "transport.port: 0",
         "node.portsfile: true",
         "discovery.type: single-node",
-        "xpack.security.enabled: false",
+        "xpack.security.enabled: " + secured,
+        // Single node, loopback only: TLS would add nothing but certificates to the tests of roles.
+        "xpack.security.http.ssl.enabled: false",
+        "xpack.security.transport.ssl.enabled: false",
+        // How often the node reads its file realm and roles again (5 s by default).
+        "resource.reload.interval.high: 1s",
         // Tests share a disk with builds: watermarks would make indices read-only when it fills up.
         "cluster.routing.allocation.disk.threshold_enabled: false",
         "path.data: " + dir.resolve("data"),
@@ -164,7 +231,7 @@ public final class ElasticsearchNode implements AutoCloseable {
   }
 
   /** Waits for the ports file, then for {@code _cluster/health} to be yellow ({@code GET /} is 405 here). */
-  private static String awaitReady(Process process, Path portsFile, Path logFile) {
+  private static String awaitReady(Process process, Path portsFile, Path logFile, Credentials superuser) {
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     while (!Files.exists(portsFile)) {
       checkRunning(process, deadline, logFile);
@@ -172,10 +239,13 @@ public final class ElasticsearchNode implements AutoCloseable {
     }
     String httpUrl = "http://" + readFirstLine(portsFile);
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    HttpRequest health = HttpRequest.newBuilder(
+    HttpRequest.Builder healthRequest = HttpRequest.newBuilder(
             URI.create(httpUrl + "/_cluster/health?wait_for_status=yellow&timeout=5s"))
-        .timeout(Duration.ofSeconds(10))
-        .build();
+        .timeout(Duration.ofSeconds(10));
+    if (superuser != null) {
+      healthRequest.header("Authorization", superuser.authorization());
+    }
+    HttpRequest health = healthRequest.build();
     while (true) {
       checkRunning(process, deadline, logFile);
       try {

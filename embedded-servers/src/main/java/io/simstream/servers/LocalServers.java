@@ -3,6 +3,7 @@ package io.simstream.servers;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +23,7 @@ public final class LocalServers {
   private static KafkaBroker kafka;
   private static KafkaBroker secureKafka;
   private static ElasticsearchNode elasticsearch;
+  private static ElasticsearchNode securedElasticsearch;
   private static Path runDir;
 
   private LocalServers() {
@@ -72,6 +74,26 @@ public final class LocalServers {
         });
       }
       return elasticsearch;
+    }
+  }
+
+  /**
+   * A second node of {@link #esVersion()}, with security on and a superuser ({@link ElasticsearchNode#startSecured}),
+   * for the tests of roles; started on first use, like {@link #elasticsearch()}.
+   */
+  public static ElasticsearchNode securedElasticsearch() {
+    synchronized (ES_LOCK) {
+      if (securedElasticsearch == null) {
+        String version = esVersion();
+        Path dir = runDir().resolve("elasticsearch-secured-" + version);
+        securedElasticsearch = ElasticsearchNode.startSecured(version, dir,
+            new ElasticsearchNode.Credentials("simstream-admin", "admin-" + UUID.randomUUID()));
+        onExit("stop-local-secured-elasticsearch", () -> {
+          securedElasticsearch.close();
+          Dirs.deleteTree(dir.resolve("data"));
+        });
+      }
+      return securedElasticsearch;
     }
   }
 
