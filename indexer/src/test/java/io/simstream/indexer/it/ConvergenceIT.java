@@ -3,6 +3,7 @@ package io.simstream.indexer.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.simstream.indexer.Indexer;
+import io.simstream.indexer.topology.IndexerTopology;
 import io.simstream.run.Metric;
 import io.simstream.run.SimilarityRun;
 import java.net.URI;
@@ -12,6 +13,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,6 +59,15 @@ class ConvergenceIT {
             HttpResponse.BodyHandlers.ofString());
         assertThat(health.statusCode()).isEqualTo(200);
       }
+
+      // The changelogs the indexer created: the sample states' is cleaned at a higher dirty ratio (see
+      // IndexerTopology), every changelog rolls its segments as IndexerStreamsConfig says.
+      Map<String, String> samples = live.changelogConfig(IndexerTopology.SAMPLES_STORE);
+      Map<String, String> pending = live.changelogConfig(IndexerTopology.PENDING_STORE);
+      assertThat(samples).containsEntry(TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG,
+          IndexerTopology.SAMPLES_CHANGELOG_DIRTY_RATIO).containsEntry(TopicConfig.SEGMENT_BYTES_CONFIG, "67108864");
+      assertThat(pending).containsEntry(TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "0.5")
+          .containsEntry(TopicConfig.SEGMENT_BYTES_CONFIG, "67108864");
     }
   }
 }

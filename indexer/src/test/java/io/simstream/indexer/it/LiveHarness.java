@@ -30,7 +30,9 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -322,6 +324,19 @@ final class LiveHarness implements AutoCloseable {
           admin.listConsumerGroupOffsets(prefix).partitionsToOffsetAndMetadata().get();
       return offsets.entrySet().stream().filter(e -> e.getKey().topic().equals(topics.changes().name()))
           .mapToLong(e -> e.getValue() == null ? 0 : e.getValue().offset()).sum();
+    } catch (InterruptedException | ExecutionException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The topic configs of a store's changelog, as the broker has them. */
+  Map<String, String> changelogConfig(String store) {
+    ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, prefix + "-" + store + "-changelog");
+    try (Admin admin = Admin.create(config.kafkaClientProperties().asMap())) {
+      Config described = admin.describeConfigs(List.of(topic)).all().get().get(topic);
+      Map<String, String> configs = new HashMap<>();
+      described.entries().forEach(entry -> configs.put(entry.name(), entry.value()));
+      return configs;
     } catch (InterruptedException | ExecutionException e) {
       throw new IllegalStateException(e);
     }
