@@ -14,6 +14,7 @@ import io.simstream.json.Json;
 import io.simstream.kafka.ChangeEventProducer;
 import io.simstream.kafka.Topics;
 import io.simstream.servers.ElasticsearchNode;
+import io.simstream.secure.QueryApiCalls.Response;
 import io.simstream.servers.LocalServers;
 import java.io.IOException;
 import java.net.URI;
@@ -30,7 +31,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -59,6 +59,7 @@ class ElasticsearchRolesIT {
   private static final Duration DEADLINE = Duration.ofMinutes(3);
 
   private final HttpClient http = HttpClient.newHttpClient();
+  private final QueryApiCalls calls = new QueryApiCalls();
   private ElasticsearchNode node;
   private SimstreamConfig base;
   private SimstreamConfig indexerConfig;
@@ -68,18 +69,13 @@ class ElasticsearchRolesIT {
   private record DocumentedRequest(String method, String path, String body) {
   }
 
-  private record Response(int status, String body) {
-    JsonNode json() throws IOException {
-      return Json.MAPPER.readTree(body);
-    }
-  }
-
   @BeforeAll
   void createTheDocumentedRolesAndStart(@TempDir Path dir) throws Exception {
     node = LocalServers.securedElasticsearch();
     List<DocumentedRequest> documented = documentedRequests();
     assertThat(documented).extracting(DocumentedRequest::path)
-        .containsExactly("/_security/role/simstream_indexer", "/_security/role/simstream_query_api", "/_security/api_key");
+        .containsExactly("/_security/role/simstream_indexer", "/_security/role/simstream_query_api",
+            "/_security/api_key");
     // The API key is the indexer's role under another name: this node cannot make keys (see FileRealm).
     JsonNode keyDescriptor = Json.MAPPER.readTree(documented.get(2).body()).path("role_descriptors");
     assertThat(keyDescriptor.path("simstream_indexer")).isEqualTo(Json.MAPPER.readTree(documented.get(0).body()));
@@ -168,8 +164,7 @@ class ElasticsearchRolesIT {
     assertThat(index).isEqualTo("simstream-" + DATASET + "-vec");
     String admin = node.superuser().orElseThrow().authorization();
     assertThat(elasticsearch("GET", "/" + index, null, admin).status()).as("the index after cleanup").isEqualTo(404);
-    HttpResponse<String> health = http.send(HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + indexer.adminPort() + "/health")).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> health = calls.get("http://127.0.0.1:" + indexer.adminPort() + "/health");
     assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
   }
 
@@ -193,8 +188,7 @@ class ElasticsearchRolesIT {
     try (QueryApi blind = QueryApi.start(base.with(Map.of(Settings.ES_USERNAME, ELSEWHERE.name(),
         Settings.ES_PASSWORD, ELSEWHERE.password())))) {
       await().atMost(DEADLINE).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-        HttpResponse<String> ready = http.send(HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + blind.port() + "/ready")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> ready = calls.get("http://127.0.0.1:" + blind.port() + "/ready");
         assertThat(ready.statusCode()).as(ready.body()).isEqualTo(503);
         assertThat(ready.body()).contains("simstream-roles-ready-vec").contains("403");
       });
@@ -233,19 +227,11 @@ class ElasticsearchRolesIT {
   }
 
   private List<String> nearestTo(String brainKey, String id) throws Exception {
-    Response result = call("POST", RUNS + "/" + brainKey + "/sort-by-similarity", Map.of("id", id, "k", 3));
-    assertThat(result.status()).as(result.body()).isEqualTo(200);
-    return StreamSupport.stream(result.json().path("hits").spliterator(), false)
-        .map(hit -> hit.path("sampleId").asText()).toList();
+    return calls.nearestTo(api, RUNS + "/" + brainKey, id);
   }
 
   private Response call(String method, String path, Object body) throws IOException, InterruptedException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path))
-        .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofByteArray(Json.MAPPER.writeValueAsBytes(body)));
-    HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    return new Response(response.statusCode(), response.body());
+    return calls.call(api, method, path, body);
   }
 
   private Response elasticsearch(String method, String path, String body, String authorization)

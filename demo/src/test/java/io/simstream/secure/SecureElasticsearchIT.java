@@ -3,7 +3,6 @@ package io.simstream.secure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.simstream.api.QueryApi;
 import io.simstream.config.Setting;
 import io.simstream.config.Settings;
@@ -11,14 +10,11 @@ import io.simstream.config.SimstreamConfig;
 import io.simstream.elasticsearch.ElasticsearchTrust;
 import io.simstream.event.SampleAdded;
 import io.simstream.indexer.Indexer;
-import io.simstream.json.Json;
 import io.simstream.kafka.ChangeEventProducer;
 import io.simstream.kafka.Topics;
+import io.simstream.secure.QueryApiCalls.Response;
 import io.simstream.servers.LocalServers;
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -29,7 +25,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,7 +47,7 @@ class SecureElasticsearchIT {
   private static final Duration DEADLINE = Duration.ofMinutes(3);
 
   private Path dir;
-  private final HttpClient http = HttpClient.newHttpClient();
+  private final QueryApiCalls calls = new QueryApiCalls();
   private SelfSignedCertificate certificate;
   private AuthCheckingTlsProxy proxy;
   private SimstreamConfig base;
@@ -86,8 +81,8 @@ class SecureElasticsearchIT {
     indexer = Indexer.start(secured);
     api = QueryApi.start(secured);
 
-    assertThat(call(api, "POST", "/v1/datasets", Map.of("name", DATASET)).status()).isIn(200, 201);
-    assertThat(call(api, "POST", "/v1/datasets/" + DATASET + "/similarity",
+    assertThat(calls.call(api, "POST", "/v1/datasets", Map.of("name", DATASET)).status()).isIn(200, 201);
+    assertThat(calls.call(api, "POST", "/v1/datasets/" + DATASET + "/similarity",
         Map.of("brainKey", "vec", "model", "precomputed", "metric", "cosine", "dims", 4)).status()).isIn(200, 201);
     Map<String, float[]> vectors = Map.of("a", new float[] {1, 0, 0, 0}, "b", new float[] {0.9f, 0.1f, 0, 0},
         "c", new float[] {0, 0, 1, 0});
@@ -98,7 +93,7 @@ class SecureElasticsearchIT {
       producer.flush();
     }
     await().atMost(DEADLINE).pollInterval(Duration.ofMillis(500))
-        .until(() -> call(api, "GET", RUN + "/size", null).json().path("size").asLong() == vectors.size());
+        .until(() -> calls.call(api, "GET", RUN + "/size", null).json().path("size").asLong() == vectors.size());
   }
 
   @AfterAll
@@ -116,10 +111,10 @@ class SecureElasticsearchIT {
 
   @Test
   void basicAuthAndACaFileCarryTheIndexersWritesAndTheApisSearches() throws Exception {
-    assertThat(nearestTo("a", api)).containsExactly("a", "b", "c");
+    assertThat(calls.nearestTo(api, RUN, "a")).containsExactly("a", "b", "c");
     assertThat(proxy.forwardedBulks()).as("bulk requests of the indexer through the proxy").isPositive();
     assertThat(proxy.forwardedSearches()).as("searches of the query API through the proxy").isPositive();
-    HttpResponse<String> health = get("http://127.0.0.1:" + indexer.adminPort() + "/health");
+    HttpResponse<String> health = calls.get("http://127.0.0.1:" + indexer.adminPort() + "/health");
     assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
   }
 
@@ -130,7 +125,7 @@ class SecureElasticsearchIT {
         Settings.ES_HOSTS, "https://localhost:" + proxy.port(),
         Settings.ES_API_KEY, API_KEY,
         Settings.ES_CA_FINGERPRINT, fingerprint.toUpperCase())))) {
-      assertThat(nearestTo("a", keyed)).containsExactly("a", "b", "c");
+      assertThat(calls.nearestTo(keyed, RUN, "a")).containsExactly("a", "b", "c");
     }
   }
 
@@ -138,7 +133,7 @@ class SecureElasticsearchIT {
   void aWrongPasswordIs503NamingAuthentication() throws Exception {
     int rejectedBefore = proxy.rejected();
     try (QueryApi wrong = QueryApi.start(secured.with(Map.of(Settings.ES_PASSWORD, "wrong-password")))) {
-      Response response = call(wrong, "POST", RUN + "/sort-by-similarity", Map.of("id", "a", "k", 3));
+      Response response = calls.call(wrong, "POST", RUN + "/sort-by-similarity", Map.of("id", "a", "k", 3));
       assertThat(response.status()).as(response.body()).isEqualTo(503);
       assertThat(response.json().path("error").asText()).contains("authentication failed")
           .contains(Settings.ES_PASSWORD.envName()).doesNotContain("wrong-password");
@@ -154,7 +149,7 @@ class SecureElasticsearchIT {
     for (Map<Setting<?>, String> trust : List.of(noCa, Map.<Setting<?>, String>of(Settings.ES_CA_CERT,
         other.pemFile().toString()))) {
       try (QueryApi untrusting = QueryApi.start(secured.with(trust))) {
-        Response response = call(untrusting, "POST", RUN + "/sort-by-similarity", Map.of("id", "a", "k", 3));
+        Response response = calls.call(untrusting, "POST", RUN + "/sort-by-similarity", Map.of("id", "a", "k", 3));
         assertThat(response.status()).as(response.body()).isEqualTo(503);
         assertThat(response.json().path("error").asText()).contains("certificate is not trusted")
             .contains(Settings.ES_CA_CERT.envName()).contains(Settings.ES_CA_FINGERPRINT.envName());
@@ -178,39 +173,11 @@ class SecureElasticsearchIT {
         // The failing stream threads are the point here: Awaitility must not fail on their exceptions.
         await().atMost(DEADLINE).pollInterval(Duration.ofMillis(500)).dontCatchUncaughtExceptions()
             .untilAsserted(() -> {
-              HttpResponse<String> health = get(url);
+              HttpResponse<String> health = calls.get(url);
               assertThat(health.statusCode()).as(health.body()).isEqualTo(503);
               assertThat(health.body()).contains(failure.getKey());
             });
       }
     }
-  }
-
-  private List<String> nearestTo(String id, QueryApi server) throws Exception {
-    Response result = call(server, "POST", RUN + "/sort-by-similarity", Map.of("id", id, "k", 3));
-    assertThat(result.status()).as(result.body()).isEqualTo(200);
-    return StreamSupport.stream(result.json().path("hits").spliterator(), false)
-        .map(hit -> hit.path("sampleId").asText()).toList();
-  }
-
-  private record Response(int status, String body) {
-    JsonNode json() throws IOException {
-      return Json.MAPPER.readTree(body);
-    }
-  }
-
-  private Response call(QueryApi server, String method, String path, Object body)
-      throws IOException, InterruptedException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-        .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofByteArray(Json.MAPPER.writeValueAsBytes(body)));
-    HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    return new Response(response.statusCode(), response.body());
-  }
-
-  private HttpResponse<String> get(String url) throws IOException, InterruptedException {
-    return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
-        HttpResponse.BodyHandlers.ofString());
   }
 }
