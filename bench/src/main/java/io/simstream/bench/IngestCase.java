@@ -31,8 +31,10 @@ final class IngestCase implements BenchCase {
    * compiler threads took more of the JVM's CPU than the stream thread (187-347 against 64-81 ms per 1,000
    * vectors, ThreadMXBean), and the drain's rate varied twofold between runs of the same code. After four,
    * JFR still showed C2 compiling the flush and the bulk encoding (17 compilations of 0.1-1 s) through it.
+   * After ten, the broker's JIT still took 2-3.5 s of CPU a minute through the measured drains (a quarter of the
+   * CPU it shares with the indexer), and only settled a minute later.
    */
-  private static final int WARM_UP_DRAINS = 10;
+  private static final int WARM_UP_DRAINS = 20;
   /** Measured drains per index type; the median is the figure, as the rate still varies between drains. */
   private static final int MEASURED_DRAINS = 3;
   /** Raw warm-up loads of each further index type, whose own code (an HNSW graph) the first did not run. */
