@@ -14,7 +14,7 @@ import io.simstream.json.Json;
 import io.simstream.kafka.ChangeEventProducer;
 import io.simstream.kafka.Topics;
 import io.simstream.servers.ElasticsearchNode;
-import io.simstream.secure.QueryApiCalls.Response;
+import io.simstream.secure.SecuredStackSupport.Response;
 import io.simstream.servers.LocalServers;
 import java.io.IOException;
 import java.net.URI;
@@ -59,7 +59,7 @@ class ElasticsearchRolesIT {
   private static final Duration DEADLINE = Duration.ofMinutes(3);
 
   private final HttpClient http = HttpClient.newHttpClient();
-  private final QueryApiCalls calls = new QueryApiCalls();
+  private final SecuredStackSupport calls = new SecuredStackSupport();
   private ElasticsearchNode node;
   private SimstreamConfig base;
   private SimstreamConfig indexerConfig;
@@ -95,18 +95,7 @@ class ElasticsearchRolesIT {
       assertThat(me.json().path("roles").toString()).contains(role);
     }));
 
-    String prefix = "roles-" + UUID.randomUUID().toString().substring(0, 8);
-    base = SimstreamConfig.load(Map.of()).with(Map.of(
-        Settings.KAFKA_BOOTSTRAP_SERVERS, LocalServers.kafka().bootstrapServers(),
-        Settings.TOPIC_CHANGES, prefix + ".changes",
-        Settings.TOPIC_RUNS, prefix + ".runs",
-        Settings.TOPIC_DATASETS, prefix + ".datasets",
-        Settings.TOPIC_DEAD_LETTERS, prefix + ".dead-letters",
-        Settings.INDEXER_APPLICATION_ID, prefix + "-indexer",
-        Settings.INDEXER_STATE_DIR, dir.resolve("state").toString(),
-        Settings.INDEXER_ADMIN_PORT, "0",
-        Settings.API_PORT, "0",
-        Settings.ES_HOSTS, node.httpUrl()));
+    base = SecuredStackSupport.ownTopics("roles", dir).with(Map.of(Settings.ES_HOSTS, node.httpUrl()));
     indexerConfig = base.with(Map.of(Settings.ES_USERNAME, INDEXER.name(), Settings.ES_PASSWORD, INDEXER.password()));
     indexer = Indexer.start(indexerConfig);
     api = QueryApi.start(base.with(Map.of(Settings.ES_USERNAME, QUERY_API.name(), Settings.ES_PASSWORD,
@@ -115,15 +104,7 @@ class ElasticsearchRolesIT {
 
   @AfterAll
   void stop() {
-    for (AutoCloseable resource : new AutoCloseable[] {api, indexer}) {
-      try {
-        if (resource != null) {
-          resource.close();
-        }
-      } catch (Exception e) {
-        System.err.println("closing " + resource + " failed: " + e);
-      }
-    }
+    SecuredStackSupport.closeAll(api, indexer);
   }
 
   @Test

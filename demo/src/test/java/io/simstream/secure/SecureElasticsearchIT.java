@@ -12,7 +12,7 @@ import io.simstream.event.SampleAdded;
 import io.simstream.indexer.Indexer;
 import io.simstream.kafka.ChangeEventProducer;
 import io.simstream.kafka.Topics;
-import io.simstream.secure.QueryApiCalls.Response;
+import io.simstream.secure.SecuredStackSupport.Response;
 import io.simstream.servers.LocalServers;
 import java.net.URI;
 import java.net.http.HttpResponse;
@@ -47,7 +47,7 @@ class SecureElasticsearchIT {
   private static final Duration DEADLINE = Duration.ofMinutes(3);
 
   private Path dir;
-  private final QueryApiCalls calls = new QueryApiCalls();
+  private final SecuredStackSupport calls = new SecuredStackSupport();
   private SelfSignedCertificate certificate;
   private AuthCheckingTlsProxy proxy;
   private SimstreamConfig base;
@@ -62,17 +62,7 @@ class SecureElasticsearchIT {
     String encodedKey = Base64.getEncoder().encodeToString(API_KEY.getBytes(StandardCharsets.UTF_8));
     proxy = new AuthCheckingTlsProxy(certificate.serverContext(), URI.create(LocalServers.elasticsearch().httpUrl()),
         USER, PASSWORD, encodedKey);
-    String prefix = "secure-" + UUID.randomUUID().toString().substring(0, 8);
-    base = SimstreamConfig.load(Map.of()).with(Map.of(
-        Settings.KAFKA_BOOTSTRAP_SERVERS, LocalServers.kafka().bootstrapServers(),
-        Settings.TOPIC_CHANGES, prefix + ".changes",
-        Settings.TOPIC_RUNS, prefix + ".runs",
-        Settings.TOPIC_DATASETS, prefix + ".datasets",
-        Settings.TOPIC_DEAD_LETTERS, prefix + ".dead-letters",
-        Settings.INDEXER_APPLICATION_ID, prefix + "-indexer",
-        Settings.INDEXER_STATE_DIR, dir.resolve("state").toString(),
-        Settings.INDEXER_ADMIN_PORT, "0",
-        Settings.API_PORT, "0"));
+    base = SecuredStackSupport.ownTopics("secure", dir);
     secured = base.with(Map.of(
         Settings.ES_HOSTS, "https://localhost:" + proxy.port(),
         Settings.ES_USERNAME, USER,
@@ -98,15 +88,7 @@ class SecureElasticsearchIT {
 
   @AfterAll
   void stop() {
-    for (AutoCloseable resource : new AutoCloseable[] {api, indexer, proxy}) {
-      try {
-        if (resource != null) {
-          resource.close();
-        }
-      } catch (Exception e) {
-        System.err.println("closing " + resource + " failed: " + e);
-      }
-    }
+    SecuredStackSupport.closeAll(api, indexer, proxy);
   }
 
   @Test
