@@ -61,72 +61,105 @@ final class ImageBatchEmbedder implements AutoCloseable {
     return tower.engineName();
   }
 
-  /** Chunks of one batch; the next chunk is fetched and preprocessed while the current one runs. */
+  /** Chunks of a batch each; the next chunk is fetched and preprocessed while the current one runs. */
   List<EmbeddingResult> embed(List<ImageInput> images) {
     EmbeddingResult[] results = new EmbeddingResult[images.size()];
-    Chunk current = submit(images, 0);
-    for (int start = 0; start < images.size(); start += batchSize) {
-      Chunk next = submit(images, start + batchSize);
+    List<List<List<Integer>>> chunks = chunksByImage(images);
+    Chunk current = chunks.isEmpty() ? null : submit(images, chunks.get(0));
+    for (int c = 0; c < chunks.size(); c++) {
+      Chunk next = c + 1 < chunks.size() ? submit(images, chunks.get(c + 1)) : null;
       try {
-        embedChunk(current.tensors(), results, start);
+        embedChunk(current, results);
       } catch (RuntimeException e) {
         current.cancel();
-        next.cancel();
+        if (next != null) {
+          next.cancel();
+        }
         throw e;
       } finally {
         loading.remove(current);
       }
       current = next;
     }
-    loading.remove(current);
     return Arrays.asList(results);
   }
 
   /**
-   * Starts loading a chunk: one job per distinct image in it (same URI, or same bytes array), so
-   * the many patch boxes of one image cost one fetch and one decode, not one each.
+   * The positions of each distinct image (same URI, or same bytes array), packed whole into chunks of at most a
+   * batch: the many patch boxes of one image cost one fetch and one decode per call, not one per box or per batch
+   * they span. An image of more boxes than a batch is a chunk of its own, run in several batches.
    */
-  private Chunk submit(List<ImageInput> images, int start) {
-    List<CompletableFuture<float[]>> tensors = new ArrayList<>();
+  private List<List<List<Integer>>> chunksByImage(List<ImageInput> images) {
     Map<Object, List<Integer>> byImage = new LinkedHashMap<>(); // a byte[] key is equal to itself only
-    for (int i = start; i < Math.min(images.size(), start + batchSize); i++) {
-      tensors.add(new CompletableFuture<>());
+    for (int i = 0; i < images.size(); i++) {
       ImageInput image = images.get(i);
       byImage.computeIfAbsent(image.uri() != null ? image.uri() : image.bytes(), key -> new ArrayList<>()).add(i);
     }
+    List<List<List<Integer>>> chunks = new ArrayList<>();
+    List<List<Integer>> chunk = new ArrayList<>();
+    int size = 0;
+    for (List<Integer> image : byImage.values()) {
+      if (size > 0 && size + image.size() > batchSize) {
+        chunks.add(chunk);
+        chunk = new ArrayList<>();
+        size = 0;
+      }
+      chunk.add(image);
+      size += image.size();
+    }
+    if (size > 0) {
+      chunks.add(chunk);
+    }
+    return chunks;
+  }
+
+  /** Starts loading a chunk: one job per image in it, completing the tensors of all its positions. */
+  private Chunk submit(List<ImageInput> images, List<List<Integer>> imagePositions) {
+    List<Integer> positions = new ArrayList<>();
+    List<CompletableFuture<float[]>> tensors = new ArrayList<>();
     List<Future<?>> jobs = new ArrayList<>();
-    for (List<Integer> positions : byImage.values()) {
-      List<ImageInput> crops = positions.stream().map(images::get).toList();
-      List<CompletableFuture<float[]>> targets = positions.stream().map(i -> tensors.get(i - start)).toList();
+    for (List<Integer> image : imagePositions) {
+      List<CompletableFuture<float[]>> targets = new ArrayList<>();
+      for (int position : image) {
+        CompletableFuture<float[]> tensor = new CompletableFuture<>();
+        positions.add(position);
+        tensors.add(tensor);
+        targets.add(tensor);
+      }
+      List<ImageInput> crops = image.stream().map(images::get).toList();
       jobs.add(workers.submit(() -> prepare(crops, targets)));
     }
-    Chunk chunk = new Chunk(tensors, jobs);
+    Chunk chunk = new Chunk(positions, tensors, jobs);
     loading.add(chunk);
     return chunk;
   }
 
-  private void embedChunk(List<? extends Future<float[]>> tensors, EmbeddingResult[] results, int offset) {
+  /** Runs a chunk's loaded tensors through the tower a batch at a time; a tensor that failed to load fails alone. */
+  private void embedChunk(Chunk chunk, EmbeddingResult[] results) {
     int length = preprocessor.spec().tensorLength();
-    float[] batch = new float[tensors.size() * length];
-    int[] positions = new int[tensors.size()];
-    int count = 0;
-    for (int i = 0; i < tensors.size(); i++) {
-      try {
-        System.arraycopy(tensors.get(i).get(), 0, batch, count * length, length);
-        positions[count++] = offset + i;
-      } catch (ExecutionException e) {
-        results[offset + i] = failure(e.getCause());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new EmbeddingException("Interrupted while loading images");
+    for (int from = 0; from < chunk.positions().size(); from += batchSize) {
+      int to = Math.min(chunk.positions().size(), from + batchSize);
+      float[] batch = new float[(to - from) * length];
+      int[] positions = new int[to - from];
+      int count = 0;
+      for (int i = from; i < to; i++) {
+        int position = chunk.positions().get(i);
+        try {
+          System.arraycopy(chunk.tensors().get(i).get(), 0, batch, count * length, length);
+          positions[count++] = position;
+        } catch (ExecutionException e) {
+          results[position] = failure(e.getCause());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new EmbeddingException("Interrupted while loading images");
+        }
       }
-    }
-    if (count == 0) {
-      return;
-    }
-    float[] vectors = infer(batch, count);
-    for (int i = 0; i < count; i++) {
-      results[positions[i]] = EmbeddingResult.success(Vectors.normalized(vectors, i * dimensions, dimensions));
+      if (count > 0) {
+        float[] vectors = infer(batch, count);
+        for (int i = 0; i < count; i++) {
+          results[positions[i]] = EmbeddingResult.success(Vectors.normalized(vectors, i * dimensions, dimensions));
+        }
+      }
     }
   }
 
@@ -176,8 +209,8 @@ final class ImageBatchEmbedder implements AutoCloseable {
     return runBatch == count ? output : Arrays.copyOf(output, count * (output.length / runBatch));
   }
 
-  /** One chunk being loaded: a tensor per position, each completed by the job of its image. */
-  private record Chunk(List<CompletableFuture<float[]>> tensors, List<Future<?>> jobs) {
+  /** One chunk being loaded: the call's positions in it, a tensor for each, completed by the job of its image. */
+  private record Chunk(List<Integer> positions, List<CompletableFuture<float[]>> tensors, List<Future<?>> jobs) {
 
     void cancel() {
       jobs.forEach(job -> job.cancel(true));

@@ -218,6 +218,36 @@ class ImageLoaderTest {
     }
   }
 
+  /**
+   * Boxes of one image that do not fit one inference batch still cost one fetch: an image of many patches (or one
+   * that a batch boundary would cut) is not downloaded again for each batch it spans.
+   */
+  @Test
+  void theBoxesOfOneImageSpanningBatchesFetchItOnce() throws Exception {
+    Path other = Files.write(dir.resolve("other-spanning.png"), png);
+    EmbeddingConfig config = EmbeddingConfig.defaults().withEngine(EngineChoice.CPU)
+        .withCacheDirectory(dir.resolve("cache"));
+    try (Embedder small = EmbedderFactory.create(config.withBatchSize(3));
+         Embedder large = EmbedderFactory.create(config.withBatchSize(64))) {
+      List<ImageInput> inputs = new ArrayList<>();
+      inputs.add(ImageInput.of(other)); // the counted image starts mid-batch and spans four batches of 3
+      inputs.addAll(patches(i -> base + "/counted.png", other));
+      int before = countedFetches.get();
+      List<EmbeddingResult> spanning = small.embedImages(inputs);
+      assertThat(countedFetches.get() - before).as("fetches of the image with 10 boxes, batches of 3").isEqualTo(1);
+      List<EmbeddingResult> inOneBatch = large.embedImages(inputs);
+      assertThat(spanning).hasSameSizeAs(inputs);
+      for (int i = 0; i < inputs.size(); i++) {
+        assertThat(spanning.get(i).failure()).as("entry %d", i).isEqualTo(inOneBatch.get(i).failure());
+        if (inOneBatch.get(i).isSuccess()) {
+          assertThat(spanning.get(i).vector()).as("entry %d", i).containsExactly(inOneBatch.get(i).vector());
+        }
+      }
+      assertThat(spanning.get(0).isSuccess()).isTrue();
+      assertThat(spanning.get(4).failure()).isEqualTo(EmbeddingFailure.NOT_FOUND);
+    }
+  }
+
   /** Ten boxes of one image, with another image and two boxes of a missing one in between. */
   private static List<ImageInput> patches(IntFunction<String> boxedImage, Path other) {
     List<ImageInput> inputs = new ArrayList<>();

@@ -57,7 +57,7 @@ public final class IndexerMetrics implements AutoCloseable {
     this.registry = registry;
     this.runtime = RuntimeMetrics.bindTo(registry);
     this.bulkLatency = latency("bulk.latency", "Duration of one bulk request");
-    this.embedLatency = latency("embed.latency", "Duration of one embedding batch");
+    this.embedLatency = latency("embed.latency", "Duration of one embedding call: a flush's or backfill chunk's images for one model");
     this.embeddedImages = Counter.builder(PREFIX + "embedded.images").description("Images (or patches) embedded")
         .register(registry);
     this.flushLatency = latency("flush.latency", "Duration of one flush of pending changes");
@@ -130,7 +130,7 @@ public final class IndexerMetrics implements AutoCloseable {
     embedLatency.record(nanos, TimeUnit.NANOSECONDS);
   }
 
-  /** Images or patch crops in one embedding batch: the throughput the latency alone does not show. */
+  /** Images or patch crops in one embedding call: the throughput the latency alone does not show. */
   public void embeddedImages(int count) {
     embeddedImages.increment(count);
   }

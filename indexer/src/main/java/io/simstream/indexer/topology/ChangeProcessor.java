@@ -84,8 +84,7 @@ final class ChangeProcessor implements Processor<String, byte[], String, byte[]>
     KeyValueStore<String, BackfillProgress> progress = context.getStateStore(IndexerTopology.BACKFILL_STORE);
     this.runs = new RunCatalog(context.getStateStore(IndexerTopology.RUNS_STORE), runChanges);
     OwedWrites owed = new OwedWrites(context.getStateStore(IndexerTopology.OWED_STORE));
-    DocumentSync sync = new DocumentSync(samples, progress, owed, writer, embedders, options.embedBatchSize(),
-        metrics);
+    DocumentSync sync = new DocumentSync(samples, progress, owed, writer, embedders, metrics);
     this.outbox = new Outbox(pending, samples, sync, writer, embedExecutor, options, metrics,
         context::currentSystemTimeMs);
     this.backfill = new Backfill(samples, progress, runs, sync, owed, outbox, options.backfillChunk(),

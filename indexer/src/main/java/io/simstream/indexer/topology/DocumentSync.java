@@ -57,19 +57,17 @@ final class DocumentSync {
   private final KeyValueStore<String, BackfillProgress> progress;
   private final VectorIndexWriter writer;
   private final EmbedderProvider embedders;
-  private final int embedBatchSize;
   private final IndexerMetrics metrics;
   private final OwedWrites owed;
 
   DocumentSync(KeyValueStore<String, SampleState> samples, KeyValueStore<String, BackfillProgress> progress,
-               OwedWrites owed, VectorIndexWriter writer, EmbedderProvider embedders, int embedBatchSize,
+               OwedWrites owed, VectorIndexWriter writer, EmbedderProvider embedders,
                IndexerMetrics metrics) {
     this.samples = samples;
     this.progress = progress;
     this.owed = owed;
     this.writer = writer;
     this.embedders = embedders;
-    this.embedBatchSize = embedBatchSize;
     this.metrics = metrics;
   }
 
@@ -135,7 +133,10 @@ final class DocumentSync {
     return new EmbeddingPlan(jobs, dimsByModel);
   }
 
-  /** Runs the models over the plan, batch by batch. Touches no store: safe off the stream thread. */
+  /**
+   * Runs the models over the plan, one call per model: the model batches the call itself, fetching each image once
+   * however many batches its patches span. Touches no store: safe off the stream thread.
+   */
   List<EmbeddingPlan.Result> embed(EmbeddingPlan plan) {
     List<EmbeddingPlan.Result> results = new ArrayList<>();
     plan.jobs().forEach((model, jobs) -> {
@@ -144,32 +145,31 @@ final class DocumentSync {
         return;
       }
       int dims = plan.dims().get(model);
-      for (int from = 0; from < jobs.size(); from += embedBatchSize) {
-        List<EmbeddingPlan.Job> batch = jobs.subList(from, Math.min(jobs.size(), from + embedBatchSize));
-        long start = System.nanoTime();
-        List<ImageEmbedder.Outcome> outcomes = embedder.get().embedImages(
-            batch.stream().map(EmbeddingPlan.Job::image).toList());
-        metrics.embedLatency(System.nanoTime() - start);
-        metrics.embeddedImages(batch.size());
-        for (int j = 0; j < batch.size(); j++) {
-          ImageEmbedder.Outcome outcome = outcomes.get(j);
-          if (!outcome.succeeded()) {
-            results.add(new EmbeddingPlan.Result(model, batch.get(j), null, outcome.error(), false,
-                outcome.retryable()));
-          } else if (outcome.vector().length != dims) {
-            results.add(new EmbeddingPlan.Result(model, batch.get(j), null,
-                "model " + model + " gave " + outcome.vector().length + " dims, the run has " + dims, true, false));
-          } else if (!allFinite(outcome.vector())) {
-            // A model overflowing (fp16 on a GPU, say): kept, the vector would be refused at every write of the sample.
-            results.add(new EmbeddingPlan.Result(model, batch.get(j), null,
-                "model " + model + " gave a value that is not finite (NaN or infinity)", true, false));
-          } else {
-            results.add(new EmbeddingPlan.Result(model, batch.get(j), outcome.vector(), null, false, false));
-          }
-        }
+      long start = System.nanoTime();
+      List<ImageEmbedder.Outcome> outcomes = embedder.get().embedImages(
+          jobs.stream().map(EmbeddingPlan.Job::image).toList());
+      metrics.embedLatency(System.nanoTime() - start);
+      metrics.embeddedImages(jobs.size());
+      for (int j = 0; j < jobs.size(); j++) {
+        results.add(result(model, dims, jobs.get(j), outcomes.get(j)));
       }
     });
     return results;
+  }
+
+  private static EmbeddingPlan.Result result(String model, int dims, EmbeddingPlan.Job job,
+                                             ImageEmbedder.Outcome outcome) {
+    if (!outcome.succeeded()) {
+      return new EmbeddingPlan.Result(model, job, null, outcome.error(), false, outcome.retryable());
+    } else if (outcome.vector().length != dims) {
+      return new EmbeddingPlan.Result(model, job, null,
+          "model " + model + " gave " + outcome.vector().length + " dims, the run has " + dims, true, false);
+    } else if (!allFinite(outcome.vector())) {
+      // A model overflowing (fp16 on a GPU, say): kept, the vector would be refused at every write of the sample.
+      return new EmbeddingPlan.Result(model, job, null,
+          "model " + model + " gave a value that is not finite (NaN or infinity)", true, false);
+    }
+    return new EmbeddingPlan.Result(model, job, outcome.vector(), null, false, false);
   }
 
   private static boolean allFinite(float[] vector) {

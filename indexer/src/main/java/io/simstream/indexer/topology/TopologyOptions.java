@@ -9,7 +9,7 @@ import java.time.Duration;
  *
  * @param batchSize        pending samples that trigger a flush
  * @param maxWait          longest time a pending sample waits for its flush (wall clock)
- * @param embedBatchSize   images per embedding call
+ * @param embedBatchSize   images a backfill chunk embeds at most, on the stream thread (one model batch)
  * @param backfillChunk    samples read from the store per backfill step
  * @param maxInFlight      batches being embedded or written at once per task
  * @param maxInFlightBytes estimated bulk bytes in flight per task
