@@ -5,6 +5,8 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,30 +19,22 @@ public final class LocalServers {
 
   private static final Logger log = LoggerFactory.getLogger(LocalServers.class);
 
-  // Separate locks, so the two servers can start at the same time from two threads.
-  private static final Object KAFKA_LOCK = new Object();
-  private static final Object ES_LOCK = new Object();
-  private static KafkaBroker kafka;
-  private static KafkaBroker secureKafka;
-  private static ElasticsearchNode elasticsearch;
-  private static ElasticsearchNode securedElasticsearch;
+  // Each server has its own lock, so they can start at the same time from several threads.
+  private static final Shared<KafkaBroker> KAFKA = new Shared<>("kafka", () -> "kafka", KafkaBroker::start);
+  private static final Shared<KafkaBroker> SECURE_KAFKA = new Shared<>("secure-kafka", () -> "kafka-secure",
+      KafkaBroker::startSecure);
+  private static final Shared<ElasticsearchNode> ELASTICSEARCH = new Shared<>("elasticsearch",
+      () -> "elasticsearch-" + esVersion(), dir -> ElasticsearchNode.start(esVersion(), dir));
+  private static final Shared<ElasticsearchNode> SECURED_ELASTICSEARCH = new Shared<>("secured-elasticsearch",
+      () -> "elasticsearch-secured-" + esVersion(), dir -> ElasticsearchNode.startSecured(esVersion(), dir,
+          new ElasticsearchNode.Credentials("simstream-admin", "admin-" + UUID.randomUUID())));
   private static Path runDir;
 
   private LocalServers() {
   }
 
   public static KafkaBroker kafka() {
-    synchronized (KAFKA_LOCK) {
-      if (kafka == null) {
-        Path dir = runDir().resolve("kafka");
-        kafka = KafkaBroker.start(dir);
-        onExit("stop-local-kafka", () -> {
-          kafka.close();
-          Dirs.deleteTree(dir.resolve("data"));
-        });
-      }
-      return kafka;
-    }
+    return KAFKA.get();
   }
 
   /**
@@ -48,33 +42,12 @@ public final class LocalServers {
    * for the tests of secured connections; started on first use, like {@link #kafka()}.
    */
   public static KafkaBroker secureKafka() {
-    synchronized (KAFKA_LOCK) {
-      if (secureKafka == null) {
-        Path dir = runDir().resolve("kafka-secure");
-        secureKafka = KafkaBroker.startSecure(dir);
-        onExit("stop-local-secure-kafka", () -> {
-          secureKafka.close();
-          Dirs.deleteTree(dir.resolve("data"));
-        });
-      }
-      return secureKafka;
-    }
+    return SECURE_KAFKA.get();
   }
 
   /** The node of {@link #esVersion()}. */
   public static ElasticsearchNode elasticsearch() {
-    synchronized (ES_LOCK) {
-      if (elasticsearch == null) {
-        String version = esVersion();
-        Path dir = runDir().resolve("elasticsearch-" + version);
-        elasticsearch = ElasticsearchNode.start(version, dir);
-        onExit("stop-local-elasticsearch", () -> {
-          elasticsearch.close();
-          Dirs.deleteTree(dir.resolve("data"));
-        });
-      }
-      return elasticsearch;
-    }
+    return ELASTICSEARCH.get();
   }
 
   /**
@@ -82,19 +55,7 @@ public final class LocalServers {
    * for the tests of roles; started on first use, like {@link #elasticsearch()}.
    */
   public static ElasticsearchNode securedElasticsearch() {
-    synchronized (ES_LOCK) {
-      if (securedElasticsearch == null) {
-        String version = esVersion();
-        Path dir = runDir().resolve("elasticsearch-secured-" + version);
-        securedElasticsearch = ElasticsearchNode.startSecured(version, dir,
-            new ElasticsearchNode.Credentials("simstream-admin", "admin-" + UUID.randomUUID()));
-        onExit("stop-local-secured-elasticsearch", () -> {
-          securedElasticsearch.close();
-          Dirs.deleteTree(dir.resolve("data"));
-        });
-      }
-      return securedElasticsearch;
-    }
+    return SECURED_ELASTICSEARCH.get();
   }
 
   /** Starts both servers at once (each takes seconds, mostly waiting) and returns when both are ready. */
@@ -121,7 +82,34 @@ public final class LocalServers {
     return runDir;
   }
 
-  private static void onExit(String name, Runnable action) {
-    Runtime.getRuntime().addShutdownHook(new Thread(action, name));
+  /** A server started in its folder of the run on first use, stopped (its data deleted, its logs kept) at exit. */
+  private static final class Shared<T extends AutoCloseable> {
+    private final String name;
+    private final Supplier<String> folder;
+    private final Function<Path, T> start;
+    private T server;
+
+    Shared(String name, Supplier<String> folder, Function<Path, T> start) {
+      this.name = name;
+      this.folder = folder;
+      this.start = start;
+    }
+
+    synchronized T get() {
+      if (server == null) {
+        Path dir = runDir().resolve(folder.get());
+        T started = start.apply(dir);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+          try {
+            started.close();
+          } catch (Exception e) {
+            log.warn("stopping the local {} failed", name, e);
+          }
+          Dirs.deleteTree(dir.resolve("data"));
+        }, "stop-local-" + name));
+        server = started;
+      }
+      return server;
+    }
   }
 }
