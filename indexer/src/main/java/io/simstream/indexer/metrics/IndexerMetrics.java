@@ -57,7 +57,8 @@ public final class IndexerMetrics implements AutoCloseable {
     this.registry = registry;
     this.runtime = RuntimeMetrics.bindTo(registry);
     this.bulkLatency = latency("bulk.latency", "Duration of one bulk request");
-    this.embedLatency = latency("embed.latency", "Duration of one embedding call: a flush's or backfill chunk's images for one model");
+    this.embedLatency = latency("embed.latency",
+        "Duration of one embedding call: a flush's or backfill chunk's images for one model");
     this.embeddedImages = Counter.builder(PREFIX + "embedded.images").description("Images (or patches) embedded")
         .register(registry);
     this.flushLatency = latency("flush.latency", "Duration of one flush of pending changes");
