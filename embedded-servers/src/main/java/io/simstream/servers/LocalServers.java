@@ -20,12 +20,12 @@ public final class LocalServers {
   private static final Logger log = LoggerFactory.getLogger(LocalServers.class);
 
   // Each server has its own lock, so they can start at the same time from several threads.
-  private static final Shared<KafkaBroker> KAFKA = new Shared<>("kafka", () -> "kafka", KafkaBroker::start);
-  private static final Shared<KafkaBroker> SECURE_KAFKA = new Shared<>("secure-kafka", () -> "kafka-secure",
+  private static final Shared<KafkaBroker> KAFKA = new Shared<>(() -> "kafka", KafkaBroker::start);
+  private static final Shared<KafkaBroker> SECURE_KAFKA = new Shared<>(() -> "kafka-secure",
       KafkaBroker::startSecure);
-  private static final Shared<ElasticsearchNode> ELASTICSEARCH = new Shared<>("elasticsearch",
+  private static final Shared<ElasticsearchNode> ELASTICSEARCH = new Shared<>(
       () -> "elasticsearch-" + esVersion(), dir -> ElasticsearchNode.start(esVersion(), dir));
-  private static final Shared<ElasticsearchNode> SECURED_ELASTICSEARCH = new Shared<>("secured-elasticsearch",
+  private static final Shared<ElasticsearchNode> SECURED_ELASTICSEARCH = new Shared<>(
       () -> "elasticsearch-secured-" + esVersion(), dir -> ElasticsearchNode.startSecured(esVersion(), dir,
           new ElasticsearchNode.Credentials("simstream-admin", "admin-" + UUID.randomUUID())));
   private static Path runDir;
@@ -84,20 +84,19 @@ public final class LocalServers {
 
   /** A server started in its folder of the run on first use, stopped (its data deleted, its logs kept) at exit. */
   private static final class Shared<T extends AutoCloseable> {
-    private final String name;
     private final Supplier<String> folder;
     private final Function<Path, T> start;
     private T server;
 
-    Shared(String name, Supplier<String> folder, Function<Path, T> start) {
-      this.name = name;
+    Shared(Supplier<String> folder, Function<Path, T> start) {
       this.folder = folder;
       this.start = start;
     }
 
     synchronized T get() {
       if (server == null) {
-        Path dir = runDir().resolve(folder.get());
+        String name = folder.get();
+        Path dir = runDir().resolve(name);
         T started = start.apply(dir);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
           try {
