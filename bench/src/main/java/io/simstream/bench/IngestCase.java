@@ -88,8 +88,9 @@ final class IngestCase implements BenchCase {
     // A load of each path first, so that no measurement pays for JIT warm-up. Elasticsearch's took far
     // longer than one load: the raw loader's rate kept rising from 4,400 to 9,300 vectors/s over the first
     // 300,000 vectors (int8_flat, one CPU). The indexer's too (see WARM_UP_DRAINS).
-    List<float[]> warmUpVectors = new VectorGenerator(7, DIMS).gaussian(Math.min(WARM_UP_VECTORS,
-        scale.ingestVectors()));
+    // The last warm-up drain takes all of them, the others the first WARM_UP_VECTORS (see below).
+    List<float[]> measuredSizeVectors = new VectorGenerator(7, DIMS).gaussian(scale.ingestVectors());
+    List<float[]> warmUpVectors = measuredSizeVectors.subList(0, Math.min(WARM_UP_VECTORS, scale.ingestVectors()));
     for (String options : scale.ingestOptions()) {
       warmUpElasticsearch(stack, raw, options, warmUpVectors,
           options.equals(scale.ingestOptions().get(0)) ? WARM_UP_ROUNDS : WARM_UP_ROUNDS_MORE);
@@ -98,7 +99,6 @@ final class IngestCase implements BenchCase {
     // The last drain is as large as a measured one: only its deeper backlog takes some of the outbox's branches
     // (a task overflowing, the wait for room), and their first use deoptimized and recompiled the outbox's
     // methods inside a measured drain.
-    List<float[]> measuredSizeVectors = new VectorGenerator(7, DIMS).gaussian(scale.ingestVectors());
     for (int drain = 1; drain <= WARM_UP_DRAINS; drain++) {
       // Sampled as the measured drains are: the sampler's requests go through the HTTP client the indexer writes
       // with, and a measured drain must not be the first to run (and compile) that mix.
