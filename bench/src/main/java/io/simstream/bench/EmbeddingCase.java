@@ -36,9 +36,11 @@ final class EmbeddingCase implements BenchCase {
     List<ImageInput> inputs = files.stream().map(ImageInput::of).toList();
     Embedder embedder = stack.imageModel();
     embedder.embedImages(inputs.subList(0, Math.min(WARM_UP_IMAGES, inputs.size())));
+    Map<String, Double> cpuBefore = stack.cpu().millis();
     long start = System.nanoTime();
     List<EmbeddingResult> results = embedder.embedImages(inputs);
     double raw = inputs.size() / ((System.nanoTime() - start) / 1e9);
+    Map<String, Double> rawCpu = StackCpu.between(cpuBefore, stack.cpu().millis());
     long failed = results.stream().filter(r -> !r.isSuccess()).count();
     if (failed > 0) {
       throw new IllegalStateException(failed + " of " + inputs.size() + " images failed to embed");
@@ -55,16 +57,22 @@ final class EmbeddingCase implements BenchCase {
     for (int i = 0; i < files.size(); i++) {
       events.add(SampleEvents.withImage(dataset, SampleEvents.sampleId("img", i), files.get(i).toUri().toString()));
     }
-    double endToEnd = pipeline.ingest(index, events, files.size() + 1L, TIMEOUT).perSecond();
+    Pipeline.Measured through = pipeline.ingest(index, events, files.size() + 1L, TIMEOUT);
+    double endToEnd = through.perSecond();
     double[] imageQuery = imageQueryMillis(stack, embedder, dataset, files);
     stack.dropRun(dataset, "img", index);
     System.out.printf("embedding: %.1f images/s through the indexer, %.1f raw model (%s), ratio %.2f%n", endToEnd,
         raw, embedder.engineName(), endToEnd / raw);
+    // Both runs share the machine's cores with the idle (raw) or busy (indexer) servers: when the raw model keeps
+    // them busy, the servers' CPU per image is what the indexer cannot get back by overlapping.
+    System.out.printf("embedding: CPU ms per 1,000 images: raw model %s (%.1f cores busy); through the indexer %s"
+            + " (%.1f cores busy); %d cores%n", StackCpu.perThousand(rawCpu, files.size()),
+        coresBusy(rawCpu, files.size(), raw), StackCpu.perThousand(through.cpuMillis(), files.size()),
+        coresBusy(through.cpuMillis(), files.size(), endToEnd), Runtime.getRuntime().availableProcessors());
     System.out.printf("embedding: query by image p50 %.1f ms over HTTP, the model's own embed of one image %.1f ms%n",
         imageQuery[0], imageQuery[1]);
     return new CaseResult(NAME, "Embedding: indexer end to end vs the raw model (images/s)",
-        List.of(Figure.throughput("embed images", "images/s", endToEnd, "raw model", raw, TARGET_RATIO),
-            Figure.latency("query by image p50", imageQuery[0], "embed one image p50", imageQuery[1], null, null)),
+        figures(raw, rawCpu, endToEnd, through, imageQuery, files.size()),
         List.of(String.format("%s (%d-d) on %s; %d JPEG files %dx%d, %d warm-up images",
                 ModelCatalog.MOBILENET_V2_NSFWJS, dims, embedder.engineName(), files.size(), SyntheticImages.WIDTH,
                 SyntheticImages.HEIGHT, WARM_UP_IMAGES),
@@ -73,6 +81,24 @@ final class EmbeddingCase implements BenchCase {
             "simstream: sample_added events with imageUri and no vector, timed until all are searchable",
             "query by image: sort-by-similarity with the file's bytes as image, k = 10, " + IMAGE_QUERIES
                 + " queries one at a time after 2 warm-up ones; against Embedder.embedImages of one file"));
+  }
+
+  private static List<Figure> figures(double raw, Map<String, Double> rawCpu, double endToEnd,
+                                      Pipeline.Measured through, double[] imageQuery, int images) {
+    List<Figure> figures = new ArrayList<>(List.of(
+        Figure.throughput("embed images", "images/s", endToEnd, "raw model", raw, TARGET_RATIO),
+        Figure.latency("query by image p50", imageQuery[0], "embed one image p50", imageQuery[1], null, null),
+        Figure.of("cores busy, raw model", Figure.Kind.RESOURCE, "cores", coresBusy(rawCpu, images, raw)),
+        Figure.of("cores busy, through the indexer", Figure.Kind.RESOURCE, "cores",
+            coresBusy(through.cpuMillis(), images, endToEnd))));
+    figures.addAll(StackCpu.figures("CPU ms per 1,000 images, raw model", rawCpu, images));
+    figures.addAll(StackCpu.figures("CPU ms per 1,000 images, through the indexer", through.cpuMillis(), images));
+    return figures;
+  }
+
+  /** The stack's CPU seconds per second of a run that took {@code images / perSecond} seconds. */
+  private static double coresBusy(Map<String, Double> cpuMillis, int images, double perSecond) {
+    return StackCpu.total(cpuMillis) / 1000 / (images / perSecond);
   }
 
   /** p50 of a query by image through the API, and of the model embedding one image itself (ms). */

@@ -134,20 +134,23 @@ final class IngestCase implements BenchCase {
       double endToEnd = live.perSecond();
       figures.add(drainFigure(options, drain.perSecond(), ceiling.perSecond()));
       figures.add(producingIncludedFigure(options, endToEnd, ceiling.perSecond()));
-      figures.addAll(cpuFigures(options, "backlog drain", drain.cpuMillis(), vectors.size()));
-      figures.addAll(cpuFigures(options, "raw bulk loader", ceiling.cpuMillis(), vectors.size()));
+      figures.addAll(StackCpu.figures("CPU ms per 1,000 vectors, " + options + ", backlog drain", drain.cpuMillis(),
+          vectors.size()));
+      figures.addAll(StackCpu.figures("CPU ms per 1,000 vectors, " + options + ", raw bulk loader", ceiling.cpuMillis(),
+          vectors.size()));
       System.out.printf("ingest %s: backlog drain %.0f vectors/s, raw beside it %.0f (raw loads %s); producing"
           + " included %.0f; ratios %.2f and %.2f%n", options, drain.perSecond(), ceiling.perSecond(),
           raws.stream().map(r -> String.format(Locale.ROOT, "%.0f", r.perSecond())).toList(), endToEnd,
           drain.perSecond() / ceiling.perSecond(), endToEnd / ceiling.perSecond());
       System.out.printf("  CPU ms per 1,000 vectors: backlog drain %s; raw bulk loader %s%n",
-          perThousand(drain.cpuMillis(), vectors.size()), perThousand(ceiling.cpuMillis(), vectors.size()));
+          StackCpu.perThousand(drain.cpuMillis(), vectors.size()),
+          StackCpu.perThousand(ceiling.cpuMillis(), vectors.size()));
       System.out.printf("  Elasticsearch's thread pools' CPU ms per 1,000 vectors: backlog drain %s; raw bulk loader %s%n",
           drain.elasticsearchThreads(), ceiling.elasticsearchThreads());
       System.out.printf("  the indexer during the drain: %s%n", drain.writes());
       System.out.printf("  bench JVM threads' CPU ms per 1,000 vectors during the drain, %s%n", drain.threads());
       System.out.printf("  producing included: CPU ms per 1,000 vectors %s; the indexer: %s%n",
-          perThousand(live.cpuMillis(), vectors.size()), live.writes());
+          StackCpu.perThousand(live.cpuMillis(), vectors.size()), live.writes());
       System.out.printf("  bench JVM threads' CPU ms per 1,000 vectors producing included, %s%n", live.threads());
     }
     return new CaseResult(NAME, "Ingest of precomputed 512-d vectors (events/s until searchable)", figures, List.of(
@@ -223,20 +226,6 @@ final class IngestCase implements BenchCase {
   private interface Timing<T> {
     T measure(Pipeline pipeline, String index, List<SampleEvents.Encoded> events, long expectedTotal,
               Duration timeout);
-  }
-
-  private static List<Figure> cpuFigures(String options, String path, Map<String, Double> cpuMillis, int vectors) {
-    List<Figure> figures = new ArrayList<>();
-    cpuMillis.forEach((process, ms) -> figures.add(Figure.of("CPU ms per 1,000 vectors, " + options + ", " + path
-        + ", " + process, Figure.Kind.RESOURCE, "ms", ms * 1000 / vectors)));
-    return figures;
-  }
-
-  private static String perThousand(Map<String, Double> cpuMillis, int vectors) {
-    StringBuilder text = new StringBuilder();
-    cpuMillis.forEach((process, ms) -> text.append(text.isEmpty() ? "" : ", ")
-        .append(String.format(Locale.ROOT, "%s %.0f", process, ms * 1000 / vectors)));
-    return text.toString();
   }
 
   /** {@code samplePools}: whether Elasticsearch's thread pools are sampled, as for the drains whose pools are printed. */

@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -40,6 +43,26 @@ final class StackCpu {
     Map<String, Double> used = new LinkedHashMap<>();
     after.forEach((name, ms) -> used.put(name, ms - before.getOrDefault(name, 0.0)));
     return used;
+  }
+
+  /** The CPU of each process in ms per 1,000 units (vectors, images): "Elasticsearch 90, broker 30, ...". */
+  static String perThousand(Map<String, Double> cpuMillis, int units) {
+    StringBuilder text = new StringBuilder();
+    cpuMillis.forEach((process, ms) -> text.append(text.isEmpty() ? "" : ", ")
+        .append(String.format(Locale.ROOT, "%s %.0f", process, ms * 1000 / units)));
+    return text.toString();
+  }
+
+  /** One resource figure per process, named {@code "<label>, <process>"}, in ms per 1,000 units. */
+  static List<Figure> figures(String label, Map<String, Double> cpuMillis, int units) {
+    List<Figure> figures = new ArrayList<>();
+    cpuMillis.forEach((process, ms) -> figures.add(Figure.of(label + ", " + process, Figure.Kind.RESOURCE, "ms",
+        ms * 1000 / units)));
+    return figures;
+  }
+
+  static double total(Map<String, Double> cpuMillis) {
+    return cpuMillis.values().stream().mapToDouble(Double::doubleValue).sum();
   }
 
   private static long ticks(Path stat) {

@@ -53,6 +53,7 @@ class BenchSmokeTest {
     assertThat(query.figure("queries/s, " + QueryCase.CONCURRENT_CLIENTS + " concurrent clients").value())
         .isPositive();
     assertThat(report.cases().get(3).figure("embed images").value()).isPositive();
+    assertThat(report.cases().get(3).figure("cores busy, through the indexer").value()).isPositive();
     CaseResult backfill = report.cases().get(4);
     assertThat(backfill.figure("passes with " + BackfillCase.HEAP).value()).isEqualTo(1);
     assertThat(backfill.figure("documents indexed").value()).isEqualTo(Scale.smoke().backfillSamples());
