@@ -8,11 +8,11 @@ import java.lang.management.ThreadMXBean;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -25,35 +25,65 @@ final class ThreadCpu {
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
   private static final int SHOWN = 8;
   private static final int OS_NAME_LENGTH = 15;
-  /** The primordial thread's OS name: the launcher's, not the Java thread's. */
-  private static final String MAIN_OS_NAME = "java";
 
   private ThreadCpu() {
   }
 
+  /** A thread's name and CPU nanoseconds: a Java thread's Java name, or a task's OS name. */
+  record Named(String name, long nanos) {
+  }
+
   /** CPU nanoseconds used so far by the live threads, by group. */
   static Map<String, Long> nanos() {
-    Map<String, Long> used = new HashMap<>();
-    Set<String> javaOsNames = new HashSet<>(Set.of(MAIN_OS_NAME));
+    List<Named> java = new ArrayList<>();
     for (ThreadInfo info : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
-      long cpu = info == null ? -1 : THREADS.getThreadCpuTime(info.getThreadId());
       if (info != null) {
-        javaOsNames.add(osName(info.getThreadName()));
-      }
-      if (cpu > 0) {
-        used.merge(group(info.getThreadName()), cpu, Long::sum);
+        java.add(new Named(info.getThreadName(), Math.max(0, THREADS.getThreadCpuTime(info.getThreadId()))));
       }
     }
-    otherThreads(javaOsNames).forEach((name, cpu) -> used.merge(name, cpu, Long::sum));
+    return byGroup(java, osTasks());
+  }
+
+  /**
+   * Java threads by group of their Java names; the process's other tasks by {@code os:} group of their OS names.
+   * Native threads take the OS name of the thread that created them (ONNX Runtime's pool threads do), so where a
+   * name has more tasks than Java threads, what its tasks used beyond the Java threads is counted as
+   * {@code os:<name> (native)}.
+   */
+  static Map<String, Long> byGroup(List<Named> javaThreads, List<Named> tasks) {
+    Map<String, Long> used = new HashMap<>();
+    Map<String, Integer> javaCount = new HashMap<>();
+    Map<String, Long> javaNanos = new HashMap<>();
+    for (Named thread : javaThreads) {
+      if (thread.nanos() > 0) {
+        used.merge(group(thread.name()), thread.nanos(), Long::sum);
+      }
+      javaCount.merge(osName(thread.name()), 1, Integer::sum);
+      javaNanos.merge(osName(thread.name()), thread.nanos(), Long::sum);
+    }
+    Map<String, Integer> taskCount = new HashMap<>();
+    Map<String, Long> taskNanos = new HashMap<>();
+    for (Named task : tasks) {
+      taskCount.merge(task.name(), 1, Integer::sum);
+      taskNanos.merge(task.name(), task.nanos(), Long::sum);
+    }
+    taskNanos.forEach((name, nanos) -> {
+      int java = javaCount.getOrDefault(name, 0);
+      if (java == 0) {
+        used.merge("os:" + group(name), nanos, Long::sum);
+      } else if (taskCount.get(name) > java && nanos > javaNanos.get(name)) {
+        used.merge("os:" + group(name) + " (native)", nanos - javaNanos.get(name), Long::sum);
+      }
+    });
     return used;
   }
 
-  /** CPU of the process's threads whose OS name is no Java thread's, by {@code os:} group; empty off Linux. */
-  private static Map<String, Long> otherThreads(Set<String> javaOsNames) {
-    Map<String, Long> used = new HashMap<>();
+  /** The process's tasks (threads) with their OS names, from /proc; empty off Linux. */
+  private static List<Named> osTasks() {
+    List<Named> named = new ArrayList<>();
     Path tasks = Path.of("/proc/self/task");
     if (!Files.isDirectory(tasks)) {
-      return used;
+      return named;
     }
     try (DirectoryStream<Path> threads = Files.newDirectoryStream(tasks)) {
       for (Path thread : threads) {
@@ -63,16 +93,13 @@ final class ThreadCpu {
         } catch (IOException exited) {
           continue;
         }
-        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-        if (!javaOsNames.contains(name)) {
-          used.merge("os:" + group(name), StackCpu.ticks(stat) * 1_000_000_000L / StackCpu.TICKS_PER_SECOND,
-              Long::sum);
-        }
+        named.add(new Named(stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
+            StackCpu.ticks(stat) * 1_000_000_000L / StackCpu.TICKS_PER_SECOND));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return used;
+    return named;
   }
 
   /** A Java thread's name as the OS shows it: Linux keeps the first 15 bytes. */

@@ -5,11 +5,29 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
 class ThreadCpuTest {
+  @Test
+  void nativeThreadsNamedLikeAJavaThreadAreCountedBesideIt() {
+    // ONNX Runtime's pool threads take the OS name of the Java thread that created them.
+    List<ThreadCpu.Named> java = List.of(new ThreadCpu.Named("simstream-embedding", 5_000),
+        new ThreadCpu.Named("simstream-image-loader-1-1", 700), new ThreadCpu.Named("simstream-image-loader-1-2", 800));
+    List<ThreadCpu.Named> tasks = List.of(new ThreadCpu.Named("simstream-embed", 5_000),
+        new ThreadCpu.Named("simstream-embed", 3_000), new ThreadCpu.Named("simstream-image", 700),
+        new ThreadCpu.Named("simstream-image", 800), new ThreadCpu.Named("C2 CompilerThre", 400),
+        new ThreadCpu.Named("java", 90));
+
+    Map<String, Long> nanos = ThreadCpu.byGroup(java, tasks);
+
+    assertThat(nanos).containsExactlyInAnyOrderEntriesOf(Map.of("simstream-embedding", 5_000L,
+        "simstream-image-loader-#-#", 1_500L, "os:simstream-embed (native)", 3_000L, "os:C# CompilerThre", 400L,
+        "os:java", 90L));
+  }
+
   @Test
   void javaThreadsAreGroupedByJavaNameAndTheJvmsOwnThreadsByOsName() throws Exception {
     assumeTrue(Files.isDirectory(Path.of("/proc/self/task")), "the JVM's own threads are read from /proc (Linux)");
