@@ -50,7 +50,7 @@ public record Scale(String name, int ingestVectors, List<String> ingestOptions, 
 
   public static Scale full() {
     return new Scale("full", 60_000, List.of(IndexMapping.DEFAULT_INDEX_OPTIONS, "int8_hnsw"), 40, 20_000, 400, 200,
-        600, 1_000_000, Duration.ofMinutes(20),
+        2_400, 1_000_000, Duration.ofMinutes(20),
         new Chaos(5_000, 200, 20, List.of(ChaosPhase.values()), Duration.ofMinutes(10), true), null, null);
   }
 
