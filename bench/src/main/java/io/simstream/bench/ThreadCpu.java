@@ -25,6 +25,8 @@ final class ThreadCpu {
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
   private static final int SHOWN = 8;
   private static final int OS_NAME_LENGTH = 15;
+  private static final String MAIN_THREAD = "main";
+  private static final String LAUNCHER_OS_NAME = "java";
 
   private ThreadCpu() {
   }
@@ -102,8 +104,14 @@ final class ThreadCpu {
     return named;
   }
 
-  /** A Java thread's name as the OS shows it: Linux keeps the first 15 bytes. */
+  /**
+   * A Java thread's name as the OS shows it: Linux keeps the first 15 bytes. The thread running main() is the
+   * launcher's, which the JVM does not rename: it stays {@value #LAUNCHER_OS_NAME}.
+   */
   private static String osName(String javaName) {
+    if (javaName.equals(MAIN_THREAD)) {
+      return LAUNCHER_OS_NAME;
+    }
     return javaName.length() <= OS_NAME_LENGTH ? javaName : javaName.substring(0, OS_NAME_LENGTH);
   }
 

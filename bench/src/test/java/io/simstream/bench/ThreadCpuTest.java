@@ -29,6 +29,18 @@ class ThreadCpuTest {
   }
 
   @Test
+  void theMainThreadIsCountedOnceThoughItsOsNameIsTheLaunchers() {
+    // The launcher's thread that runs main() keeps the OS name "java"; the first task is the idle primordial one.
+    List<ThreadCpu.Named> java = List.of(new ThreadCpu.Named("main", 5_000));
+    List<ThreadCpu.Named> tasks = List.of(new ThreadCpu.Named("java", 0), new ThreadCpu.Named("java", 5_000),
+        new ThreadCpu.Named("java", 3_000));
+
+    Map<String, Long> nanos = ThreadCpu.byGroup(java, tasks);
+
+    assertThat(nanos).containsExactlyInAnyOrderEntriesOf(Map.of("main", 5_000L, "os:java (native)", 3_000L));
+  }
+
+  @Test
   void javaThreadsAreGroupedByJavaNameAndTheJvmsOwnThreadsByOsName() throws Exception {
     assumeTrue(Files.isDirectory(Path.of("/proc/self/task")), "the JVM's own threads are read from /proc (Linux)");
     CountDownLatch stop = new CountDownLatch(1);
