@@ -39,10 +39,12 @@ final class EmbeddingCase implements BenchCase {
     int warmUp = warmUpImages(files.size());
     embedder.embedImages(cycle(inputs, warmUp));
     Map<String, Double> cpuBefore = stack.cpu().millis();
+    Map<String, Long> threadsBefore = ThreadCpu.nanos();
     long start = System.nanoTime();
     List<EmbeddingResult> results = embedder.embedImages(inputs);
     double raw = inputs.size() / ((System.nanoTime() - start) / 1e9);
     Map<String, Double> rawCpu = StackCpu.between(cpuBefore, stack.cpu().millis());
+    String rawThreads = ThreadCpu.perThousand(threadsBefore, ThreadCpu.nanos(), inputs.size());
     long failed = results.stream().filter(r -> !r.isSuccess()).count();
     if (failed > 0) {
       throw new IllegalStateException(failed + " of " + inputs.size() + " images failed to embed");
@@ -69,6 +71,9 @@ final class EmbeddingCase implements BenchCase {
             + " (%.1f cores busy); %d cores%n", StackCpu.perThousand(rawCpu, files.size()),
         coresBusy(rawCpu, files.size(), raw), StackCpu.perThousand(through.cpuMillis(), files.size()),
         coresBusy(through.cpuMillis(), files.size(), endToEnd), Runtime.getRuntime().availableProcessors());
+    System.out.printf("embedding: bench JVM threads' CPU ms per 1,000 images, raw model: %s%n", rawThreads);
+    System.out.printf("embedding: bench JVM threads' CPU ms per 1,000 images, through the indexer, %s%n",
+        through.threads());
     System.out.printf("embedding: query by image p50 %.1f ms over HTTP, the model's own embed of one image %.1f ms%n",
         imageQuery[0], imageQuery[1]);
     return new CaseResult(NAME, "Embedding: indexer end to end vs the raw model (images/s)",
