@@ -21,7 +21,7 @@ import java.util.Map;
 final class EmbeddingCase implements BenchCase {
   static final String NAME = "embedding";
   static final double TARGET_RATIO = 0.9;
-  /** At least this many warm-up images, and a quarter of the measured ones: see {@link #warmUpImages}. */
+  /** At least this many warm-up images, and as many as are measured: see {@link #warmUpImages}. */
   private static final int MIN_WARM_UP_IMAGES = 8;
   private static final Duration TIMEOUT = Duration.ofMinutes(15);
   private static final int IMAGE_QUERIES = 30;
@@ -84,18 +84,17 @@ final class EmbeddingCase implements BenchCase {
             "raw: Embedder.embedImages on all files at once (read, decode, preprocess, infer), the very model "
                 + "instance the indexer uses (EmbedderRegistry.from(config): batch = indexer.embed.batch-size)",
             "simstream: sample_added events with imageUri and no vector, timed until all are searchable, after as"
-                + " many warm-up images as the raw model had went through the same path",
+                + " many warm-up images as the raw model had, through the same path",
             "query by image: sort-by-similarity with the file's bytes as image, k = 10, " + IMAGE_QUERIES
                 + " queries one at a time after 2 warm-up ones; against Embedder.embedImages of one file"));
   }
 
   /**
-   * Both paths are measured warm, as the ingest case measures Elasticsearch: through the indexer, Elasticsearch and
-   * the broker spent two to three times the CPU per image on a cold stack as after the query case (bench.md, fifteenth
-   * look), so a cold measurement says more about the case's place in the run than about the indexer.
+   * Both paths are measured warm, as the ingest case measures Elasticsearch: after a quarter as many warm-up images
+   * the bench JVM's JIT compilers still took a tenth of the indexer run's CPU (bench.md, seventeenth look).
    */
   private static int warmUpImages(int images) {
-    return Math.max(MIN_WARM_UP_IMAGES, images / 4);
+    return Math.max(MIN_WARM_UP_IMAGES, images);
   }
 
   /** The first {@code count} of {@code items}, starting over at the first when they run out. */
