@@ -21,8 +21,6 @@ import java.util.Map;
 final class EmbeddingCase implements BenchCase {
   static final String NAME = "embedding";
   static final double TARGET_RATIO = 0.9;
-  /** At least this many warm-up images, and as many as are measured: see {@link #warmUpImages}. */
-  private static final int MIN_WARM_UP_IMAGES = 8;
   private static final Duration TIMEOUT = Duration.ofMinutes(15);
   private static final int IMAGE_QUERIES = 30;
 
@@ -36,8 +34,9 @@ final class EmbeddingCase implements BenchCase {
     List<Path> files = SyntheticImages.write(stack.workDir().resolve("images"), scale.images());
     List<ImageInput> inputs = files.stream().map(ImageInput::of).toList();
     Embedder embedder = stack.imageModel();
-    int warmUp = warmUpImages(files.size());
-    embedder.embedImages(cycle(inputs, warmUp));
+    // Each path embeds every image once untimed first, as the ingest case warms Elasticsearch: after a quarter as
+    // many warm-up images the JIT compilers still took a tenth of the indexer run's CPU (bench.md, seventeenth look).
+    embedder.embedImages(inputs);
     Map<String, Double> cpuBefore = stack.cpu().millis();
     Map<String, Long> threadsBefore = ThreadCpu.nanos();
     long start = System.nanoTime();
@@ -57,9 +56,9 @@ final class EmbeddingCase implements BenchCase {
         IndexMapping.DEFAULT_INDEX_OPTIONS);
     Pipeline pipeline = new Pipeline(stack);
     pipeline.prime(index, SampleEvents.withImage(dataset, "prime", files.get(0).toUri().toString()), TIMEOUT);
-    pipeline.ingest(index, imageEvents(dataset, "warm-up", cycle(files, warmUp)), warmUp + 1L, TIMEOUT);
+    pipeline.ingest(index, imageEvents(dataset, "warm-up", files), files.size() + 1L, TIMEOUT);
     Pipeline.Measured through = pipeline.ingest(index, imageEvents(dataset, "img", files),
-        files.size() + warmUp + 1L, TIMEOUT);
+        2L * files.size() + 1L, TIMEOUT);
     double endToEnd = through.perSecond();
     double[] imageQuery = imageQueryMillis(stack, embedder, dataset, files);
     stack.dropRun(dataset, "img", index);
@@ -78,32 +77,14 @@ final class EmbeddingCase implements BenchCase {
         imageQuery[0], imageQuery[1]);
     return new CaseResult(NAME, "Embedding: indexer end to end vs the raw model (images/s)",
         figures(raw, rawCpu, endToEnd, through, imageQuery, files.size()),
-        List.of(String.format("%s (%d-d) on %s; %d JPEG files %dx%d, %d warm-up images",
+        List.of(String.format("%s (%d-d) on %s; %d JPEG files %dx%d, each embedded once untimed first on both paths",
                 ModelCatalog.MOBILENET_V2_NSFWJS, dims, embedder.engineName(), files.size(), SyntheticImages.WIDTH,
-                SyntheticImages.HEIGHT, warmUp),
+                SyntheticImages.HEIGHT),
             "raw: Embedder.embedImages on all files at once (read, decode, preprocess, infer), the very model "
                 + "instance the indexer uses (EmbedderRegistry.from(config): batch = indexer.embed.batch-size)",
-            "simstream: sample_added events with imageUri and no vector, timed until all are searchable, after as"
-                + " many warm-up images as the raw model had, through the same path",
+            "simstream: sample_added events with imageUri and no vector, timed until all are searchable",
             "query by image: sort-by-similarity with the file's bytes as image, k = 10, " + IMAGE_QUERIES
                 + " queries one at a time after 2 warm-up ones; against Embedder.embedImages of one file"));
-  }
-
-  /**
-   * Both paths are measured warm, as the ingest case measures Elasticsearch: after a quarter as many warm-up images
-   * the bench JVM's JIT compilers still took a tenth of the indexer run's CPU (bench.md, seventeenth look).
-   */
-  private static int warmUpImages(int images) {
-    return Math.max(MIN_WARM_UP_IMAGES, images);
-  }
-
-  /** The first {@code count} of {@code items}, starting over at the first when they run out. */
-  private static <T> List<T> cycle(List<T> items, int count) {
-    List<T> cycled = new ArrayList<>(count);
-    for (int i = 0; i < count; i++) {
-      cycled.add(items.get(i % items.size()));
-    }
-    return cycled;
   }
 
   private static List<SampleEvents.Encoded> imageEvents(String dataset, String idPrefix, List<Path> files) {
