@@ -148,6 +148,10 @@ final class BenchStack implements AutoCloseable {
     return workDir;
   }
 
+  Path brokerLog() {
+    return kafka.logFile();
+  }
+
   String elasticsearchVersion() {
     return elasticsearch.version();
   }

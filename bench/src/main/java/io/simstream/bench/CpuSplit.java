@@ -52,6 +52,11 @@ record CpuSplit(int elasticsearchCpus, int cpus) {
     return IntStream.range(0, cpus - elasticsearchCpus).boxed().toList();
   }
 
+  /** Elasticsearch's CPUs; none without a split. */
+  List<Integer> elasticsearchCpuNumbers() {
+    return IntStream.range(cpus - elasticsearchCpus, cpus).boxed().toList();
+  }
+
   private String elasticsearchCpuList() {
     return list(cpus - elasticsearchCpus, cpus);
   }

@@ -104,8 +104,9 @@ final class IngestCase implements BenchCase {
       // with, and a measured drain must not be the first to run (and compile) that mix.
       Pipeline.Measured warmUp = viaPipeline(stack, IndexMapping.DEFAULT_INDEX_OPTIONS,
           drain == WARM_UP_DRAINS ? measuredSizeVectors : warmUpVectors, true, Pipeline::drain);
-      System.out.printf("  warm-up drain %d of %d: %.0f vectors/s; %s%n    threads %s%n", drain, WARM_UP_DRAINS,
-          warmUp.perSecond(), warmUp.writes(), warmUp.threads());
+      System.out.printf("  warm-up drain %d of %d: %.0f vectors/s; %s; broker's cleaner passes begun %s%n"
+          + "    threads %s%n", drain, WARM_UP_DRAINS, warmUp.perSecond(), warmUp.writes(), warmUp.cleanerPasses(),
+          warmUp.threads());
     }
 
     List<Figure> figures = new ArrayList<>();
@@ -126,6 +127,8 @@ final class IngestCase implements BenchCase {
       System.out.printf("ingest %s: measured drains / their ceilings %s vectors/s; the median ratio is the figure%n",
           options, pairs.stream().map(p -> String.format(Locale.ROOT, "%.0f / %.0f = %.2f", p.drain().perSecond(),
               p.ceiling().perSecond(), p.ratio())).toList());
+      System.out.printf("  the broker's log cleaner passes begun in each measured drain: %s%n",
+          pairs.stream().map(p -> p.drain().cleanerPasses().size()).toList());
       pairs.sort(Comparator.comparingDouble(Paired::ratio));
       Paired median = pairs.get(pairs.size() / 2);
       Pipeline.Measured drain = median.drain();
@@ -147,6 +150,7 @@ final class IngestCase implements BenchCase {
           StackCpu.perThousand(ceiling.cpuMillis(), vectors.size()));
       System.out.printf("  Elasticsearch's thread pools' CPU ms per 1,000 vectors: backlog drain %s; raw bulk loader %s%n",
           drain.elasticsearchThreads(), ceiling.elasticsearchThreads());
+      System.out.printf("  CPUs busy: backlog drain %s; raw bulk loader %s%n", drain.cpusBusy(), ceiling.cpusBusy());
       System.out.printf("  the indexer during the drain: %s%n", drain.writes());
       System.out.printf("  bench JVM threads' CPU ms per 1,000 vectors during the drain, %s%n", drain.threads());
       System.out.printf("  producing included: CPU ms per 1,000 vectors %s; the indexer: %s%n",
@@ -182,7 +186,7 @@ final class IngestCase implements BenchCase {
   }
 
   /** A raw load's rate until searchable and the stack's CPU meanwhile. */
-  private record Raw(double perSecond, Map<String, Double> cpuMillis, String elasticsearchThreads) {
+  private record Raw(double perSecond, Map<String, Double> cpuMillis, String elasticsearchThreads, String cpusBusy) {
   }
 
   /** A measured drain and the faster of the raw loads just before and just after it. */
@@ -196,13 +200,15 @@ final class IngestCase implements BenchCase {
       throws Exception {
     String index = stack.uniqueName("bench-raw");
     Map<String, Double> cpuBefore = stack.cpu().millis();
+    CpuBusy.Reading cpusBefore = CpuBusy.read();
     try (ElasticsearchThreadCpu elasticsearchThreads = ElasticsearchThreadCpu.start(stack.es())) {
       double perSecond = raw.load(index, spec(options), vectors, TIMEOUT);
       Map<String, Double> cpu = StackCpu.between(cpuBefore, stack.cpu().millis());
+      String cpusBusy = CpuBusy.describe(cpusBefore, CpuBusy.read(), stack.cpuSplit());
       String threads = elasticsearchThreads.stop(vectors.size());
       System.out.printf("  raw load %.0f vectors/s, its index: %s%n", perSecond, stack.es().indexStats(index));
       stack.es().deleteIndex(index);
-      return new Raw(perSecond, cpu, threads);
+      return new Raw(perSecond, cpu, threads, cpusBusy);
     }
   }
 

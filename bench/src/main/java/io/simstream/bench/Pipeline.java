@@ -2,6 +2,7 @@ package io.simstream.bench;
 
 import io.simstream.indexer.Indexer;
 import io.simstream.kafka.ChangeEventProducer;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -15,16 +16,19 @@ final class Pipeline {
   private final Indexer indexer;
   private final StackCpu cpu;
   private final IndexerCounters counters;
+  private final Path brokerLog;
+  private final CpuSplit cpuSplit;
   private final boolean samplePools;
 
   /**
    * A rate, the CPU milliseconds each process of the stack used while it was timed, how the indexer
    * wrote meanwhile ({@link IndexerCounters#describe}), the bench JVM's busiest threads with the
-   * timed window's wall-clock times (to cut a JFR recording to it), and Elasticsearch's busiest thread pools
-   * ("not sampled" unless asked for).
+   * timed window's wall-clock times (to cut a JFR recording to it), Elasticsearch's busiest thread pools
+   * ("not sampled" unless asked for), the broker's log cleaner passes that began meanwhile ({@link CleanerPasses})
+   * and how busy each side's CPUs were ({@link CpuBusy}).
    */
   record Measured(double perSecond, Map<String, Double> cpuMillis, String writes, String threads,
-                  String elasticsearchThreads) {
+                  String elasticsearchThreads, List<String> cleanerPasses, String cpusBusy) {
   }
 
   /** A pipeline whose timings leave Elasticsearch's thread pools unsampled ({@link Measured#elasticsearchThreads}). */
@@ -43,6 +47,8 @@ final class Pipeline {
     this.indexer = stack.indexer();
     this.cpu = stack.cpu();
     this.counters = new IndexerCounters(indexer.adminPort());
+    this.brokerLog = stack.brokerLog();
+    this.cpuSplit = stack.cpuSplit();
   }
 
   /**
@@ -82,16 +88,19 @@ final class Pipeline {
     Map<String, Double> countersBefore = counters.read();
     Map<String, Double> cpuBefore = cpu.millis();
     Map<String, Long> threadsBefore = ThreadCpu.nanos();
+    CleanerPasses cleaning = CleanerPasses.from(brokerLog);
+    CpuBusy.Reading cpusBefore = CpuBusy.read();
     try (ElasticsearchThreadCpu pools = samplePools ? ElasticsearchThreadCpu.start(es) : null) {
       Instant startedAt = Instant.now();
       long start = System.nanoTime();
       long end = work.getAsLong();
       Map<String, Double> cpuUsed = StackCpu.between(cpuBefore, cpu.millis());
+      String cpusBusy = CpuBusy.describe(cpusBefore, CpuBusy.read(), cpuSplit);
       String threads = startedAt + " to " + Instant.now() + ": "
           + ThreadCpu.perThousand(threadsBefore, ThreadCpu.nanos(), vectors);
       return new Measured(vectors / ((end - start) / 1e9), cpuUsed,
           IndexerCounters.describe(countersBefore, counters.read()), threads,
-          pools == null ? "not sampled" : pools.stop(vectors));
+          pools == null ? "not sampled" : pools.stop(vectors), cleaning.since(), cpusBusy);
     }
   }
 
