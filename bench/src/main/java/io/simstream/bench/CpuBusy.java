@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 
 /**
  * How busy the pipeline's CPUs and Elasticsearch's were while a load was timed, from each CPU's times in
@@ -85,7 +84,7 @@ final class CpuBusy {
       system += to[SYSTEM] - from[SYSTEM];
     }
     double span = Math.max(total, 1);
-    return String.format(Locale.ROOT, "%s %s: busy %.2f (system %.2f)", name,
-        cpus.stream().map(String::valueOf).collect(Collectors.joining(",")), (total - idle) / span, system / span);
+    return String.format(Locale.ROOT, "%s %s: busy %.2f (system %.2f)", name, CpuSplit.cpuList(cpus),
+        (total - idle) / span, system / span);
   }
 }

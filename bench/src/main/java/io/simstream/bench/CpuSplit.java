@@ -58,15 +58,16 @@ record CpuSplit(int elasticsearchCpus, int cpus) {
   }
 
   private String elasticsearchCpuList() {
-    return list(cpus - elasticsearchCpus, cpus);
+    return cpuList(elasticsearchCpuNumbers());
   }
 
   private String pipelineCpuList() {
-    return list(0, cpus - elasticsearchCpus);
+    return cpuList(pipelineCpus());
   }
 
-  private static String list(int from, int to) {
-    return IntStream.range(from, to).mapToObj(Integer::toString).collect(Collectors.joining(","));
+  /** CPU numbers as taskset takes them, e.g. {@code 0,1}. */
+  static String cpuList(List<Integer> cpus) {
+    return cpus.stream().map(String::valueOf).collect(Collectors.joining(","));
   }
 
   /** Sets the CPUs of every thread of {@code pid}; {@code cpus} is a taskset list, e.g. {@code 0,1} or {@code 0-3}. */
