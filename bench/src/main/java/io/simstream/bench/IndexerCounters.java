@@ -14,8 +14,9 @@ import java.util.Map;
 
 /**
  * How the indexer wrote a timed load, from the counters on its {@code /metrics}: flushes and their
- * size, bulk requests and their mean latency, retries and version conflicts. Two runs of the same
- * code that differ in rate differ here too when batching or retries are the cause.
+ * size, bulk requests, their mean latency and the mean number in flight, the time with none in flight,
+ * retries and version conflicts. Two runs of the same code that differ in rate differ here too when
+ * batching, stalls or retries are the cause.
  */
 final class IndexerCounters {
   private static final String FLUSHES = "simstream_indexer_flush_samples_count";
@@ -24,7 +25,9 @@ final class IndexerCounters {
   private static final String BULK_SECONDS = "simstream_indexer_bulk_latency_seconds_sum";
   private static final String RETRIED = "simstream_indexer_bulk_retried_total";
   private static final String CONFLICTS = "simstream_indexer_version_conflicts_total";
-  private static final List<String> NAMES = List.of(FLUSHES, FLUSHED_SAMPLES, BULKS, BULK_SECONDS, RETRIED, CONFLICTS);
+  private static final String IDLE_SECONDS = "simstream_indexer_bulk_idle_seconds_total";
+  private static final List<String> NAMES =
+      List.of(FLUSHES, FLUSHED_SAMPLES, BULKS, BULK_SECONDS, RETRIED, CONFLICTS, IDLE_SECONDS);
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final URI metrics;
@@ -57,14 +60,16 @@ final class IndexerCounters {
     return values;
   }
 
-  /** One line on what happened between two readings. */
-  static String describe(Map<String, Double> before, Map<String, Double> after) {
+  /** One line on what happened between two readings {@code seconds} apart. */
+  static String describe(Map<String, Double> before, Map<String, Double> after, double seconds) {
     double flushes = delta(before, after, FLUSHES);
     double bulks = delta(before, after, BULKS);
+    double bulkSeconds = delta(before, after, BULK_SECONDS);
     return String.format(Locale.ROOT, "%.0f flushes of %.0f samples on average, %.0f bulk requests of %.0f ms on"
-            + " average, %.0f writes retried, %.0f version conflicts", flushes,
-        delta(before, after, FLUSHED_SAMPLES) / Math.max(1, flushes), bulks,
-        1000 * delta(before, after, BULK_SECONDS) / Math.max(1, bulks), delta(before, after, RETRIED),
+            + " average, %.1f in flight on average, none in flight %.2f s of %.2f s, %.0f writes retried,"
+            + " %.0f version conflicts", flushes,
+        delta(before, after, FLUSHED_SAMPLES) / Math.max(1, flushes), bulks, 1000 * bulkSeconds / Math.max(1, bulks),
+        bulkSeconds / seconds, delta(before, after, IDLE_SECONDS), seconds, delta(before, after, RETRIED),
         delta(before, after, CONFLICTS));
   }
 

@@ -86,6 +86,7 @@ final class Pipeline {
   /** Times {@code work} (which returns its end, {@link System#nanoTime}) with what the stack did meanwhile. */
   private Measured timed(int vectors, LongSupplier work) {
     Map<String, Double> countersBefore = counters.read();
+    long countersFrom = System.nanoTime();
     Map<String, Double> cpuBefore = cpu.millis();
     Map<String, Long> threadsBefore = ThreadCpu.nanos();
     CleanerPasses cleaning = CleanerPasses.from(brokerLog);
@@ -94,12 +95,14 @@ final class Pipeline {
       Instant startedAt = Instant.now();
       long start = System.nanoTime();
       long end = work.getAsLong();
+      Map<String, Double> countersAfter = counters.read();
+      double countersSeconds = (System.nanoTime() - countersFrom) / 1e9;
       Map<String, Double> cpuUsed = StackCpu.between(cpuBefore, cpu.millis());
       String cpusBusy = CpuBusy.describe(cpusBefore, CpuBusy.read(), cpuSplit);
       String threads = startedAt + " to " + Instant.now() + ": "
           + ThreadCpu.perThousand(threadsBefore, ThreadCpu.nanos(), vectors);
       return new Measured(vectors / ((end - start) / 1e9), cpuUsed,
-          IndexerCounters.describe(countersBefore, counters.read()), threads,
+          IndexerCounters.describe(countersBefore, countersAfter, countersSeconds), threads,
           pools == null ? "not sampled" : pools.stop(vectors), cleaning.since(), cpusBusy);
     }
   }

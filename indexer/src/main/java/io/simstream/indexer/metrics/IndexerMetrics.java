@@ -2,6 +2,7 @@ package io.simstream.indexer.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -15,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * The indexer's meters (names start with {@code simstream.indexer}) plus the JVM and process meters.
@@ -45,6 +47,11 @@ public final class IndexerMetrics implements AutoCloseable {
   /** Registered up front, like {@link #documentsWritten}: the failures panel and alert read 0, not "no data". */
   private final Map<String, Counter> bulkFailures;
   private final Map<GaugeKey, RunGauge> runGauges = new ConcurrentHashMap<>();
+  private final LongSupplier nanoClock;
+  /** Guarded by this, with {@link #bulkIdleNanos} and {@link #idleSinceNanos}. */
+  private int bulksInFlight;
+  private long bulkIdleNanos;
+  private long idleSinceNanos;
 
   /** A per-run gauge's identity: its name and all its tags (the run among them). */
   private record GaugeKey(String name, String runId, Tags tags) {
@@ -54,7 +61,13 @@ public final class IndexerMetrics implements AutoCloseable {
   }
 
   public IndexerMetrics(MeterRegistry registry) {
+    this(registry, System::nanoTime);
+  }
+
+  IndexerMetrics(MeterRegistry registry, LongSupplier nanoClock) {
     this.registry = registry;
+    this.nanoClock = nanoClock;
+    this.idleSinceNanos = nanoClock.getAsLong();
     this.runtime = RuntimeMetrics.bindTo(registry);
     this.bulkLatency = latency("bulk.latency", "Duration of one bulk request");
     this.embedLatency = latency("embed.latency",
@@ -73,6 +86,11 @@ public final class IndexerMetrics implements AutoCloseable {
     // Registered up front so the dashboard shows 0, not "no data", before the first write.
     this.documentsWritten = Map.of(INDEX, documentsWritten(INDEX), DELETE, documentsWritten(DELETE));
     this.bulkFailures = Map.of(REQUEST_FAILED, bulkFailures(REQUEST_FAILED), INDEX_REFUSED, bulkFailures(INDEX_REFUSED));
+    Gauge.builder(PREFIX + "bulk.in_flight", this, IndexerMetrics::bulksInFlight)
+        .description("Bulk requests sent and not yet answered").register(registry);
+    // With a backlog, time with nothing in flight is time Elasticsearch had no work from this instance.
+    FunctionCounter.builder(PREFIX + "bulk.idle", this, IndexerMetrics::bulkIdleSeconds).baseUnit("seconds")
+        .description("Time with no bulk request in flight").register(registry);
   }
 
   /** Meters kept in memory only, for tests and tools. */
@@ -103,6 +121,28 @@ public final class IndexerMetrics implements AutoCloseable {
     flushSamples.record(samples);
     flushWrites.record(writes);
     flushLatency.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** A bulk request went out; {@link #bulkAnswered} follows once it succeeded or failed. */
+  public synchronized void bulkSent() {
+    if (bulksInFlight++ == 0) {
+      bulkIdleNanos += nanoClock.getAsLong() - idleSinceNanos;
+    }
+  }
+
+  public synchronized void bulkAnswered() {
+    if (--bulksInFlight == 0) {
+      idleSinceNanos = nanoClock.getAsLong();
+    }
+  }
+
+  private synchronized double bulksInFlight() {
+    return bulksInFlight;
+  }
+
+  private synchronized double bulkIdleSeconds() {
+    long idle = bulksInFlight == 0 ? bulkIdleNanos + nanoClock.getAsLong() - idleSinceNanos : bulkIdleNanos;
+    return idle / 1e9;
   }
 
   public void bulkLatency(long nanos) {

@@ -115,9 +115,11 @@ final class BulkSubmission implements PendingWrite {
       Request request = chunks.encoding().bulkRequest(BulkBody.encode(chunk, chunks.encoding()));
       request.addParameter("filter_path", BulkVectorEncoding.ITEM_OUTCOMES_FILTER_PATH);
       long start = System.nanoTime();
+      metrics.bulkSent();
       Cancellable cancellable = rest.performRequestAsync(request, new ResponseListener() {
         @Override
         public void onSuccess(Response response) {
+          metrics.bulkAnswered();
           metrics.bulkLatency(System.nanoTime() - start);
           try {
             round.done(chunk, Json.MAPPER.readTree(EntityUtils.toByteArray(response.getEntity())), null);
@@ -128,6 +130,7 @@ final class BulkSubmission implements PendingWrite {
 
         @Override
         public void onFailure(Exception e) {
+          metrics.bulkAnswered();
           metrics.bulkFailed(IndexerMetrics.REQUEST_FAILED);
           round.done(chunk, null, e);
         }
