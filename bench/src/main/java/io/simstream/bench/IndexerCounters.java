@@ -60,14 +60,17 @@ final class IndexerCounters {
     return values;
   }
 
-  /** One line on what happened between two readings {@code seconds} apart. */
+  /**
+   * One line on what happened between two readings {@code seconds} apart. A timed load ends once its
+   * documents are searchable, so its last second or so, after the last bulk's answer, counts as none in flight.
+   */
   static String describe(Map<String, Double> before, Map<String, Double> after, double seconds) {
     double flushes = delta(before, after, FLUSHES);
     double bulks = delta(before, after, BULKS);
     double bulkSeconds = delta(before, after, BULK_SECONDS);
     return String.format(Locale.ROOT, "%.0f flushes of %.0f samples on average, %.0f bulk requests of %.0f ms on"
-            + " average, %.1f in flight on average, none in flight %.2f s of %.2f s, %.0f writes retried,"
-            + " %.0f version conflicts", flushes,
+            + " average, %.1f in flight on average, none in flight %.2f s of %.2f s (the wait from the last answer"
+            + " until searchable included), %.0f writes retried, %.0f version conflicts", flushes,
         delta(before, after, FLUSHED_SAMPLES) / Math.max(1, flushes), bulks, 1000 * bulkSeconds / Math.max(1, bulks),
         bulkSeconds / seconds, delta(before, after, IDLE_SECONDS), seconds, delta(before, after, RETRIED),
         delta(before, after, CONFLICTS));

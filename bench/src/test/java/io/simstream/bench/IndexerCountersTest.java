@@ -17,7 +17,7 @@ class IndexerCountersTest {
         "simstream_indexer_version_conflicts_total", 2.0);
 
     assertThat(IndexerCounters.describe(before, after, 5.0)).isEqualTo("20 flushes of 500 samples on average,"
-        + " 20 bulk requests of 1000 ms on average, 4.0 in flight on average, none in flight 1.50 s of 5.00 s,"
-        + " 0 writes retried, 2 version conflicts");
+        + " 20 bulk requests of 1000 ms on average, 4.0 in flight on average, none in flight 1.50 s of 5.00 s"
+        + " (the wait from the last answer until searchable included), 0 writes retried, 2 version conflicts");
   }
 }
