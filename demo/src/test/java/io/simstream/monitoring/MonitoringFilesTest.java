@@ -93,7 +93,7 @@ class MonitoringFilesTest {
     List<JsonNode> panels = MonitoringFiles.panels(dashboard);
     assertThat(panels).extracting(panel -> panel.path("title").asText()).containsExactlyInAnyOrder(
         "Events in by type", "Documents out by action", "Dead letters by reason", MonitoringFiles.LAG_PANEL,
-        "Backfill progress per run", "Documents per index", "Bulk latency", "Bulk failures and retries",
+        "Backfill progress per run", "Documents per index", "Bulk latency", "Bulks in flight", "Bulk failures and retries",
         "Embedding throughput", "Requests by route and status", "Query latency by route and status (p99)",
         "Heap used", "Off-heap and resident memory", "GC pause time", "CPU and threads");
     Set<Integer> ids = new HashSet<>();
