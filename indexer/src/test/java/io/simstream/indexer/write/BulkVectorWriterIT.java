@@ -157,9 +157,10 @@ class BulkVectorWriterIT {
     try (BodyLimitProxy proxy = new BodyLimitProxy(java.net.URI.create(node), 16 * 1024)) {
       SimstreamConfig config = SimstreamConfig.load(Map.of()).with(Map.of(Settings.ES_HOSTS, proxy.url()));
       // The writer's own limits (1,000 actions, 1 MB) are far above what the gateway takes.
+      IndexerMetrics metrics = IndexerMetrics.inMemory();
       BulkVectorWriter writer = new BulkVectorWriter(ElasticsearchClients.create(config),
           new BulkVectorWriter.Limits(1_000, 1 << 20, Duration.ofSeconds(30)), clusterEncoding(),
-          IndexerMetrics.inMemory(), java.time.Clock.systemUTC());
+          metrics, java.time.Clock.systemUTC());
       writer.ensureIndex(small);
       writer.ensureIndex(huge);
       List<WriteOp> ops = new java.util.ArrayList<>();
@@ -180,6 +181,8 @@ class BulkVectorWriterIT {
         assertThat(rejection.op().id()).isEqualTo("big");
         assertThat(rejection.reason()).startsWith("request_too_large");
       });
+      assertThat(metrics.registry().get("simstream.indexer.bulk.in_flight").gauge().value())
+          .as("every bulk sent was answered, the refused ones too").isZero();
       RestClient rest = RestClient.builder(org.apache.http.HttpHost.create(node)).build();
       try (rest) {
         rest.performRequest(new Request("POST", "/" + small.indexName() + "/_refresh"));
